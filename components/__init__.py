@@ -1,0 +1,24 @@
+"""multicloud-vm: one VirtualMachine spec for AWS, Azure and GCP.
+
+``VirtualMachine`` and ``VirtualMachineArgs`` need Pulumi and the provider SDKs and are imported on
+first use, so that ``components.catalog`` and the command-line tools load without them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import SpecError
+
+if TYPE_CHECKING:
+    from .vm import VirtualMachine, VirtualMachineArgs
+
+__all__ = ["SpecError", "VirtualMachine", "VirtualMachineArgs"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("VirtualMachine", "VirtualMachineArgs"):
+        from . import vm
+
+        return getattr(vm, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

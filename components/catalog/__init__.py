@@ -1,0 +1,224 @@
+"""The offerings catalog: VM shapes and list prices per cloud and region, and the searches over them.
+
+Pure Python and standard library only: importable by the CLI, the policy pack and tests without
+Pulumi or any provider SDK. Each cloud's snapshot is loaded on first use and kept for the process.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from .snapshot import CLOUDS, DATA_DIR, read_document, snapshot_path
+
+HOURS_PER_MONTH = 730
+
+__all__ = [
+    "CLOUDS",
+    "HOURS_PER_MONTH",
+    "Accelerator",
+    "Catalog",
+    "Offering",
+    "find_cheapest",
+    "is_burstable",
+    "load",
+    "nearest_offerings",
+]
+
+_BURSTABLE = {
+    "aws": re.compile(r"^t\d"),
+    "azure": re.compile(r"^Standard_B"),
+    "gcp": re.compile(r"^(e2-(micro|small|medium)|f1-|g1-)"),
+}
+
+
+def is_burstable(cloud: str, instance_type: str) -> bool:
+    """Burstable (shared-core, CPU-credit) families: AWS t*, Azure B*, GCP e2 shared-core, f1, g1."""
+    return bool(_BURSTABLE[cloud].match(instance_type))
+
+
+@dataclass(frozen=True, slots=True)
+class Offering:
+    cloud: str
+    instance_type: str
+    region: str
+    vcpus: float
+    memory_gib: float
+    arch: str
+    gpu_name: str | None
+    gpu_count: float | None
+    price_hourly: float | None
+    spot_price_hourly: float | None
+
+    @property
+    def has_price(self) -> bool:
+        return self.price_hourly is not None and self.price_hourly > 0
+
+    @property
+    def burstable(self) -> bool:
+        return is_burstable(self.cloud, self.instance_type)
+
+    @property
+    def monthly_price(self) -> float | None:
+        return None if not self.has_price else round(self.price_hourly * HOURS_PER_MONTH, 2)
+
+    def hourly_price(self, spot: bool = False) -> float | None:
+        """The price a VM of this type pays: the spot price when asked and known, else None for spot."""
+        price = self.spot_price_hourly if spot else self.price_hourly
+        return price if price is not None and price > 0 else None
+
+    def shape(self) -> str:
+        gpu = f", {self.gpu_count:g}x {self.gpu_name}" if self.gpu_name else ""
+        return f"{self.instance_type} ({self.vcpus:g} vCPU, {self.memory_gib:g} GiB, {self.arch}{gpu})"
+
+
+@dataclass(frozen=True, slots=True)
+class Accelerator:
+    name: str
+    count: float
+    region: str
+    price_hourly: float | None
+    spot_price_hourly: float | None
+
+
+class Catalog:
+    """One cloud's snapshot. Use :func:`load` to get the shared instance."""
+
+    def __init__(self, document: dict, path: Path | None = None):
+        self.cloud: str = document["cloud"]
+        self.snapshot_date: str = document["snapshot_date"]
+        self.source: str = document["source"]
+        self.path = path
+        self._types = document["types"]
+        self._regions: dict[str, list[list]] = document["regions"]
+        self._accelerators: dict[str, list[list]] = document.get("accelerators", {})
+        self._by_region: dict[str, dict[str, Offering]] = {}
+
+    @property
+    def regions(self) -> list[str]:
+        return list(self._regions)
+
+    @cached_property
+    def instance_types(self) -> frozenset[str]:
+        return frozenset(t[0] for t in self._types)
+
+    def offerings(self, region: str) -> dict[str, Offering]:
+        """Every offering in a region, by instance type (empty for an unknown region)."""
+        cached = self._by_region.get(region)
+        if cached is None:
+            cached = {}
+            for type_index, price, spot in self._regions.get(region, ()):
+                name, vcpus, memory, arch, gpu_name, gpu_count = self._types[type_index]
+                cached[name] = Offering(
+                    self.cloud, name, region, vcpus, memory, arch, gpu_name, gpu_count, price, spot
+                )
+            self._by_region[region] = cached
+        return cached
+
+    def get(self, instance_type: str, region: str) -> Offering | None:
+        return self.offerings(region).get(instance_type)
+
+    def regions_offering(self, instance_type: str) -> list[str]:
+        return [r for r in self._regions if instance_type in self.offerings(r)]
+
+    def accelerators(self, region: str) -> list[Accelerator]:
+        return [Accelerator(n, c, region, p, s) for n, c, p, s in self._accelerators.get(region, ())]
+
+
+@lru_cache(maxsize=None)
+def _load_cached(cloud: str, data_dir: str) -> Catalog:
+    path = snapshot_path(cloud, Path(data_dir))
+    return Catalog(read_document(path), path)
+
+
+def load(cloud: str, data_dir: Path | None = None) -> Catalog:
+    if cloud not in CLOUDS:
+        raise KeyError(f"unknown cloud {cloud!r}; expected one of {', '.join(CLOUDS)}")
+    return _load_cached(cloud, str(data_dir or DATA_DIR))
+
+
+def load_cache_clear() -> None:
+    """Forgets loaded snapshots (after a refresh wrote new ones)."""
+    _load_cached.cache_clear()
+
+
+def _matches(
+    o: Offering,
+    cpus: float,
+    memory_gib: float,
+    arch: str | None,
+    burstable: bool,
+    gpu_name: str | None,
+    gpu_count: float,
+) -> bool:
+    if o.vcpus < cpus or o.memory_gib < memory_gib:
+        return False
+    if arch is not None and o.arch != arch:
+        return False
+    if not burstable and o.burstable:
+        return False
+    if gpu_name is None:
+        return not o.gpu_name
+    return (o.gpu_name or "").lower() == gpu_name.lower() and (o.gpu_count or 0) >= gpu_count
+
+
+def find_cheapest(
+    cloud: str,
+    region: str,
+    *,
+    cpus: float = 0,
+    memory_gib: float = 0,
+    arch: str | None = "x86_64",
+    burstable: bool = True,
+    gpu_name: str | None = None,
+    gpu_count: float = 1,
+    spot: bool = False,
+    limit: int = 1,
+    catalog: Catalog | None = None,
+) -> list[Offering]:
+    """The cheapest offerings in a region meeting every constraint, cheapest first.
+
+    Offerings without a positive price never qualify. With ``spot``, offerings are ranked by spot
+    price and those without a known spot price come after all that have one. Ties break on fewer
+    vCPUs, less memory, then name, so the answer is deterministic.
+    """
+    catalog = catalog or load(cloud)
+    candidates = [
+        o
+        for o in catalog.offerings(region).values()
+        if o.has_price and _matches(o, cpus, memory_gib, arch, burstable, gpu_name, gpu_count)
+    ]
+
+    def rank(o: Offering):
+        price = o.hourly_price(spot) if spot else o.price_hourly
+        return (price is None, price or 0.0, o.price_hourly, o.vcpus, o.memory_gib, o.instance_type)
+
+    candidates.sort(key=rank)
+    return candidates[:limit]
+
+
+def nearest_offerings(
+    cloud: str,
+    region: str,
+    *,
+    cpus: float,
+    memory_gib: float,
+    arch: str | None = "x86_64",
+    limit: int = 3,
+    catalog: Catalog | None = None,
+) -> list[Offering]:
+    """Offerings closest to a shape that none meets: the biggest of the requested arch first, then
+    any arch, ranked by how far short they fall (relative) and then by price."""
+    catalog = catalog or load(cloud)
+    offerings = [o for o in catalog.offerings(region).values() if o.has_price and not o.gpu_name]
+
+    def shortfall(o: Offering) -> tuple:
+        short = max(0.0, 1 - o.vcpus / cpus if cpus else 0.0) + max(
+            0.0, 1 - o.memory_gib / memory_gib if memory_gib else 0.0
+        )
+        return (arch is not None and o.arch != arch, round(short, 6), o.price_hourly, o.instance_type)
+
+    offerings.sort(key=shortfall)
+    return offerings[:limit]
