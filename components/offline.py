@@ -1,0 +1,250 @@
+"""Runs a Pulumi program in-process under Pulumi's own mocks engine, recording what it registers.
+
+This is what ``plan`` uses to show what a stack would create without a cloud account or the Pulumi
+CLI, and what the tests and the policy-pack tests use to capture resources. Resource inputs are kept
+as the engine receives them (camelCase wire names), with secrets unwrapped and their paths listed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc, settings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+UNKNOWN = rpc.UNKNOWN
+_SECRET_SIG = rpc._special_sig_key
+_SECRET_VALUE = rpc._special_secret_sig
+
+
+def unwrap_secrets(value: Any, path: str = "") -> tuple[Any, list[str]]:
+    """Returns the value with secret wrappers removed and the dotted paths that were secret."""
+    if isinstance(value, dict):
+        if value.get(_SECRET_SIG) == _SECRET_VALUE:
+            inner, paths = unwrap_secrets(value.get("value"), path)
+            return inner, [path, *paths]
+        out, paths = {}, []
+        for k, v in value.items():
+            out[k], sub = unwrap_secrets(v, f"{path}.{k}" if path else k)
+            paths.extend(sub)
+        return out, paths
+    if isinstance(value, list):
+        out_list, paths = [], []
+        for i, v in enumerate(value):
+            item, sub = unwrap_secrets(v, f"{path}[{i}]")
+            out_list.append(item)
+            paths.extend(sub)
+        return out_list, paths
+    return value, []
+
+
+@dataclass
+class RegisteredResource:
+    urn: str
+    type: str
+    name: str
+    inputs: dict
+    outputs: dict
+    id: str | None
+    custom: bool
+    parent: str | None
+    provider: str | None
+    secret_inputs: list[str] = field(default_factory=list)
+    ignore_changes: list[str] = field(default_factory=list)
+    replace_on_changes: list[str] = field(default_factory=list)
+    additional_secret_outputs: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    protect: bool = False
+    delete_before_replace: bool = False
+
+
+@dataclass
+class Invoke:
+    token: str
+    args: dict
+    provider: str | None
+
+
+@dataclass
+class Evaluation:
+    resources: list[RegisteredResource]
+    invokes: list[Invoke]
+    outputs: dict[str, Any]
+    secret_outputs: set[str]
+    preview: bool
+
+    def of_type(self, type_token: str) -> list[RegisteredResource]:
+        return [r for r in self.resources if r.type == type_token]
+
+    def by_name(self, name: str) -> RegisteredResource:
+        matches = [r for r in self.resources if r.name == name]
+        if len(matches) != 1:
+            raise KeyError(f"{len(matches)} resources named {name!r}")
+        return matches[0]
+
+    def children_of(self, urn: str) -> list[RegisteredResource]:
+        return [r for r in self.resources if r.parent == urn]
+
+
+class RecordingMocks(pulumi_mocks.Mocks):
+    """Plain mocks: outputs echo inputs plus a deterministic id. Subclass and override
+    :meth:`resource_outputs` / :meth:`call_result` to emulate a cloud (see tests for moto)."""
+
+    def __init__(self, preview: bool = False):
+        self.preview = preview
+        self.invokes: list[Invoke] = []
+        self._lock = threading.Lock()
+        self._counter = 0
+
+    def call(self, args: pulumi_mocks.MockCallArgs):
+        with self._lock:
+            self.invokes.append(Invoke(args.token, dict(args.args), args.provider or None))
+        return self.call_result(args.token, dict(args.args), args.provider)
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs):
+        inputs = dict(args.inputs)
+        if self.preview and args.custom:
+            # Preview: the engine knows only the inputs; every computed output stays unknown.
+            return "", inputs
+        with self._lock:
+            self._counter += 1
+            serial = self._counter
+        return self.resource_outputs(args.typ, args.name, inputs, serial)
+
+    def resource_outputs(self, type_: str, name: str, inputs: dict, serial: int) -> tuple[str, dict]:
+        return f"{name}-id", {**inputs, **fake_outputs(type_, name, serial)}
+
+    def call_result(self, token: str, args: dict, provider: str | None) -> dict:
+        return fake_invoke_result(token, args)
+
+
+def fake_outputs(type_: str, name: str, serial: int) -> dict:
+    """Computed outputs a real provider would return, for the properties the program reads."""
+    ip = f"10.0.{serial // 250}.{serial % 250 + 4}"
+    if type_ == "aws:ec2/instance:Instance":
+        return {"privateIp": ip, "arn": f"arn:aws:ec2:::instance/{name}"}
+    if type_ == "aws:ec2/eip:Eip":
+        return {"publicIp": f"203.0.113.{serial % 250 + 1}"}
+    if type_ == "azure-native:network:NetworkInterface":
+        return {"ipConfigurations": [{"name": "ipconfig", "privateIPAddress": ip}]}
+    if type_ == "azure-native:network:PublicIPAddress":
+        return {"ipAddress": f"198.51.100.{serial % 250 + 1}"}
+    if type_ == "gcp:compute/instance:Instance":
+        return {"instanceId": str(1000 + serial), "selfLink": f"projects/p/zones/z/instances/{name}"}
+    if type_ == "gcp:compute/address:Address":
+        return {"address": f"192.0.2.{serial % 250 + 1}"}
+    return {}
+
+
+def fake_invoke_result(token: str, args: dict) -> dict:
+    if token == "aws:ec2/getAmi:getAmi":
+        name_filter = next((f["values"][0] for f in args.get("filters", []) if f["name"] == "name"), "image")
+        arch = next(
+            (f["values"][0] for f in args.get("filters", []) if f["name"] == "architecture"), "x86_64"
+        )
+        key = "|".join([*args.get("owners", []), name_filter, arch, args.get("region", "")])
+        digest = hashlib.sha256(key.encode()).hexdigest()[:17]
+        return {"id": f"ami-{digest}", "architecture": arch, "name": name_filter.replace("*", "x")}
+    return {}
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """A mock monitor that also keeps what the engine would see: parent, provider and options."""
+
+    def __init__(self, mocks: RecordingMocks):
+        super().__init__(mocks)
+        self.registrations: list[RegisteredResource] = []
+        self._lock = threading.Lock()
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        inputs, secret_paths = unwrap_secrets(rpc.deserialize_properties(request.object))
+        registration = self.resources.get(response.urn)
+        outputs, _ = unwrap_secrets(registration.state if registration else {})
+        with self._lock:
+            self.registrations.append(
+                RegisteredResource(
+                    urn=response.urn,
+                    type=request.type,
+                    name=request.name,
+                    inputs=inputs,
+                    outputs=outputs,
+                    id=response.id or None,
+                    custom=bool(request.custom),
+                    parent=request.parent or None,
+                    provider=request.provider or None,
+                    secret_inputs=secret_paths,
+                    ignore_changes=list(request.ignoreChanges),
+                    replace_on_changes=list(request.replaceOnChanges),
+                    additional_secret_outputs=list(request.additionalSecretOutputs),
+                    aliases=[a.urn or a.spec.name for a in request.aliases],
+                    protect=bool(request.protect),
+                    delete_before_replace=bool(request.deleteBeforeReplace),
+                )
+            )
+        return response
+
+
+def _config_value(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def evaluate(
+    program: Callable[[], Any],
+    *,
+    config: Mapping[str, Any] | None = None,
+    secret_config_keys: list[str] | None = None,
+    project: str = "multicloud-vm",
+    stack: str = "dev",
+    preview: bool = False,
+    mocks: RecordingMocks | None = None,
+) -> Evaluation:
+    """Runs ``program`` as ``pulumi up`` (or ``preview``) would, against mocks, and returns every
+    registered resource, every invoke and the stack outputs. Exceptions from the program propagate.
+
+    ``config`` keys are full keys (``aws:region``, ``multicloud-vm:vms``); structured values are
+    JSON-encoded as the CLI does.
+    """
+    mocks = mocks or RecordingMocks(preview=preview)
+    mocks.preview = preview
+    monitor = RecordingMonitor(mocks)
+    set_all_config({k: _config_value(v) for k, v in (config or {}).items()}, secret_config_keys or [])
+    settings.ROOT.set(None)
+    pulumi_mocks.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor)
+    root = settings.get_root_resource()
+    settings.SETTINGS.rpc_manager.clear()
+    settings.SETTINGS.outputs.clear()
+
+    _sync_await(run_pulumi_func(program))
+
+    outputs: dict[str, Any] = {}
+    secret_outputs: set[str] = set()
+    for key, value in getattr(root, "outputs", {}).items():
+        output = pulumi.Output.from_input(value)
+        resolved = _sync_await(output.future(with_unknowns=True))
+        outputs[key] = _plain(resolved)
+        if _sync_await(output.is_secret()):
+            secret_outputs.add(key)
+    return Evaluation(monitor.registrations, mocks.invokes, outputs, secret_outputs, preview)
+
+
+def _plain(value: Any) -> Any:
+    """Resolved stack-output values, with unknowns shown as the UNKNOWN marker."""
+    if isinstance(value, pulumi.output.Unknown):
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
