@@ -121,36 +121,47 @@ class RecordingMocks(pulumi_mocks.Mocks):
         return self.resource_outputs(args.typ, args.name, inputs, serial)
 
     def resource_outputs(self, type_: str, name: str, inputs: dict, serial: int) -> tuple[str, dict]:
-        return f"{name}-id", {**inputs, **fake_outputs(type_, name, serial)}
+        return f"{name}-id", {**inputs, **fake_outputs(type_, name, inputs, serial)}
 
     def call_result(self, token: str, args: dict, provider: str | None) -> dict:
         return fake_invoke_result(token, args)
 
 
-def fake_outputs(type_: str, name: str, serial: int) -> dict:
+def fake_outputs(type_: str, name: str, inputs: dict, serial: int) -> dict:
     """Computed outputs a real provider would return, for the properties the program reads."""
-    ip = f"10.0.{serial // 250}.{serial % 250 + 4}"
+    private_ip = f"10.42.1.{serial % 250 + 4}"
+    public_ip = f"203.0.113.{serial % 250 + 1}"
     if type_ == "aws:ec2/instance:Instance":
-        return {"privateIp": ip, "arn": f"arn:aws:ec2:::instance/{name}"}
-    if type_ == "aws:ec2/eip:Eip":
-        return {"publicIp": f"203.0.113.{serial % 250 + 1}"}
+        outputs = {"privateIp": private_ip, "availabilityZone": inputs.get("availabilityZone") or "zone-a"}
+        if inputs.get("associatePublicIpAddress"):
+            outputs["publicIp"] = public_ip
+        return outputs
+    if type_ == "aws:ec2/keyPair:KeyPair":
+        return {"keyName": f"{name}-{serial:04d}"}
     if type_ == "azure-native:network:NetworkInterface":
-        return {"ipConfigurations": [{"name": "ipconfig", "privateIPAddress": ip}]}
+        configs = [{**c, "privateIPAddress": private_ip} for c in inputs.get("ipConfigurations", [])]
+        return {"ipConfigurations": configs}
     if type_ == "azure-native:network:PublicIPAddress":
-        return {"ipAddress": f"198.51.100.{serial % 250 + 1}"}
+        return {"ipAddress": public_ip}
+    if type_ == "azure-native:resources:ResourceGroup":
+        return {"name": f"{name}{serial:04d}"}
     if type_ == "gcp:compute/instance:Instance":
-        return {"instanceId": str(1000 + serial), "selfLink": f"projects/p/zones/z/instances/{name}"}
-    if type_ == "gcp:compute/address:Address":
-        return {"address": f"192.0.2.{serial % 250 + 1}"}
+        interfaces = [
+            {
+                **nic,
+                "networkIp": private_ip,
+                "accessConfigs": [{**ac, "natIp": public_ip} for ac in nic.get("accessConfigs", [])],
+            }
+            for nic in inputs.get("networkInterfaces", [])
+        ]
+        return {"instanceId": str(1000 + serial), "networkInterfaces": interfaces}
     return {}
 
 
 def fake_invoke_result(token: str, args: dict) -> dict:
     if token == "aws:ec2/getAmi:getAmi":
         name_filter = next((f["values"][0] for f in args.get("filters", []) if f["name"] == "name"), "image")
-        arch = next(
-            (f["values"][0] for f in args.get("filters", []) if f["name"] == "architecture"), "x86_64"
-        )
+        arch = next((f["values"][0] for f in args.get("filters", []) if f["name"] == "architecture"), "x86_64")
         key = "|".join([*args.get("owners", []), name_filter, arch, args.get("region", "")])
         digest = hashlib.sha256(key.encode()).hexdigest()[:17]
         return {"id": f"ami-{digest}", "architecture": arch, "name": name_filter.replace("*", "x")}

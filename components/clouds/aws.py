@@ -1,0 +1,271 @@
+"""AWS: EC2 instance, security group, key pair, and (without ``subnet_id``) a small dedicated VPC."""
+
+from __future__ import annotations
+
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from ..images import AwsImage
+from ..spec import IngressRule, VmSpec
+from .base import NETWORK_CIDR, SUBNET_CIDR, CloudVm, child_opts, image_ignore_changes
+
+EBS_VOLUME_TYPE = {"ssd": "gp3", "standard": "standard"}
+DATA_DEVICE_NAMES = [f"/dev/sd{letter}" for letter in "fghijklmnopqrstu"]
+
+# One AMI lookup per (run, provider, region, image, arch), shared by every VM that needs it.
+_ami_lookups: dict[tuple, pulumi.Output] = {}
+_ami_lookups_root: list[Any] = [None]
+
+
+def ami_filters(image: AwsImage, arch: str) -> list[dict]:
+    return [
+        {"name": "name", "values": [image.name_pattern]},
+        {"name": "architecture", "values": [arch]},
+        {"name": "virtualization-type", "values": ["hvm"]},
+        {"name": "root-device-type", "values": ["ebs"]},
+        {"name": "state", "values": ["available"]},
+    ]
+
+
+def security_group_ingress(rule: IngressRule) -> dict:
+    """An inline security-group ingress entry; icmp uses -1/-1 (all types and codes)."""
+    entry: dict[str, Any] = {
+        "protocol": rule.protocol,
+        "from_port": -1 if rule.from_port is None else rule.from_port,
+        "to_port": -1 if rule.to_port is None else rule.to_port,
+        "description": rule.description or f"{rule.protocol} {rule.port_range}",
+    }
+    if rule.ipv4_sources:
+        entry["cidr_blocks"] = list(rule.ipv4_sources)
+    if rule.ipv6_sources:
+        entry["ipv6_cidr_blocks"] = list(rule.ipv6_sources)
+    return entry
+
+
+def cloud_config_for_user(username: str, ssh_key: str) -> str:
+    return (
+        "#cloud-config\nusers:\n  - default\n"
+        f"  - name: {username}\n    sudo: ALL=(ALL) NOPASSWD:ALL\n    shell: /bin/bash\n"
+        f"    ssh_authorized_keys:\n      - {ssh_key}\n"
+    )
+
+
+def windows_admin_script(username: str, password: str) -> str:
+    """EC2Launch runs this at first boot: the admin user and password come from the spec."""
+    escaped = password.replace("'", "''")
+    return (
+        f"$password = ConvertTo-SecureString '{escaped}' -AsPlainText -Force\n"
+        f"if (Get-LocalUser -Name '{username}' -ErrorAction SilentlyContinue) "
+        f"{{ Set-LocalUser -Name '{username}' -Password $password }} "
+        f"else {{ New-LocalUser -Name '{username}' -Password $password -PasswordNeverExpires; "
+        f"Add-LocalGroupMember -Group Administrators -Member '{username}' }}\n"
+    )
+
+
+def combine_user_data(parts: list[str]) -> str:
+    """Several cloud-init parts as one MIME multipart document, as cloud-init expects."""
+    if len(parts) == 1:
+        return parts[0]
+    message = MIMEMultipart(boundary="MULTICLOUD-VM-BOUNDARY")
+    for part in parts:
+        subtype = "cloud-config" if part.startswith("#cloud-config") else "x-shellscript"
+        message.attach(MIMEText(part, subtype))
+    return message.as_string()
+
+
+def linux_user_data(spec: VmSpec, user_data: str | None) -> str | None:
+    parts = []
+    login_user = spec.image.login_user
+    if spec.ssh_public_key and login_user and spec.admin_username != login_user:
+        parts.append(cloud_config_for_user(spec.admin_username, spec.ssh_public_key))
+    if user_data:
+        parts.append(user_data)
+    return combine_user_data(parts) if parts else None
+
+
+def windows_user_data(spec: VmSpec, password: str, user_data: str | None) -> str:
+    script = windows_admin_script(spec.admin_username, password)
+    body = user_data.removeprefix("<powershell>").removesuffix("</powershell>") if user_data else ""
+    return f"<powershell>\n{script}{body}\n</powershell>\n<persist>false</persist>"
+
+
+def _user_data(spec: VmSpec) -> pulumi.Output | None:
+    if spec.is_windows:
+        return pulumi.Output.secret(
+            pulumi.Output.all(spec.admin_password, spec.user_data).apply(
+                lambda values: windows_user_data(spec, values[0], values[1])
+            )
+        )
+    if spec.user_data is None and linux_user_data(spec, None) is None:
+        return None
+    return pulumi.Output.secret(pulumi.Output.from_input(spec.user_data).apply(lambda ud: linux_user_data(spec, ud)))
+
+
+def _lookup_ami(spec: VmSpec, parent: pulumi.ComponentResource) -> pulumi.Output[str]:
+    image = spec.image.native
+    if isinstance(image, str):
+        return pulumi.Output.from_input(image)
+    root = pulumi.runtime.get_root_resource()
+    if _ami_lookups_root[0] is not root:
+        _ami_lookups.clear()
+        _ami_lookups_root[0] = root
+    provider = parent.get_provider("aws:ec2/getAmi:getAmi")
+    key = (id(provider), spec.region, image.owner, image.name_pattern, spec.arch)
+    if key not in _ami_lookups:
+        _ami_lookups[key] = aws.ec2.get_ami_output(
+            owners=[image.owner],
+            most_recent=True,
+            filters=ami_filters(image, spec.arch),
+            region=spec.region,
+            opts=pulumi.InvokeOutputOptions(parent=parent),
+        ).id
+    return _ami_lookups[key]
+
+
+def provision(spec: VmSpec, parent: pulumi.ComponentResource) -> CloudVm:
+    name, region = spec.name, spec.region
+    tags = {"Name": name, **spec.tags}
+    resources: dict[str, pulumi.Resource] = {}
+
+    if spec.subnet_id:
+        subnet_id: pulumi.Input[str] = spec.subnet_id
+        vpc_id = aws.ec2.get_subnet_output(
+            id=spec.subnet_id, region=region, opts=pulumi.InvokeOutputOptions(parent=parent)
+        ).vpc_id
+    else:
+        vpc = aws.ec2.Vpc(
+            f"{name}-vpc",
+            cidr_block=NETWORK_CIDR,
+            enable_dns_hostnames=True,
+            enable_dns_support=True,
+            region=region,
+            tags=tags,
+            opts=child_opts(parent),
+        )
+        subnet = aws.ec2.Subnet(
+            f"{name}-subnet",
+            vpc_id=vpc.id,
+            cidr_block=SUBNET_CIDR,
+            availability_zone=spec.zone,
+            map_public_ip_on_launch=False,
+            region=region,
+            tags=tags,
+            opts=child_opts(parent),
+        )
+        resources.update(vpc=vpc, subnet=subnet)
+        subnet_id, vpc_id = subnet.id, vpc.id
+        if spec.public_ip:
+            gateway = aws.ec2.InternetGateway(
+                f"{name}-igw", vpc_id=vpc.id, region=region, tags=tags, opts=child_opts(parent)
+            )
+            route_table = aws.ec2.RouteTable(
+                f"{name}-rt",
+                vpc_id=vpc.id,
+                routes=[{"cidr_block": "0.0.0.0/0", "gateway_id": gateway.id}],
+                region=region,
+                tags=tags,
+                opts=child_opts(parent),
+            )
+            association = aws.ec2.RouteTableAssociation(
+                f"{name}-rta",
+                subnet_id=subnet.id,
+                route_table_id=route_table.id,
+                region=region,
+                opts=child_opts(parent),
+            )
+            resources.update(internet_gateway=gateway, route_table=route_table, route_table_association=association)
+
+    security_group = aws.ec2.SecurityGroup(
+        f"{name}-sg",
+        vpc_id=vpc_id,
+        description=f"{name}: managed by multicloud-vm",
+        ingress=[security_group_ingress(rule) for rule in spec.ingress],
+        egress=[
+            {"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"], "ipv6_cidr_blocks": ["::/0"]}
+        ],
+        region=region,
+        tags=tags,
+        opts=child_opts(parent),
+    )
+    resources["security_group"] = security_group
+
+    key_name = None
+    if spec.ssh_public_key:
+        key_pair = aws.ec2.KeyPair(
+            f"{name}-key", public_key=spec.ssh_public_key, region=region, tags=tags, opts=child_opts(parent)
+        )
+        resources["key_pair"] = key_pair
+        key_name = key_pair.key_name
+
+    ami = _lookup_ami(spec, parent)
+    instance = aws.ec2.Instance(
+        f"{name}-vm",
+        ami=ami,
+        instance_type=spec.instance_type,
+        subnet_id=subnet_id,
+        availability_zone=spec.zone,
+        vpc_security_group_ids=[security_group.id],
+        key_name=key_name,
+        associate_public_ip_address=spec.public_ip,
+        metadata_options={"http_endpoint": "enabled", "http_tokens": "required", "http_put_response_hop_limit": 1},
+        root_block_device={
+            "volume_size": spec.disk_size_gib,
+            "volume_type": EBS_VOLUME_TYPE[spec.disk_type],
+            "encrypted": True,
+            "delete_on_termination": True,
+        },
+        instance_market_options=(
+            {
+                "market_type": "spot",
+                "spot_options": {"spot_instance_type": "one-time", "instance_interruption_behavior": "terminate"},
+            }
+            if spec.spot
+            else None
+        ),
+        # Burstable types default to "unlimited" CPU credits, which bills surprise overage.
+        credit_specification={"cpu_credits": "standard"} if spec.offering.burstable else None,
+        user_data=_user_data(spec),
+        region=region,
+        tags=tags,
+        volume_tags=tags,
+        opts=child_opts(
+            parent,
+            ignore_changes=image_ignore_changes(spec, "ami"),
+            additional_secret_outputs=["userData"],
+        ),
+    )
+    resources["instance"] = instance
+
+    for index, disk in enumerate(spec.data_disks):
+        volume = aws.ebs.Volume(
+            f"{name}-data-{index}",
+            availability_zone=instance.availability_zone,
+            size=disk.size_gib,
+            type=EBS_VOLUME_TYPE[disk.disk_type],
+            encrypted=True,
+            region=region,
+            tags=tags,
+            opts=child_opts(parent),
+        )
+        attachment = aws.ec2.VolumeAttachment(
+            f"{name}-data-{index}-attachment",
+            device_name=DATA_DEVICE_NAMES[index],
+            volume_id=volume.id,
+            instance_id=instance.id,
+            region=region,
+            opts=child_opts(parent),
+        )
+        resources[f"data_disk_{index}"] = volume
+        resources[f"data_disk_{index}_attachment"] = attachment
+
+    return CloudVm(
+        vm_id=instance.id,
+        private_ip=instance.private_ip,
+        public_ip=instance.public_ip if spec.public_ip else None,
+        image=ami,
+        resources=resources,
+    )

@@ -1,0 +1,212 @@
+"""Azure (azure-native): resource group, virtual network, NSG, optional static public IP, NIC and VM."""
+
+from __future__ import annotations
+
+import base64
+
+import pulumi
+from pulumi_azure_native import compute, network
+from pulumi_azure_native import resources as azure_resources
+
+from ..images import AzureImage
+from ..spec import IngressRule, VmSpec, azure_supports_premium
+from .base import NETWORK_CIDR, SUBNET_CIDR, CloudVm, child_opts, image_ignore_changes, secret
+
+NSG_PROTOCOL = {"tcp": "Tcp", "udp": "Udp", "icmp": "Icmp"}
+FIRST_RULE_PRIORITY = 100
+
+
+def managed_disk_sku(disk_type: str, vm_size: str) -> str:
+    """Premium SSD where the size supports premium storage, else Standard SSD; HDD for standard."""
+    if disk_type == "standard":
+        return "Standard_LRS"
+    return "Premium_LRS" if azure_supports_premium(vm_size) else "StandardSSD_LRS"
+
+
+def security_rules(rules: tuple[IngressRule, ...]) -> list[dict]:
+    return [
+        {
+            "name": f"allow-{rule.protocol}-{rule.port_range.replace('*', 'any')}-{index}",
+            "priority": FIRST_RULE_PRIORITY + 10 * index,
+            "direction": "Inbound",
+            "access": "Allow",
+            "protocol": NSG_PROTOCOL[rule.protocol],
+            "source_address_prefixes": list(rule.sources),
+            "source_port_range": "*",
+            "destination_address_prefix": "*",
+            "destination_port_range": rule.port_range,
+            "description": rule.description or f"{rule.protocol} {rule.port_range}",
+        }
+        for index, rule in enumerate(rules)
+    ]
+
+
+def image_reference(spec: VmSpec) -> dict:
+    image = spec.image.native
+    if isinstance(image, AzureImage):
+        publisher, offer, sku, version = image.publisher, image.offer, image.sku, image.version
+    else:
+        publisher, offer, sku, version = image.split(":")
+    return {"publisher": publisher, "offer": offer, "sku": sku, "version": version}
+
+
+def image_urn(spec: VmSpec) -> str:
+    reference = image_reference(spec)
+    return ":".join(reference[k] for k in ("publisher", "offer", "sku", "version"))
+
+
+def custom_data(user_data: str | None) -> str | None:
+    return None if user_data is None else base64.b64encode(user_data.encode()).decode()
+
+
+def _os_profile(spec: VmSpec) -> dict:
+    profile: dict = {"computer_name": spec.name, "admin_username": spec.admin_username}
+    if spec.user_data is not None:
+        profile["custom_data"] = pulumi.Output.secret(pulumi.Output.from_input(spec.user_data).apply(custom_data))
+    if spec.is_windows:
+        profile["admin_password"] = secret(spec.admin_password)
+        profile["windows_configuration"] = {"enable_automatic_updates": True, "provision_vm_agent": True}
+    else:
+        profile["linux_configuration"] = {
+            "disable_password_authentication": True,
+            "provision_vm_agent": True,
+            "ssh": {
+                "public_keys": [
+                    {"path": f"/home/{spec.admin_username}/.ssh/authorized_keys", "key_data": spec.ssh_public_key}
+                ]
+            },
+        }
+    return profile
+
+
+def provision(spec: VmSpec, parent: pulumi.ComponentResource) -> CloudVm:
+    name, location = spec.name, spec.region
+    tags = dict(spec.tags)
+    zones = [spec.zone] if spec.zone else None
+    resources: dict[str, pulumi.Resource] = {}
+
+    if spec.resource_group_name:
+        group_name: pulumi.Input[str] = spec.resource_group_name
+    else:
+        group = azure_resources.ResourceGroup(f"{name}-rg", location=location, tags=tags, opts=child_opts(parent))
+        resources["resource_group"] = group
+        group_name = group.name
+
+    if spec.subnet_id:
+        subnet_id: pulumi.Input[str] = spec.subnet_id
+    else:
+        vnet = network.VirtualNetwork(
+            f"{name}-vnet",
+            resource_group_name=group_name,
+            location=location,
+            address_space={"address_prefixes": [NETWORK_CIDR]},
+            tags=tags,
+            opts=child_opts(parent),
+        )
+        subnet = network.Subnet(
+            f"{name}-subnet",
+            resource_group_name=group_name,
+            virtual_network_name=vnet.name,
+            address_prefix=SUBNET_CIDR,
+            opts=child_opts(parent),
+        )
+        resources.update(virtual_network=vnet, subnet=subnet)
+        subnet_id = subnet.id
+
+    nsg = network.NetworkSecurityGroup(
+        f"{name}-nsg",
+        resource_group_name=group_name,
+        location=location,
+        security_rules=security_rules(spec.ingress),
+        tags=tags,
+        opts=child_opts(parent),
+    )
+    resources["network_security_group"] = nsg
+
+    ip_configuration: dict = {
+        "name": "ipconfig",
+        "subnet": {"id": subnet_id},
+        "private_ip_allocation_method": "Dynamic",
+        "primary": True,
+    }
+    public_ip = None
+    if spec.public_ip:
+        public_ip = network.PublicIPAddress(
+            f"{name}-pip",
+            resource_group_name=group_name,
+            location=location,
+            sku={"name": "Standard", "tier": "Regional"},
+            public_ip_allocation_method="Static",
+            public_ip_address_version="IPv4",
+            zones=zones,
+            tags=tags,
+            opts=child_opts(parent),
+        )
+        resources["public_ip"] = public_ip
+        ip_configuration["public_ip_address"] = {"id": public_ip.id}
+
+    nic = network.NetworkInterface(
+        f"{name}-nic",
+        resource_group_name=group_name,
+        location=location,
+        ip_configurations=[ip_configuration],
+        network_security_group={"id": nsg.id},
+        tags=tags,
+        opts=child_opts(parent),
+    )
+    resources["network_interface"] = nic
+
+    spot_settings = (
+        {"priority": "Spot", "eviction_policy": "Deallocate", "billing_profile": {"max_price": -1}} if spec.spot else {}
+    )
+    vm = compute.VirtualMachine(
+        f"{name}-vm",
+        vm_name=name,
+        resource_group_name=group_name,
+        location=location,
+        zones=zones,
+        hardware_profile={"vm_size": spec.instance_type},
+        network_profile={"network_interfaces": [{"id": nic.id, "primary": True}]},
+        os_profile=_os_profile(spec),
+        storage_profile={
+            "image_reference": image_reference(spec),
+            "os_disk": {
+                "name": f"{name}-osdisk",
+                "create_option": "FromImage",
+                "caching": "ReadWrite",
+                "disk_size_gb": spec.disk_size_gib,
+                "delete_option": "Delete",
+                "managed_disk": {"storage_account_type": managed_disk_sku(spec.disk_type, spec.instance_type)},
+            },
+            "data_disks": [
+                {
+                    "lun": index,
+                    "name": f"{name}-data-{index}",
+                    "create_option": "Empty",
+                    "disk_size_gb": disk.size_gib,
+                    "delete_option": "Delete",
+                    "managed_disk": {"storage_account_type": managed_disk_sku(disk.disk_type, spec.instance_type)},
+                }
+                for index, disk in enumerate(spec.data_disks)
+            ],
+        },
+        diagnostics_profile={"boot_diagnostics": {"enabled": True}},
+        tags=tags,
+        **spot_settings,
+        opts=child_opts(
+            parent,
+            ignore_changes=image_ignore_changes(spec, "storageProfile.imageReference"),
+            additional_secret_outputs=["osProfile"],
+            delete_before_replace=True,
+        ),
+    )
+    resources["virtual_machine"] = vm
+
+    private_ip = nic.ip_configurations.apply(lambda configs: (configs or [{}])[0].private_ip_address)
+    return CloudVm(
+        vm_id=vm.id,
+        private_ip=private_ip,
+        public_ip=public_ip.ip_address if public_ip is not None else None,
+        image=pulumi.Output.from_input(image_urn(spec)),
+        resources=resources,
+    )

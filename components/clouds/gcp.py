@@ -1,0 +1,199 @@
+"""GCP: network and subnetwork, firewall rules scoped to this VM's network tag, optional external IP,
+and a Compute Engine instance."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_gcp as gcp
+
+from ..images import GcpImage
+from ..spec import GCP_HYPERDISK_ONLY, IngressRule, VmSpec
+from .base import SUBNET_CIDR, CloudVm, child_opts, image_ignore_changes, secret
+
+
+def disk_type(kind: str, machine_type: str) -> str:
+    if GCP_HYPERDISK_ONLY.match(machine_type):
+        return "hyperdisk-balanced"
+    return "pd-balanced" if kind == "ssd" else "pd-standard"
+
+
+def network_tag(name: str) -> str:
+    return f"{name}-vm"[:63]
+
+
+def firewall_rules(name: str, rules: tuple[IngressRule, ...]) -> list[tuple[str, dict]]:
+    """One firewall per rule and address family (GCP rules cannot mix IPv4 and IPv6 sources)."""
+    result = []
+    for index, rule in enumerate(rules):
+        allow: dict = {"protocol": rule.protocol}
+        if rule.from_port is not None:
+            allow["ports"] = [rule.port_range]
+        for family, sources in (("", rule.ipv4_sources), ("-v6", rule.ipv6_sources)):
+            if sources:
+                result.append(
+                    (
+                        f"{name}-fw-{index}{family}",
+                        {
+                            "direction": "INGRESS",
+                            "source_ranges": list(sources),
+                            "allows": [allow],
+                            "target_tags": [network_tag(name)],
+                            "description": rule.description or f"{rule.protocol} {rule.port_range} to {name}",
+                        },
+                    )
+                )
+    return result
+
+
+def scheduling(spec: VmSpec) -> dict:
+    if spec.spot:
+        return {
+            "provisioning_model": "SPOT",
+            "preemptible": True,
+            "automatic_restart": False,
+            "on_host_maintenance": "TERMINATE",
+            "instance_termination_action": "STOP",
+        }
+    # VMs with GPUs cannot live-migrate.
+    return {
+        "provisioning_model": "STANDARD",
+        "automatic_restart": True,
+        "on_host_maintenance": "TERMINATE" if spec.offering.gpu_name else "MIGRATE",
+    }
+
+
+def image_path(spec: VmSpec) -> str:
+    image = spec.image.native
+    return image.path if isinstance(image, GcpImage) else image
+
+
+def windows_startup_script(username: str, password: str) -> str:
+    escaped = password.replace("'", "''")
+    return (
+        f"$password = ConvertTo-SecureString '{escaped}' -AsPlainText -Force\n"
+        f"if (-not (Get-LocalUser -Name '{username}' -ErrorAction SilentlyContinue)) {{ "
+        f"New-LocalUser -Name '{username}' -Password $password -PasswordNeverExpires; "
+        f"Add-LocalGroupMember -Group Administrators -Member '{username}' }}\n"
+    )
+
+
+def _metadata(spec: VmSpec) -> dict:
+    metadata: dict = {"block-project-ssh-keys": "TRUE"}
+    if spec.ssh_public_key:
+        metadata["ssh-keys"] = f"{spec.admin_username}:{spec.ssh_public_key}"
+    if spec.user_data is not None:
+        key = "windows-startup-script-ps1" if spec.is_windows else "user-data"
+        metadata[key] = secret(spec.user_data)
+    if spec.is_windows:
+        metadata["sysprep-specialize-script-ps1"] = pulumi.Output.secret(
+            pulumi.Output.from_input(spec.admin_password).apply(
+                lambda password: windows_startup_script(spec.admin_username, password)
+            )
+        )
+    return metadata
+
+
+def first_nat_ip(interfaces) -> str | None:
+    for interface in interfaces or []:
+        for access_config in interface.access_configs or []:
+            if access_config.nat_ip:
+                return access_config.nat_ip
+    return None
+
+
+def provision(spec: VmSpec, parent: pulumi.ComponentResource) -> CloudVm:
+    name, region, project = spec.name, spec.region, spec.project
+    labels = dict(spec.tags)
+    resources: dict[str, pulumi.Resource] = {}
+
+    if spec.subnet_id:
+        subnetwork: pulumi.Input[str] = spec.subnet_id
+        network_id = gcp.compute.get_subnetwork_output(
+            self_link=spec.subnet_id, opts=pulumi.InvokeOutputOptions(parent=parent)
+        ).network
+    else:
+        net = gcp.compute.Network(
+            f"{name}-net", auto_create_subnetworks=False, project=project, opts=child_opts(parent)
+        )
+        subnet = gcp.compute.Subnetwork(
+            f"{name}-subnet",
+            network=net.id,
+            region=region,
+            ip_cidr_range=SUBNET_CIDR,
+            private_ip_google_access=True,
+            project=project,
+            opts=child_opts(parent),
+        )
+        resources.update(network=net, subnetwork=subnet)
+        subnetwork, network_id = subnet.id, net.id
+
+    for firewall_name, firewall_args in firewall_rules(name, spec.ingress):
+        resources[firewall_name.removeprefix(f"{name}-")] = gcp.compute.Firewall(
+            firewall_name, network=network_id, project=project, **firewall_args, opts=child_opts(parent)
+        )
+
+    attached_disks = []
+    for index, disk in enumerate(spec.data_disks):
+        data_disk = gcp.compute.Disk(
+            f"{name}-data-{index}",
+            zone=spec.zone,
+            size=disk.size_gib,
+            type=disk_type(disk.disk_type, spec.instance_type),
+            labels=labels,
+            project=project,
+            opts=child_opts(parent),
+        )
+        resources[f"data_disk_{index}"] = data_disk
+        attached_disks.append({"source": data_disk.id, "device_name": f"data-{index}"})
+
+    network_interface: dict = {"subnetwork": subnetwork}
+    if spec.public_ip:
+        network_interface["access_configs"] = [{"network_tier": "PREMIUM"}]
+
+    instance = gcp.compute.Instance(
+        f"{name}-vm",
+        name=name,
+        machine_type=spec.instance_type,
+        zone=spec.zone,
+        project=project,
+        boot_disk={
+            "auto_delete": True,
+            "initialize_params": {
+                "image": image_path(spec),
+                "size": spec.disk_size_gib,
+                "type": disk_type(spec.disk_type, spec.instance_type),
+                "labels": labels,
+            },
+        },
+        attached_disks=attached_disks,
+        network_interfaces=[network_interface],
+        metadata=_metadata(spec),
+        tags=[network_tag(name)],
+        labels=labels,
+        shielded_instance_config=(
+            {"enable_secure_boot": True, "enable_vtpm": True, "enable_integrity_monitoring": True}
+            if spec.image.shielded_vm
+            else None
+        ),
+        scheduling=scheduling(spec),
+        allow_stopping_for_update=True,
+        opts=child_opts(
+            parent,
+            ignore_changes=image_ignore_changes(spec, "bootDisk.initializeParams.image"),
+            additional_secret_outputs=["metadata"],
+            # The instance has a fixed name (its hostname), so a replacement must delete first.
+            delete_before_replace=True,
+        ),
+    )
+    resources["instance"] = instance
+
+    public_ip = None
+    if spec.public_ip:
+        public_ip = instance.network_interfaces.apply(first_nat_ip)
+    return CloudVm(
+        vm_id=instance.instance_id,
+        private_ip=instance.network_interfaces.apply(lambda nics: nics[0].network_ip if nics else None),
+        public_ip=public_ip,
+        image=pulumi.Output.from_input(image_path(spec)),
+        resources=resources,
+    )

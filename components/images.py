@@ -1,0 +1,176 @@
+"""Image aliases: what ``ubuntu-24.04`` and friends are on each cloud and architecture.
+
+Pure data and lookups; the AWS adapter turns an AWS entry into an ``aws.ec2.get_ami`` invoke.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ARCHES = ("x86_64", "arm64")
+
+
+@dataclass(frozen=True)
+class AwsImage:
+    owner: str
+    name_pattern: str
+    login_user: str
+
+
+@dataclass(frozen=True)
+class AzureImage:
+    publisher: str
+    offer: str
+    sku: str
+    version: str = "latest"
+
+    @property
+    def urn(self) -> str:
+        return f"{self.publisher}:{self.offer}:{self.sku}:{self.version}"
+
+
+@dataclass(frozen=True)
+class GcpImage:
+    project: str
+    family: str
+
+    @property
+    def path(self) -> str:
+        return f"projects/{self.project}/global/images/family/{self.family}"
+
+
+@dataclass(frozen=True)
+class ImageAlias:
+    name: str
+    os_type: str  # "linux" or "windows"
+    # Smallest OS disk each cloud's image accepts, in GiB (Azure RHEL ships a 64 GiB disk, Windows 127).
+    min_disk_gib: dict[str, int]
+    aws: dict[str, AwsImage]
+    azure: dict[str, AzureImage]
+    gcp: dict[str, GcpImage]
+
+    def for_cloud(self, cloud: str) -> dict:
+        return {"aws": self.aws, "azure": self.azure, "gcp": self.gcp}[cloud]
+
+
+CANONICAL, DEBIAN, REDHAT, AMAZON = "099720109477", "136693071363", "309956199498", "801119661308"
+
+IMAGE_ALIASES: dict[str, ImageAlias] = {
+    "ubuntu-24.04": ImageAlias(
+        "ubuntu-24.04",
+        "linux",
+        {"aws": 8, "azure": 30, "gcp": 10},
+        aws={
+            arch: AwsImage(CANONICAL, f"ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-{deb}-server-*", "ubuntu")
+            for arch, deb in (("x86_64", "amd64"), ("arm64", "arm64"))
+        },
+        azure={
+            "x86_64": AzureImage("Canonical", "ubuntu-24_04-lts", "server"),
+            "arm64": AzureImage("Canonical", "ubuntu-24_04-lts", "server-arm64"),
+        },
+        gcp={
+            "x86_64": GcpImage("ubuntu-os-cloud", "ubuntu-2404-lts-amd64"),
+            "arm64": GcpImage("ubuntu-os-cloud", "ubuntu-2404-lts-arm64"),
+        },
+    ),
+    "ubuntu-22.04": ImageAlias(
+        "ubuntu-22.04",
+        "linux",
+        {"aws": 8, "azure": 30, "gcp": 10},
+        aws={
+            arch: AwsImage(CANONICAL, f"ubuntu/images/hvm-ssd*/ubuntu-jammy-22.04-{deb}-server-*", "ubuntu")
+            for arch, deb in (("x86_64", "amd64"), ("arm64", "arm64"))
+        },
+        azure={
+            "x86_64": AzureImage("Canonical", "0001-com-ubuntu-server-jammy", "22_04-lts-gen2"),
+            "arm64": AzureImage("Canonical", "0001-com-ubuntu-server-jammy", "22_04-lts-arm64"),
+        },
+        gcp={
+            "x86_64": GcpImage("ubuntu-os-cloud", "ubuntu-2204-lts"),
+            "arm64": GcpImage("ubuntu-os-cloud", "ubuntu-2204-lts-arm64"),
+        },
+    ),
+    "debian-12": ImageAlias(
+        "debian-12",
+        "linux",
+        {"aws": 8, "azure": 30, "gcp": 10},
+        aws={
+            arch: AwsImage(DEBIAN, f"debian-12-{deb}-*", "admin")
+            for arch, deb in (("x86_64", "amd64"), ("arm64", "arm64"))
+        },
+        azure={
+            "x86_64": AzureImage("Debian", "debian-12", "12-gen2"),
+            "arm64": AzureImage("Debian", "debian-12", "12-arm64"),
+        },
+        gcp={
+            "x86_64": GcpImage("debian-cloud", "debian-12"),
+            "arm64": GcpImage("debian-cloud", "debian-12-arm64"),
+        },
+    ),
+    "rhel-9": ImageAlias(
+        "rhel-9",
+        "linux",
+        {"aws": 10, "azure": 64, "gcp": 20},
+        aws={arch: AwsImage(REDHAT, f"RHEL-9.*_HVM-*-{arch}-*", "ec2-user") for arch in ("x86_64", "arm64")},
+        azure={
+            "x86_64": AzureImage("RedHat", "RHEL", "9-lvm-gen2"),
+            "arm64": AzureImage("RedHat", "rhel-arm64", "9_4-arm64"),
+        },
+        gcp={
+            "x86_64": GcpImage("rhel-cloud", "rhel-9"),
+            "arm64": GcpImage("rhel-cloud", "rhel-9-arm64"),
+        },
+    ),
+    "windows-2022": ImageAlias(
+        "windows-2022",
+        "windows",
+        {"aws": 30, "azure": 127, "gcp": 50},
+        aws={"x86_64": AwsImage(AMAZON, "Windows_Server-2022-English-Full-Base-*", "Administrator")},
+        azure={"x86_64": AzureImage("MicrosoftWindowsServer", "WindowsServer", "2022-datacenter-g2")},
+        gcp={"x86_64": GcpImage("windows-cloud", "windows-2022")},
+    ),
+}
+
+DEFAULT_IMAGE = "ubuntu-24.04"
+
+# Public GCP image projects whose images all support Shielded VM.
+GCP_SHIELDED_PROJECTS = frozenset(
+    {
+        "ubuntu-os-cloud",
+        "debian-cloud",
+        "rhel-cloud",
+        "windows-cloud",
+        "cos-cloud",
+        "rocky-linux-cloud",
+        "centos-cloud",
+        "suse-cloud",
+        "ubuntu-os-pro-cloud",
+    }
+)
+
+AMI_ID = re.compile(r"^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
+AZURE_URN = re.compile(r"^[A-Za-z0-9][\w.-]*:[\w.-]+:[\w.-]+:[\w.-]+$")
+GCP_IMAGE = re.compile(
+    r"^(?:(?:https://www\.googleapis\.com/compute/v1/)?projects/[a-z][-a-z0-9.:]*[a-z0-9]/global/images/"
+    r"(?:family/)?[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?"
+    r"|[a-z][-a-z0-9]*[a-z0-9]/[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?"
+    r"|[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)$"
+)
+NATIVE_IMAGE_FORMS = {
+    "aws": ("an AMI id like ami-0abcdef1234567890", AMI_ID),
+    "azure": ("a marketplace URN publisher:offer:sku:version", AZURE_URN),
+    "gcp": (
+        "an image path projects/PROJECT/global/images/[family/]NAME, PROJECT/NAME or an image name",
+        GCP_IMAGE,
+    ),
+}
+
+
+def gcp_image_project(image: str) -> str | None:
+    match = re.search(r"projects/([^/]+)/global/images/", image)
+    if match:
+        return match.group(1)
+    if "/" in image:
+        return image.split("/", 1)[0]
+    return None

@@ -1,0 +1,256 @@
+"""``python -m components plan``: what a stack's VMs become and cost, without a cloud account.
+
+The real stack program runs in-process under Pulumi's mocks engine in preview mode, against the
+stack's own config (``Pulumi.yaml`` defaults + ``Pulumi.<stack>.yaml``). Secret config values cannot
+be decrypted offline; they are replaced by a placeholder that is kept secret.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from .catalog import HOURS_PER_MONTH
+
+SECRET_PLACEHOLDER = "Offline-Secret-Placeholder-0"
+FORMATS = ("table", "json", "markdown")
+
+
+class PlanError(Exception):
+    """Stack files or config that stop a plan, with a message for the user."""
+
+
+def find_project_dir(start: Path) -> Path:
+    for directory in (start, *start.parents):
+        if (directory / "Pulumi.yaml").exists():
+            return directory
+    raise PlanError(f"no Pulumi.yaml in {start} or its parents; run from the project or pass --project-dir")
+
+
+def _read_yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        raise PlanError(f"{path}: not valid YAML: {error}") from None
+
+
+def _replace_secure(value: Any, path: str, secret_paths: list[str]) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            secret_paths.append(path)
+            return SECRET_PLACEHOLDER
+        return {k: _replace_secure(v, f"{path}.{k}", secret_paths) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_secure(v, f"{path}[{i}]", secret_paths) for i, v in enumerate(value)]
+    return value
+
+
+def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any], list[str]]:
+    """The project name, the full config map the program would see, and the keys holding secrets."""
+    project = _read_yaml(project_dir / "Pulumi.yaml")
+    name = project.get("name")
+    if not name:
+        raise PlanError(f"{project_dir / 'Pulumi.yaml'}: no project name")
+    stack_file = project_dir / f"Pulumi.{stack}.yaml"
+    if not stack_file.exists():
+        stacks = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
+        raise PlanError(f"no stack file {stack_file.name}; stacks here: {', '.join(stacks) or 'none'}")
+
+    def full_key(key: str) -> str:
+        return key if ":" in key else f"{name}:{key}"
+
+    config: dict[str, Any] = {}
+    for key, declared in (project.get("config") or {}).items():
+        if isinstance(declared, dict) and ("type" in declared or "default" in declared or "description" in declared):
+            if "default" in declared:
+                config[full_key(key)] = declared["default"]
+        else:
+            config[full_key(key)] = (
+                declared.get("value") if isinstance(declared, dict) and "value" in declared else declared
+            )
+    secret_keys: list[str] = []
+    for key, value in (_read_yaml(stack_file).get("config") or {}).items():
+        paths: list[str] = []
+        config[full_key(key)] = _replace_secure(value, full_key(key), paths)
+        if paths:
+            secret_keys.append(full_key(key))
+    return name, config, secret_keys
+
+
+def image_description(spec) -> str:
+    image = spec.image
+    if not image.is_alias:
+        return str(image.native)
+    native = image.native
+    if spec.cloud == "aws":
+        detail = f"newest AMI of owner {native.owner} named {native.name_pattern}"
+    elif spec.cloud == "azure":
+        detail = native.urn
+    else:
+        detail = native.path
+    return f"{image.alias} ({detail})"
+
+
+def plan_stack(project_dir: Path, stack: str) -> list[dict[str, Any]]:
+    """Runs the stack program under mocks (preview) and describes every VM it would create."""
+    from .offline import evaluate
+    from .program import run
+    from .vm import TYPE_TOKEN, monthly_price
+
+    project, config, secret_keys = stack_config(project_dir, stack)
+    built: list = []
+    import pulumi
+
+    try:
+        evaluation = evaluate(
+            lambda: built.extend(run()),
+            config=config,
+            secret_config_keys=secret_keys,
+            project=project,
+            stack=stack,
+            preview=True,
+        )
+    except pulumi.RunError as error:
+        raise PlanError(str(error)) from None
+
+    components = {r.name: r for r in evaluation.of_type(TYPE_TOKEN)}
+    rows = []
+    for vm in built:
+        spec = vm.spec
+        component = components[spec.name]
+        children = evaluation.children_of(component.urn)
+        rows.append(
+            {
+                "name": spec.name,
+                "cloud": spec.cloud,
+                "region": spec.region,
+                "zone": spec.zone,
+                "instance_type": spec.instance_type,
+                "vcpus": spec.offering.vcpus,
+                "memory_gib": spec.offering.memory_gib,
+                "arch": spec.arch,
+                "gpu": f"{spec.offering.gpu_count:g}x {spec.offering.gpu_name}" if spec.offering.gpu_name else None,
+                "image": image_description(spec),
+                "os_type": spec.image.os_type,
+                "disk_size_gib": spec.disk_size_gib,
+                "public_ip": spec.public_ip,
+                "spot": spec.spot,
+                "hourly_price": spec.hourly_price,
+                "monthly_price": monthly_price(spec.hourly_price),
+                "resources": sorted(
+                    ({"type": r.type, "name": r.name} for r in children), key=lambda r: (r["name"], r["type"])
+                ),
+            }
+        )
+    return rows
+
+
+def _price(value: float | None, digits: int = 4) -> str:
+    return "unknown" if value is None else f"${value:,.{digits}f}"
+
+
+def _total(rows: list[dict]) -> tuple[float, int]:
+    known = [r["monthly_price"] for r in rows if r["monthly_price"] is not None]
+    return round(sum(known), 2), len(rows) - len(known)
+
+
+def _price_note(rows: list[dict]) -> str:
+    from .catalog import load
+
+    dates = {row["cloud"]: load(row["cloud"]).snapshot_date for row in rows}
+    snapshot = ", ".join(f"{cloud} {date}" for cloud, date in sorted(dates.items()))
+    return (
+        f"Prices: public list prices, Linux, {HOURS_PER_MONTH} h/month, no discounts or taxes; "
+        f"catalog snapshot {snapshot}. Windows licences are not included (shown as unknown)."
+    )
+
+
+def render_table(rows: list[dict]) -> str:
+    header = ["VM", "cloud", "region", "type", "vCPU", "GiB", "image", "$/hour", "$/month", "resources"]
+    lines = [
+        [
+            r["name"],
+            r["cloud"],
+            r["zone"] or r["region"],
+            r["instance_type"] + (" (spot)" if r["spot"] else ""),
+            f"{r['vcpus']:g}",
+            f"{r['memory_gib']:g}",
+            r["image"].split(" (")[0],
+            _price(r["hourly_price"]),
+            _price(r["monthly_price"], 2),
+            str(len(r["resources"])),
+        ]
+        for r in rows
+    ]
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths))]
+    out.append("  ".join("-" * w for w in widths))
+    out += ["  ".join(c.ljust(w) for c, w in zip(line, widths)) for line in lines]
+    total, unknown = _total(rows)
+    out.append("")
+    out.append(
+        f"Total: ${total:,.2f}/month for {len(rows)} VMs"
+        + (f" ({unknown} with unknown price not included)" if unknown else "")
+    )
+    out.append("")
+    for r in rows:
+        out.append(f"{r['name']}: {r['image']}")
+        out += [f"  + {res['type']}  {res['name']}" for res in r["resources"]]
+    out.append("")
+    out.append(_price_note(rows))
+    return "\n".join(out)
+
+
+def render_markdown(rows: list[dict]) -> str:
+    out = [
+        "| VM | cloud | region | type | vCPU | GiB | image | $/hour | $/month | resources |",
+        "|---|---|---|---|---:|---:|---|---:|---:|---:|",
+    ]
+    for r in rows:
+        out.append(
+            f"| {r['name']} | {r['cloud']} | {r['zone'] or r['region']} | `{r['instance_type']}`{' (spot)' if r['spot'] else ''} "
+            f"| {r['vcpus']:g} | {r['memory_gib']:g} | {r['image'].split(' (')[0]} | {_price(r['hourly_price'])} "
+            f"| {_price(r['monthly_price'], 2)} | {len(r['resources'])} |"
+        )
+    total, unknown = _total(rows)
+    out.append("")
+    out.append(
+        f"**Total: ${total:,.2f}/month** for {len(rows)} VMs"
+        + (f" ({unknown} with unknown price not included)" if unknown else "")
+    )
+    out.append("")
+    out.append(f"_{_price_note(rows)}_")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m components plan", description=__doc__.splitlines()[0])
+    parser.add_argument("--stack", default=os.environ.get("PULUMI_STACK", "dev"), help="stack name (default: dev)")
+    parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument("--project-dir", type=Path, default=None, help="directory holding Pulumi.yaml")
+    parser.add_argument("--diff", nargs=2, metavar=("BASE.json", "HEAD.json"), help="compare two plan JSON files")
+    options = parser.parse_args(argv)
+
+    if options.diff:
+        from .plandiff import main_diff
+
+        return main_diff(options.diff[0], options.diff[1], options.format)
+    try:
+        project_dir = options.project_dir or find_project_dir(Path.cwd())
+        rows = plan_stack(project_dir, options.stack)
+    except PlanError as error:
+        print(f"plan: {error}", file=sys.stderr)
+        return 2
+    if options.format == "json":
+        print(json.dumps(rows, indent=2))
+    elif options.format == "markdown":
+        print(render_markdown(rows))
+    else:
+        print(render_table(rows))
+    return 0

@@ -1,0 +1,756 @@
+"""Validation: a ``VirtualMachineArgs`` mapping becomes a complete, checked ``VmSpec``.
+
+Pure Python (no Pulumi): every input a cloud would reject, and every inconsistent one, raises
+``SpecError`` here, before any resource is registered. Values that are Pulumi Outputs (a secret
+password or user data from config) are passed through unchecked.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import catalog
+from .catalog import Offering
+from .errors import SpecError
+from .images import (
+    ARCHES,
+    DEFAULT_IMAGE,
+    GCP_SHIELDED_PROJECTS,
+    IMAGE_ALIASES,
+    NATIVE_IMAGE_FORMS,
+    AwsImage,
+    AzureImage,
+    GcpImage,
+    gcp_image_project,
+)
+
+CLOUDS = ("aws", "azure", "gcp")
+PROTOCOLS = ("tcp", "udp", "icmp")
+DISK_TYPES = ("ssd", "standard")
+OS_TYPES = ("linux", "windows")
+
+DEFAULT_CPUS = 2
+DEFAULT_MEMORY_GIB = 4
+DEFAULT_DISK_GIB = 30
+DEFAULT_ADMIN_USERNAME = "vmadmin"
+MAX_DATA_DISKS = 16
+
+KNOWN_KEYS = frozenset(
+    [
+        "cloud",
+        "region",
+        "zone",
+        "cpus",
+        "memory_gib",
+        "arch",
+        "burstable",
+        "instance_type",
+        "image",
+        "os_type",
+        "replace_on_image_change",
+        "disk_size_gib",
+        "disk_type",
+        "data_disks",
+        "admin_username",
+        "ssh_public_key",
+        "admin_password",
+        "user_data",
+        "ingress",
+        "public_ip",
+        "spot",
+        "subnet_id",
+        "tags",
+        "resource_group_name",
+        "project",
+    ]
+)
+CLOUD_ONLY_KEYS = {"resource_group_name": "azure", "project": "gcp"}
+
+MAX_OS_DISK_GIB = {"aws": 16384, "azure": 4095, "gcp": 65536}
+MAX_DATA_DISK_GIB = {"aws": 16384, "azure": 32767, "gcp": 65536}
+# Raw user data each cloud accepts: EC2 16 KB; Azure customData 64 KB once base64-encoded; GCP
+# metadata values 256 KB.
+MAX_USER_DATA_BYTES = {"aws": 16384, "azure": 65535 * 3 // 4, "gcp": 262144}
+SSH_KEY_TYPES = {
+    "aws": ("ssh-rsa", "ssh-ed25519"),
+    "azure": ("ssh-rsa", "ssh-ed25519"),
+    "gcp": ("ssh-rsa", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"),
+}
+# Zones of GCP regions that have no "-a" zone.
+GCP_FIRST_ZONE = {"us-east1": "us-east1-b", "europe-west1": "europe-west1-b"}
+AZURE_RESERVED_USERNAMES = frozenset(
+    [
+        "administrator",
+        "admin",
+        "user",
+        "user1",
+        "test",
+        "user2",
+        "test1",
+        "user3",
+        "admin1",
+        "1",
+        "123",
+        "a",
+        "actuser",
+        "adm",
+        "admin2",
+        "aspnet",
+        "backup",
+        "console",
+        "david",
+        "guest",
+        "john",
+        "owner",
+        "root",
+        "server",
+        "sql",
+        "support",
+        "support_388945a0",
+        "sys",
+        "test2",
+        "test3",
+        "user4",
+        "user5",
+    ]
+)
+# Families the cheapest-offering search never picks on its own (a user can still name them):
+# AWS Mac and high-memory types need dedicated hosts.
+AUTO_EXCLUDED = {"aws": re.compile(r"^(mac\d|mac-|u-|u7)")}
+# GCP families whose only block storage is Hyperdisk.
+GCP_HYPERDISK_ONLY = re.compile(r"^(c4|c4a|c4d|n4|a4|m4|x4|h4d)-")
+
+NAME_RULES = {
+    "aws": (re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"), "letters, digits, '-', '_' or '.', 1-128 characters"),
+    "azure": (
+        re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?$"),
+        "letters, digits and '-', starting and ending with a letter or digit, at most 64 characters",
+    ),
+    "gcp": (
+        re.compile(r"^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$"),
+        "lowercase RFC 1035: a lowercase letter, then lowercase letters, digits or '-', not ending "
+        "in '-', at most 63 characters",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class CloudDefaults:
+    """What the provider configuration supplies when a spec leaves it out."""
+
+    region: str | None = None
+    zone: str | None = None
+    project: str | None = None
+
+
+@dataclass(frozen=True)
+class IngressRule:
+    protocol: str
+    from_port: int | None  # None for icmp
+    to_port: int | None
+    sources: tuple[str, ...]
+    description: str = ""
+
+    @property
+    def ipv4_sources(self) -> tuple[str, ...]:
+        return tuple(s for s in self.sources if ":" not in s)
+
+    @property
+    def ipv6_sources(self) -> tuple[str, ...]:
+        return tuple(s for s in self.sources if ":" in s)
+
+    @property
+    def port_range(self) -> str:
+        if self.from_port is None:
+            return "*"
+        return str(self.from_port) if self.from_port == self.to_port else f"{self.from_port}-{self.to_port}"
+
+
+@dataclass(frozen=True)
+class DataDisk:
+    size_gib: int
+    disk_type: str
+
+
+@dataclass(frozen=True)
+class ImageChoice:
+    """The image a VM boots: an alias entry for its cloud and arch, or a native id."""
+
+    alias: str | None
+    native: AwsImage | AzureImage | GcpImage | str
+    os_type: str
+    login_user: str | None
+    shielded_vm: bool
+
+    @property
+    def is_alias(self) -> bool:
+        return self.alias is not None
+
+
+@dataclass(frozen=True)
+class VmSpec:
+    name: str
+    cloud: str
+    region: str
+    zone: str | None
+    project: str | None
+    offering: Offering
+    arch: str
+    image: ImageChoice
+    replace_on_image_change: bool
+    disk_size_gib: int
+    disk_type: str
+    data_disks: tuple[DataDisk, ...]
+    admin_username: str
+    ssh_public_key: str | None
+    admin_password: Any
+    user_data: Any
+    ingress: tuple[IngressRule, ...]
+    public_ip: bool
+    spot: bool
+    subnet_id: str | None
+    tags: dict[str, str] = field(default_factory=dict)
+    resource_group_name: str | None = None
+
+    @property
+    def instance_type(self) -> str:
+        return self.offering.instance_type
+
+    @property
+    def is_windows(self) -> bool:
+        return self.image.os_type == "windows"
+
+    @property
+    def hourly_price(self) -> float | None:
+        """Catalog list price (spot price for spot VMs); None when unknown. Catalog prices are Linux
+        prices, so a Windows VM's price (which includes a licence) is unknown."""
+        if self.is_windows:
+            return None
+        return self.offering.hourly_price(self.spot)
+
+
+def _is_plain(value: Any) -> bool:
+    """False for Pulumi Outputs and other deferred values, which cannot be checked here."""
+    return isinstance(value, (str, int, float, bool, list, dict, tuple)) or value is None
+
+
+class _Checker:
+    def __init__(self, vm: str, args: Mapping[str, Any]):
+        self.vm = vm
+        self.args = args
+
+    def fail(self, field_name: str, value: object, expected: str) -> SpecError:
+        return SpecError(self.vm, field_name, value, expected)
+
+    def choice(self, key: str, valid: tuple[str, ...], default: str | None = None) -> str:
+        value = self.args.get(key, default)
+        if value not in valid:
+            raise self.fail(key, value, "expected one of " + ", ".join(valid))
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.args.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(key, value, "expected true or false")
+        return value
+
+    def integer(self, key: str, value: object, low: int, high: int | None = None) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            else:
+                raise self.fail(key, value, f"expected a whole number >= {low}")
+        if value < low or (high is not None and value > high):
+            upper = f" and <= {high}" if high is not None else ""
+            raise self.fail(key, value, f"expected a whole number >= {low}{upper}")
+        return value
+
+    def optional_str(self, key: str) -> str | None:
+        value = self.args.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise self.fail(key, value, "expected a non-empty string")
+        return value
+
+
+def validate(name: Any, args: Mapping[str, Any], defaults: CloudDefaults | None = None) -> VmSpec:
+    """Checks a spec completely and resolves everything the clouds need; raises SpecError."""
+    defaults = defaults or CloudDefaults()
+    if not isinstance(name, str) or not name:
+        raise SpecError(str(name), "name", name, "expected a non-empty string")
+    check = _Checker(name, args)
+    if not isinstance(args, Mapping):
+        raise check.fail("args", args, "expected a mapping of VirtualMachineArgs keys")
+    unknown = sorted(set(args) - KNOWN_KEYS)
+    if unknown:
+        raise check.fail(unknown[0], args[unknown[0]], "unknown key; valid keys: " + ", ".join(sorted(KNOWN_KEYS)))
+
+    cloud = check.choice("cloud", CLOUDS)
+    for key, only_cloud in CLOUD_ONLY_KEYS.items():
+        if args.get(key) is not None and cloud != only_cloud:
+            raise check.fail(key, args[key], f"only applies to cloud {only_cloud!r}, not {cloud!r}")
+    _check_name(check, cloud)
+
+    region = _region(check, cloud, defaults)
+    zone = _zone(check, cloud, region, defaults)
+    spot = check.boolean("spot", False)
+    offering, arch = _resolve_size(check, cloud, region, spot)
+    image = _image(check, cloud, arch)
+    disk_type = check.choice("disk_type", DISK_TYPES, "ssd")
+    _check_gcp_disk(check, cloud, offering, disk_type)
+    disk_size = _disk_size(check, cloud, image)
+    data_disks = _data_disks(check, cloud, offering)
+
+    ssh_key = _ssh_key(check, cloud)
+    admin_username = _admin_username(check, cloud, image)
+    admin_password = _admin_password(check, image)
+    if cloud == "azure" and not image.os_type == "windows" and ssh_key is None:
+        raise check.fail(
+            "ssh_public_key", None, "Linux VMs on Azure need an SSH public key (password logins are disabled)"
+        )
+    if cloud == "azure" and image.os_type == "windows" and len(name) > 15:
+        raise check.fail("name", name, "Azure Windows computer names are at most 15 characters")
+
+    return VmSpec(
+        name=name,
+        cloud=cloud,
+        region=region,
+        zone=zone,
+        project=check.optional_str("project") or (defaults.project if cloud == "gcp" else None),
+        offering=offering,
+        arch=arch,
+        image=image,
+        replace_on_image_change=check.boolean("replace_on_image_change", False),
+        disk_size_gib=disk_size,
+        disk_type=disk_type,
+        data_disks=data_disks,
+        admin_username=admin_username,
+        ssh_public_key=ssh_key,
+        admin_password=admin_password,
+        user_data=_user_data(check, cloud),
+        ingress=_ingress(check),
+        public_ip=check.boolean("public_ip", False),
+        spot=spot,
+        subnet_id=_subnet_id(check, cloud),
+        tags=_tags(check, cloud),
+        resource_group_name=check.optional_str("resource_group_name"),
+    )
+
+
+def _check_name(check: _Checker, cloud: str) -> None:
+    pattern, rule = NAME_RULES[cloud]
+    if not pattern.match(check.vm):
+        raise check.fail("name", check.vm, f"{cloud} names must be {rule}")
+
+
+def _region(check: _Checker, cloud: str, defaults: CloudDefaults) -> str:
+    region = check.args.get("region") or defaults.region
+    config_key = {"aws": "aws:region", "azure": "azure-native:location", "gcp": "gcp:region"}[cloud]
+    if region is None and cloud == "gcp" and defaults.zone:
+        region = defaults.zone.rsplit("-", 1)[0]
+    if region is None:
+        raise check.fail("region", None, f"give region, or set {config_key} in the stack config")
+    regions = catalog.load(cloud).regions
+    if region not in regions:
+        close = [r for r in regions if r[:4] == str(region)[:4]] or regions
+        raise check.fail("region", region, f"expected a {cloud} region such as " + ", ".join(sorted(close)[:8]))
+    return region
+
+
+def _zone(check: _Checker, cloud: str, region: str, defaults: CloudDefaults) -> str | None:
+    zone = check.args.get("zone")
+    if zone is None:
+        if cloud != "gcp":
+            return None
+        if defaults.zone and defaults.zone.startswith(region + "-"):
+            return defaults.zone
+        return GCP_FIRST_ZONE.get(region, f"{region}-a")
+    valid = {
+        "aws": (re.compile(re.escape(region) + r"[a-z]$"), f"a zone of {region} such as {region}a"),
+        "azure": (re.compile(r"^[123]$"), "an availability zone number: 1, 2 or 3"),
+        "gcp": (re.compile(re.escape(region) + r"-[a-z]$"), f"a zone of {region} such as {region}-b"),
+    }[cloud]
+    if not isinstance(zone, str) or not valid[0].match(zone):
+        raise check.fail("zone", zone, f"expected {valid[1]}")
+    if cloud == "gcp" and region in GCP_FIRST_ZONE and zone == f"{region}-a":
+        raise check.fail("zone", zone, f"{region} has no zone -a; use {GCP_FIRST_ZONE[region]}")
+    return zone
+
+
+def _arch(check: _Checker) -> str | None:
+    arch = check.args.get("arch")
+    if arch is None:
+        return None
+    if arch not in ARCHES:
+        raise check.fail("arch", arch, "expected one of " + ", ".join(ARCHES))
+    return arch
+
+
+def _resolve_size(check: _Checker, cloud: str, region: str, spot: bool) -> tuple[Offering, str]:
+    arch = _arch(check)
+    instance_type = check.optional_str("instance_type")
+    cat = catalog.load(cloud)
+    if instance_type is not None:
+        offering = cat.get(instance_type, region)
+        if offering is None:
+            if instance_type in cat.instance_types:
+                elsewhere = cat.regions_offering(instance_type)
+                raise check.fail(
+                    "instance_type",
+                    instance_type,
+                    f"not offered in {region}; offered in " + ", ".join(elsewhere[:8]),
+                )
+            similar = sorted(t for t in cat.offerings(region) if t.lower().startswith(instance_type.lower()[:4]))
+            hint = ", ".join(similar[:6]) or ", ".join(sorted(cat.offerings(region))[:6])
+            raise check.fail("instance_type", instance_type, f"unknown {cloud} size in {region}; e.g. {hint}")
+        if arch is not None and offering.arch != arch:
+            raise check.fail(
+                "arch", arch, f"{instance_type} is {offering.arch}; use arch={offering.arch!r} or another size"
+            )
+        return offering, offering.arch
+
+    arch = arch or "x86_64"
+    cpus = check.integer("cpus", check.args.get("cpus", DEFAULT_CPUS), 1)
+    memory = check.args.get("memory_gib", DEFAULT_MEMORY_GIB)
+    if isinstance(memory, bool) or not isinstance(memory, (int, float)) or memory <= 0:
+        raise check.fail("memory_gib", memory, "expected a number of GiB > 0")
+    burstable = check.boolean("burstable", True)
+    disk_type = check.args.get("disk_type", "ssd")
+    candidates = catalog.find_cheapest(
+        cloud, region, cpus=cpus, memory_gib=memory, arch=arch, burstable=burstable, spot=spot, limit=200
+    )
+    for offering in candidates:
+        if _auto_selectable(cloud, offering, disk_type):
+            return offering, arch
+    nearest = catalog.nearest_offerings(cloud, region, cpus=cpus, memory_gib=memory, arch=arch)
+    constraint = f"cpus={cpus}, memory_gib={memory:g}, arch={arch}" + ("" if burstable else ", burstable=False")
+    raise check.fail(
+        "cpus/memory_gib",
+        f"{cpus}/{memory:g}",
+        f"no {cloud} offering in {region} meets {constraint}; nearest: " + "; ".join(o.shape() for o in nearest),
+    )
+
+
+def _auto_selectable(cloud: str, offering: Offering, disk_type: str) -> bool:
+    excluded = AUTO_EXCLUDED.get(cloud)
+    if excluded and excluded.match(offering.instance_type):
+        return False
+    if cloud == "azure":
+        # Sizes with premium storage ('s' feature letter) take Premium SSD and Gen2 images.
+        return azure_supports_premium(offering.instance_type)
+    if cloud == "gcp" and disk_type == "standard":
+        return not GCP_HYPERDISK_ONLY.match(offering.instance_type)
+    return True
+
+
+def azure_supports_premium(size: str) -> bool:
+    """Azure size names carry feature letters after the vCPU count: ``s`` means premium storage."""
+    match = re.match(r"^Standard_[A-Z]+\d+(?:-\d+)?([a-z]*)", size)
+    return bool(match and "s" in match.group(1))
+
+
+def _check_gcp_disk(check: _Checker, cloud: str, offering: Offering, disk_type: str) -> None:
+    if cloud == "gcp" and disk_type == "standard" and GCP_HYPERDISK_ONLY.match(offering.instance_type):
+        raise check.fail(
+            "disk_type", disk_type, f"{offering.instance_type} supports only Hyperdisk; use disk_type='ssd'"
+        )
+
+
+def _image(check: _Checker, cloud: str, arch: str) -> ImageChoice:
+    image = check.args.get("image", DEFAULT_IMAGE)
+    os_type_arg = check.args.get("os_type")
+    if os_type_arg is not None and os_type_arg not in OS_TYPES:
+        raise check.fail("os_type", os_type_arg, "expected one of " + ", ".join(OS_TYPES))
+    if not isinstance(image, str) or not image:
+        raise check.fail("image", image, "expected an alias (" + ", ".join(IMAGE_ALIASES) + ") or a native image id")
+    alias = IMAGE_ALIASES.get(image)
+    if alias is not None:
+        if os_type_arg is not None and os_type_arg != alias.os_type:
+            raise check.fail("os_type", os_type_arg, f"{image} is {alias.os_type}")
+        entry = alias.for_cloud(cloud).get(arch)
+        if entry is None:
+            have = ", ".join(alias.for_cloud(cloud)) or "none"
+            raise check.fail("image", image, f"no {arch} build of {image} on {cloud} (available: {have})")
+        login_user = entry.login_user if isinstance(entry, AwsImage) else None
+        return ImageChoice(image, entry, alias.os_type, login_user, shielded_vm=True)
+
+    form, pattern = NATIVE_IMAGE_FORMS[cloud]
+    if not pattern.match(image):
+        raise check.fail("image", image, f"expected an alias ({', '.join(IMAGE_ALIASES)}) or {form}")
+    os_type = os_type_arg or ("windows" if "windows" in image.lower() else "linux")
+    shielded = cloud == "gcp" and gcp_image_project(image) in GCP_SHIELDED_PROJECTS
+    return ImageChoice(None, image, os_type, None, shielded_vm=shielded)
+
+
+def _disk_size(check: _Checker, cloud: str, image: ImageChoice) -> int:
+    alias = IMAGE_ALIASES.get(image.alias or "")
+    minimum = alias.min_disk_gib[cloud] if alias else 1
+    if "disk_size_gib" not in check.args:
+        return max(DEFAULT_DISK_GIB, minimum)
+    size = check.integer("disk_size_gib", check.args["disk_size_gib"], 1, MAX_OS_DISK_GIB[cloud])
+    if size < minimum:
+        raise check.fail("disk_size_gib", size, f"{image.alias} on {cloud} needs an OS disk of at least {minimum} GiB")
+    return size
+
+
+def _data_disks(check: _Checker, cloud: str, offering: Offering) -> tuple[DataDisk, ...]:
+    disks = check.args.get("data_disks", []) or []
+    if not isinstance(disks, (list, tuple)) or len(disks) > MAX_DATA_DISKS:
+        raise check.fail("data_disks", disks, f"expected a list of at most {MAX_DATA_DISKS} {{size_gib, disk_type}}")
+    result = []
+    for i, disk in enumerate(disks):
+        key = f"data_disks[{i}]"
+        if not isinstance(disk, Mapping) or "size_gib" not in disk or set(disk) - {"size_gib", "disk_type"}:
+            raise check.fail(key, disk, "expected {size_gib, disk_type}")
+        size = check.integer(f"{key}.size_gib", disk["size_gib"], 1, MAX_DATA_DISK_GIB[cloud])
+        disk_type = disk.get("disk_type", "ssd")
+        if disk_type not in DISK_TYPES:
+            raise check.fail(f"{key}.disk_type", disk_type, "expected one of " + ", ".join(DISK_TYPES))
+        if cloud == "gcp" and disk_type == "standard" and GCP_HYPERDISK_ONLY.match(offering.instance_type):
+            raise check.fail(f"{key}.disk_type", disk_type, f"{offering.instance_type} supports only Hyperdisk")
+        result.append(DataDisk(size, disk_type))
+    return tuple(result)
+
+
+def _ssh_key(check: _Checker, cloud: str) -> str | None:
+    key = check.args.get("ssh_public_key")
+    if key is None:
+        return None
+    allowed = SSH_KEY_TYPES[cloud]
+    problem = ssh_key_problem(key, allowed)
+    if problem:
+        raise check.fail("ssh_public_key", _shorten(key), problem)
+    return " ".join(key.split())
+
+
+def ssh_key_problem(key: object, allowed: tuple[str, ...]) -> str | None:
+    """Why an OpenSSH public key line is unusable, or None when it is fine."""
+    expected = "an OpenSSH public key line '<type> <base64> [comment]' of type " + ", ".join(allowed)
+    if not isinstance(key, str):
+        return "expected " + expected
+    parts = key.split()
+    if len(parts) < 2 or parts[0] not in allowed:
+        return "expected " + expected
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+    except (binascii.Error, ValueError):
+        return "the key body is not valid base64; expected " + expected
+    fields = _ssh_fields(blob)
+    if not fields or fields[0] != parts[0].encode():
+        return "the key body does not encode a " + parts[0] + " key; expected " + expected
+    if parts[0] == "ssh-rsa":
+        modulus = fields[2] if len(fields) > 2 else b""
+        bits = int.from_bytes(modulus, "big").bit_length()
+        if bits < 2048:
+            return f"RSA keys must be at least 2048 bits (this one has {bits})"
+    if parts[0] == "ssh-ed25519" and (len(fields) < 2 or len(fields[1]) != 32):
+        return "the ed25519 key body is malformed"
+    return None
+
+
+def _ssh_fields(blob: bytes) -> list[bytes]:
+    fields, offset = [], 0
+    while offset + 4 <= len(blob):
+        length = int.from_bytes(blob[offset : offset + 4], "big")
+        offset += 4
+        if offset + length > len(blob):
+            return []
+        fields.append(blob[offset : offset + length])
+        offset += length
+    return fields if offset == len(blob) else []
+
+
+def _shorten(value: object) -> object:
+    return value[:40] + "…" if isinstance(value, str) and len(value) > 40 else value
+
+
+def _admin_username(check: _Checker, cloud: str, image: ImageChoice) -> str:
+    username = check.args.get("admin_username")
+    if username is None:
+        if cloud == "aws" and image.login_user and image.os_type == "linux":
+            return image.login_user
+        return DEFAULT_ADMIN_USERNAME
+    if image.os_type == "windows":
+        ok = (
+            isinstance(username, str)
+            and re.match(r'^[^"/\\\[\]:;|=,+*?<>@ ]{1,20}$', username)
+            and not username.endswith(".")
+        )
+        rule = '1-20 characters without "/\\[]:;|=,+*?<> or spaces'
+    else:
+        ok = isinstance(username, str) and re.match(r"^[a-z_][a-z0-9_-]{0,31}$", username)
+        rule = "a Linux user name: lowercase letters, digits, '_' or '-', starting with a letter or '_', at most 32"
+    if not ok:
+        raise check.fail("admin_username", username, "expected " + rule)
+    if username.lower() in {"root"} or (cloud == "azure" and username.lower() in AZURE_RESERVED_USERNAMES):
+        raise check.fail("admin_username", username, f"{username!r} is reserved on {cloud}; choose another name")
+    return username
+
+
+def _admin_password(check: _Checker, image: ImageChoice) -> Any:
+    password = check.args.get("admin_password")
+    if image.os_type != "windows":
+        if password is not None:
+            raise check.fail(
+                "admin_password", "[secret]", "only for Windows images; Linux VMs log in with ssh_public_key"
+            )
+        return None
+    if password is None:
+        raise check.fail("admin_password", None, "Windows images need an admin password (kept secret in state)")
+    if _is_plain(password):
+        classes = (
+            sum(bool(re.search(p, password)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^A-Za-z0-9]"))
+            if isinstance(password, str)
+            else 0
+        )
+        if not isinstance(password, str) or not 12 <= len(password) <= 123 or classes < 3:
+            raise check.fail(
+                "admin_password",
+                "[secret]",
+                "expected 12-123 characters with 3 of: lowercase, uppercase, digit, symbol",
+            )
+    return password
+
+
+def _user_data(check: _Checker, cloud: str) -> Any:
+    user_data = check.args.get("user_data")
+    if user_data is None or not _is_plain(user_data):
+        return user_data
+    if not isinstance(user_data, str):
+        raise check.fail("user_data", "[secret]", "expected cloud-init text")
+    limit = MAX_USER_DATA_BYTES[cloud]
+    size = len(user_data.encode())
+    if size > limit:
+        raise check.fail("user_data", f"[{size} bytes]", f"{cloud} accepts at most {limit} bytes of user data")
+    return user_data
+
+
+def _ingress(check: _Checker) -> tuple[IngressRule, ...]:
+    rules = check.args.get("ingress", []) or []
+    if not isinstance(rules, (list, tuple)):
+        raise check.fail("ingress", rules, "expected a list of {port|from_port,to_port, protocol, sources}")
+    return tuple(_ingress_rule(check, f"ingress[{i}]", rule) for i, rule in enumerate(rules))
+
+
+def _ingress_rule(check: _Checker, key: str, rule: object) -> IngressRule:
+    if not isinstance(rule, Mapping):
+        raise check.fail(key, rule, "expected {port|from_port,to_port, protocol, sources}")
+    extra = set(rule) - {"port", "from_port", "to_port", "protocol", "sources", "description"}
+    if extra:
+        raise check.fail(
+            f"{key}.{sorted(extra)[0]}",
+            rule[sorted(extra)[0]],
+            "unknown key; valid: port, from_port, to_port, protocol, sources, description",
+        )
+    protocol = rule.get("protocol", "tcp")
+    if protocol not in PROTOCOLS:
+        raise check.fail(f"{key}.protocol", protocol, "expected one of " + ", ".join(PROTOCOLS))
+    has_port, has_range = "port" in rule, "from_port" in rule or "to_port" in rule
+    if protocol == "icmp":
+        if has_port or has_range:
+            raise check.fail(f"{key}.port", rule.get("port", rule.get("from_port")), "icmp rules take no ports")
+        from_port = to_port = None
+    elif has_port and has_range:
+        raise check.fail(f"{key}.port", rule["port"], "give either port or from_port/to_port, not both")
+    elif has_port:
+        from_port = to_port = check.integer(f"{key}.port", rule["port"], 1, 65535)
+    elif "from_port" in rule and "to_port" in rule:
+        from_port = check.integer(f"{key}.from_port", rule["from_port"], 1, 65535)
+        to_port = check.integer(f"{key}.to_port", rule["to_port"], 1, 65535)
+        if from_port > to_port:
+            raise check.fail(f"{key}.from_port", from_port, f"expected from_port <= to_port ({to_port})")
+    else:
+        raise check.fail(key, dict(rule), f"{protocol} rules need port, or from_port and to_port")
+    sources = rule.get("sources")
+    if not isinstance(sources, (list, tuple)) or not sources:
+        raise check.fail(
+            f"{key}.sources", sources, "expected a non-empty list of CIDRs (nothing is opened to the world implicitly)"
+        )
+    description = rule.get("description", "")
+    if not isinstance(description, str):
+        raise check.fail(f"{key}.description", description, "expected a string")
+    return IngressRule(
+        protocol, from_port, to_port, tuple(_cidr(check, f"{key}.sources", s) for s in sources), description
+    )
+
+
+def _cidr(check: _Checker, key: str, source: object) -> str:
+    if not isinstance(source, str):
+        raise check.fail(key, source, "expected a CIDR such as 203.0.113.0/24")
+    try:
+        return ipaddress.ip_network(source, strict=True).with_prefixlen
+    except ValueError as error:
+        hint = ""
+        try:
+            hint = f"; did you mean {ipaddress.ip_network(source, strict=False).with_prefixlen}?"
+        except ValueError:
+            pass
+        raise check.fail(key, source, f"expected a CIDR such as 203.0.113.0/24 ({error}){hint}") from None
+
+
+SUBNET_FORMS = {
+    "aws": (re.compile(r"^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$"), "subnet-0123456789abcdef0"),
+    "azure": (
+        re.compile(
+            r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$",
+            re.IGNORECASE,
+        ),
+        "/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/VNET/subnets/SUBNET",
+    ),
+    "gcp": (
+        re.compile(
+            r"^(?:https://www\.googleapis\.com/compute/v1/)?projects/[^/]+/regions/[^/]+/subnetworks/[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$"
+        ),
+        "projects/PROJECT/regions/REGION/subnetworks/NAME",
+    ),
+}
+
+
+def _subnet_id(check: _Checker, cloud: str) -> str | None:
+    subnet_id = check.optional_str("subnet_id")
+    if subnet_id is None:
+        return None
+    pattern, example = SUBNET_FORMS[cloud]
+    if not pattern.match(subnet_id):
+        raise check.fail("subnet_id", subnet_id, f"expected a {cloud} subnet id like {example}")
+    return subnet_id
+
+
+def _tags(check: _Checker, cloud: str) -> dict[str, str]:
+    tags = check.args.get("tags", {}) or {}
+    if not isinstance(tags, Mapping):
+        raise check.fail("tags", tags, "expected a mapping of string keys to string values")
+    for key, value in tags.items():
+        if not isinstance(key, str) or not key or not isinstance(value, str):
+            raise check.fail(f"tags.{key}", value, "expected string keys and string values")
+        if cloud == "aws" and (len(key) > 128 or len(value) > 256 or key.lower().startswith("aws:")):
+            raise check.fail(
+                f"tags.{key}", value, "AWS tags: key 1-128 chars not starting with 'aws:', value at most 256"
+            )
+        if cloud == "azure" and (len(key) > 512 or len(value) > 256 or re.search(r"[<>%&\\?/]", key)):
+            raise check.fail(
+                f"tags.{key}", value, "Azure tags: key at most 512 chars without <>%&\\?/, value at most 256"
+            )
+    if cloud == "gcp":
+        labels = gcp_labels(tags)
+        if len(labels) != len(tags):
+            raise check.fail("tags", dict(tags), "two keys become the same GCP label key: " + ", ".join(tags))
+        for original, key in zip(tags, labels):
+            if not re.match(r"^[a-z]", key):
+                raise check.fail(f"tags.{original}", tags[original], "GCP label keys must start with a letter")
+        return labels
+    return dict(tags)
+
+
+def gcp_label(text: str) -> str:
+    """A string made valid for GCP labels: lowercase letters, digits, '_' and '-', at most 63."""
+    return re.sub(r"[^a-z0-9_-]", "_", text.lower())[:63]
+
+
+def gcp_labels(tags: Mapping[str, str]) -> dict[str, str]:
+    return {gcp_label(k): gcp_label(v) for k, v in tags.items()}
