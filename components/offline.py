@@ -102,6 +102,7 @@ class RecordingMocks(pulumi_mocks.Mocks):
     def __init__(self, preview: bool = False):
         self.preview = preview
         self.invokes: list[Invoke] = []
+        self.registered: list[str] = []
         self._lock = threading.Lock()
         self._counter = 0
 
@@ -111,6 +112,8 @@ class RecordingMocks(pulumi_mocks.Mocks):
         return self.call_result(args.token, dict(args.args), args.provider)
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs):
+        with self._lock:
+            self.registered.append(args.typ)
         inputs = dict(args.inputs)
         if self.preview and args.custom:
             # Preview: the engine knows only the inputs; every computed output stays unknown.

@@ -243,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         return main_diff(options.diff[0], options.diff[1], options.format)
     try:
         project_dir = options.project_dir or find_project_dir(Path.cwd())
-        rows = plan_stack(project_dir, options.stack)
+        # Pulumi Cloud stack names may be fully qualified: org/project/stack.
+        rows = plan_stack(project_dir, options.stack.rsplit("/", 1)[-1])
     except PlanError as error:
         print(f"plan: {error}", file=sys.stderr)
         return 2

@@ -103,19 +103,28 @@ def run() -> list:
     """The Pulumi program: reads config, builds the VMs, exports their outputs and a comparison."""
     import pulumi
 
-    from .vm import VirtualMachine, monthly_price
+    from .spec import validate
+    from .vm import VirtualMachine, cloud_defaults, monthly_price
 
     config = pulumi.Config(CONFIG_NAMESPACE)
     try:
         entries = expand_entries(config.require_object(CONFIG_KEY))
     except ConfigError as error:
         raise pulumi.RunError(str(error)) from None
-    vms = []
+    # Check every entry before registering anything, and report all the bad ones at once.
+    defaults = {}
+    problems = []
     for entry in entries:
+        cloud = entry.args.get("cloud")
+        if cloud not in defaults:
+            defaults[cloud] = cloud_defaults(cloud)
         try:
-            vms.append(VirtualMachine(entry.name, entry.args))
+            validate(entry.name, entry.args, defaults[cloud])
         except SpecError as error:
-            raise pulumi.RunError(f"{CONFIG_NAMESPACE}:{CONFIG_KEY}{entry.source}: {error}") from None
+            problems.append(f"{CONFIG_NAMESPACE}:{CONFIG_KEY}{entry.source}: {error}")
+    if problems:
+        raise pulumi.RunError("\n".join(problems))
+    vms = [VirtualMachine(entry.name, entry.args) for entry in entries]
 
     for vm in vms:
         pulumi.export(vm.spec.name, vm.outputs())
