@@ -139,7 +139,7 @@ def test_image_alias_becomes_the_family_for_the_arch(alias, arch, ssh_key):
     args = {"cloud": "gcp", "image": alias, "arch": arch, "ssh_public_key": ssh_key}
     if alias.startswith("windows"):
         args["admin_password"] = "Tr0ub4dor&3-horse"
-    evaluation, vms = run_vms({"vm": args})
+    evaluation, _ = run_vms({"vm": args})
     expected = IMAGE_ALIASES[alias].gcp[arch]
     instance = only(evaluation, INSTANCE).inputs
     assert (

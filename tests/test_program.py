@@ -14,7 +14,8 @@ from conftest import ROOT, public_key
 
 from components import catalog
 from components.offline import evaluate
-from components.plan import SECRET_PLACEHOLDER, main as plan_main, stack_config
+from components.plan import SECRET_PLACEHOLDER, stack_config
+from components.plan import main as plan_main
 from components.program import ConfigError, expand_entries
 from components.vm import TYPE_TOKEN
 
