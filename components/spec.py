@@ -8,6 +8,7 @@ password or user data from config) are passed through unchecked.
 from __future__ import annotations
 
 import base64
+import difflib
 import binascii
 import ipaddress
 import re
@@ -132,10 +133,12 @@ NAME_RULES = {
         re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?$"),
         "letters, digits and '-', starting and ending with a letter or digit, at most 64 characters",
     ),
+    # 63 is GCP's limit; children such as "<name>-fw-15-v6" get Pulumi's 8-character random suffix
+    # on top, so the VM's own name may use 46 of them.
     "gcp": (
-        re.compile(r"^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$"),
+        re.compile(r"^[a-z](?:[-a-z0-9]{0,44}[a-z0-9])?$"),
         "lowercase RFC 1035: a lowercase letter, then lowercase letters, digits or '-', not ending "
-        "in '-', at most 63 characters",
+        "in '-', at most 46 characters (GCP allows 63; child resources append up to 17)",
     ),
 }
 
@@ -357,8 +360,8 @@ def _region(check: _Checker, cloud: str, defaults: CloudDefaults) -> str:
         raise check.fail("region", None, f"give region, or set {config_key} in the stack config")
     regions = catalog.load(cloud).regions
     if region not in regions:
-        close = [r for r in regions if r[:4] == str(region)[:4]] or regions
-        raise check.fail("region", region, f"expected a {cloud} region such as " + ", ".join(sorted(close)[:8]))
+        close = difflib.get_close_matches(str(region), regions, n=6, cutoff=0.6) or sorted(regions)[:8]
+        raise check.fail("region", region, f"expected a region of {cloud} such as " + ", ".join(close))
     return region
 
 

@@ -208,7 +208,7 @@ BAD_SPECS = [
     ("aws", {"cpus": "two"}, "cpus", "whole number"),
     ("aws", {"memory_gib": -1}, "memory_gib", "> 0"),
     ("aws", {"instance_type": "m5.huge"}, "instance_type", "unknown aws size"),
-    ("aws", {"instance_type": "m5.large", "region": "mars-north-1"}, "region", "aws region"),
+    ("aws", {"instance_type": "m5.large", "region": "mars-north-1"}, "region", "a region of aws"),
     (
         "gcp",
         {"instance_type": "a3-highgpu-8g", "region": "africa-south1"},
@@ -237,7 +237,7 @@ BAD_SPECS = [
     ("aws", {"admin_password": WINDOWS_PASSWORD}, "admin_password", "only for Windows"),
     ("azure", {"ssh_public_key": None}, "ssh_public_key", "need an SSH public key"),
     ("gcp", {"name": "Web_Server"}, "name", "lowercase RFC 1035"),
-    ("gcp", {"name": "a" * 64}, "name", "at most 63"),
+    ("gcp", {"name": "a" * 47}, "name", "at most 46 characters (GCP allows 63"),
     (
         "azure",
         {"name": "windows-server-01", "image": "windows-2022", "admin_password": WINDOWS_PASSWORD},
