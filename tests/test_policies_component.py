@@ -1,0 +1,182 @@
+"""The policy pack on what the real VirtualMachine component and the real stack program register,
+under Pulumi mocks, for all three clouds: defaults pass every mandatory rule; the insecure and
+expensive variants the component allows (when asked explicitly) give exactly the expected
+violations. (The component cannot produce IMDSv1, unencrypted disks or Azure Linux password login:
+those rules are exercised on raw resources in test_policies.py.)"""
+
+from __future__ import annotations
+
+import runpy
+
+import pytest
+import yaml
+from policy_harness import REPO_ROOT, not_run, run_policies, summary
+
+from components.catalog import load
+from components.offline import evaluate
+
+SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINB4VrRPQ1v/2LB9OSaQK4UGrCtSZb+uvIBK7XrERtnD dev@example.com"
+STACK_CONFIG = {"gcp:project": "demo-project"}
+REGIONS = {"aws": "us-east-1", "azure": "eastus", "gcp": "us-central1"}
+OWNER = {"owner": "platform-team"}
+HIGH_BUDGET = {"stack-monthly-budget": {"maxMonthlyBudget": 1_000_000}}
+
+
+def spec(cloud, **overrides):
+    return {
+        "cloud": cloud,
+        "region": REGIONS[cloud],
+        "cpus": 2,
+        "memory_gib": 4,
+        "ssh_public_key": SSH_KEY,
+        "tags": OWNER,
+        **overrides,
+    }
+
+
+def judge_vms(specs, pack_config=None, preview=False):
+    from components import VirtualMachine
+
+    def program():
+        for name, args in specs.items():
+            VirtualMachine(name, args)
+
+    evaluation = evaluate(program, config=STACK_CONFIG, preview=preview)
+    return run_policies(evaluation.resources, pack_config, STACK_CONFIG)
+
+
+def mandatory(violations):
+    return [v for v in violations if v.level == "mandatory"]
+
+
+@pytest.mark.parametrize("preview", [False, True])
+def test_component_defaults_on_every_cloud_give_no_violation(preview):
+    violations = judge_vms({cloud: spec(cloud) for cloud in REGIONS}, preview=preview)
+    assert not_run(violations) == []
+    assert summary(violations) == []
+
+
+def test_component_without_owner_tag_gets_only_the_advisory_tag_violation():
+    violations = judge_vms({cloud: spec(cloud, tags={"environment": "dev"}) for cloud in REGIONS})
+    assert mandatory(violations) == []
+    assert summary(violations) == [
+        ("required-tags", "advisory", "aws-vm"),
+        ("required-tags", "advisory", "azure-vm"),
+        ("required-tags", "advisory", "gcp-vm"),
+    ]
+
+
+def test_component_windows_vms_pass_the_mandatory_rules():
+    specs = {
+        cloud: spec(
+            cloud,
+            image="windows-2022",
+            ssh_public_key=None,
+            admin_password="Corr3ct-Horse-Battery!",
+            cpus=2,
+            memory_gib=8,
+        )
+        for cloud in REGIONS
+    }
+    violations = judge_vms(specs)
+    assert mandatory(violations) == []
+
+
+@pytest.mark.parametrize(
+    ("cloud", "resource"),
+    [("aws", "aws-sg"), ("azure", "azure-nsg"), ("gcp", None)],
+)
+def test_world_open_ssh_via_component_is_exactly_one_mandatory_violation(cloud, resource):
+    args = spec(cloud, ingress=[{"port": 22, "sources": ["0.0.0.0/0"]}, {"port": 443, "sources": ["0.0.0.0/0"]}])
+    violations = judge_vms({cloud: args})
+    assert [(v.policy, v.level) for v in violations] == [("admin-ports-open-to-internet", "mandatory")]
+    flagged = violations[0]
+    if resource is not None:
+        assert flagged.resource_name == resource
+    else:
+        assert "gcp:compute/firewall:Firewall" in flagged.urn
+    assert "SSH (22)" in flagged.message and "0.0.0.0/0" in flagged.message
+    assert "RDP" not in flagged.message
+
+
+def test_rdp_from_ipv6_world_via_component():
+    args = spec("azure", ingress=[{"from_port": 3380, "to_port": 3390, "sources": ["::/0"]}])
+    violations = judge_vms({"azure": args})
+    assert summary(violations) == [("admin-ports-open-to-internet", "mandatory", "azure-nsg")]
+    assert "RDP (3389) to ::/0" in violations[0].message
+
+
+def test_ssh_from_office_range_via_component_passes():
+    args = {cloud: spec(cloud, ingress=[{"port": 22, "sources": ["203.0.113.0/24"]}]) for cloud in REGIONS}
+    assert judge_vms(args) == []
+
+
+def test_public_ip_via_component_is_advisory_and_configurable_to_mandatory():
+    specs = {cloud: spec(cloud, public_ip=True) for cloud in REGIONS}
+    expected = ["aws-vm", "azure-nic", "azure-pip", "gcp-vm"]
+    assert summary(judge_vms(specs)) == [("public-ip-on-vm", "advisory", n) for n in expected]
+    strict = judge_vms(specs, pack_config={"public-ip-on-vm": "mandatory"})
+    assert summary(strict) == [("public-ip-on-vm", "mandatory", n) for n in expected]
+
+
+def test_vm_over_the_price_ceiling_via_component():
+    big = {"aws": "m5.24xlarge", "azure": "Standard_D96s_v5", "gcp": "n2-standard-128"}
+    for cloud, instance_type in big.items():
+        assert load(cloud).get(instance_type, REGIONS[cloud]).price_hourly > 2
+    specs = {cloud: spec(cloud, instance_type=big[cloud]) for cloud in REGIONS}
+    violations = judge_vms(specs, pack_config=HIGH_BUDGET)
+    assert summary(violations) == [
+        ("vm-hourly-price-ceiling", "mandatory", "aws-vm"),
+        ("vm-hourly-price-ceiling", "mandatory", "azure-vm"),
+        ("vm-hourly-price-ceiling", "mandatory", "gcp-vm"),
+    ]
+
+
+def test_spot_vm_via_component_is_judged_at_the_spot_price():
+    offering = load("gcp").get("n2-standard-32", "us-central1")
+    ceiling = (offering.spot_price_hourly + offering.price_hourly) / 2
+    config = {"vm-hourly-price-ceiling": {"maxHourlyPrice": ceiling}, **HIGH_BUDGET}
+    specs = {
+        "on-demand": spec("gcp", instance_type="n2-standard-32"),
+        "spot": spec("gcp", instance_type="n2-standard-32", spot=True),
+    }
+    assert summary(judge_vms(specs, pack_config=config)) == [("vm-hourly-price-ceiling", "mandatory", "on-demand-vm")]
+
+
+# --- the real stack program --------------------------------------------------------------------
+
+
+def run_stack(vms, pack_config=None, preview=False):
+    def program():
+        runpy.run_path(str(REPO_ROOT / "__main__.py"), run_name="__main__")
+
+    config = {**STACK_CONFIG, "multicloud-vm:vms": vms}
+    evaluation = evaluate(program, config=config, preview=preview)
+    return run_policies(evaluation.resources, pack_config, config)
+
+
+def test_dev_stack_program_passes_every_mandatory_rule():
+    stack_config = yaml.safe_load((REPO_ROOT / "Pulumi.dev.yaml").read_text())["config"]
+    violations = run_stack(stack_config["multicloud-vm:vms"], preview=True)
+    assert not_run(violations) == []
+    assert mandatory(violations) == []
+    # the dev stack asks for public IPs: advisory only
+    assert {v.policy for v in violations} == {"public-ip-on-vm"}
+
+
+def test_stack_program_over_budget_is_one_stack_violation():
+    vms = [
+        {
+            "name": "batch",
+            "clouds": ["aws", "azure", "gcp"],
+            "regions": REGIONS,
+            "cpus": 16,
+            "memory_gib": 64,
+            "ssh_public_key": SSH_KEY,
+            "tags": OWNER,
+        }
+    ]
+    violations = run_stack(vms)
+    assert summary(violations) == [("stack-monthly-budget", "mandatory", "")]
+    assert "over the budget of $1,000.00 (maxMonthlyBudget)" in violations[0].message
+    assert run_stack(vms, pack_config=HIGH_BUDGET) == []
