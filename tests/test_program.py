@@ -131,15 +131,24 @@ def test_no_vm_is_registered_when_any_entry_is_bad():
     assert recorded and mocks.registered == [] and mocks.invokes == []
 
 
-def test_config_schema_in_pulumi_yaml_declares_every_key_the_program_reads():
+def test_pulumi_yaml_config_follows_pulumis_project_schema():
     import yaml
 
     project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
     assert project["name"] == "multicloud-vm"
     assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
-    assert {"multicloud-vm:vms", "aws:region", "azure-native:location", "gcp:region", "gcp:project"} <= set(
-        project["config"]
-    )
+    config = project["config"]
+    assert {"aws:region", "azure-native:location", "gcp:region"} <= set(config)
+    for key, value in config.items():
+        foreign = ":" in key and not key.startswith("multicloud-vm:")
+        if isinstance(value, dict):
+            # Pulumi rejects a type on another namespace's key, and types other than these.
+            assert not foreign, key
+            assert value.get("type") in {"string", "integer", "boolean", "array"}, key
+        else:
+            assert isinstance(value, (str, int, bool)), key
+    _, resolved, _ = stack_config(ROOT, "dev")
+    assert resolved["aws:region"] == "us-east-1"  # a project default reaches the stack
 
 
 def test_dev_stack_is_a_three_cloud_fan_out():
