@@ -11,7 +11,7 @@ import pulumi_aws as aws
 
 from ..images import AwsImage
 from ..spec import IngressRule, VmSpec
-from .base import NETWORK_CIDR, SUBNET_CIDR, CloudVm, child_opts, image_ignore_changes
+from .base import NETWORK_CIDR, SUBNET_CIDR, CloudVm, child_opts, vm_opts, windows_admin_script
 
 EBS_VOLUME_TYPE = {"ssd": "gp3", "standard": "standard"}
 DATA_DEVICE_NAMES = [f"/dev/sd{letter}" for letter in "fghijklmnopqrstu"]
@@ -51,18 +51,6 @@ def cloud_config_for_user(username: str, ssh_key: str) -> str:
         "#cloud-config\nusers:\n  - default\n"
         f"  - name: {username}\n    sudo: ALL=(ALL) NOPASSWD:ALL\n    shell: /bin/bash\n"
         f"    ssh_authorized_keys:\n      - {ssh_key}\n"
-    )
-
-
-def windows_admin_script(username: str, password: str) -> str:
-    """EC2Launch runs this at first boot: the admin user and password come from the spec."""
-    escaped = password.replace("'", "''")
-    return (
-        f"$password = ConvertTo-SecureString '{escaped}' -AsPlainText -Force\n"
-        f"if (Get-LocalUser -Name '{username}' -ErrorAction SilentlyContinue) "
-        f"{{ Set-LocalUser -Name '{username}' -Password $password }} "
-        f"else {{ New-LocalUser -Name '{username}' -Password $password -PasswordNeverExpires; "
-        f"Add-LocalGroupMember -Group Administrators -Member '{username}' }}\n"
     )
 
 
@@ -232,11 +220,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource) -> CloudVm:
         region=region,
         tags=tags,
         volume_tags=tags,
-        opts=child_opts(
-            parent,
-            ignore_changes=image_ignore_changes(spec, "ami"),
-            additional_secret_outputs=["userData"],
-        ),
+        opts=vm_opts(parent, spec, image_property="ami", secret_property="userData", fixed_name=False),
     )
     resources["instance"] = instance
 

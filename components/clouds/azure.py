@@ -10,7 +10,7 @@ from pulumi_azure_native import resources as azure_resources
 
 from ..images import AzureImage
 from ..spec import IngressRule, VmSpec, azure_supports_premium
-from .base import NETWORK_CIDR, SUBNET_CIDR, CloudVm, child_opts, image_ignore_changes, secret
+from .base import NETWORK_CIDR, SUBNET_CIDR, CloudVm, child_opts, secret, vm_opts
 
 NSG_PROTOCOL = {"tcp": "Tcp", "udp": "Udp", "icmp": "Icmp"}
 FIRST_RULE_PRIORITY = 100
@@ -193,11 +193,8 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource) -> CloudVm:
         diagnostics_profile={"boot_diagnostics": {"enabled": True}},
         tags=tags,
         **spot_settings,
-        opts=child_opts(
-            parent,
-            ignore_changes=image_ignore_changes(spec, "storageProfile.imageReference"),
-            additional_secret_outputs=["osProfile"],
-            delete_before_replace=True,
+        opts=vm_opts(
+            parent, spec, image_property="storageProfile.imageReference", secret_property="osProfile", fixed_name=True
         ),
     )
     resources["virtual_machine"] = vm

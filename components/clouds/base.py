@@ -26,9 +26,33 @@ def child_opts(parent: pulumi.Resource, **kwargs: Any) -> pulumi.ResourceOptions
     return pulumi.ResourceOptions(parent=parent, **kwargs)
 
 
-def image_ignore_changes(spec, path: str) -> list[str]:
-    """A newer image behind an alias must not replace a running VM unless the spec opts in."""
-    return [] if spec.replace_on_image_change else [path]
+def vm_opts(
+    parent: pulumi.Resource, spec, *, image_property: str, secret_property: str, fixed_name: bool
+) -> pulumi.ResourceOptions:
+    """Options of the VM resource itself, the same on every cloud.
+
+    A newer image behind an alias must not replace a running VM unless the spec opts in; the
+    property holding the password or user data stays secret in the provider's outputs too; a VM
+    with a fixed physical name (its hostname) must be deleted before its replacement is created.
+    """
+    return child_opts(
+        parent,
+        ignore_changes=[] if spec.replace_on_image_change else [image_property],
+        additional_secret_outputs=[secret_property],
+        delete_before_replace=fixed_name,
+    )
+
+
+def windows_admin_script(username: str, password: str) -> str:
+    """PowerShell run at first boot that creates (or resets) the admin user from the spec."""
+    escaped = password.replace("'", "''")
+    return (
+        f"$password = ConvertTo-SecureString '{escaped}' -AsPlainText -Force\n"
+        f"if (Get-LocalUser -Name '{username}' -ErrorAction SilentlyContinue) "
+        f"{{ Set-LocalUser -Name '{username}' -Password $password }} "
+        f"else {{ New-LocalUser -Name '{username}' -Password $password -PasswordNeverExpires; "
+        f"Add-LocalGroupMember -Group Administrators -Member '{username}' }}\n"
+    )
 
 
 def secret(value: Any) -> Any:

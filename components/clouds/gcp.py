@@ -8,7 +8,7 @@ import pulumi_gcp as gcp
 
 from ..images import GcpImage
 from ..spec import GCP_HYPERDISK_ONLY, IngressRule, VmSpec
-from .base import SUBNET_CIDR, CloudVm, child_opts, image_ignore_changes, secret
+from .base import SUBNET_CIDR, CloudVm, child_opts, secret, vm_opts, windows_admin_script
 
 
 def disk_type(kind: str, machine_type: str) -> str:
@@ -67,16 +67,6 @@ def image_path(spec: VmSpec) -> str:
     return image.path if isinstance(image, GcpImage) else image
 
 
-def windows_startup_script(username: str, password: str) -> str:
-    escaped = password.replace("'", "''")
-    return (
-        f"$password = ConvertTo-SecureString '{escaped}' -AsPlainText -Force\n"
-        f"if (-not (Get-LocalUser -Name '{username}' -ErrorAction SilentlyContinue)) {{ "
-        f"New-LocalUser -Name '{username}' -Password $password -PasswordNeverExpires; "
-        f"Add-LocalGroupMember -Group Administrators -Member '{username}' }}\n"
-    )
-
-
 def _metadata(spec: VmSpec) -> dict:
     metadata: dict = {"block-project-ssh-keys": "TRUE"}
     if spec.ssh_public_key:
@@ -87,7 +77,7 @@ def _metadata(spec: VmSpec) -> dict:
     if spec.is_windows:
         metadata["sysprep-specialize-script-ps1"] = pulumi.Output.secret(
             pulumi.Output.from_input(spec.admin_password).apply(
-                lambda password: windows_startup_script(spec.admin_username, password)
+                lambda password: windows_admin_script(spec.admin_username, password)
             )
         )
     return metadata
@@ -177,12 +167,8 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource) -> CloudVm:
         ),
         scheduling=scheduling(spec),
         allow_stopping_for_update=True,
-        opts=child_opts(
-            parent,
-            ignore_changes=image_ignore_changes(spec, "bootDisk.initializeParams.image"),
-            additional_secret_outputs=["metadata"],
-            # The instance has a fixed name (its hostname), so a replacement must delete first.
-            delete_before_replace=True,
+        opts=vm_opts(
+            parent, spec, image_property="bootDisk.initializeParams.image", secret_property="metadata", fixed_name=True
         ),
     )
     resources["instance"] = instance
