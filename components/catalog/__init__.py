@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from .snapshot import CLOUDS, DATA_DIR, read_document, snapshot_path
@@ -94,6 +94,8 @@ class Catalog:
         self._types = document["types"]
         self._regions: dict[str, list[list]] = document["regions"]
         self._accelerators: dict[str, list[list]] = document.get("accelerators", {})
+        # Set by a refresh of only some regions: those regions' own dates (see catalog/refresh).
+        self._region_dates: dict[str, str] = document.get("region_dates", {})
         self._by_region: dict[str, dict[str, Offering]] = {}
 
     @property
@@ -126,8 +128,32 @@ class Catalog:
     def accelerators(self, region: str) -> list[Accelerator]:
         return [Accelerator(n, c, region, p, s) for n, c, p, s in self._accelerators.get(region, ())]
 
+    def region_date(self, region: str) -> str:
+        """The date a region's prices were collected: its own if a partial refresh set one."""
+        return self._region_dates.get(region, self.snapshot_date)
 
-@lru_cache(maxsize=None)
+    def regional_prices(self, instance_type: str, spot: bool = False) -> dict[str, float]:
+        """Positive prices (on-demand, or spot) of one type in every region that has one, by region."""
+        return self.regional_prices_of([instance_type], spot)[instance_type]
+
+    def regional_prices_of(self, instance_types, spot: bool = False) -> dict[str, dict[str, float]]:
+        """:meth:`regional_prices` for several types in one pass over the raw rows (cheaper than
+        building Offerings for every region, and than one pass per type)."""
+        column = 2 if spot else 1
+        wanted = {self._type_indexes[n]: n for n in instance_types if n in self._type_indexes}
+        found: dict[str, dict[str, float]] = {name: {} for name in instance_types}
+        for region, rows in self._regions.items():
+            for row in rows:
+                if row[0] in wanted and row[column] is not None and row[column] > 0:
+                    found[wanted[row[0]]][region] = row[column]
+        return found
+
+    @cached_property
+    def _type_indexes(self) -> dict[str, int]:
+        return {t[0]: i for i, t in enumerate(self._types)}
+
+
+@cache
 def _load_cached(cloud: str, data_dir: str) -> Catalog:
     path = snapshot_path(cloud, Path(data_dir))
     return Catalog(read_document(path), path)

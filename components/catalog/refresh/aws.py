@@ -1,0 +1,166 @@
+"""AWS refresh: shapes from EC2 DescribeInstanceTypes, availability from
+DescribeInstanceTypeOfferings, on-demand prices from the Price List query API (``pricing``
+GetProducts), spot prices from DescribeSpotPriceHistory (cheapest zone, latest price).
+
+Needs AWS credentials (the usual boto3 chain) allowed ``ec2:DescribeRegions``,
+``ec2:DescribeInstanceTypes``, ``ec2:DescribeInstanceTypeOfferings``,
+``ec2:DescribeSpotPriceHistory`` and ``pricing:GetProducts``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from .common import Progress, RefreshReport, write_refreshed
+
+PRICING_REGION = "us-east-1"  # the Price List query API is served from us-east-1 (and two others)
+SOURCE = "AWS Price List query API, Linux on-demand, shared tenancy; shapes from DescribeInstanceTypes"
+LINUX_ON_DEMAND_FILTERS = {
+    "operatingSystem": "Linux",
+    "tenancy": "Shared",
+    "preInstalledSw": "NA",
+    "capacitystatus": "Used",
+    "licenseModel": "No License required",
+}
+
+
+def shape_of(instance_type: dict) -> dict | None:
+    """A DescribeInstanceTypes entry as a shape row; None for Mac hosts (dedicated hosts only)."""
+    arches = instance_type["ProcessorInfo"]["SupportedArchitectures"]
+    arch = "arm64" if "arm64" in arches else "x86_64" if "x86_64" in arches else None
+    if arch is None:
+        return None
+    gpus = instance_type.get("GpuInfo", {}).get("Gpus", [])
+    return {
+        "instance_type": instance_type["InstanceType"],
+        "vcpus": instance_type["VCpuInfo"]["DefaultVCpus"],
+        "memory_gib": round(instance_type["MemoryInfo"]["SizeInMiB"] / 1024, 3),
+        "arch": arch,
+        "gpu_name": gpus[0]["Name"] if gpus else None,
+        "gpu_count": sum(g["Count"] for g in gpus) if gpus else None,
+    }
+
+
+DESCRIBE_BATCH = 100  # DescribeInstanceTypes takes at most 100 names per call
+
+
+def fetch_shapes(ec2, names: set[str]) -> dict[str, dict]:
+    """Shapes of the named types (only those: describing all ~1,000 is slow and mostly unused)."""
+    shapes = {}
+    ordered = sorted(names)
+    for start in range(0, len(ordered), DESCRIBE_BATCH):
+        batch = ordered[start : start + DESCRIBE_BATCH]
+        for entry in ec2.describe_instance_types(InstanceTypes=batch)["InstanceTypes"]:
+            shape = shape_of(entry)
+            if shape:
+                shapes[shape["instance_type"]] = shape
+    return shapes
+
+
+def fetch_offered_types(ec2, region: str) -> set[str]:
+    pages = ec2.get_paginator("describe_instance_type_offerings").paginate(
+        LocationType="region", Filters=[{"Name": "location", "Values": [region]}]
+    )
+    return {o["InstanceType"] for page in pages for o in page["InstanceTypeOfferings"]}
+
+
+def on_demand_price(product: dict) -> float | None:
+    """The hourly USD price in a Price List product's OnDemand terms."""
+    for term in product.get("terms", {}).get("OnDemand", {}).values():
+        for dimension in term["priceDimensions"].values():
+            if dimension.get("unit") == "Hrs" and "USD" in dimension["pricePerUnit"]:
+                return float(dimension["pricePerUnit"]["USD"])
+    return None
+
+
+def fetch_prices(pricing, region: str) -> dict[str, float]:
+    """Linux on-demand $/h by instance type in a region, from paginated GetProducts."""
+    filters = [{"Type": "TERM_MATCH", "Field": "regionCode", "Value": region}] + [
+        {"Type": "TERM_MATCH", "Field": k, "Value": v} for k, v in LINUX_ON_DEMAND_FILTERS.items()
+    ]
+    prices: dict[str, float] = {}
+    kwargs = {"ServiceCode": "AmazonEC2", "Filters": filters, "FormatVersion": "aws_v1", "MaxResults": 100}
+    while True:
+        page = pricing.get_products(**kwargs)
+        for item in page["PriceList"]:
+            product = json.loads(item) if isinstance(item, str) else item
+            name = product["product"]["attributes"].get("instanceType")
+            price = on_demand_price(product)
+            if name and price is not None and price > 0:
+                prices[name] = price
+        if not page.get("NextToken"):
+            return prices
+        kwargs["NextToken"] = page["NextToken"]
+
+
+def fetch_spot_prices(ec2, names: set[str], now: dt.datetime | None = None) -> dict[str, float]:
+    """The lowest current Linux spot price over the region's zones, by instance type."""
+    latest: dict[tuple[str, str], tuple[dt.datetime, float]] = {}
+    pages = ec2.get_paginator("describe_spot_price_history").paginate(
+        InstanceTypes=sorted(names),
+        ProductDescriptions=["Linux/UNIX", "Linux/UNIX (Amazon VPC)"],
+        StartTime=now or dt.datetime.now(dt.UTC),
+    )
+    for page in pages:
+        for entry in page["SpotPriceHistory"]:
+            key = (entry["InstanceType"], entry["AvailabilityZone"])
+            if key not in latest or entry["Timestamp"] > latest[key][0]:
+                latest[key] = (entry["Timestamp"], float(entry["SpotPrice"]))
+    cheapest: dict[str, float] = {}
+    for (name, _zone), (_when, price) in latest.items():
+        if price > 0:
+            cheapest[name] = min(price, cheapest.get(name, price))
+    return cheapest
+
+
+def region_rows(shapes: dict, offered: set[str], prices: dict, spot: dict, region: str) -> list[dict]:
+    """Rows for the types offered in a region that have both a shape and an on-demand price."""
+    return [
+        {**shapes[name], "region": region, "price_hourly": prices[name], "spot_price_hourly": spot.get(name)}
+        for name in sorted(offered)
+        if name in shapes and name in prices
+    ]
+
+
+def default_client_factory(service: str, region: str):
+    import boto3
+
+    return boto3.client(service, region_name=region)
+
+
+def refresh(
+    regions: list[str] | None = None,
+    *,
+    data_dir: Path | None = None,
+    progress: Progress | None = None,
+    client: Callable[[str, str], object] = default_client_factory,
+    spot: bool = True,
+) -> RefreshReport:
+    progress = progress or Progress()
+    if regions:
+        wanted = list(regions)
+    else:
+        wanted = sorted(r["RegionName"] for r in client("ec2", PRICING_REGION).describe_regions()["Regions"])
+    pricing = client("pricing", PRICING_REGION)
+    shapes: dict[str, dict] = {}
+    rows, notes = [], []
+    with progress.task("aws: regions", len(wanted)) as advance:
+        for region in wanted:
+            ec2 = client("ec2", region)
+            offered = fetch_offered_types(ec2, region)
+            prices = fetch_prices(pricing, region)
+            priced = offered & prices.keys()
+            shapes.update(fetch_shapes(ec2, priced - shapes.keys()))
+            spot_prices = fetch_spot_prices(ec2, priced) if spot and priced else {}
+            found = region_rows(shapes, offered, prices, spot_prices, region)
+            unpriced = len(offered - prices.keys())
+            if unpriced:
+                notes.append(f"{region}: {unpriced} offered types without a Linux on-demand price left out")
+            rows.extend(found)
+            advance()
+    report = write_refreshed("aws", rows, wanted, source=SOURCE, partial=bool(regions), data_dir=data_dir)
+    report.notes.extend(notes)
+    return report

@@ -1,0 +1,236 @@
+"""GCP refresh: prices from the Cloud Billing Catalog API (Compute Engine SKUs, with an API key),
+shapes from the Compute API's machineTypes aggregatedList when a project is given, else from the
+current snapshot.
+
+GCP prices a machine type by parts: vCPUs x the family's core SKU + GiB x its RAM SKU (+ built-in
+GPUs x the GPU SKU for a2/a3/a4/g2). Shared-core e2 types bill a fraction of a vCPU; f1-micro and
+g1-small have whole-instance SKUs. Spot prices come from the "Spot Preemptible" SKUs.
+
+Needs an API key with the Cloud Billing API enabled (``--api-key`` or ``GOOGLE_API_KEY``); for
+fresh shapes, also a project (``--project``) whose key may call the Compute Engine API.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from .common import Progress, RefreshReport, regions_of_snapshot, shapes_from_snapshot, write_refreshed
+
+BILLING_API = "https://cloudbilling.googleapis.com/v1/services/6F81-5844-456A/skus"  # Compute Engine
+COMPUTE_API = "https://compute.googleapis.com/compute/v1/projects/{project}/aggregated/machineTypes"
+SOURCE = "Google Cloud Billing Catalog API, on-demand and spot"
+TIMEOUT_SECONDS = 60
+
+_SPOT = r"(?P<spot>(?:Spot )?Preemptible )?"
+_PART = re.compile(_SPOT + r"(?P<family>.+?) (?P<part>Core|Ram) running in ")
+_GPU = re.compile(_SPOT + r"Nvidia (?:Tesla )?(?P<model>.+?) GPU running in ")
+_WHOLE = re.compile(_SPOT + r"(?P<what>Micro Instance with burstable CPU|Small Instance with 1 VCPU) running in ")
+_FAMILY_TOKEN = re.compile(r"^[A-Z]\d+[A-Z]?$")
+_REGION = re.compile(r"^[a-z]+-[a-z]+\d+$")
+_EXCLUDED = ("Custom", "Sole Tenancy", "Extended", "Commitment", "Reserved", "DWS", "Calendar")
+
+FAMILY_ALIASES = {"Compute optimized": "c2", "Memory-optimized Instance": "m1"}
+WHOLE_INSTANCE_TYPES = {"Micro Instance with burstable CPU": "f1-micro", "Small Instance with 1 VCPU": "g1-small"}
+SHARED_CORE_VCPUS = {"e2-micro": 0.25, "e2-small": 0.5, "e2-medium": 1}  # vCPUs billed
+GPU_MODELS = {
+    "T4": "T4", "P4": "P4", "P100": "P100", "V100": "V100", "K80": "K80", "L4": "L4", "A100": "A100",
+    "A100 80GB": "A100-80GB", "H100 80GB": "H100", "H100 80GB Mega": "H100-MEGA", "H200 141GB": "H200",
+    "B200": "B200",
+}  # fmt: skip
+ACCELERATOR_TYPES = {
+    "nvidia-tesla-t4": "T4", "nvidia-tesla-p4": "P4", "nvidia-tesla-p100": "P100", "nvidia-tesla-v100": "V100",
+    "nvidia-tesla-k80": "K80", "nvidia-l4": "L4", "nvidia-tesla-a100": "A100", "nvidia-a100-80gb": "A100-80GB",
+    "nvidia-h100-80gb": "H100", "nvidia-h100-mega-80gb": "H100-MEGA", "nvidia-h200-141gb": "H200",
+    "nvidia-b200": "B200",
+}  # fmt: skip
+BUILT_IN_GPU_FAMILIES = ("a2", "a3", "a4", "g2")
+ARM_FAMILIES = ("t2a", "c4a", "a4x")
+ATTACHABLE_COUNTS = {"T4": (1, 2, 4), "P4": (1, 2, 4), "P100": (1, 2, 4), "V100": (1, 2, 4, 8), "K80": (1, 2, 4, 8)}
+
+PriceTable = dict[tuple[str, str, bool], dict[str, float]]  # (kind, name, spot) -> {region: $/h}
+
+
+def sku_price(sku: dict) -> float | None:
+    """$/unit from the latest pricing entry, using the last tier (the price past any free tier)."""
+    if not sku.get("pricingInfo"):
+        return None
+    rates = sku["pricingInfo"][-1]["pricingExpression"]["tieredRates"]
+    if not rates:
+        return None
+    unit = max(rates, key=lambda r: r.get("startUsageAmount", 0))["unitPrice"]
+    return int(unit.get("units") or 0) + unit.get("nanos", 0) / 1e9
+
+
+def classify(sku: dict) -> tuple[str, str, bool] | None:
+    """(kind, name, spot) for the SKUs a VM price is made of, e.g. ("core", "n2", False),
+    ("ram", "n2", True), ("gpu", "L4", False), ("instance", "f1-micro", False); None otherwise."""
+    category = sku.get("category", {})
+    if category.get("resourceFamily") != "Compute" or category.get("usageType") not in ("OnDemand", "Preemptible"):
+        return None
+    description = sku.get("description", "")
+    if any(word in description for word in _EXCLUDED):
+        return None
+    if m := _GPU.match(description):
+        model = GPU_MODELS.get(m["model"])
+        return ("gpu", model, bool(m["spot"])) if model else None
+    if m := _WHOLE.match(description):
+        return ("instance", WHOLE_INSTANCE_TYPES[m["what"]], bool(m["spot"]))
+    if m := _PART.match(description):
+        family = FAMILY_ALIASES.get(m["family"])
+        token = m["family"].split()[0]
+        if family is None and _FAMILY_TOKEN.match(token):
+            family = token.lower()
+        return (m["part"].lower(), family, bool(m["spot"])) if family else None
+    return None
+
+
+def price_table(skus) -> PriceTable:
+    table: PriceTable = {}
+    for sku in skus:
+        key = classify(sku)
+        price = sku_price(sku) if key else None
+        if key is None or price is None or price <= 0:
+            continue
+        for region in sku.get("serviceRegions", []):
+            table.setdefault(key, {})[region] = price
+    return table
+
+
+def machine_price(shape: dict, region: str, table: PriceTable, spot: bool) -> float | None:
+    name = shape["instance_type"]
+    if name in WHOLE_INSTANCE_TYPES.values():
+        return table.get(("instance", name, spot), {}).get(region)
+    family = name.split("-")[0]
+    core = table.get(("core", family, spot), {}).get(region)
+    ram = table.get(("ram", family, spot), {}).get(region)
+    if core is None or ram is None:
+        return None
+    price = SHARED_CORE_VCPUS.get(name, shape["vcpus"]) * core + shape["memory_gib"] * ram
+    if shape.get("gpu_name") and family in BUILT_IN_GPU_FAMILIES:
+        gpu = table.get(("gpu", shape["gpu_name"], spot), {}).get(region)
+        if gpu is None:
+            return None
+        price += shape["gpu_count"] * gpu
+    return round(price, 6)
+
+
+def region_rows(shapes: dict[str, dict], available: set[str] | None, region: str, table: PriceTable) -> list[dict]:
+    rows = []
+    for name, shape in sorted(shapes.items()):
+        if available is not None and name not in available:
+            continue
+        price = machine_price(shape, region, table, spot=False)
+        if price is not None:
+            spot = machine_price(shape, region, table, spot=True)
+            rows.append({**shape, "region": region, "price_hourly": price, "spot_price_hourly": spot})
+    return rows
+
+
+def accelerator_rows(table: PriceTable, region: str) -> list[dict]:
+    """GPUs attachable to N1 machines, one row per allowed count, as gcp_accelerators holds them."""
+    rows = []
+    for name, counts in ATTACHABLE_COUNTS.items():
+        price = table.get(("gpu", name, False), {}).get(region)
+        spot = table.get(("gpu", name, True), {}).get(region)
+        if price is None:
+            continue
+        rows.extend(
+            {
+                "region": region,
+                "accelerator_name": name,
+                "accelerator_count": count,
+                "price_hourly": round(count * price, 6),
+                "spot_price_hourly": round(count * spot, 6) if spot else None,
+            }
+            for count in counts
+        )
+    return rows
+
+
+def fetch_pages(session, url: str, params: dict, items_key: str, advance) -> Iterator:
+    params = dict(params)
+    while True:
+        response = session.get(url, params=params, timeout=TIMEOUT_SECONDS)
+        response.raise_for_status()
+        page = response.json()
+        items = page.get(items_key, [])
+        yield from items.values() if isinstance(items, dict) else items
+        advance()
+        if not page.get("nextPageToken"):
+            return
+        params["pageToken"] = page["nextPageToken"]
+
+
+def shape_of_machine_type(machine_type: dict) -> dict:
+    accelerators = machine_type.get("accelerators") or []
+    name = machine_type["name"]
+    arm = machine_type.get("architecture") == "ARM64" or name.split("-")[0] in ARM_FAMILIES
+    gpu = accelerators[0] if accelerators else None
+    return {
+        "instance_type": name,
+        "vcpus": machine_type["guestCpus"],
+        "memory_gib": round(machine_type["memoryMb"] / 1024, 6),
+        "arch": "arm64" if arm else "x86_64",
+        "gpu_name": ACCELERATOR_TYPES.get(gpu["guestAcceleratorType"], gpu["guestAcceleratorType"]) if gpu else None,
+        "gpu_count": gpu["guestAcceleratorCount"] if gpu else None,
+    }
+
+
+def fetch_machine_types(session, project: str, api_key: str, advance) -> tuple[dict, dict[str, set[str]]]:
+    """Shapes by type and the types offered per region, from machineTypes aggregatedList."""
+    shapes: dict[str, dict] = {}
+    by_region: dict[str, set[str]] = {}
+    url = COMPUTE_API.format(project=project)
+    for scope in fetch_pages(session, url, {"key": api_key, "maxResults": 500}, "items", advance):
+        for machine_type in scope.get("machineTypes", []):
+            shapes.setdefault(machine_type["name"], shape_of_machine_type(machine_type))
+            region = machine_type["zone"].rsplit("-", 1)[0]
+            by_region.setdefault(region, set()).add(machine_type["name"])
+    return shapes, by_region
+
+
+def refresh(
+    regions: list[str] | None = None,
+    *,
+    api_key: str,
+    project: str | None = None,
+    data_dir: Path | None = None,
+    progress: Progress | None = None,
+    session=None,
+) -> RefreshReport:
+    import requests
+
+    session = session or requests.Session()
+    progress = progress or Progress()
+    with progress.task("gcp: billing catalog pages", None) as advance:
+        skus = list(fetch_pages(session, BILLING_API, {"key": api_key, "pageSize": 5000}, "skus", advance))
+    table = price_table(skus)
+    if project:
+        with progress.task("gcp: machine types pages", None) as advance:
+            shapes, offered = fetch_machine_types(session, project, api_key, advance)
+        shape_source = "shapes from the Compute API"
+    else:
+        shapes, offered = shapes_from_snapshot("gcp", data_dir), regions_of_snapshot("gcp", data_dir)
+        shape_source = "shapes from the previous snapshot"
+    priced_regions = {r for prices in table.values() for r in prices if _REGION.match(r)}
+    wanted = sorted(regions or priced_regions)
+    rows, accelerators = [], []
+    with progress.task("gcp: regions", len(wanted)) as advance:
+        for region in wanted:
+            # A region the shapes do not cover (new since the snapshot) gets every priced shape.
+            rows.extend(region_rows(shapes, offered.get(region), region, table))
+            accelerators.extend(accelerator_rows(table, region))
+            advance()
+    report = write_refreshed(
+        "gcp",
+        rows,
+        wanted,
+        source=f"{SOURCE}; {shape_source}",
+        partial=bool(regions),
+        data_dir=data_dir,
+        accelerators=accelerators,
+    )
+    report.notes.append(f"{len(skus)} SKUs read; {shape_source}; TPU prices are not refreshed")
+    return report

@@ -1,0 +1,195 @@
+"""AWS refresh against moto (EC2 shapes, offerings, spot history) and botocore's Stubber serving
+recorded Price List GetProducts pages (tests/fixtures/refresh/aws). Offline."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from moto import mock_aws
+
+from components.catalog import load, load_cache_clear
+from components.catalog.refresh import aws
+from components.catalog.snapshot import read_document, snapshot_path
+
+FIXTURES = Path(__file__).parent / "fixtures" / "refresh" / "aws"
+COMMITTED = snapshot_path("aws")
+
+
+@pytest.fixture(autouse=True)
+def fake_credentials(monkeypatch):
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",  # AMIs are not used here and slow every region
+    }.items():
+        monkeypatch.setenv(key, value)
+    yield
+    load_cache_clear()
+
+
+def linux_on_demand_filters(region: str) -> list[dict]:
+    """What the refresh must ask the Price List for: Linux, shared tenancy, on-demand, no SQL."""
+    fields = {
+        "regionCode": region,
+        "operatingSystem": "Linux",
+        "tenancy": "Shared",
+        "preInstalledSw": "NA",
+        "capacitystatus": "Used",
+        "licenseModel": "No License required",
+    }
+    return [{"Type": "TERM_MATCH", "Field": k, "Value": v} for k, v in fields.items()]
+
+
+def stubbed_pricing(regions: list[str]) -> tuple[object, Stubber]:
+    pricing = boto3.client("pricing", region_name="us-east-1")
+    stubber = Stubber(pricing)
+    for region in regions:
+        page1 = json.loads((FIXTURES / "get_products_eu-central-1_page1.json").read_text())
+        page2 = json.loads((FIXTURES / "get_products_eu-central-1_page2.json").read_text())
+        expected = {
+            "ServiceCode": "AmazonEC2",
+            "Filters": linux_on_demand_filters(region),
+            "FormatVersion": "aws_v1",
+            "MaxResults": 100,
+        }
+        stubber.add_response("get_products", page1, expected)
+        stubber.add_response("get_products", page2, {**expected, "NextToken": page1["NextToken"]})
+    stubber.activate()
+    return pricing, stubber
+
+
+def client_factory(pricing, regions_client=None):
+    def client(service, region):
+        if service == "pricing":
+            return pricing
+        if regions_client is not None and region == aws.PRICING_REGION:
+            return regions_client
+        return boto3.client(service, region_name=region)
+
+    return client
+
+
+class RecordingProgress(aws.Progress):
+    def __init__(self):
+        self.events = []
+
+    def task(self, description, total):
+        from contextlib import contextmanager
+
+        @contextmanager
+        def running():
+            self.events.append(("start", description, total))
+            yield lambda steps=1: self.events.append(("advance", steps))
+
+        return running()
+
+
+def test_shape_of_describe_instance_types_entries():
+    with mock_aws():
+        ec2 = boto3.client("ec2", region_name="eu-central-1")
+        entries = ec2.describe_instance_types(InstanceTypes=["g5.xlarge", "m7g.large", "m5.large"])["InstanceTypes"]
+    shapes = {s["instance_type"]: s for s in map(aws.shape_of, entries)}
+    assert shapes["g5.xlarge"] == {
+        "instance_type": "g5.xlarge",
+        "vcpus": 4,
+        "memory_gib": 16,
+        "arch": "x86_64",
+        "gpu_name": "A10G",
+        "gpu_count": 1,
+    }
+    assert shapes["m7g.large"]["arch"] == "arm64" and shapes["m7g.large"]["gpu_name"] is None
+    assert shapes["m5.large"]["memory_gib"] == 8
+
+
+def test_mac_hosts_are_left_out():
+    entry = {"InstanceType": "mac2.metal", "ProcessorInfo": {"SupportedArchitectures": ["arm64_mac"]}}
+    assert aws.shape_of(entry) is None
+
+
+def test_price_list_pages_are_followed_and_parsed():
+    pricing, stubber = stubbed_pricing(["eu-central-1"])
+    prices = aws.fetch_prices(pricing, "eu-central-1")
+    stubber.assert_no_pending_responses()
+    assert prices["m5.large"] == 0.115 and prices["p4d.24xlarge"] == 40.94475  # from page 1 and page 2
+    assert "x2iedn.xlarge" not in prices  # a zero price is not a price
+    assert len(prices) == 7
+
+
+def prices_by_name(document: dict, region: str) -> dict[str, tuple]:
+    return {document["types"][ti][0]: (p, s) for ti, p, s in document["regions"][region]}
+
+
+def test_partial_refresh_replaces_the_region_and_keeps_the_others(tmp_path):
+    shutil.copy(COMMITTED, snapshot_path("aws", tmp_path))
+    before = read_document(snapshot_path("aws", tmp_path))
+    pricing, stubber = stubbed_pricing(["eu-central-1"])
+    progress = RecordingProgress()
+    with mock_aws():
+        report = aws.refresh(["eu-central-1"], data_dir=tmp_path, progress=progress, client=client_factory(pricing))
+    stubber.assert_no_pending_responses()
+    assert progress.events == [("start", "aws: regions", 1), ("advance", 1)]
+
+    after = read_document(snapshot_path("aws", tmp_path))
+    assert set(after["regions"]) == set(before["regions"])  # nothing dropped
+    assert prices_by_name(after, "us-east-1") == prices_by_name(before, "us-east-1")
+    catalog = load("aws", tmp_path)
+    refreshed = catalog.offerings("eu-central-1")
+    assert set(refreshed) == {
+        "m5.large",
+        "t3.micro",
+        "m7g.large",
+        "g5.xlarge",
+        "c7i.large",
+        "r6a.xlarge",
+        "p4d.24xlarge",
+    }
+    assert refreshed["g5.xlarge"].gpu_name == "A10G" and refreshed["g5.xlarge"].price_hourly == 1.258
+    assert refreshed["m5.large"].spot_price_hourly == pytest.approx(0.00001)  # moto's spot history
+    # Untouched regions keep their prices; dates say which region is how old.
+    assert catalog.get("m5.large", "us-east-1").price_hourly == 0.096
+    assert len(catalog.offerings("us-east-1")) == len(before["regions"]["us-east-1"])
+    assert catalog.region_date("eu-central-1") == date.today().isoformat()
+    assert catalog.region_date("us-east-1") == "2025-04-04"
+    assert after["snapshot_date"] == "2025-04-04"  # the oldest region's date
+    assert report.kept_regions and "eu-central-1" not in report.kept_regions
+    assert "Price List query API" in after["source"] and "kept from earlier snapshots" in after["source"]
+
+
+class TwoRegions:
+    """DescribeRegions for an account with two regions enabled."""
+
+    def describe_regions(self):
+        return {"Regions": [{"RegionName": "eu-central-1"}, {"RegionName": "eu-west-1"}]}
+
+
+def test_full_refresh_replaces_the_snapshot(tmp_path):
+    shutil.copy(COMMITTED, snapshot_path("aws", tmp_path))
+    pricing, stubber = stubbed_pricing(["eu-central-1", "eu-west-1"])
+    with mock_aws():
+        report = aws.refresh(data_dir=tmp_path, client=client_factory(pricing, TwoRegions()))
+    stubber.assert_no_pending_responses()
+    document = read_document(snapshot_path("aws", tmp_path))
+    assert sorted(document["regions"]) == ["eu-central-1", "eu-west-1"] == report.regions
+    assert "region_dates" not in document and report.kept_regions == []
+    assert report.rows == 14 and report.types == 7
+
+
+def test_failed_refresh_leaves_the_old_snapshot(tmp_path):
+    shutil.copy(COMMITTED, snapshot_path("aws", tmp_path))
+    original = snapshot_path("aws", tmp_path).read_bytes()
+    pricing = boto3.client("pricing", region_name="us-east-1")
+    stubber = Stubber(pricing)
+    stubber.add_client_error("get_products", "ThrottlingException", "Rate exceeded")
+    stubber.activate()
+    with mock_aws(), pytest.raises(Exception, match="Rate exceeded"):
+        aws.refresh(["eu-central-1"], data_dir=tmp_path, client=client_factory(pricing))
+    assert snapshot_path("aws", tmp_path).read_bytes() == original
+    assert [p.name for p in tmp_path.iterdir()] == ["aws.json.gz"]  # no half-written file beside it

@@ -1,0 +1,159 @@
+"""Azure refresh against recorded Retail Prices API pages (tests/fixtures/refresh/azure) served
+by ``responses``: pagination, Linux/spot/Windows/Low Priority classification, shapes, merging."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import responses
+
+from components.catalog import load, load_cache_clear
+from components.catalog.refresh import azure
+from components.catalog.snapshot import read_document, snapshot_path
+
+FIXTURES = Path(__file__).parent / "fixtures" / "refresh" / "azure"
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    yield
+    load_cache_clear()
+
+
+def page(n: int) -> dict:
+    return json.loads((FIXTURES / f"retail_prices_westeurope_page{n}.json").read_text())
+
+
+def serve_westeurope(rsps: responses.RequestsMock) -> None:
+    first, second = page(1), page(2)
+    rsps.get(
+        azure.API,
+        json=first,
+        match=[
+            responses.matchers.query_param_matcher(
+                {"api-version": azure.API_VERSION, "$filter": azure.region_filter("westeurope")}
+            )
+        ],
+    )
+    rsps.get(first["NextPageLink"], json=second, match=[skip_matcher("1000")])
+
+
+def skip_matcher(skip: str):
+    def match(request):
+        query = parse_qs(urlparse(request.url).query)
+        return (query.get("$skip") == [skip], f"$skip is {query.get('$skip')}")
+
+    return match
+
+
+def test_price_kinds():
+    items = {(i["productName"], i["skuName"]): azure.price_kind(i) for i in page(1)["Items"] + page(2)["Items"]}
+    assert items[("Virtual Machines Dsv5 Series", "D2s v5")] == "on_demand"
+    assert items[("Virtual Machines Dsv5 Series", "D2s v5 Spot")] == "spot"
+    assert items[("Virtual Machines Dsv5 Series", "D2s v5 Low Priority")] is None
+    assert items[("Virtual Machines Dsv5 Series Windows", "D2s v5")] is None
+    assert items[("Virtual Machines Dpsv5 Series Linux", "D2ps v5")] == "on_demand"
+    assert items[("Virtual Machines Esv5 Series", "E4s v5 Spot")] is None  # a zero price
+
+
+def test_prices_by_size_latest_meter_wins():
+    prices = azure.prices_by_size(page(1)["Items"] + page(2)["Items"])
+    assert prices["Standard_D2s_v5"] == {"on_demand": 0.115, "spot": 0.021252}
+    assert prices["Standard_B2s"] == {"on_demand": 0.048}  # 2024 meter over the 2019 one
+    assert prices["Standard_E4s_v5"] == {"on_demand": 0.304}
+
+
+@responses.activate
+def test_fetch_follows_next_page_link():
+    serve_westeurope(responses.mock)
+    items = list(azure.fetch_items(__import__("requests").Session(), "westeurope"))
+    assert len(items) == len(page(1)["Items"]) + len(page(2)["Items"])
+    assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_partial_refresh_writes_a_merged_snapshot(tmp_path):
+    shutil.copy(snapshot_path("azure"), snapshot_path("azure", tmp_path))
+    before = read_document(snapshot_path("azure", tmp_path))
+    serve_westeurope(responses.mock)
+    report = azure.refresh(["westeurope"], data_dir=tmp_path)
+    catalog = load("azure", tmp_path)
+    westeurope = catalog.offerings("westeurope")
+    assert set(westeurope) == {
+        "Standard_D2s_v5",
+        "Standard_B2s",
+        "Standard_NC4as_T4_v3",
+        "Standard_D2ps_v5",
+        "Standard_E4s_v5",
+    }
+    d2ps = westeurope["Standard_D2ps_v5"]
+    assert (d2ps.vcpus, d2ps.memory_gib, d2ps.arch, d2ps.price_hourly, d2ps.spot_price_hourly) == (
+        2, 8, "arm64", 0.092, 0.017002,
+    )  # fmt: skip
+    assert westeurope["Standard_NC4as_T4_v3"].gpu_name == "T4"
+    assert set(catalog.regions) == set(before["regions"])
+    assert len(catalog.offerings("eastus")) == len(before["regions"]["eastus"])
+    assert report.rows == 5 and "Standard_Z9s_v9" in report.notes[0]
+    assert catalog.region_date("eastus") == before["snapshot_date"]
+
+
+@responses.activate
+def test_http_error_leaves_the_snapshot_alone(tmp_path):
+    shutil.copy(snapshot_path("azure"), snapshot_path("azure", tmp_path))
+    original = snapshot_path("azure", tmp_path).read_bytes()
+    responses.get(azure.API, status=429, json={"Error": "Too many requests"})
+    with pytest.raises(Exception, match="429"):
+        azure.refresh(["westeurope"], data_dir=tmp_path)
+    assert snapshot_path("azure", tmp_path).read_bytes() == original
+    assert [p.name for p in tmp_path.iterdir()] == ["azure.json.gz"]
+
+
+@responses.activate
+def test_cli_refresh_then_compare_uses_the_new_prices(tmp_path, capsys):
+    from components import compare
+    from components.catalog import cli
+
+    shutil.copy(snapshot_path("azure"), snapshot_path("azure", tmp_path))
+    serve_westeurope(responses.mock)
+    code = cli.main(["refresh", "azure", "--regions", "westeurope", "--data-dir", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert f"azure: wrote {snapshot_path('azure', tmp_path)} with 5 offerings of 5 types in 1 refreshed regions" in out
+    assert "kept 57 other regions" in out and "Standard_Z9s_v9" in out
+    assert "azure: regions" in err and "1/1" in err  # the progress bar, on stderr
+
+    load_cache_clear()
+    code = compare.main(
+        [
+            "--clouds",
+            "azure",
+            "--azure-region",
+            "westeurope",
+            "--cpus",
+            "2",
+            "--data-dir",
+            str(tmp_path),
+            "--format",
+            "json",
+        ]
+    )
+    rows = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [r["instance_type"] for r in rows] == ["Standard_B2s", "Standard_D2s_v5", "Standard_E4s_v5"]
+    assert rows[0]["snapshot_date"] == __import__("datetime").date.today().isoformat()
+
+
+@responses.activate
+def test_cli_refresh_failure_exits_1_and_says_the_snapshot_is_unchanged(tmp_path, capsys):
+    from components.catalog import cli
+
+    shutil.copy(snapshot_path("azure"), snapshot_path("azure", tmp_path))
+    responses.get(azure.API, status=503)
+    code = cli.main(["refresh", "azure", "--regions", "westeurope", "--data-dir", str(tmp_path), "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "catalog refresh azure failed: HTTPError: 503" in err and "was not changed" in err
