@@ -212,3 +212,20 @@ def test_catalog_info_and_bad_subcommands(capsys, monkeypatch):
     monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
     assert cli.main(["refresh", "gcp", "--data-dir", "/nonexistent"]) == 2
     assert "an API key is needed" in capsys.readouterr().err
+
+
+def test_gcp_shared_core_e2_prices_follow_gcps_fractions_of_a_vcpu():
+    """catalog-source prices e2-micro/small/medium as two full vCPUs; the build corrects them."""
+    from components.catalog.build import e2_rates
+
+    gcp = load("gcp")
+    standard, highcpu = gcp.get("e2-standard-2", "us-central1"), gcp.get("e2-highcpu-2", "us-central1")
+    core, ram = e2_rates(standard.price_hourly, highcpu.price_hourly)
+    assert round(core, 6) == 0.021812 and round(ram, 6) == 0.002923  # GCP's E2 list rates
+    assert gcp.get("e2-micro", "us-central1").price_hourly == 0.008376  # GCP's list price
+    assert gcp.get("e2-small", "us-central1").price_hourly == 0.016753
+    assert gcp.get("e2-medium", "us-central1").price_hourly == 0.033505
+    for region in gcp.regions:
+        micro, medium = gcp.get("e2-micro", region), gcp.get("e2-medium", region)
+        if micro and medium:
+            assert micro.price_hourly < medium.price_hourly < gcp.get("e2-standard-2", region).price_hourly

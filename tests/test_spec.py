@@ -306,3 +306,17 @@ def test_secret_values_that_are_outputs_are_not_inspected():
     password = Deferred()
     spec = spec_for("gcp", image="windows-2022", admin_password=password)
     assert spec.admin_password is password
+
+
+def test_a_price_far_off_the_types_other_regions_is_never_chosen():
+    # The snapshot prices Azure F*ams_v6 in New Zealand North at a tenth of every other region.
+    raw = catalog.find_cheapest("azure", "newzealandnorth", cpus=2, memory_gib=4, burstable=False)[0]
+    assert raw.instance_type == "Standard_F2ams_v6"
+    spec = spec_for("azure", region="newzealandnorth", cpus=2, memory_gib=4, burstable=False)
+    assert spec.instance_type != "Standard_F2ams_v6"
+    assert spec.offering.price_hourly > raw.price_hourly
+    # Named explicitly, the type is still allowed.
+    assert (
+        spec_for("azure", region="newzealandnorth", instance_type="Standard_F2ams_v6").instance_type
+        == raw.instance_type
+    )

@@ -1,6 +1,6 @@
 """Builds the embedded snapshot from catalog-source CSV files (one row per type and region).
 
-    python -m components catalog build --source PATH/TO/catalog-source
+python -m components catalog build --source PATH/TO/catalog-source
 """
 
 from __future__ import annotations
@@ -14,17 +14,47 @@ from .snapshot import CLOUDS, build_document, snapshot_path, write_document
 SOURCES = {
     "aws": (
         "2025-04-04",
-        "AWS Price List (publication 2025-04-04), Linux on-demand, shared tenancy; shapes from "
-        "DescribeInstanceTypes",
+        "AWS Price List (publication 2025-04-04), Linux on-demand, shared tenancy; shapes from DescribeInstanceTypes",
     ),
     "azure": ("2026-05-20", "Azure Retail Prices, Linux pay-as-you-go and spot"),
     "gcp": ("2026-05-20", "Google Cloud Billing Catalog, on-demand and spot"),
 }
 
 
+# GCP shared-core E2 types get a fraction of a vCPU's price (GCP's published fractions). The
+# catalog-source rows price them as two full vCPUs (e2-micro at $0.04655/h in us-central1, GCP's
+# list price is $0.008376/h), so they are recomputed from the region's E2 core and RAM rates.
+GCP_SHARED_CORE_FRACTIONS = {"e2-micro": 0.25, "e2-small": 0.5, "e2-medium": 1.0}
+
+
 def _rows(path: Path):
     with gzip.open(path, "rt", newline="") as f:
         yield from csv.DictReader(f)
+
+
+def e2_rates(standard_2: float, highcpu_2: float) -> tuple[float, float]:
+    """Per-vCPU and per-GiB E2 rates from e2-standard-2 (2 vCPU, 8 GiB) and e2-highcpu-2 (2, 2)."""
+    ram = (standard_2 - highcpu_2) / 6
+    return (highcpu_2 - 2 * ram) / 2, ram
+
+
+def correct_gcp_shared_core(rows: list[dict]) -> list[dict]:
+    by_region: dict[str, dict[str, dict]] = {}
+    for row in rows:
+        by_region.setdefault(row["region"], {})[row["instance_type"]] = row
+    for types in by_region.values():
+        standard, highcpu = types.get("e2-standard-2"), types.get("e2-highcpu-2")
+        if not standard or not highcpu:
+            continue
+        for column in ("price_hourly", "spot_price_hourly"):
+            if not standard[column] or not highcpu[column]:
+                continue
+            core, ram = e2_rates(float(standard[column]), float(highcpu[column]))
+            for name, fraction in GCP_SHARED_CORE_FRACTIONS.items():
+                if name in types:
+                    memory = float(types[name]["memory_gib"])
+                    types[name][column] = f"{fraction * core + memory * ram:.6f}"
+    return rows
 
 
 def build_from_source(source_dir: Path, data_dir: Path | None = None) -> list[Path]:
@@ -34,9 +64,12 @@ def build_from_source(source_dir: Path, data_dir: Path | None = None) -> list[Pa
         accelerators = ()
         if cloud == "gcp" and (source_dir / "gcp_accelerators.csv.gz").exists():
             accelerators = _rows(source_dir / "gcp_accelerators.csv.gz")
+        rows = list(_rows(source_dir / f"{cloud}_vms.csv.gz"))
+        if cloud == "gcp":
+            rows = correct_gcp_shared_core(rows)
         document = build_document(
             cloud,
-            _rows(source_dir / f"{cloud}_vms.csv.gz"),
+            rows,
             snapshot_date=snapshot_date,
             source=source,
             accelerators=accelerators,
