@@ -14,6 +14,7 @@ import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from . import catalog
@@ -424,11 +425,9 @@ def _resolve_size(check: _Checker, cloud: str, region: str, spot: bool) -> tuple
         raise check.fail("memory_gib", memory, "expected a number of GiB > 0")
     burstable = check.boolean("burstable", True)
     disk_type = check.args.get("disk_type", "ssd")
-    candidates = catalog.find_cheapest(
-        cloud, region, cpus=cpus, memory_gib=memory, arch=arch, burstable=burstable, spot=spot, limit=200
-    )
+    candidates = _cheapest(catalog.load(cloud), region, cpus, memory, arch, burstable, spot)
     for offering in candidates:
-        if _auto_selectable(cloud, offering, disk_type):
+        if _auto_selectable(cloud, offering, disk_type) and not _suspect_price(cat, offering, spot):
             return offering, arch
     nearest = catalog.nearest_offerings(cloud, region, cpus=cpus, memory_gib=memory, arch=arch)
     constraint = f"cpus={cpus}, memory_gib={memory:g}, arch={arch}" + ("" if burstable else ", burstable=False")
@@ -437,6 +436,38 @@ def _resolve_size(check: _Checker, cloud: str, region: str, spot: bool) -> tuple
         f"{cpus}/{memory:g}",
         f"no {cloud} offering in {region} meets {constraint}; nearest: " + "; ".join(o.shape() for o in nearest),
     )
+
+
+@lru_cache(maxsize=4096)
+def _cheapest(
+    cat: catalog.Catalog, region: str, cpus: int, memory: float, arch: str, burstable: bool, spot: bool
+) -> tuple[Offering, ...]:
+    """find_cheapest for one loaded snapshot, memoised: a fleet of VMs with the same shape scans the
+    region's offerings once, not once per VM (keyed by the Catalog object, so a reload is a miss)."""
+    return tuple(
+        catalog.find_cheapest(
+            cat.cloud,
+            region,
+            cpus=cpus,
+            memory_gib=memory,
+            arch=arch,
+            burstable=burstable,
+            spot=spot,
+            limit=200,
+            catalog=cat,
+        )
+    )
+
+
+@lru_cache(maxsize=4096)
+def _suspect_price(cat: catalog.Catalog, offering: Offering, spot: bool) -> bool:
+    """A price far below or above the same type's other regions is likely a data error: the search
+    passes over it rather than choose a VM for a price that may not be real."""
+    from .catalog.sanity import price_outlier
+
+    price = offering.hourly_price(spot) if spot else offering.price_hourly
+    prices = cat.regional_prices(offering.instance_type, spot)
+    return price_outlier(price, offering.region, prices) is not None
 
 
 def _auto_selectable(cloud: str, offering: Offering, disk_type: str) -> bool:
