@@ -112,7 +112,9 @@ IMAGE_ALIASES: dict[str, ImageAlias] = {
         "rhel-9",
         "linux",
         {"aws": 10, "azure": 64, "gcp": 20},
-        aws={arch: AwsImage(REDHAT, f"RHEL-9.*_HVM-*-{arch}-*", "ec2-user") for arch in ("x86_64", "arm64")},
+        # "Hourly2": Red Hat's pay-as-you-go images, not the Cloud Access (bring-your-own-subscription)
+        # "Access2" images that enrolled accounts see under the same owner.
+        aws={arch: AwsImage(REDHAT, f"RHEL-9.*_HVM-*-{arch}-*-Hourly2-*", "ec2-user") for arch in ("x86_64", "arm64")},
         azure={
             "x86_64": AzureImage("RedHat", "RHEL", "9-lvm-gen2"),
             "arm64": AzureImage("RedHat", "rhel-arm64", "9_4-arm64"),

@@ -19,7 +19,7 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 UNKNOWN = rpc.UNKNOWN
 _SECRET_SIG = rpc._special_sig_key
@@ -103,8 +103,14 @@ class RecordingMocks(pulumi_mocks.Mocks):
         self.preview = preview
         self.invokes: list[Invoke] = []
         self.registered: list[str] = []
+        self.loop_errors: list[str] = []
         self._lock = threading.Lock()
         self._counter = 0
+
+    def record_loop_error(self, loop, context: dict) -> None:
+        """Event-loop handler: keeps "exception was never retrieved" reports of a failed run."""
+        with self._lock:
+            self.loop_errors.append(f"{context.get('message')}: {context.get('exception')!r}")
 
     def call(self, args: pulumi_mocks.MockCallArgs):
         with self._lock:
@@ -232,6 +238,10 @@ def evaluate(
     """
     mocks = mocks or RecordingMocks(preview=preview)
     mocks.preview = preview
+    # A failed run leaves rejected futures whose garbage collection makes the loop's default handler
+    # format a traceback (ast.parse on CPython 3.11); when that runs inside another ast.parse (pytest's
+    # assertion rewriting), CPython 3.11.7 aborts with "AST constructor recursion depth mismatch".
+    _ensure_event_loop().set_exception_handler(mocks.record_loop_error)
     monitor = RecordingMonitor(mocks)
     set_all_config({k: _config_value(v) for k, v in (config or {}).items()}, secret_config_keys or [])
     settings.ROOT.set(None)

@@ -8,8 +8,8 @@ password or user data from config) are passed through unchecked.
 from __future__ import annotations
 
 import base64
-import difflib
 import binascii
+import difflib
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -76,6 +76,9 @@ CLOUD_ONLY_KEYS = {"resource_group_name": "azure", "project": "gcp"}
 
 MAX_OS_DISK_GIB = {"aws": 16384, "azure": 4095, "gcp": 65536}
 MAX_DATA_DISK_GIB = {"aws": 16384, "azure": 32767, "gcp": 65536}
+MAX_AWS_MAGNETIC_GIB = 1024  # EBS "standard" (magnetic) volumes stop at 1 TiB
+
+
 # Raw user data each cloud accepts: EC2 16 KB; Azure customData 64 KB once base64-encoded; GCP
 # metadata values 256 KB.
 MAX_USER_DATA_BYTES = {"aws": 16384, "azure": 65535 * 3 // 4, "gcp": 262144}
@@ -307,7 +310,7 @@ def validate(name: Any, args: Mapping[str, Any], defaults: CloudDefaults | None 
     image = _image(check, cloud, arch)
     disk_type = check.choice("disk_type", DISK_TYPES, "ssd")
     _check_gcp_disk(check, cloud, offering, disk_type)
-    disk_size = _disk_size(check, cloud, image)
+    disk_size = _disk_size(check, cloud, image, disk_type)
     data_disks = _data_disks(check, cloud, offering)
 
     ssh_key = _ssh_key(check, cloud)
@@ -521,12 +524,21 @@ def _image(check: _Checker, cloud: str, arch: str) -> ImageChoice:
     return ImageChoice(None, image, os_type, None, shielded_vm=shielded)
 
 
-def _disk_size(check: _Checker, cloud: str, image: ImageChoice) -> int:
+def _check_disk_size(check: _Checker, key: str, value: object, cloud: str, disk_type: str, *, os_disk: bool) -> int:
+    size = check.integer(key, value, 1, (MAX_OS_DISK_GIB if os_disk else MAX_DATA_DISK_GIB)[cloud])
+    if cloud == "aws" and disk_type == "standard" and size > MAX_AWS_MAGNETIC_GIB:
+        raise check.fail(
+            key, size, f"EBS standard (magnetic) volumes hold at most {MAX_AWS_MAGNETIC_GIB} GiB; use disk_type='ssd'"
+        )
+    return size
+
+
+def _disk_size(check: _Checker, cloud: str, image: ImageChoice, disk_type: str) -> int:
     alias = IMAGE_ALIASES.get(image.alias or "")
     minimum = alias.min_disk_gib[cloud] if alias else 1
     if "disk_size_gib" not in check.args:
         return max(DEFAULT_DISK_GIB, minimum)
-    size = check.integer("disk_size_gib", check.args["disk_size_gib"], 1, MAX_OS_DISK_GIB[cloud])
+    size = _check_disk_size(check, "disk_size_gib", check.args["disk_size_gib"], cloud, disk_type, os_disk=True)
     if size < minimum:
         raise check.fail("disk_size_gib", size, f"{image.alias} on {cloud} needs an OS disk of at least {minimum} GiB")
     return size
@@ -541,10 +553,10 @@ def _data_disks(check: _Checker, cloud: str, offering: Offering) -> tuple[DataDi
         key = f"data_disks[{i}]"
         if not isinstance(disk, Mapping) or "size_gib" not in disk or set(disk) - {"size_gib", "disk_type"}:
             raise check.fail(key, disk, "expected {size_gib, disk_type}")
-        size = check.integer(f"{key}.size_gib", disk["size_gib"], 1, MAX_DATA_DISK_GIB[cloud])
         disk_type = disk.get("disk_type", "ssd")
         if disk_type not in DISK_TYPES:
             raise check.fail(f"{key}.disk_type", disk_type, "expected one of " + ", ".join(DISK_TYPES))
+        size = _check_disk_size(check, f"{key}.size_gib", disk["size_gib"], cloud, disk_type, os_disk=False)
         if cloud == "gcp" and disk_type == "standard" and GCP_HYPERDISK_ONLY.match(offering.instance_type):
             raise check.fail(f"{key}.disk_type", disk_type, f"{offering.instance_type} supports only Hyperdisk")
         result.append(DataDisk(size, disk_type))
