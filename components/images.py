@@ -156,14 +156,15 @@ AZURE_URN = re.compile(r"^[A-Za-z0-9][\w.-]*:[\w.-]+:[\w.-]+:[\w.-]+$")
 GCP_IMAGE = re.compile(
     r"^(?:(?:https://www\.googleapis\.com/compute/v1/)?projects/[a-z][-a-z0-9.:]*[a-z0-9]/global/images/"
     r"(?:family/)?[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?"
-    r"|[a-z][-a-z0-9]*[a-z0-9]/[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?"
-    r"|[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)$"
+    r"|[a-z][-a-z0-9]*[a-z0-9]/[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)$"
 )
 NATIVE_IMAGE_FORMS = {
     "aws": ("an AMI id like ami-0abcdef1234567890", AMI_ID),
     "azure": ("a marketplace URN publisher:offer:sku:version", AZURE_URN),
+    # A bare image name is not accepted: "ubuntu" is far likelier a mistyped alias than an image of
+    # the VM's own project (write projects/MY-PROJECT/global/images/NAME for that).
     "gcp": (
-        "an image path projects/PROJECT/global/images/[family/]NAME, PROJECT/NAME or an image name",
+        "an image path projects/PROJECT/global/images/[family/]NAME or PROJECT/NAME",
         GCP_IMAGE,
     ),
 }

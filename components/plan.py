@@ -189,9 +189,9 @@ def render_table(rows: list[dict]) -> str:
         for r in rows
     ]
     widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
-    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths))]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
     out.append("  ".join("-" * w for w in widths))
-    out += ["  ".join(c.ljust(w) for c, w in zip(line, widths)) for line in lines]
+    out += ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
     total, unknown = _total(rows)
     out.append("")
     out.append(

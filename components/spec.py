@@ -429,9 +429,14 @@ def _resolve_size(check: _Checker, cloud: str, region: str, spot: bool) -> tuple
     burstable = check.boolean("burstable", True)
     disk_type = check.args.get("disk_type", "ssd")
     candidates = _cheapest(catalog.load(cloud), region, cpus, memory, arch, burstable, spot)
-    for offering in candidates:
-        if _auto_selectable(cloud, offering, disk_type) and not _suspect_price(cat, offering, spot):
+    selectable = [o for o in candidates if _auto_selectable(cloud, o, disk_type)]
+    # A price far off the type's other regions is likely a data error: prefer an offering whose price
+    # is in line, and take a suspect one only when nothing else fits (the type itself is real).
+    for offering in selectable:
+        if not _suspect_price(cat, offering, spot):
             return offering, arch
+    if selectable:
+        return selectable[0], arch
     nearest = catalog.nearest_offerings(cloud, region, cpus=cpus, memory_gib=memory, arch=arch)
     constraint = f"cpus={cpus}, memory_gib={memory:g}, arch={arch}" + ("" if burstable else ", burstable=False")
     raise check.fail(
@@ -464,8 +469,7 @@ def _cheapest(
 
 @lru_cache(maxsize=4096)
 def _suspect_price(cat: catalog.Catalog, offering: Offering, spot: bool) -> bool:
-    """A price far below or above the same type's other regions is likely a data error: the search
-    passes over it rather than choose a VM for a price that may not be real."""
+    """Whether the offering's price is far below or above the same type's other regions."""
     from .catalog.sanity import price_outlier
 
     price = offering.hourly_price(spot) if spot else offering.price_hourly
@@ -518,7 +522,9 @@ def _image(check: _Checker, cloud: str, arch: str) -> ImageChoice:
 
     form, pattern = NATIVE_IMAGE_FORMS[cloud]
     if not pattern.match(image):
-        raise check.fail("image", image, f"expected an alias ({', '.join(IMAGE_ALIASES)}) or {form}")
+        close = difflib.get_close_matches(image, IMAGE_ALIASES, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise check.fail("image", image, f"expected an alias ({', '.join(IMAGE_ALIASES)}) or {form}{hint}")
     os_type = os_type_arg or ("windows" if "windows" in image.lower() else "linux")
     shielded = cloud == "gcp" and gcp_image_project(image) in GCP_SHIELDED_PROJECTS
     return ImageChoice(None, image, os_type, None, shielded_vm=shielded)

@@ -200,6 +200,8 @@ BAD_SPECS = [
     ("aws", {"cloud": "openstack"}, "cloud", "aws, azure, gcp"),
     ("aws", {"colour": "blue"}, "colour", "unknown key"),
     ("aws", {"image": "ubuntu-18.04"}, "image", "ubuntu-24.04"),
+    ("gcp", {"image": "ubuntu"}, "image", "projects/PROJECT/global/images/[family/]NAME"),
+    ("azure", {"image": "debian12"}, "image", "did you mean 'debian-12'?"),
     ("aws", {"image": "windows-2022", "arch": "arm64", "admin_password": WINDOWS_PASSWORD}, "image", "no arm64 build"),
     ("aws", {"instance_type": "m7g.large", "arch": "x86_64"}, "arch", "m7g.large is arm64"),
     ("aws", {"arch": "ppc64"}, "arch", "x86_64, arm64"),
