@@ -306,9 +306,9 @@ def validate(name: Any, args: Mapping[str, Any], defaults: CloudDefaults | None 
     region = _region(check, cloud, defaults)
     zone = _zone(check, cloud, region, defaults)
     spot = check.boolean("spot", False)
-    offering, arch = _resolve_size(check, cloud, region, spot)
-    image = _image(check, cloud, arch)
     disk_type = check.choice("disk_type", DISK_TYPES, "ssd")
+    offering, arch = _resolve_size(check, cloud, region, spot, disk_type)
+    image = _image(check, cloud, arch)
     _check_gcp_disk(check, cloud, offering, disk_type)
     disk_size = _disk_size(check, cloud, image, disk_type)
     data_disks = _data_disks(check, cloud, offering)
@@ -398,7 +398,7 @@ def _arch(check: _Checker) -> str | None:
     return arch
 
 
-def _resolve_size(check: _Checker, cloud: str, region: str, spot: bool) -> tuple[Offering, str]:
+def _resolve_size(check: _Checker, cloud: str, region: str, spot: bool, disk_type: str) -> tuple[Offering, str]:
     arch = _arch(check)
     instance_type = check.optional_str("instance_type")
     cat = catalog.load(cloud)
@@ -427,16 +427,9 @@ def _resolve_size(check: _Checker, cloud: str, region: str, spot: bool) -> tuple
     if isinstance(memory, bool) or not isinstance(memory, (int, float)) or memory <= 0:
         raise check.fail("memory_gib", memory, "expected a number of GiB > 0")
     burstable = check.boolean("burstable", True)
-    disk_type = check.args.get("disk_type", "ssd")
-    candidates = _cheapest(catalog.load(cloud), region, cpus, memory, arch, burstable, spot)
-    selectable = [o for o in candidates if _auto_selectable(cloud, o, disk_type)]
-    # A price far off the type's other regions is likely a data error: prefer an offering whose price
-    # is in line, and take a suspect one only when nothing else fits (the type itself is real).
-    for offering in selectable:
-        if not _suspect_price(cat, offering, spot):
-            return offering, arch
-    if selectable:
-        return selectable[0], arch
+    offering = _choose_offering(cat, region, cpus, memory, arch, burstable, spot, disk_type)
+    if offering is not None:
+        return offering, arch
     nearest = catalog.nearest_offerings(cloud, region, cpus=cpus, memory_gib=memory, arch=arch)
     constraint = f"cpus={cpus}, memory_gib={memory:g}, arch={arch}" + ("" if burstable else ", burstable=False")
     raise check.fail(
@@ -447,34 +440,41 @@ def _resolve_size(check: _Checker, cloud: str, region: str, spot: bool) -> tuple
 
 
 @lru_cache(maxsize=4096)
-def _cheapest(
-    cat: catalog.Catalog, region: str, cpus: int, memory: float, arch: str, burstable: bool, spot: bool
-) -> tuple[Offering, ...]:
-    """find_cheapest for one loaded snapshot, memoised: a fleet of VMs with the same shape scans the
-    region's offerings once, not once per VM (keyed by the Catalog object, so a reload is a miss)."""
-    return tuple(
-        catalog.find_cheapest(
-            cat.cloud,
-            region,
-            cpus=cpus,
-            memory_gib=memory,
-            arch=arch,
-            burstable=burstable,
-            spot=spot,
-            limit=200,
-            catalog=cat,
-        )
+def _choose_offering(
+    cat: catalog.Catalog, region: str, cpus: int, memory: float, arch: str, burstable: bool, spot: bool, disk_type: str
+) -> Offering | None:
+    """The offering a spec resolves to, memoised per loaded snapshot and shape: a fleet of VMs with the
+    same shape scans the region's offerings once, not once per VM (a reloaded Catalog is a miss).
+
+    A price far off the type's other regions is likely a data error, so an offering whose price is in
+    line wins; a suspect one is taken only when nothing else fits (the type itself is real)."""
+    candidates = catalog.find_cheapest(
+        cat.cloud,
+        region,
+        cpus=cpus,
+        memory_gib=memory,
+        arch=arch,
+        burstable=burstable,
+        spot=spot,
+        limit=200,
+        catalog=cat,
     )
+    first_selectable = None
+    for offering in candidates:
+        if not _auto_selectable(cat.cloud, offering, disk_type):
+            continue
+        if not _suspect_price(cat, offering, spot):
+            return offering
+        first_selectable = first_selectable or offering
+    return first_selectable
 
 
-@lru_cache(maxsize=4096)
 def _suspect_price(cat: catalog.Catalog, offering: Offering, spot: bool) -> bool:
     """Whether the offering's price is far below or above the same type's other regions."""
     from .catalog.sanity import price_outlier
 
     price = offering.hourly_price(spot) if spot else offering.price_hourly
-    prices = cat.regional_prices(offering.instance_type, spot)
-    return price_outlier(price, offering.region, prices) is not None
+    return price_outlier(price, offering.region, cat.regional_prices(offering.instance_type, spot)) is not None
 
 
 def _auto_selectable(cloud: str, offering: Offering, disk_type: str) -> bool:
