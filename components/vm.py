@@ -1,6 +1,8 @@
-"""The cloud-agnostic ``VirtualMachine`` component."""
+"""The cloud-agnostic ``VirtualMachine`` component.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: the Pulumi SDK reads the class's output annotations for
+every instance, and string annotations would be compiled and evaluated again for each VM.
+"""
 
 from typing import Any
 
