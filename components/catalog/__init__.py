@@ -113,9 +113,7 @@ class Catalog:
             cached = {}
             for type_index, price, spot in self._regions.get(region, ()):
                 name, vcpus, memory, arch, gpu_name, gpu_count = self._types[type_index]
-                cached[name] = Offering(
-                    self.cloud, name, region, vcpus, memory, arch, gpu_name, gpu_count, price, spot
-                )
+                cached[name] = Offering(self.cloud, name, region, vcpus, memory, arch, gpu_name, gpu_count, price, spot)
             self._by_region[region] = cached
         return cached
 
