@@ -23,6 +23,7 @@ from .catalog import (
     Offering,
     find_cheapest,
     load,
+    monthly_price,
     nearest_offerings,
 )
 from .catalog.sanity import PriceOutlier, price_outlier
@@ -475,10 +476,6 @@ def compare(
 # --- output --------------------------------------------------------------------------------
 
 
-def monthly(price: float | None) -> float | None:
-    return None if price is None else round(price * HOURS_PER_MONTH, 2)
-
-
 RECORD_FIELDS = (
     "cloud", "region", "instance_type", "vcpus", "memory_gib", "arch", "gpu_name", "gpu_count",
     "gpu_attached", "price_hourly", "spot_price_hourly", "monthly_price", "spot_monthly_price",
@@ -500,8 +497,8 @@ def row_record(row: Row, result: CloudResult) -> dict:
         "gpu_attached": row.attached is not None,
         "price_hourly": row.price_hourly,
         "spot_price_hourly": row.spot_price_hourly,
-        "monthly_price": monthly(row.price_hourly),
-        "spot_monthly_price": monthly(row.spot_price_hourly),
+        "monthly_price": monthly_price(row.price_hourly),
+        "spot_monthly_price": monthly_price(row.spot_price_hourly),
         "cheapest": row.cheapest,
         "price_flag": row.outlier.describe() if row.outlier else None,
         "snapshot_date": result.snapshot_date,
@@ -545,7 +542,7 @@ def table_cells(row: Row) -> list[str]:
         o.arch,
         _gpu(row),
         _money(row.price_hourly),
-        _money(monthly(row.price_hourly), 2),
+        _money(monthly_price(row.price_hourly), 2),
         _money(row.spot_price_hourly),
     ]
 
@@ -578,7 +575,7 @@ def winner_line(results: list[CloudResult], spot: bool) -> str:
     kind = "spot" if spot and row.spot_price_hourly is not None else "on-demand"
     names = " = ".join(f"{CLOUD_TITLES[res.cloud]} {r.label} in {res.region}" for res, r in winners)
     tie = " (tie)" if len(winners) > 1 else ""
-    return f"* cheapest overall{tie}: {names}, ${price:.4f}/h {kind} (${monthly(price):,.2f}/month)"
+    return f"* cheapest overall{tie}: {names}, ${price:.4f}/h {kind} (${monthly_price(price):,.2f}/month)"
 
 
 def render_table(results: list[CloudResult], q: Query) -> str:
@@ -682,7 +679,7 @@ def write_chart(results: list[CloudResult], q: Query, path: Path) -> None:
             o = row.offering
             shape = f"{o.vcpus:g} vCPU, {o.memory_gib:g} GiB" + (f", {_gpu(row)}" if row.gpu_name else "")
             label = f"{CLOUD_TITLES[res.cloud]} {res.region}\n{row.label} ({shape})"
-            bars.append((label, monthly(price), res.cloud, row))
+            bars.append((label, monthly_price(price), res.cloud, row))
     height = 1.6 + 0.55 * max(len(bars), 1)
     fig, ax = plt.subplots(figsize=(11, height), dpi=110)
     positions = bar_positions([b[2] for b in bars])

@@ -99,9 +99,10 @@ def image_description(spec) -> str:
 
 def plan_stack(project_dir: Path, stack: str) -> list[dict[str, Any]]:
     """Runs the stack program under mocks (preview) and describes every VM it would create."""
+    from .catalog import monthly_price
     from .offline import evaluate
     from .program import run
-    from .vm import TYPE_TOKEN, monthly_price
+    from .vm import TYPE_TOKEN
 
     project, config, secret_keys = stack_config(project_dir, stack)
     built: list = []

@@ -104,8 +104,9 @@ def run() -> list:
     """The Pulumi program: reads config, builds the VMs, exports their outputs and a comparison."""
     import pulumi
 
+    from .catalog import monthly_price
     from .spec import validate
-    from .vm import VirtualMachine, cloud_defaults, monthly_price
+    from .vm import VirtualMachine, cloud_defaults
 
     # The provider SDKs leave hundreds of thousands of long-lived objects after import; moving them out
     # of the cyclic GC's reach saves its repeated full scans (15-25% of a large stack's evaluation).

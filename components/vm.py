@@ -9,7 +9,6 @@ from typing import Any
 import pulumi
 
 from .args import DataDiskArgs, IngressRuleArgs, VirtualMachineArgs
-from .catalog import HOURS_PER_MONTH
 from .clouds import provisioner
 from .spec import CloudDefaults, VmSpec, validate
 
@@ -77,10 +76,6 @@ class VirtualMachine(pulumi.ComponentResource):
             "hourly_price": self.hourly_price,
             "ssh_command": self.ssh_command,
         }
-
-
-def monthly_price(hourly: float | None) -> float | None:
-    return None if hourly is None else round(hourly * HOURS_PER_MONTH, 2)
 
 
 def _ssh_command(spec: VmSpec, public_ip: pulumi.Output[str] | None) -> pulumi.Output[str | None]:

@@ -159,15 +159,6 @@ def test_native_ami_is_used_as_is_without_a_lookup(ssh_key):
     assert only(evaluation, INSTANCE).inputs["ami"] == "ami-0123456789abcdef0"
 
 
-def test_one_ami_lookup_per_region_image_and_arch_not_per_vm(ssh_key):
-    specs = {f"vm{i}": {"cloud": "aws", "ssh_public_key": ssh_key} for i in range(5)}
-    specs["arm"] = {"cloud": "aws", "arch": "arm64", "ssh_public_key": ssh_key}
-    specs["eu"] = {"cloud": "aws", "region": "eu-west-1", "ssh_public_key": ssh_key}
-    evaluation, _ = run_vms(specs)
-    lookups = [i for i in evaluation.invokes if i.token == "aws:ec2/getAmi:getAmi"]
-    assert len(lookups) == 3
-
-
 def test_windows_gets_its_admin_user_through_ec2launch_user_data():
     evaluation, _ = run_vms(
         {

@@ -24,6 +24,7 @@ __all__ = [
     "find_cheapest",
     "is_burstable",
     "load",
+    "monthly_price",
     "nearest_offerings",
 ]
 
@@ -32,6 +33,11 @@ _BURSTABLE = {
     "azure": re.compile(r"^Standard_B"),
     "gcp": re.compile(r"^(e2-(micro|small|medium)|f1-|g1-)"),
 }
+
+
+def monthly_price(hourly: float | None) -> float | None:
+    """An hourly price over a month of 730 hours, to the cent; None stays None (unknown)."""
+    return None if hourly is None else round(hourly * HOURS_PER_MONTH, 2)
 
 
 def is_burstable(cloud: str, instance_type: str) -> bool:
@@ -62,7 +68,7 @@ class Offering:
 
     @property
     def monthly_price(self) -> float | None:
-        return None if not self.has_price else round(self.price_hourly * HOURS_PER_MONTH, 2)
+        return monthly_price(self.price_hourly) if self.has_price else None
 
     def hourly_price(self, spot: bool = False) -> float | None:
         """The price a VM of this type pays: the spot price when asked and known, else None for spot."""
