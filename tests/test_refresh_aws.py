@@ -124,7 +124,7 @@ def test_price_list_pages_are_followed_and_parsed():
 
 
 def prices_by_name(document: dict, region: str) -> dict[str, tuple]:
-    return {document["types"][ti][0]: (p, s) for ti, p, s in document["regions"][region]}
+    return {document["types"][row[0]][0]: tuple(row[1:]) for row in document["regions"][region]}
 
 
 def test_partial_refresh_replaces_the_region_and_keeps_the_others(tmp_path):
@@ -161,6 +161,29 @@ def test_partial_refresh_replaces_the_region_and_keeps_the_others(tmp_path):
     assert after["snapshot_date"] == "2025-04-04"  # the oldest region's date
     assert report.kept_regions and "eu-central-1" not in report.kept_regions
     assert "Price List query API" in after["source"] and "kept from earlier snapshots" in after["source"]
+    # Zones come from DescribeAvailabilityZones and the per-AZ-ID offerings; kept regions keep theirs.
+    assert catalog.zones("eu-central-1") == ["euc1-az1", "euc1-az2", "euc1-az3"]
+    assert catalog.zone_offerings_known("eu-central-1")
+    assert set(refreshed["m5.large"].zones) <= set(catalog.zones("eu-central-1")) and refreshed["m5.large"].zones
+    assert set(catalog.zone_names("eu-central-1")) == {"eu-central-1a", "eu-central-1b", "eu-central-1c"}
+    assert all(catalog.zone_names("eu-central-1").values())  # a uniformly mapped region: names have IDs
+    old = load("aws")
+    assert catalog.zones("us-east-1") == old.zones("us-east-1")
+    assert catalog.get("t3.micro", "us-east-1").zones == old.get("t3.micro", "us-east-1").zones
+    assert set(catalog.zone_names("us-east-1").values()) == {None}  # names differ per account there
+
+
+def test_refresh_of_an_independently_mapped_region_records_names_without_ids(tmp_path):
+    shutil.copy(COMMITTED, snapshot_path("aws", tmp_path))
+    pricing, stubber = stubbed_pricing(["us-east-1"])
+    with mock_aws():
+        aws.refresh(["us-east-1"], data_dir=tmp_path, client=client_factory(pricing))
+    stubber.assert_no_pending_responses()
+    catalog = load("aws", tmp_path)
+    assert catalog.zones("us-east-1") == [f"use1-az{n}" for n in range(1, 7)]
+    assert set(catalog.zone_names("us-east-1").values()) == {None}
+    t3 = catalog.get("t3.micro", "us-east-1")
+    assert t3 is not None and "use1-az3" not in t3.zones  # moto's per-AZ data: no t3 in use1-az3
 
 
 class TwoRegions:

@@ -120,9 +120,27 @@ def test_partial_refresh_with_snapshot_shapes(tmp_path):
     assert t4[("T4", 4)].price_hourly == pytest.approx(1.4) and t4[("T4", 4)].spot_price_hourly == pytest.approx(0.6616)
     assert set(catalog.regions) == set(before["regions"])  # other regions kept
     assert catalog.get("n2-standard-4", "asia-east1").price_hourly == next(
-        p for ti, p, _ in before["regions"]["asia-east1"] if before["types"][ti][0] == "n2-standard-4"
+        row[1] for row in before["regions"]["asia-east1"] if before["types"][row[0]][0] == "n2-standard-4"
     )
     assert report.regions == ["europe-west3", "us-central1"]
+    # Without --project the zones are the previous snapshot's.
+    old = load("gcp")
+    assert catalog.zones("us-central1") == old.zones("us-central1")
+    assert central["t2a-standard-4"].zones == old.get("t2a-standard-4", "us-central1").zones
+    assert catalog.zone_offerings_known("us-central1")
+
+
+def _fixture_zones() -> tuple[set[str], dict[tuple[str, str], set[str]]]:
+    zones, type_zones = set(), {}
+    for scope in fixture("machine_types_aggregated.json")["items"].values():
+        for machine_type in scope.get("machineTypes", []):
+            zone = machine_type["zone"].rsplit("/", 1)[-1]
+            zones.add(zone)
+            type_zones.setdefault((machine_type["name"], zone.rsplit("-", 1)[0]), set()).add(zone)
+    return zones, type_zones
+
+
+ZONES_IN_FIXTURE, FIXTURE_TYPE_ZONES = _fixture_zones()
 
 
 @responses.activate
@@ -142,8 +160,15 @@ def test_full_refresh_with_compute_api_shapes(tmp_path):
     g2 = catalog.get("g2-standard-4", "us-central1")
     assert (g2.vcpus, g2.memory_gib, g2.gpu_name, g2.gpu_count) == (4, 16, "L4", 1)
     assert catalog.get("t2a-standard-4", "us-central1").arch == "arm64"
-    assert "shapes from the Compute API" in document["source"]
+    assert "shapes and zones from the Compute API" in document["source"]
     assert "region_dates" not in document
+    # Zones from the aggregated list's per-zone scopes.
+    assert catalog.zones("us-central1") == sorted({z for z in ZONES_IN_FIXTURE if z.startswith("us-central1-")})
+    assert catalog.zone_offerings_known("us-central1")
+    for name in ("n2-standard-4", "e2-micro", "g2-standard-4", "t2a-standard-4"):
+        assert catalog.get(name, "us-central1").zones == tuple(sorted(FIXTURE_TYPE_ZONES[name, "us-central1"]))
+    assert catalog.get("n2-standard-4", "us-central1").zones == ("us-central1-a", "us-central1-b")
+    assert catalog.get("t2a-standard-4", "us-central1").zones == ("us-central1-a",)
 
 
 @responses.activate

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
-from .snapshot import CLOUDS, DATA_DIR, read_document, snapshot_path
+from .snapshot import CLOUDS, DATA_DIR, mask_zones, read_document, snapshot_path
 
 HOURS_PER_MONTH = 730
 
@@ -57,6 +57,9 @@ class Offering:
     gpu_count: float | None
     price_hourly: float | None
     spot_price_hourly: float | None
+    zones: tuple[str, ...] | None = None
+    """The region's zones that offer the type (AWS AZ IDs, GCP zones, Azure "1"-"3"); None when the
+    catalog has no zone data for the region."""
 
     @property
     def has_price(self) -> bool:
@@ -65,6 +68,15 @@ class Offering:
     @property
     def burstable(self) -> bool:
         return is_burstable(self.cloud, self.instance_type)
+
+    @property
+    def placeable(self) -> bool:
+        """False when the region's zone data says no zone offers the type."""
+        return self.zones is None or bool(self.zones)
+
+    def offered_in_any(self, zones: frozenset[str] | None) -> bool:
+        """Whether some zone of ``zones`` offers the type (True without zone data or without a limit)."""
+        return zones is None or self.zones is None or not zones.isdisjoint(self.zones)
 
     @property
     def monthly_price(self) -> float | None:
@@ -102,6 +114,9 @@ class Catalog:
         self._accelerators: dict[str, list[list]] = document.get("accelerators", {})
         # Set by a refresh of only some regions: those regions' own dates (see catalog/refresh).
         self._region_dates: dict[str, str] = document.get("region_dates", {})
+        self._zones: dict[str, list[str]] = document.get("zones", {})
+        self._zone_names: dict[str, dict[str, str]] = document.get("zone_names", {})
+        self._zones_unverified: frozenset[str] = frozenset(document.get("zones_unverified", ()))
         self._by_region: dict[str, dict[str, Offering]] = {}
 
     @property
@@ -117,14 +132,32 @@ class Catalog:
         cached = self._by_region.get(region)
         if cached is None:
             cached = {}
-            for type_index, price, spot in self._regions.get(region, ()):
-                name, vcpus, memory, arch, gpu_name, gpu_count = self._types[type_index]
-                cached[name] = Offering(self.cloud, name, region, vcpus, memory, arch, gpu_name, gpu_count, price, spot)
+            region_zones = self._zones.get(region)
+            for row in self._regions.get(region, ()):
+                type_index, price, spot = row[0], row[1], row[2]
+                name, vcpus, memory, arch, gpu_name, gpu_count = self._types[type_index][:6]
+                zones = None if region_zones is None else mask_zones(row[3] if len(row) > 3 else None, region_zones)
+                cached[name] = Offering(
+                    self.cloud, name, region, vcpus, memory, arch, gpu_name, gpu_count, price, spot, zones
+                )
             self._by_region[region] = cached
         return cached
 
     def get(self, instance_type: str, region: str) -> Offering | None:
         return self.offerings(region).get(instance_type)
+
+    def zones(self, region: str) -> list[str]:
+        """The region's zones, sorted; empty when the catalog has no zone data for it."""
+        return list(self._zones.get(region, ()))
+
+    def zone_offerings_known(self, region: str) -> bool:
+        """Whether the catalog knows which of the region's zones offer each type."""
+        return region in self._zones and region not in self._zones_unverified
+
+    def zone_names(self, region: str) -> dict[str, str | None]:
+        """AWS: AZ name -> AZ ID where every account maps it the same, None where the account decides
+        (empty on Azure and GCP)."""
+        return dict(self._zone_names.get(region, {}))
 
     def regions_offering(self, instance_type: str) -> list[str]:
         return [r for r in self._regions if instance_type in self.offerings(r)]
@@ -205,12 +238,14 @@ def find_cheapest(
     gpu_name: str | None = None,
     gpu_count: float = 1,
     spot: bool = False,
+    zones: frozenset[str] | None = None,
     limit: int = 1,
     catalog: Catalog | None = None,
 ) -> list[Offering]:
     """The cheapest offerings in a region meeting every constraint, cheapest first.
 
-    Offerings without a positive price never qualify. With ``spot``, offerings are ranked by spot
+    Offerings without a positive price never qualify, nor do types that no zone of the region offers
+    (per the catalog's zone data); with ``zones``, only types that one of those zones offers. With ``spot``, offerings are ranked by spot
     price and those without a known spot price come after all that have one. Ties break on fewer
     vCPUs, less memory, then name, so the answer is deterministic.
     """
@@ -218,7 +253,10 @@ def find_cheapest(
     candidates = [
         o
         for o in catalog.offerings(region).values()
-        if o.has_price and _matches(o, cpus, memory_gib, arch, burstable, gpu_name, gpu_count)
+        if o.has_price
+        and o.placeable
+        and o.offered_in_any(zones)
+        and _matches(o, cpus, memory_gib, arch, burstable, gpu_name, gpu_count)
     ]
 
     def rank(o: Offering):
@@ -242,7 +280,7 @@ def nearest_offerings(
     """Offerings closest to a shape that none meets: the biggest of the requested arch first, then
     any arch, ranked by how far short they fall (relative) and then by price."""
     catalog = catalog or load(cloud)
-    offerings = [o for o in catalog.offerings(region).values() if o.has_price and not o.gpu_name]
+    offerings = [o for o in catalog.offerings(region).values() if o.has_price and o.placeable and not o.gpu_name]
 
     def shortfall(o: Offering) -> tuple:
         short = max(0.0, 1 - o.vcpus / cpus if cpus else 0.0) + max(

@@ -10,6 +10,7 @@ import gzip
 from pathlib import Path
 
 from .snapshot import CLOUDS, build_document, snapshot_path, write_document
+from .zones import ZoneData, aws_zone_data, azure_zone_data, gcp_zone_data
 
 SOURCES = {
     "aws": (
@@ -57,6 +58,12 @@ def correct_gcp_shared_core(rows: list[dict]) -> list[dict]:
     return rows
 
 
+def zone_data(cloud: str, regions: set[str]) -> ZoneData:
+    if cloud == "aws":
+        return aws_zone_data(sorted(regions))
+    return gcp_zone_data() if cloud == "gcp" else azure_zone_data()
+
+
 def build_from_source(source_dir: Path, data_dir: Path | None = None) -> list[Path]:
     written = []
     for cloud in CLOUDS:
@@ -67,12 +74,16 @@ def build_from_source(source_dir: Path, data_dir: Path | None = None) -> list[Pa
         rows = list(_rows(source_dir / f"{cloud}_vms.csv.gz"))
         if cloud == "gcp":
             rows = correct_gcp_shared_core(rows)
+        zones = zone_data(cloud, {row["region"] for row in rows})
         document = build_document(
             cloud,
-            rows,
+            zones.annotate(rows),
             snapshot_date=snapshot_date,
-            source=source,
+            source=f"{source}; zones: {zones.source}" if zones.source else source,
             accelerators=accelerators,
+            region_zones=zones.region_zones,
+            zone_names=zones.zone_names,
+            unverified_zones=zones.unverified,
         )
         path = snapshot_path(cloud, data_dir)
         write_document(document, path)

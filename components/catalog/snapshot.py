@@ -2,13 +2,24 @@
 
 One gzip-compressed JSON file per cloud under ``components/catalog/data/``:
 
-    {"format": 1, "cloud": "aws", "snapshot_date": "2025-04-04", "source": "...",
+    {"format": 2, "cloud": "aws", "snapshot_date": "2025-04-04", "source": "...",
      "types": [[instance_type, vcpus, memory_gib, arch, gpu_name, gpu_count], ...],
-     "regions": {"us-east-1": [[type_index, price_hourly, spot_price_hourly], ...], ...},
+     "regions": {"us-east-1": [[type_index, price_hourly, spot_price_hourly, zone_mask], ...], ...},
+     "zones": {"us-east-1": ["use1-az1", "use1-az2", ...], ...},
+     "zone_names": {"eu-central-1": {"eu-central-1a": "euc1-az2", ...}, "us-east-1": {"us-east-1a": null, ...}},
+     "zones_unverified": ["ap-southeast-7", ...],
      "accelerators": {"us-central1": [[name, count, price_hourly, spot_price_hourly], ...]}}
 
 Shapes are stored once per type and prices once per (type, region), which keeps the three files
 small enough to ship and fast enough to load on every ``compare``.
+
+Zones: ``zones`` lists a region's zones, sorted (AWS: AZ IDs, the same physical zone in every
+account; GCP: zone names; Azure: the logical zones "1"-"3"). A row's ``zone_mask`` has bit *i* set
+when ``zones[region][i]`` offers the type; ``null`` means every zone of the region (a region whose
+per-size zone data is unknown, e.g. Azure without a Resource SKUs refresh), ``0`` means no zone
+does. A region missing from ``zones`` has no zone data at all; one listed in ``zones_unverified``
+has its zones but not which types each offers (its rows are all ``null``). ``zone_names`` (AWS only) maps each AZ name to its AZ ID where that is the
+same in every account, and to ``null`` where it depends on the account. Format 1 (no zones, three-element rows) still loads.
 """
 
 from __future__ import annotations
@@ -20,7 +31,8 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_FORMATS = (1, 2)
 DATA_DIR = Path(__file__).with_name("data")
 CLOUDS = ("aws", "azure", "gcp")
 
@@ -43,8 +55,16 @@ def build_document(
     snapshot_date: str,
     source: str,
     accelerators: Iterable[Mapping[str, object]] = (),
+    region_zones: Mapping[str, Iterable[str]] | None = None,
+    zone_names: Mapping[str, Mapping[str, str]] | None = None,
+    unverified_zones: Iterable[str] = (),
 ) -> dict:
-    """Turns rows shaped like the catalog-source CSV columns into a snapshot document."""
+    """Turns rows shaped like the catalog-source CSV columns into a snapshot document.
+
+    ``region_zones`` gives each region's zones; a row's optional ``zones`` (a list of zone ids, or
+    None for every zone) says which of them offer its type. A row of a region with zones but
+    without a ``zones`` entry is offered in every zone."""
+    zones_of = {region: sorted(set(zones)) for region, zones in (region_zones or {}).items()}
     type_index: dict[str, int] = {}
     types: list[list] = []
     regions: dict[str, list[list]] = {}
@@ -62,8 +82,14 @@ def build_document(
                     _number(row.get("gpu_count")),
                 ]
             )
-        regions.setdefault(str(row["region"]), []).append(
-            [type_index[name], _number(row.get("price_hourly")), _number(row.get("spot_price_hourly"))]
+        region = str(row["region"])
+        regions.setdefault(region, []).append(
+            [
+                type_index[name],
+                _number(row.get("price_hourly")),
+                _number(row.get("spot_price_hourly")),
+                zone_mask(row.get("zones"), zones_of.get(region)),
+            ]
         )
     accelerator_prices: dict[str, list[list]] = {}
     for row in accelerators:
@@ -83,9 +109,36 @@ def build_document(
         "types": types,
         "regions": {region: regions[region] for region in sorted(regions)},
     }
+    zoned = {region: zones_of[region] for region in sorted(zones_of) if region in regions and zones_of[region]}
+    if zoned:
+        document["zones"] = zoned
+    names = {region: dict(sorted(zone_names[region].items())) for region in sorted(zone_names or {}) if region in zoned}
+    if names:
+        document["zone_names"] = names
+    unverified = sorted(set(unverified_zones) & set(zoned))
+    if unverified:
+        document["zones_unverified"] = unverified
     if accelerator_prices:
         document["accelerators"] = {r: accelerator_prices[r] for r in sorted(accelerator_prices)}
     return document
+
+
+def zone_mask(row_zones: Iterable[str] | None, region_zones: list[str] | None) -> int | None:
+    """The bitmask of ``region_zones`` that ``row_zones`` offer; None for every zone (or no zone data)."""
+    if region_zones is None or row_zones is None:
+        return None
+    offered = set(row_zones)
+    unknown = offered - set(region_zones)
+    if unknown:
+        raise ValueError(f"zones {sorted(unknown)} are not among the region's zones {region_zones}")
+    return sum(1 << index for index, zone in enumerate(region_zones) if zone in offered)
+
+
+def mask_zones(mask: int | None, region_zones: list[str]) -> tuple[str, ...]:
+    """The zones a ``zone_mask`` selects (every zone for None)."""
+    if mask is None:
+        return tuple(region_zones)
+    return tuple(zone for index, zone in enumerate(region_zones) if mask >> index & 1)
 
 
 def write_document(document: dict, path: Path) -> None:
@@ -109,6 +162,6 @@ def write_document(document: dict, path: Path) -> None:
 def read_document(path: Path) -> dict:
     with gzip.open(path, "rb") as f:
         document = json.loads(f.read())
-    if document.get("format") != FORMAT_VERSION:
+    if document.get("format") not in READABLE_FORMATS:
         raise ValueError(f"{path}: unsupported snapshot format {document.get('format')!r}")
     return document

@@ -1,10 +1,15 @@
-"""AWS refresh: shapes from EC2 DescribeInstanceTypes, availability from
-DescribeInstanceTypeOfferings, on-demand prices from the Price List query API (``pricing``
-GetProducts), spot prices from DescribeSpotPriceHistory (cheapest zone, latest price).
+"""AWS refresh: shapes from EC2 DescribeInstanceTypes, availability per AZ ID from
+DescribeInstanceTypeOfferings (``LocationType=availability-zone-id``) and DescribeAvailabilityZones,
+on-demand prices from the Price List query API (``pricing`` GetProducts), spot prices from
+DescribeSpotPriceHistory (cheapest zone, latest price).
+
+AZ names are recorded with their AZ ID only in regions that map names the same way in every account
+(``sources/aws_zones.json`` lists the others): elsewhere the refreshing account's mapping says
+nothing about another account's.
 
 Needs AWS credentials (the usual boto3 chain) allowed ``ec2:DescribeRegions``,
-``ec2:DescribeInstanceTypes``, ``ec2:DescribeInstanceTypeOfferings``,
-``ec2:DescribeSpotPriceHistory`` and ``pricing:GetProducts``.
+``ec2:DescribeAvailabilityZones``, ``ec2:DescribeInstanceTypes``,
+``ec2:DescribeInstanceTypeOfferings``, ``ec2:DescribeSpotPriceHistory`` and ``pricing:GetProducts``.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from ..zones import SOURCES_DIR, ZoneData
 from .common import Progress, RefreshReport, write_refreshed
 
 PRICING_REGION = "us-east-1"  # the Price List query API is served from us-east-1 (and two others)
@@ -60,11 +66,30 @@ def fetch_shapes(ec2, names: set[str]) -> dict[str, dict]:
     return shapes
 
 
-def fetch_offered_types(ec2, region: str) -> set[str]:
+def independently_mapped_regions() -> frozenset[str]:
+    document = json.loads((SOURCES_DIR / "aws_zones.json").read_text())
+    return frozenset(document["independently_mapped_regions"])
+
+
+def fetch_zones(ec2, region: str, zones: ZoneData) -> set[str]:
+    """Records the region's availability zones (not Local or Wavelength Zones) and which AZ IDs
+    offer each type in ``zones``; returns the types offered in some zone."""
+    listed = ec2.describe_availability_zones(
+        Filters=[{"Name": "zone-type", "Values": ["availability-zone"]}, {"Name": "region-name", "Values": [region]}]
+    )["AvailabilityZones"]
+    ids = sorted(z["ZoneId"] for z in listed)
+    account_specific = region in independently_mapped_regions()
+    zones.region_zones[region] = ids
+    zones.zone_names[region] = {z["ZoneName"]: None if account_specific else z["ZoneId"] for z in listed}
     pages = ec2.get_paginator("describe_instance_type_offerings").paginate(
-        LocationType="region", Filters=[{"Name": "location", "Values": [region]}]
+        LocationType="availability-zone-id", Filters=[{"Name": "location", "Values": ids}]
     )
-    return {o["InstanceType"] for page in pages for o in page["InstanceTypeOfferings"]}
+    offered: set[str] = set()
+    for page in pages:
+        for offering in page["InstanceTypeOfferings"]:
+            zones.type_zones.setdefault((region, offering["InstanceType"]), []).append(offering["Location"])
+            offered.add(offering["InstanceType"])
+    return offered
 
 
 def on_demand_price(product: dict) -> float | None:
@@ -146,11 +171,12 @@ def refresh(
         wanted = sorted(r["RegionName"] for r in client("ec2", PRICING_REGION).describe_regions()["Regions"])
     pricing = client("pricing", PRICING_REGION)
     shapes: dict[str, dict] = {}
+    zones = ZoneData(source="DescribeInstanceTypeOfferings (availability-zone-id)")
     rows, notes = [], []
     with progress.task("aws: regions", len(wanted)) as advance:
         for region in wanted:
             ec2 = client("ec2", region)
-            offered = fetch_offered_types(ec2, region)
+            offered = fetch_zones(ec2, region, zones)
             prices = fetch_prices(pricing, region)
             priced = offered & prices.keys()
             shapes.update(fetch_shapes(ec2, priced - shapes.keys()))
@@ -161,6 +187,6 @@ def refresh(
                 notes.append(f"{region}: {unpriced} offered types without a Linux on-demand price left out")
             rows.extend(found)
             advance()
-    report = write_refreshed("aws", rows, wanted, source=SOURCE, partial=bool(regions), data_dir=data_dir)
+    report = write_refreshed("aws", rows, wanted, source=SOURCE, partial=bool(regions), data_dir=data_dir, zones=zones)
     report.notes.extend(notes)
     return report

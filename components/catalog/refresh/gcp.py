@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..zones import ZoneData
 from .common import Progress, RefreshReport, regions_of_snapshot, shapes_from_snapshot, write_refreshed
 
 BILLING_API = "https://cloudbilling.googleapis.com/v1/services/6F81-5844-456A/skus"  # Compute Engine
@@ -178,17 +179,25 @@ def shape_of_machine_type(machine_type: dict) -> dict:
     }
 
 
-def fetch_machine_types(session, project: str, api_key: str, advance) -> tuple[dict, dict[str, set[str]]]:
-    """Shapes by type and the types offered per region, from machineTypes aggregatedList."""
+def fetch_machine_types(session, project: str, api_key: str, advance) -> tuple[dict, dict[str, set[str]], ZoneData]:
+    """Shapes by type, the types offered per region, and the zones offering each type, from the
+    machineTypes aggregatedList (one scope per zone)."""
     shapes: dict[str, dict] = {}
     by_region: dict[str, set[str]] = {}
+    zones = ZoneData(source="Compute API machineTypes aggregatedList")
     url = COMPUTE_API.format(project=project)
     for scope in fetch_pages(session, url, {"key": api_key, "maxResults": 500}, "items", advance):
         for machine_type in scope.get("machineTypes", []):
             shapes.setdefault(machine_type["name"], shape_of_machine_type(machine_type))
-            region = machine_type["zone"].rsplit("-", 1)[0]
+            zone = machine_type["zone"].rsplit("/", 1)[-1]
+            region = zone.rsplit("-", 1)[0]
             by_region.setdefault(region, set()).add(machine_type["name"])
-    return shapes, by_region
+            if zone not in zones.region_zones.setdefault(region, []):
+                zones.region_zones[region].append(zone)
+            zones.type_zones.setdefault((region, machine_type["name"]), []).append(zone)
+    for region_zones in zones.region_zones.values():
+        region_zones.sort()
+    return shapes, by_region, zones
 
 
 def refresh(
@@ -207,13 +216,14 @@ def refresh(
     with progress.task("gcp: billing catalog pages", None) as advance:
         skus = list(fetch_pages(session, BILLING_API, {"key": api_key, "pageSize": 5000}, "skus", advance))
     table = price_table(skus)
+    zones = None
     if project:
         with progress.task("gcp: machine types pages", None) as advance:
-            shapes, offered = fetch_machine_types(session, project, api_key, advance)
-        shape_source = "shapes from the Compute API"
+            shapes, offered, zones = fetch_machine_types(session, project, api_key, advance)
+        shape_source = "shapes and zones from the Compute API"
     else:
         shapes, offered = shapes_from_snapshot("gcp", data_dir), regions_of_snapshot("gcp", data_dir)
-        shape_source = "shapes from the previous snapshot"
+        shape_source = "shapes and zones from the previous snapshot"
     priced_regions = {r for prices in table.values() for r in prices if _REGION.match(r)}
     wanted = sorted(regions or priced_regions)
     rows, accelerators = [], []
@@ -231,6 +241,7 @@ def refresh(
         partial=bool(regions),
         data_dir=data_dir,
         accelerators=accelerators,
+        zones=zones,
     )
     report.notes.append(f"{len(skus)} SKUs read; {shape_source}; TPU prices are not refreshed")
     return report
