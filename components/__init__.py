@@ -1,7 +1,7 @@
 """multicloud-vm: one VirtualMachine spec for AWS, Azure and GCP.
 
-``VirtualMachine`` and ``VirtualMachineArgs`` need Pulumi and the provider SDKs and are imported on
-first use, so that ``components.catalog`` and the command-line tools load without them.
+``VirtualMachine`` and ``Network`` need Pulumi and the provider SDKs and are imported on first use,
+so that ``components.catalog`` and the command-line tools load without them.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 from .errors import SpecError
 
 if TYPE_CHECKING:
+    from .network import Network, NetworkArgs
     from .vm import VirtualMachine, VirtualMachineArgs
 
-__all__ = ["SpecError", "VirtualMachine", "VirtualMachineArgs"]
+__all__ = ["Network", "NetworkArgs", "SpecError", "VirtualMachine", "VirtualMachineArgs"]
 
 
 def __getattr__(name: str) -> Any:
@@ -21,4 +22,8 @@ def __getattr__(name: str) -> Any:
         from . import vm
 
         return getattr(vm, name)
+    if name in ("Network", "NetworkArgs"):
+        from . import network
+
+        return getattr(network, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -65,6 +65,9 @@ class VirtualMachineArgs(TypedDict, total=False):
     ingress: list[IngressRuleArgs]
     public_ip: bool
     spot: bool
+    network: object
+    """A ``Network`` to join (shared by many VMs). Without ``network`` or ``subnet_id`` the VM gets
+    a network of its own, which spends one of the cloud's per-region network quota."""
     subnet_id: str
     """Attach to an existing subnet (AWS ``subnet-…``, Azure subnet resource id, GCP subnetwork
     ``projects/P/regions/R/subnetworks/S``) instead of creating a network."""
@@ -73,3 +76,24 @@ class VirtualMachineArgs(TypedDict, total=False):
     """Azure: an existing resource group to use instead of creating one."""
     project: str
     """GCP project (default: the provider's ``gcp:project``)."""
+
+
+class NetworkArgs(TypedDict, total=False):
+    """A network many VMs share: AWS a VPC per region (internet gateway, route table, a subnet per
+    zone), Azure a virtual network per region, GCP one VPC network with a subnetwork per region."""
+
+    cloud: Required[str]
+    """``aws``, ``azure`` or ``gcp``."""
+    regions: list[str]
+    """Regions the network spans. Default: the provider's region (``aws:region``,
+    ``azure-native:location``, ``gcp:region``)."""
+    zones: list[str]
+    """AWS only: the AZ IDs (``use1-az4``) that get a subnet. Default: every zone of each region."""
+    cidr: str
+    """AWS and Azure: the private IPv4 block (/16 to /24, default ``10.42.0.0/16``). GCP subnets take
+    Google's auto-mode range of each region."""
+    project: str
+    """GCP project (default: the provider's ``gcp:project``)."""
+    resource_group_name: str
+    """Azure: an existing resource group (default: one per region, created by the network)."""
+    tags: dict[str, str]

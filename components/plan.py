@@ -99,7 +99,14 @@ def image_description(spec) -> str:
 
 def plan_stack(project_dir: Path, stack: str) -> list[dict[str, Any]]:
     """Runs the stack program under mocks (preview) and describes every VM it would create."""
+    return plan_stack_and_networks(project_dir, stack)[0]
+
+
+def plan_stack_and_networks(project_dir: Path, stack: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Runs the stack program under mocks (preview): every VM it would create, and every shared
+    network with its resources (listed once, not under each VM)."""
     from .catalog import monthly_price
+    from .network import TYPE_TOKEN as NETWORK_TYPE_TOKEN
     from .offline import evaluate
     from .program import run
     from .vm import TYPE_TOKEN
@@ -132,6 +139,7 @@ def plan_stack(project_dir: Path, stack: str) -> list[dict[str, Any]]:
                 "cloud": spec.cloud,
                 "region": spec.region,
                 "zone": spec.zone,
+                "network": spec.network.name if spec.network else None,
                 "instance_type": spec.instance_type,
                 "vcpus": spec.offering.vcpus,
                 "memory_gib": spec.offering.memory_gib,
@@ -144,12 +152,18 @@ def plan_stack(project_dir: Path, stack: str) -> list[dict[str, Any]]:
                 "spot": spec.spot,
                 "hourly_price": spec.hourly_price,
                 "monthly_price": monthly_price(spec.hourly_price),
-                "resources": sorted(
-                    ({"type": r.type, "name": r.name} for r in children), key=lambda r: (r["name"], r["type"])
-                ),
+                "resources": _resources(children),
             }
         )
-    return rows
+    networks = [
+        {"name": network.name, "resources": _resources(evaluation.children_of(network.urn))}
+        for network in evaluation.of_type(NETWORK_TYPE_TOKEN)
+    ]
+    return rows, networks
+
+
+def _resources(registered) -> list[dict[str, str]]:
+    return sorted(({"type": r.type, "name": r.name} for r in registered), key=lambda r: (r["name"], r["type"]))
 
 
 def _price(value: float | None, digits: int = 4) -> str:
@@ -172,7 +186,7 @@ def _price_note(rows: list[dict]) -> str:
     )
 
 
-def render_table(rows: list[dict]) -> str:
+def render_table(rows: list[dict], networks: list[dict] = ()) -> str:
     header = ["VM", "cloud", "region", "type", "vCPU", "GiB", "image", "$/hour", "$/month", "resources"]
     lines = [
         [
@@ -201,14 +215,23 @@ def render_table(rows: list[dict]) -> str:
     )
     out.append("")
     for r in rows:
-        out.append(f"{r['name']}: {r['image']}")
+        joined = f" (in network {r['network']})" if r.get("network") else ""
+        out.append(f"{r['name']}: {r['image']}{joined}")
         out += [f"  + {res['type']}  {res['name']}" for res in r["resources"]]
+    for network in networks:
+        out.append(f"network {network['name']}: shared by {_members(rows, network['name'])}")
+        out += [f"  + {res['type']}  {res['name']}" for res in network["resources"]]
     out.append("")
     out.append(_price_note(rows))
     return "\n".join(out)
 
 
-def render_markdown(rows: list[dict]) -> str:
+def _members(rows: list[dict], network: str) -> str:
+    names = [r["name"] for r in rows if r.get("network") == network]
+    return f"{len(names)} VM{'s' if len(names) != 1 else ''} ({', '.join(names)})"
+
+
+def render_markdown(rows: list[dict], networks: list[dict] = ()) -> str:
     out = [
         "| VM | cloud | region | type | vCPU | GiB | image | $/hour | $/month | resources |",
         "|---|---|---|---|---:|---:|---|---:|---:|---:|",
@@ -225,6 +248,12 @@ def render_markdown(rows: list[dict]) -> str:
         f"**Total: ${total:,.2f}/month** for {len(rows)} VMs"
         + (f" ({unknown} with unknown price not included)" if unknown else "")
     )
+    if networks:
+        out.append("")
+        out += [
+            f"Network `{n['name']}`: {len(n['resources'])} resources, shared by {_members(rows, n['name'])}"
+            for n in networks
+        ]
     out.append("")
     out.append(f"_{_price_note(rows)}_")
     return "\n".join(out)
@@ -245,14 +274,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         project_dir = options.project_dir or find_project_dir(Path.cwd())
         # Pulumi Cloud stack names may be fully qualified: org/project/stack.
-        rows = plan_stack(project_dir, options.stack.rsplit("/", 1)[-1])
+        rows, networks = plan_stack_and_networks(project_dir, options.stack.rsplit("/", 1)[-1])
     except PlanError as error:
         print(f"plan: {error}", file=sys.stderr)
         return 2
     if options.format == "json":
         print(json.dumps(rows, indent=2))
     elif options.format == "markdown":
-        print(render_markdown(rows))
+        print(render_markdown(rows, networks))
     else:
-        print(render_table(rows))
+        print(render_table(rows, networks))
     return 0

@@ -3,6 +3,13 @@
 An entry is a ``VirtualMachineArgs`` mapping plus ``name``. With ``clouds: [aws, azure, gcp]`` (and
 optionally ``regions: {aws: ..., azure: ..., gcp: ...}`` and ``zones``) the same spec fans out
 into one VM per cloud named ``<name>-<cloud>``: the way to compare offerings by deploying them.
+
+VMs share networks: one ``Network`` per (cloud, region) on AWS, per (region, resource group) on
+Azure and per project on GCP, named ``net-<cloud>-<region or project>``, so the stack's network
+count does not grow with its VM count. On AWS the network has a subnet in each zone its VMs use.
+An entry with ``network: dedicated`` keeps a network of its own instead (the layout of stacks
+deployed before networks were shared; see docs/networks.md), and one with ``subnet_id`` uses an
+existing subnet.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from .spec import CLOUD_ONLY_KEYS, CLOUDS
 CONFIG_NAMESPACE = "multicloud-vm"
 CONFIG_KEY = "vms"
 FAN_OUT_KEYS = ("clouds", "regions", "zones")
+PROGRAM_KEYS = ("network",)
+NETWORK_MODES = ("shared", "dedicated")
 
 
 class ConfigError(SpecError):
@@ -38,6 +47,7 @@ class VmEntry:
     name: str
     args: dict[str, Any]
     source: str
+    network: str = "shared"
 
 
 def expand_entries(entries: object) -> list[VmEntry]:
@@ -54,13 +64,22 @@ def expand_entries(entries: object) -> list[VmEntry]:
         if not isinstance(name, str) or not name:
             raise ConfigError(source, "name", name, "expected a non-empty string")
         source = f"[{index}] ({name})"
-        args = {k: v for k, v in entry.items() if k != "name" and k not in FAN_OUT_KEYS}
+        args = {k: v for k, v in entry.items() if k != "name" and k not in FAN_OUT_KEYS + PROGRAM_KEYS}
+        network = entry.get("network", "shared")
+        if network not in NETWORK_MODES:
+            raise ConfigError(
+                source,
+                "network",
+                network,
+                "expected shared (the stack's network for the VM's cloud and region) or dedicated "
+                "(a network of the VM's own)",
+            )
         clouds = entry.get("clouds")
         if clouds is None:
             for key in ("regions", "zones"):
                 if key in entry:
                     raise ConfigError(source, key, entry[key], "only used with clouds: [...]; use region/zone")
-            result.append(VmEntry(name, args, source))
+            result.append(VmEntry(name, args, source, network))
             continue
         if "cloud" in entry:
             raise ConfigError(source, "cloud", entry["cloud"], "give either cloud or clouds, not both")
@@ -81,7 +100,7 @@ def expand_entries(entries: object) -> list[VmEntry]:
             for key, singular in (("regions", "region"), ("zones", "zone")):
                 if cloud in per_cloud[key]:
                     cloud_args[singular] = per_cloud[key][cloud]
-            result.append(VmEntry(f"{name}-{cloud}", cloud_args, f"{source} -> {cloud}"))
+            result.append(VmEntry(f"{name}-{cloud}", cloud_args, f"{source} -> {cloud}", network))
     seen: dict[str, str] = {}
     for vm in result:
         if vm.name in seen:
@@ -100,11 +119,42 @@ def _per_cloud_map(source: str, key: str, value: object, clouds: list[str]) -> d
     return dict(value)
 
 
+def shared_networks(specs: list[tuple[VmEntry, Any]]) -> dict[tuple, dict[str, Any]]:
+    """NetworkArgs for the networks the stack's VMs share, by network key: per key, the regions and
+    (AWS) exactly the zones its VMs use, and the tags every one of its VMs carries."""
+    from .network_spec import network_key
+    from .placement import AWS_AZ_ID
+
+    groups: dict[tuple, list] = {}
+    for entry, spec in specs:
+        if entry.network == "shared" and spec.subnet_id is None:
+            key = network_key(spec.cloud, spec.region, spec.project, spec.resource_group_name)
+            groups.setdefault(key, []).append(spec)
+    networks = {}
+    for key, members in groups.items():
+        cloud = members[0].cloud
+        args: dict[str, Any] = {"cloud": cloud, "regions": sorted({s.region for s in members})}
+        if cloud == "aws":
+            args["zones"] = sorted({s.zone for s in members if AWS_AZ_ID.match(s.zone or "")}) or None
+        if cloud == "gcp" and members[0].project:
+            args["project"] = members[0].project
+        if cloud == "azure" and members[0].resource_group_name:
+            args["resource_group_name"] = members[0].resource_group_name
+        common = set(members[0].tags.items()).intersection(*(s.tags.items() for s in members[1:]))
+        if common:
+            args["tags"] = dict(sorted(common))
+        networks[key] = {k: v for k, v in args.items() if v is not None}
+    return networks
+
+
 def run() -> list:
-    """The Pulumi program: reads config, builds the VMs, exports their outputs and a comparison."""
+    """The Pulumi program: reads config, builds the networks and VMs, exports their outputs and a
+    comparison."""
     import pulumi
 
     from .catalog import monthly_price
+    from .network import Network
+    from .network_spec import network_key, network_name, validate_network
     from .spec import validate
     from .vm import VirtualMachine, cloud_defaults
 
@@ -118,23 +168,48 @@ def run() -> list:
         entries = expand_entries(config.require_object(CONFIG_KEY))
     except ConfigError as error:
         raise pulumi.RunError(str(error)) from None
-    # Check every entry before registering anything, and report all the bad ones at once.
-    defaults = {}
-    problems = []
+    # Check every entry, and the networks they will share, before registering anything; report all
+    # the bad ones at once.
+    defaults = {cloud: cloud_defaults(cloud) for cloud in {entry.args.get("cloud") for entry in entries}}
+    problems: list[str] = []
+    specs = []
     for entry in entries:
-        cloud = entry.args.get("cloud")
-        if cloud not in defaults:
-            defaults[cloud] = cloud_defaults(cloud)
         try:
-            validate(entry.name, entry.args, defaults[cloud])
+            specs.append((entry, validate(entry.name, entry.args, defaults[entry.args.get("cloud")])))
+        except SpecError as error:
+            problems.append(f"{CONFIG_NAMESPACE}:{CONFIG_KEY}{entry.source}: {error}")
+    network_args = shared_networks(specs)
+    network_specs = {}
+    for key, args in network_args.items():
+        try:
+            network_specs[key] = validate_network(network_name(key), args, defaults[args["cloud"]])
+        except SpecError as error:
+            problems.append(f"{CONFIG_NAMESPACE}:{CONFIG_KEY} network {network_name(key)}: {error}")
+    joined = {}
+    for entry, spec in specs:
+        key = network_key(spec.cloud, spec.region, spec.project, spec.resource_group_name)
+        if entry.network != "shared" or spec.subnet_id is not None or key not in network_specs:
+            continue
+        try:
+            validate(entry.name, {**entry.args, "network": network_specs[key]}, defaults[spec.cloud])
+            joined[entry.name] = key
         except SpecError as error:
             problems.append(f"{CONFIG_NAMESPACE}:{CONFIG_KEY}{entry.source}: {error}")
     if problems:
         raise pulumi.RunError("\n".join(problems))
-    vms = [VirtualMachine(entry.name, entry.args) for entry in entries]
+
+    networks = {key: Network(network_name(key), args) for key, args in network_args.items()}
+    vms = [
+        VirtualMachine(
+            entry.name, {**entry.args, "network": networks[joined[entry.name]]} if entry.name in joined else entry.args
+        )
+        for entry in entries
+    ]
 
     for vm in vms:
         pulumi.export(vm.spec.name, vm.outputs())
+    if networks:
+        pulumi.export("networks", {net.spec.name: net.outputs() for net in networks.values()})
     pulumi.export(
         "comparison",
         [

@@ -31,6 +31,8 @@ from .images import (
     GcpImage,
     gcp_image_project,
 )
+from .network_spec import NetworkSpec
+from .placement import ZoneError, place, requested_zone, search_zones
 
 CLOUDS = ("aws", "azure", "gcp")
 PROTOCOLS = ("tcp", "udp", "icmp")
@@ -70,6 +72,7 @@ KNOWN_KEYS = frozenset(
         "tags",
         "resource_group_name",
         "project",
+        "network",
     ]
 )
 CLOUD_ONLY_KEYS = {"resource_group_name": "azure", "project": "gcp"}
@@ -87,8 +90,6 @@ SSH_KEY_TYPES = {
     "azure": ("ssh-rsa", "ssh-ed25519"),
     "gcp": ("ssh-rsa", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"),
 }
-# Zones of GCP regions that have no "-a" zone.
-GCP_FIRST_ZONE = {"us-east1": "us-east1-b", "europe-west1": "europe-west1-b"}
 AZURE_RESERVED_USERNAMES = frozenset(
     [
         "administrator",
@@ -224,6 +225,8 @@ class VmSpec:
     subnet_id: str | None
     tags: dict[str, str] = field(default_factory=dict)
     resource_group_name: str | None = None
+    network: NetworkSpec | None = None
+    """The shared network the VM joins; None for its own network (or ``subnet_id``)."""
 
     @property
     def instance_type(self) -> str:
@@ -304,10 +307,14 @@ def validate(name: Any, args: Mapping[str, Any], defaults: CloudDefaults | None 
     _check_name(check, cloud)
 
     region = _region(check, cloud, defaults)
-    zone = _zone(check, cloud, region, defaults)
+    project = check.optional_str("project") or (defaults.project if cloud == "gcp" else None)
+    network = _network(check, cloud, region, project)
+    requested = _requested_zone(check, cloud, region)
+    network_zones = network.zones_of(region) if network is not None and cloud == "aws" else None
     spot = check.boolean("spot", False)
     disk_type = check.choice("disk_type", DISK_TYPES, "ssd")
-    offering, arch = _resolve_size(check, cloud, region, spot, disk_type)
+    offering, arch = _resolve_size(check, cloud, region, spot, disk_type, search_zones(cloud, requested, network_zones))
+    zone = _place(check, offering, requested, network, network_zones, defaults)
     image = _image(check, cloud, arch)
     _check_gcp_disk(check, cloud, offering, disk_type)
     disk_size = _disk_size(check, cloud, image, disk_type)
@@ -328,7 +335,7 @@ def validate(name: Any, args: Mapping[str, Any], defaults: CloudDefaults | None 
         cloud=cloud,
         region=region,
         zone=zone,
-        project=check.optional_str("project") or (defaults.project if cloud == "gcp" else None),
+        project=project,
         offering=offering,
         arch=arch,
         image=image,
@@ -346,6 +353,7 @@ def validate(name: Any, args: Mapping[str, Any], defaults: CloudDefaults | None 
         subnet_id=_subnet_id(check, cloud),
         tags=_tags(check, cloud),
         resource_group_name=check.optional_str("resource_group_name"),
+        network=network,
     )
 
 
@@ -369,24 +377,59 @@ def _region(check: _Checker, cloud: str, defaults: CloudDefaults) -> str:
     return region
 
 
-def _zone(check: _Checker, cloud: str, region: str, defaults: CloudDefaults) -> str | None:
+def _requested_zone(check: _Checker, cloud: str, region: str) -> str | None:
     zone = check.args.get("zone")
-    if zone is None:
-        if cloud != "gcp":
-            return None
-        if defaults.zone and defaults.zone.startswith(region + "-"):
-            return defaults.zone
-        return GCP_FIRST_ZONE.get(region, f"{region}-a")
-    valid = {
-        "aws": (re.compile(re.escape(region) + r"[a-z]$"), f"a zone of {region} such as {region}a"),
-        "azure": (re.compile(r"^[123]$"), "an availability zone number: 1, 2 or 3"),
-        "gcp": (re.compile(re.escape(region) + r"-[a-z]$"), f"a zone of {region} such as {region}-b"),
-    }[cloud]
-    if not isinstance(zone, str) or not valid[0].match(zone):
-        raise check.fail("zone", zone, f"expected {valid[1]}")
-    if cloud == "gcp" and region in GCP_FIRST_ZONE and zone == f"{region}-a":
-        raise check.fail("zone", zone, f"{region} has no zone -a; use {GCP_FIRST_ZONE[region]}")
-    return zone
+    try:
+        return requested_zone(cloud, region, zone, catalog.load(cloud))
+    except ZoneError as error:
+        raise check.fail("zone", zone, str(error)) from None
+
+
+def _place(
+    check: _Checker,
+    offering: Offering,
+    requested: str | None,
+    network: NetworkSpec | None,
+    network_zones: tuple[str, ...] | None,
+    defaults: CloudDefaults,
+) -> str | None:
+    cloud = offering.cloud
+    try:
+        return place(
+            cloud,
+            offering,
+            catalog.load(cloud),
+            requested,
+            network=network.name if network else None,
+            network_zones=network_zones,
+            default_zone=defaults.zone if cloud == "gcp" else None,
+        )
+    except ZoneError as error:
+        field_name = "zone" if requested is not None or "instance_type" not in check.args else "instance_type"
+        value = check.args.get(field_name)
+        raise check.fail(field_name, value, str(error)) from None
+
+
+def _network(check: _Checker, cloud: str, region: str, project: str | None) -> NetworkSpec | None:
+    """The shared network a VM joins (a ``Network`` component, whose ``spec`` is a NetworkSpec)."""
+    network = check.args.get("network")
+    if network is None:
+        return None
+    spec = getattr(network, "spec", network)
+    if not isinstance(spec, NetworkSpec):
+        raise check.fail("network", network, "expected a Network (from components import Network)")
+    where = None
+    if spec.cloud != cloud:
+        where = f"it is a {spec.cloud} network"
+    elif region not in spec.regions:
+        where = f"it spans {', '.join(spec.regions)}, not {region}"
+    elif cloud == "gcp" and spec.project != project:
+        where = f"it is in project {spec.project or '(provider default)'}, the VM in {project or '(provider default)'}"
+    if where:
+        raise check.fail("network", spec.name, f"a VM can join only a network of its own cloud and region: {where}")
+    if check.args.get("subnet_id") is not None:
+        raise check.fail("subnet_id", check.args["subnet_id"], "give either network or subnet_id, not both")
+    return spec
 
 
 def _arch(check: _Checker) -> str | None:
@@ -398,7 +441,9 @@ def _arch(check: _Checker) -> str | None:
     return arch
 
 
-def _resolve_size(check: _Checker, cloud: str, region: str, spot: bool, disk_type: str) -> tuple[Offering, str]:
+def _resolve_size(
+    check: _Checker, cloud: str, region: str, spot: bool, disk_type: str, zones: frozenset[str] | None
+) -> tuple[Offering, str]:
     arch = _arch(check)
     instance_type = check.optional_str("instance_type")
     cat = catalog.load(cloud)
@@ -427,11 +472,13 @@ def _resolve_size(check: _Checker, cloud: str, region: str, spot: bool, disk_typ
     if isinstance(memory, bool) or not isinstance(memory, (int, float)) or memory <= 0:
         raise check.fail("memory_gib", memory, "expected a number of GiB > 0")
     burstable = check.boolean("burstable", True)
-    offering = _choose_offering(cat, region, cpus, memory, arch, burstable, spot, disk_type)
+    offering = _choose_offering(cat, region, cpus, memory, arch, burstable, spot, disk_type, zones)
     if offering is not None:
         return offering, arch
     nearest = catalog.nearest_offerings(cloud, region, cpus=cpus, memory_gib=memory, arch=arch)
     constraint = f"cpus={cpus}, memory_gib={memory:g}, arch={arch}" + ("" if burstable else ", burstable=False")
+    if zones is not None:
+        constraint += f" in zone {', '.join(sorted(zones))}"
     raise check.fail(
         "cpus/memory_gib",
         f"{cpus}/{memory:g}",
@@ -441,7 +488,15 @@ def _resolve_size(check: _Checker, cloud: str, region: str, spot: bool, disk_typ
 
 @lru_cache(maxsize=4096)
 def _choose_offering(
-    cat: catalog.Catalog, region: str, cpus: int, memory: float, arch: str, burstable: bool, spot: bool, disk_type: str
+    cat: catalog.Catalog,
+    region: str,
+    cpus: int,
+    memory: float,
+    arch: str,
+    burstable: bool,
+    spot: bool,
+    disk_type: str,
+    zones: frozenset[str] | None,
 ) -> Offering | None:
     """The offering a spec resolves to, memoised per loaded snapshot and shape: a fleet of VMs with the
     same shape scans the region's offerings once, not once per VM (a reloaded Catalog is a miss).
@@ -456,6 +511,7 @@ def _choose_offering(
         arch=arch,
         burstable=burstable,
         spot=spot,
+        zones=zones,
         limit=200,
         catalog=cat,
     )

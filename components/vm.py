@@ -40,6 +40,7 @@ class VirtualMachine(pulumi.ComponentResource):
     vm_id: pulumi.Output[str]
     cloud: pulumi.Output[str]
     region: pulumi.Output[str]
+    zone: pulumi.Output[str | None]
     instance_type: pulumi.Output[str]
     image: pulumi.Output[str]
     private_ip: pulumi.Output[str]
@@ -51,11 +52,13 @@ class VirtualMachine(pulumi.ComponentResource):
         self.spec: VmSpec = validate(name, args, cloud_defaults(args.get("cloud") if hasattr(args, "get") else None))
         super().__init__(TYPE_TOKEN, name, None, opts)
 
-        built = provisioner(self.spec.cloud)(self.spec, self)
+        network = args.get("network") if self.spec.network is not None else None
+        built = provisioner(self.spec.cloud)(self.spec, self, network.native if network is not None else None)
         self.resources = built.resources
         self.vm_id = built.vm_id
         self.cloud = pulumi.Output.from_input(self.spec.cloud)
         self.region = pulumi.Output.from_input(self.spec.region)
+        self.zone = built.zone
         self.instance_type = pulumi.Output.from_input(self.spec.instance_type)
         self.image = built.image
         self.private_ip = built.private_ip
@@ -69,6 +72,7 @@ class VirtualMachine(pulumi.ComponentResource):
             "vm_id": self.vm_id,
             "cloud": self.cloud,
             "region": self.region,
+            "zone": self.zone,
             "instance_type": self.instance_type,
             "image": self.image,
             "private_ip": self.private_ip,

@@ -213,6 +213,8 @@ class MotoMocks(RecordingMocks):
         kwargs = {"VpcId": inputs["vpcId"], "CidrBlock": inputs["cidrBlock"]}
         if inputs.get("availabilityZone"):
             kwargs["AvailabilityZone"] = inputs["availabilityZone"]
+        if inputs.get("availabilityZoneId"):
+            kwargs["AvailabilityZoneId"] = inputs["availabilityZoneId"]
         subnet = ec2.create_subnet(**kwargs, TagSpecifications=_tag_specs("subnet", inputs.get("tags")))["Subnet"]
         if "mapPublicIpOnLaunch" in inputs:
             ec2.modify_subnet_attribute(
@@ -299,6 +301,8 @@ class MotoMocks(RecordingMocks):
         instance_type = inputs["instanceType"]
         image = _describe_image(ec2, image_id)
         check_architecture(ec2, image, instance_type)
+        if inputs.get("subnetId"):
+            check_zone_offers_type(ec2, inputs["subnetId"], instance_type)
         root_size = (inputs.get("rootBlockDevice") or {}).get("volumeSize")
         if root_size is not None:
             check_volume_size(_int(root_size), (inputs.get("rootBlockDevice") or {}).get("volumeType") or "gp2")
@@ -558,6 +562,33 @@ def check_architecture(ec2, image: dict, instance_type: str) -> None:
             f"{type_arch}' of the specified instance type does not match the architecture "
             f"'{image['Architecture']}' of the specified AMI. Specify an instance type and an AMI that have "
             "matching architectures, and try again. (emulated by MotoMocks; moto does not check this)"
+        )
+
+
+def zone_offerings(ec2, zone_id: str) -> set[str]:
+    """The instance types moto's per-AZ-ID offering data lists for a zone."""
+    pages = ec2.get_paginator("describe_instance_type_offerings").paginate(
+        LocationType="availability-zone-id", Filters=[{"Name": "location", "Values": [zone_id]}]
+    )
+    return {o["InstanceType"] for page in pages for o in page["InstanceTypeOfferings"]}
+
+
+def check_zone_offers_type(ec2, subnet_id: str, instance_type: str) -> None:
+    """AWS's RunInstances rejects a type its subnet's zone does not offer; moto 5.2.5 checks only the
+    region (EC2_ENABLE_INSTANCE_TYPE_VALIDATION), so the mocks emulate the zone check from moto's own
+    per-AZ-ID offering data (same wording as AWS's error)."""
+    subnets = ec2.describe_subnets(SubnetIds=[subnet_id])["Subnets"]
+    if not subnets:
+        return  # moto raises InvalidSubnetID.NotFound itself
+    zone_id, zone_name = subnets[0]["AvailabilityZoneId"], subnets[0]["AvailabilityZone"]
+    region_types = ec2.describe_instance_type_offerings(
+        LocationType="region", Filters=[{"Name": "instance-type", "Values": [instance_type]}]
+    )["InstanceTypeOfferings"]
+    if region_types and instance_type not in zone_offerings(ec2, zone_id):
+        raise MotoError(
+            f"Unsupported: Your requested instance type ({instance_type}) is not supported in your requested "
+            f"Availability Zone ({zone_name}, {zone_id}). (emulated by MotoMocks from moto's per-AZ offering data; "
+            "moto checks only the region)"
         )
 
 

@@ -45,13 +45,16 @@ def test_secure_defaults(ssh_key, preview):
 
 
 def test_dedicated_network_without_subnet_id_and_internet_route_only_with_public_ip(ssh_key):
-    private, _ = run_vms({"web": {"cloud": "aws", "ssh_public_key": ssh_key, "zone": "us-east-1b"}})
+    private, _ = run_vms({"web": {"cloud": "aws", "ssh_public_key": ssh_key, "zone": "use1-az2"}})
     types = {r.type for r in private.resources}
     assert {"aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet"} <= types
     assert not types & {"aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable"}
     subnet = only(private, "aws:ec2/subnet:Subnet").inputs
-    assert subnet["availabilityZone"] == "us-east-1b" and subnet["mapPublicIpOnLaunch"] is False
+    # Placed by AZ ID (the same zone in every account); the instance follows its subnet.
+    assert subnet["availabilityZoneId"] == "use1-az2" and "availabilityZone" not in subnet
+    assert subnet["mapPublicIpOnLaunch"] is False
     assert only(private, INSTANCE).inputs["subnetId"] == "web-subnet-id"
+    assert "availabilityZone" not in only(private, INSTANCE).inputs
 
     public, _ = run_vms({"web": {"cloud": "aws", "ssh_public_key": ssh_key, "public_ip": True}})
     route_table = only(public, "aws:ec2/routeTable:RouteTable").inputs

@@ -273,7 +273,7 @@ def test_moto_rejects_type_not_offered_when_catalog_is_stale(moto_aws, monkeypat
 
     def stale_get(self, instance_type, region):
         if (instance_type, region) == ("g6.xlarge", "eu-west-1"):
-            return Offering("aws", "g6.xlarge", "eu-west-1", 4, 16, "x86_64", "L4", 1, 0.9, None)
+            return Offering("aws", "g6.xlarge", "eu-west-1", 4, 16, "x86_64", "L4", 1, 0.9, None, ("euw1-az1",))
         return real_get(self, instance_type, region)
 
     monkeypatch.setattr(catalog.Catalog, "get", stale_get)

@@ -53,6 +53,7 @@ def test_outputs_are_the_same_on_every_cloud(cloud, ssh_key):
         "vm_id",
         "cloud",
         "region",
+        "zone",
         "instance_type",
         "image",
         "private_ip",
@@ -61,6 +62,9 @@ def test_outputs_are_the_same_on_every_cloud(cloud, ssh_key):
         "ssh_command",
     }
     spec = vms["app"].spec
+    # The zone the VM runs in: AWS reports it (the mocks echo the instance's zone), GCP and Azure
+    # take the spec's (an Azure VM without a zone is regional).
+    assert outputs["zone"] == (spec.zone if cloud != "aws" else "zone-a")
     assert outputs["cloud"] == cloud
     assert outputs["region"] == spec.region
     assert outputs["instance_type"] == spec.instance_type

@@ -63,7 +63,16 @@ def test_fan_out_from_config_builds_one_vm_per_cloud(preview):
 def test_stack_outputs_hold_each_vm_and_a_comparison_table():
     evaluation = run_main(FAN_OUT)
     outputs = evaluation.outputs
-    assert set(outputs) == {"web-aws", "web-azure", "web-gcp", "worker", "comparison"}
+    assert set(outputs) == {"web-aws", "web-azure", "web-gcp", "worker", "comparison", "networks"}
+    # One shared network per cloud and region (GCP: per project), with its ids by region and subnet.
+    assert set(outputs["networks"]) == {
+        "net-aws-eu-west-1",
+        "net-azure-westeurope-shared-rg",
+        "net-gcp-gcp-proj",
+        "net-gcp-p",
+    }
+    aws_network = outputs["networks"]["net-aws-eu-west-1"]
+    assert aws_network["regions"] == ["eu-west-1"] and set(aws_network["subnet_ids"]) == {"euw1-az1"}
     assert outputs["web-aws"]["cloud"] == "aws" and outputs["web-aws"]["private_ip"].startswith("10.42.1.")
     rows = {row["name"]: row for row in outputs["comparison"]}
     for name, cloud, region in [("web-aws", "aws", "eu-west-1"), ("web-gcp", "gcp", "europe-west1")]:
@@ -172,13 +181,19 @@ def test_plan_json_for_the_dev_stack(capsys):
         )
     aws = rows[0]
     assert "099720109477" in aws["image"]
-    assert {r["name"] for r in aws["resources"]} >= {"web-aws-vm", "web-aws-sg", "web-aws-vpc", "web-aws-igw"}
+    # The VM's own resources; the network it shares is listed once, apart (see the table test).
+    assert {r["name"] for r in aws["resources"]} == {"web-aws-vm", "web-aws-sg", "web-aws-key"}
+    assert [r["network"] for r in rows] == ["net-aws-eu-west-1", "net-azure-westeurope", "net-gcp-my-gcp-project"]
 
 
 def test_plan_table_and_markdown(capsys):
     assert plan_main(["--stack", "dev", "--project-dir", str(ROOT)]) == 0
     table = capsys.readouterr().out
     assert "web-azure" in table and "Total: $" in table and "catalog snapshot aws 2025-04-04" in table
+    assert "network net-aws-eu-west-1: shared by 1 VM (web-aws)" in table
+    network_lines = table.split("network net-aws-eu-west-1:")[1].split("\nnetwork ")[0].splitlines()[1:]
+    assert "  + aws:ec2/vpc:Vpc  net-aws-eu-west-1-vpc-eu-west-1" in network_lines
+    assert table.count("aws:ec2/vpc:Vpc") == 1  # listed once, under the network, not under the VM
     assert plan_main(["--stack", "dev", "--format", "markdown", "--project-dir", str(ROOT)]) == 0
     markdown = capsys.readouterr().out
     assert markdown.startswith("| VM | cloud |") and "**Total: $" in markdown

@@ -56,11 +56,20 @@ COMMON = {
 
 KEYS = {name: public_key(name) for name in ("ed25519", "rsa2048", "ecdsa256", "rsa1024")}
 REGIONS = {"aws": ["us-east-1", "eu-west-1"], "azure": ["eastus", "westeurope"], "gcp": ["us-central1", "europe-west1"]}
-ZONES = {
-    "aws": lambda region: st.sampled_from([f"{region}a", f"{region}b"]),
-    "azure": lambda region: st.sampled_from(["1", "2", "3"]),
-    "gcp": lambda region: st.sampled_from([f"{region}-b", f"{region}-c"]),
-}
+REGIONS["aws"].append("eu-central-1")  # AZ names map to the same AZ IDs in every account there
+
+
+def zones_for(offering) -> st.SearchStrategy:
+    """A zone that offers the drawn size: AWS by AZ ID or, where the mapping is uniform, by name."""
+    if offering.cloud == "azure":
+        return st.sampled_from(["1", "2", "3"])
+    zones = list(offering.zones)
+    if offering.cloud == "aws":
+        names = load_catalog("aws").zone_names(offering.region)
+        zones += [name for name, zone_id in names.items() if zone_id in offering.zones]
+    return st.sampled_from(zones)
+
+
 NATIVE_IMAGES = {
     "aws": ["ami-0123456789abcdef0", "ami-12345678"],
     "azure": ["Canonical:ubuntu-24_04-lts:server:latest", "Debian:debian-12:12-gen2:0.20240101.1"],
@@ -133,6 +142,7 @@ def size_pool(cloud: str, region: str, arch: str, burstable: bool) -> list:
         o
         for o in load_catalog(cloud).offerings(region).values()
         if o.has_price
+        and o.placeable
         and not o.gpu_name
         and o.arch == arch
         and (burstable or not o.burstable)
@@ -147,8 +157,7 @@ def valid_specs(draw, cloud: str | None = None) -> tuple[str, dict]:
     cloud = cloud or draw(st.sampled_from(["aws", "azure", "gcp"]))
     region = draw(st.sampled_from(REGIONS[cloud]))
     args: dict[str, Any] = {"cloud": cloud, "region": region}
-    if draw(st.booleans()):
-        args["zone"] = draw(ZONES[cloud](region))
+    with_zone = draw(st.booleans())
 
     image = draw(st.sampled_from([*IMAGE_ALIASES, None, "native"]))
     windows = image == "windows-2022"
@@ -160,6 +169,8 @@ def valid_specs(draw, cloud: str | None = None) -> tuple[str, dict]:
     choices = size_pool(cloud, region, arch, burstable is not False)
     # Mostly the cheap end, sometimes any size the region offers (up to the biggest, priciest).
     offering = draw(st.sampled_from(choices[:15]) if draw(st.integers(0, 3)) else st.sampled_from(choices))
+    if with_zone:
+        args["zone"] = draw(zones_for(offering))
     if draw(st.integers(0, 3)) == 0:
         args["instance_type"] = offering.instance_type
         if draw(st.booleans()):

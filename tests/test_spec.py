@@ -125,7 +125,9 @@ def test_region_and_zone_defaults_come_from_provider_config():
     assert configured.zone == "us-east1-c"
     from_zone = validate("vm1", {"cloud": "gcp"}, CloudDefaults(zone="us-west1-b"))
     assert (from_zone.region, from_zone.zone) == ("us-west1", "us-west1-b")
-    assert spec_for("aws").zone is None
+    # AWS: the first AZ ID that offers the size (t3a in us-east-1: not use1-az3); Azure: regional.
+    assert spec_for("aws").zone == "use1-az1"
+    assert spec_for("azure").zone is None
     assert spec_for("aws", region="eu-west-1").region == "eu-west-1"
 
 
@@ -265,9 +267,18 @@ BAD_SPECS = [
     ),
     ("azure", {"disk_size_gib": 5000}, "disk_size_gib", "<= 4095"),
     ("gcp", {"instance_type": "c4-standard-2", "disk_type": "standard"}, "disk_type", "Hyperdisk"),
-    ("aws", {"zone": "us-west-2a"}, "zone", "zone of us-east-1"),
-    ("gcp", {"region": "us-east1", "zone": "us-east1-a"}, "zone", "no zone -a"),
-    ("azure", {"zone": "4"}, "zone", "1, 2 or 3"),
+    ("aws", {"zone": "us-west-2a"}, "zone", "an AZ ID of us-east-1 (use1-az1, use1-az2"),
+    ("aws", {"zone": "use1-az9"}, "zone", "no such AZ ID in us-east-1"),
+    ("aws", {"zone": "us-east-1z"}, "zone", "us-east-1 has no zone us-east-1z"),
+    (
+        "gcp",
+        {"region": "us-east1", "zone": "us-east1-a"},
+        "zone",
+        "a zone of us-east1: us-east1-b, us-east1-c, us-east1-d",
+    ),
+    ("gcp", {"zone": "us-central1-z"}, "zone", "a zone of us-central1: us-central1-a, us-central1-b"),
+    ("azure", {"zone": "4"}, "zone", "an availability zone of eastus: 1, 2, 3"),
+    ("azure", {"region": "westus", "zone": "1"}, "zone", "westus has no availability zones"),
     ("aws", {"resource_group_name": "rg"}, "resource_group_name", "only applies to cloud 'azure'"),
     ("azure", {"project": "p"}, "project", "only applies to cloud 'gcp'"),
     ("aws", {"subnet_id": "subnet-xyz"}, "subnet_id", "subnet-0123456789abcdef0"),

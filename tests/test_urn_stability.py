@@ -23,6 +23,7 @@ import pulumi
 import pytest
 from conftest import DEFAULT_CONFIG, ROOT, public_key
 
+from components.network import TYPE_TOKEN as NETWORK_TYPE_TOKEN
 from components.offline import RecordingMocks, evaluate
 from components.plan import stack_config
 from components.program import run
@@ -36,8 +37,9 @@ KEY = public_key("ed25519")
 # listed too: they change only when the catalog or the size search changes, which should be deliberate.
 REPLACEMENT_INPUTS: dict[str, tuple[str, ...]] = {
     TYPE_TOKEN: (),
+    NETWORK_TYPE_TOKEN: (),
     "aws:ec2/vpc:Vpc": ("cidrBlock", "region"),
-    "aws:ec2/subnet:Subnet": ("vpcId", "cidrBlock", "availabilityZone", "region"),
+    "aws:ec2/subnet:Subnet": ("vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId", "region"),
     "aws:ec2/internetGateway:InternetGateway": ("vpcId", "region"),
     "aws:ec2/routeTable:RouteTable": ("vpcId", "region"),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": ("subnetId", "routeTableId", "region"),
@@ -104,7 +106,7 @@ REPRESENTATIVE: dict[str, dict[str, Any]] = {
     "batch-aws": {
         "cloud": "aws",
         "region": "us-east-1",
-        "zone": "us-east-1b",
+        "zone": "use1-az2",
         "cpus": 4,
         "memory_gib": 16,
         "arch": "arm64",
@@ -240,7 +242,7 @@ def test_urns_and_replacement_inputs_are_stable(case, snapshot):
 
 def test_snapshot_covers_every_vm_and_its_children(snapshot):
     """The snapshot is not vacuous: each case has its component, an instance parented to it, and
-    every other resource parented to a component."""
+    every other resource parented to a component (a VM or a shared network)."""
     assert set(snapshot) == set(CASES)
     instance_types = {
         "aws:ec2/instance:Instance",
@@ -249,14 +251,16 @@ def test_snapshot_covers_every_vm_and_its_children(snapshot):
     }
     for case, resources in snapshot.items():
         components = {urn for urn, r in resources.items() if r["type"] == TYPE_TOKEN}
+        networks = {urn for urn, r in resources.items() if r["type"] == NETWORK_TYPE_TOKEN}
         assert components, case
         for urn, r in resources.items():
-            if r["type"] != TYPE_TOKEN:
-                assert r["parent"] in components, (case, urn)
+            if r["type"] not in (TYPE_TOKEN, NETWORK_TYPE_TOKEN):
+                assert r["parent"] in components | networks, (case, urn)
         for component in components:
             children = [r for r in resources.values() if r["parent"] == component]
             assert any(r["type"] in instance_types for r in children), (case, component)
     assert len([r for r in snapshot["dev-stack"].values() if r["type"] == TYPE_TOKEN]) == 3
+    assert len([r for r in snapshot["dev-stack"].values() if r["type"] == NETWORK_TYPE_TOKEN]) == 3
 
 
 def test_the_check_catches_a_rename_a_reparent_and_a_replacement(snapshot):

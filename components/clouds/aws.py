@@ -1,4 +1,5 @@
-"""AWS: EC2 instance, security group, key pair, and (without ``subnet_id``) a small dedicated VPC."""
+"""AWS: EC2 instance, security group and key pair in a shared network's subnet (``network``), an
+existing subnet (``subnet_id``) or a small dedicated VPC; and the shared network itself."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import pulumi
 import pulumi_aws as aws
 
 from ..images import AwsImage
+from ..network_spec import NetworkSpec, aws_subnet_cidr
+from ..placement import AWS_AZ_ID
 from ..spec import IngressRule, VmSpec
-from .base import NETWORK_CIDR, SUBNET_CIDR, CloudVm, child_opts, vm_opts, windows_admin_script
+from .base import NETWORK_CIDR, SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, vm_opts, windows_admin_script
 
 EBS_VOLUME_TYPE = {"ssd": "gp3", "standard": "standard"}
 DATA_DEVICE_NAMES = [f"/dev/sd{letter}" for letter in "fghijklmnopqrstu"]
@@ -19,6 +22,14 @@ DATA_DEVICE_NAMES = [f"/dev/sd{letter}" for letter in "fghijklmnopqrstu"]
 # One AMI lookup per (run, provider, region, image, arch), shared by every VM that needs it.
 _ami_lookups: dict[tuple, pulumi.Output] = {}
 _ami_lookups_root: list[Any] = [None]
+
+
+def zone_args(zone: str | None) -> dict:
+    """A subnet's placement: by AZ ID (the same zone in every account) or, for an account-specific AZ
+    name the user gave, by name."""
+    if zone is None:
+        return {}
+    return {"availability_zone_id": zone} if AWS_AZ_ID.match(zone) else {"availability_zone": zone}
 
 
 def ami_filters(image: AwsImage, arch: str) -> list[dict]:
@@ -114,58 +125,106 @@ def _lookup_ami(spec: VmSpec, parent: pulumi.ComponentResource) -> pulumi.Output
     return _ami_lookups[key]
 
 
-def provision(spec: VmSpec, parent: pulumi.ComponentResource) -> CloudVm:
+def _vpc(name: str, cidr: str, region: str, tags: dict, parent: pulumi.Resource) -> aws.ec2.Vpc:
+    return aws.ec2.Vpc(
+        name,
+        cidr_block=cidr,
+        enable_dns_hostnames=True,
+        enable_dns_support=True,
+        region=region,
+        tags=tags,
+        opts=child_opts(parent),
+    )
+
+
+def _subnet(name: str, vpc, cidr: str, zone: str | None, region: str, tags: dict, parent) -> aws.ec2.Subnet:
+    return aws.ec2.Subnet(
+        name,
+        vpc_id=vpc.id,
+        cidr_block=cidr,
+        map_public_ip_on_launch=False,
+        region=region,
+        tags=tags,
+        opts=child_opts(parent),
+        **zone_args(zone),
+    )
+
+
+def _internet_route(prefix: str, suffix: str, vpc, region: str, tags: dict, parent) -> tuple:
+    """An internet gateway and a route table sending 0.0.0.0/0 to it: ``<prefix>-igw<suffix>`` and
+    ``<prefix>-rt<suffix>``."""
+    gateway = aws.ec2.InternetGateway(
+        f"{prefix}-igw{suffix}", vpc_id=vpc.id, region=region, tags=tags, opts=child_opts(parent)
+    )
+    route_table = aws.ec2.RouteTable(
+        f"{prefix}-rt{suffix}",
+        vpc_id=vpc.id,
+        routes=[{"cidr_block": "0.0.0.0/0", "gateway_id": gateway.id}],
+        region=region,
+        tags=tags,
+        opts=child_opts(parent),
+    )
+    return gateway, route_table
+
+
+def _associate(name: str, subnet, route_table, region: str, parent) -> aws.ec2.RouteTableAssociation:
+    return aws.ec2.RouteTableAssociation(
+        name, subnet_id=subnet.id, route_table_id=route_table.id, region=region, opts=child_opts(parent)
+    )
+
+
+def _dedicated_network(spec: VmSpec, parent: pulumi.ComponentResource, tags: dict, resources: dict) -> tuple:
+    """A VPC and subnet for this VM alone (and an internet gateway and route only for a public IP):
+    standalone use, at the cost of one of the region's VPCs (5 by default)."""
+    name, region = spec.name, spec.region
+    vpc = _vpc(f"{name}-vpc", NETWORK_CIDR, region, tags, parent)
+    subnet = _subnet(f"{name}-subnet", vpc, SUBNET_CIDR, spec.zone, region, tags, parent)
+    resources.update(vpc=vpc, subnet=subnet)
+    if spec.public_ip:
+        gateway, route_table = _internet_route(name, "", vpc, region, tags, parent)
+        association = _associate(f"{name}-rta", subnet, route_table, region, parent)
+        resources.update(internet_gateway=gateway, route_table=route_table, route_table_association=association)
+    return subnet.id, vpc.id
+
+
+def provision_network(spec: NetworkSpec, parent: pulumi.ComponentResource) -> CloudNetwork:
+    """Per region: a VPC, an internet gateway with a default route (used only by VMs with a public IP:
+    the others have no public address to route), and a subnet per AZ ID in ``spec.zones``."""
+    networks, subnets, resources = {}, {}, {}
+    for region in spec.regions:
+        tags = {"Name": f"{spec.name}-{region}", **spec.tags}
+        vpc = _vpc(f"{spec.name}-vpc-{region}", spec.cidr, region, tags, parent)
+        gateway, route_table = _internet_route(spec.name, f"-{region}", vpc, region, tags, parent)
+        networks[region] = vpc.id
+        resources.update(
+            {f"vpc_{region}": vpc, f"internet_gateway_{region}": gateway, f"route_table_{region}": route_table}
+        )
+        for zone in spec.zones_of(region):
+            zone_tags = {**tags, "Name": f"{spec.name}-{zone}"}
+            subnet = _subnet(
+                f"{spec.name}-subnet-{zone}", vpc, aws_subnet_cidr(spec.cidr, zone), zone, region, zone_tags, parent
+            )
+            association = _associate(f"{spec.name}-rta-{zone}", subnet, route_table, region, parent)
+            subnets[zone] = subnet.id
+            resources.update({f"subnet_{zone}": subnet, f"route_table_association_{zone}": association})
+    return CloudNetwork(networks=networks, subnets=subnets, resources=resources)
+
+
+def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetwork | None = None) -> CloudVm:
     name, region = spec.name, spec.region
     tags = {"Name": name, **spec.tags}
     resources: dict[str, pulumi.Resource] = {}
 
-    if spec.subnet_id:
-        subnet_id: pulumi.Input[str] = spec.subnet_id
+    if network is not None:
+        subnet_id: pulumi.Input[str] = network.subnets[spec.zone]
+        vpc_id: pulumi.Input[str] = network.networks[region]
+    elif spec.subnet_id:
+        subnet_id = spec.subnet_id
         vpc_id = aws.ec2.get_subnet_output(
             id=spec.subnet_id, region=region, opts=pulumi.InvokeOutputOptions(parent=parent)
         ).vpc_id
     else:
-        vpc = aws.ec2.Vpc(
-            f"{name}-vpc",
-            cidr_block=NETWORK_CIDR,
-            enable_dns_hostnames=True,
-            enable_dns_support=True,
-            region=region,
-            tags=tags,
-            opts=child_opts(parent),
-        )
-        subnet = aws.ec2.Subnet(
-            f"{name}-subnet",
-            vpc_id=vpc.id,
-            cidr_block=SUBNET_CIDR,
-            availability_zone=spec.zone,
-            map_public_ip_on_launch=False,
-            region=region,
-            tags=tags,
-            opts=child_opts(parent),
-        )
-        resources.update(vpc=vpc, subnet=subnet)
-        subnet_id, vpc_id = subnet.id, vpc.id
-        if spec.public_ip:
-            gateway = aws.ec2.InternetGateway(
-                f"{name}-igw", vpc_id=vpc.id, region=region, tags=tags, opts=child_opts(parent)
-            )
-            route_table = aws.ec2.RouteTable(
-                f"{name}-rt",
-                vpc_id=vpc.id,
-                routes=[{"cidr_block": "0.0.0.0/0", "gateway_id": gateway.id}],
-                region=region,
-                tags=tags,
-                opts=child_opts(parent),
-            )
-            association = aws.ec2.RouteTableAssociation(
-                f"{name}-rta",
-                subnet_id=subnet.id,
-                route_table_id=route_table.id,
-                region=region,
-                opts=child_opts(parent),
-            )
-            resources.update(internet_gateway=gateway, route_table=route_table, route_table_association=association)
+        subnet_id, vpc_id = _dedicated_network(spec, parent, tags, resources)
 
     security_group = aws.ec2.SecurityGroup(
         f"{name}-sg",
@@ -195,7 +254,6 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource) -> CloudVm:
         ami=ami,
         instance_type=spec.instance_type,
         subnet_id=subnet_id,
-        availability_zone=spec.zone,
         vpc_security_group_ids=[security_group.id],
         key_name=key_name,
         associate_public_ip_address=spec.public_ip,
@@ -251,5 +309,6 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource) -> CloudVm:
         private_ip=instance.private_ip,
         public_ip=instance.public_ip if spec.public_ip else None,
         image=ami,
+        zone=instance.availability_zone,
         resources=resources,
     )

@@ -1,4 +1,6 @@
-"""Azure (azure-native): resource group, virtual network, NSG, optional static public IP, NIC and VM."""
+"""Azure (azure-native): NSG, optional static public IP, NIC and VM in a shared network's subnet
+(``network``), an existing subnet (``subnet_id``) or a dedicated resource group and virtual network;
+and the shared network itself (per region: a resource group unless given, a virtual network, a subnet)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ from pulumi_azure_native import compute, network
 from pulumi_azure_native import resources as azure_resources
 
 from ..images import AzureImage
+from ..network_spec import NetworkSpec, azure_subnet_cidr
 from ..spec import IngressRule, VmSpec, azure_supports_premium
-from .base import NETWORK_CIDR, SUBNET_CIDR, CloudVm, child_opts, secret, vm_opts
+from .base import NETWORK_CIDR, SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, secret, vm_opts
 
 NSG_PROTOCOL = {"tcp": "Tcp", "udp": "Udp", "icmp": "Icmp"}
 FIRST_RULE_PRIORITY = 100
@@ -79,7 +82,50 @@ def _os_profile(spec: VmSpec) -> dict:
     return profile
 
 
-def provision(spec: VmSpec, parent: pulumi.ComponentResource) -> CloudVm:
+def _virtual_network(
+    prefix: str, suffix: str, group_name, location: str, cidr: str, subnet_cidr: str, tags: dict, parent
+) -> tuple:
+    """A virtual network ``<prefix>-vnet<suffix>`` with one subnet ``<prefix>-subnet<suffix>``."""
+    vnet = network.VirtualNetwork(
+        f"{prefix}-vnet{suffix}",
+        resource_group_name=group_name,
+        location=location,
+        address_space={"address_prefixes": [cidr]},
+        tags=tags,
+        opts=child_opts(parent),
+    )
+    subnet = network.Subnet(
+        f"{prefix}-subnet{suffix}",
+        resource_group_name=group_name,
+        virtual_network_name=vnet.name,
+        address_prefix=subnet_cidr,
+        opts=child_opts(parent),
+    )
+    return vnet, subnet
+
+
+def provision_network(spec: NetworkSpec, parent: pulumi.ComponentResource) -> CloudNetwork:
+    networks, subnets, groups, resources = {}, {}, {}, {}
+    for region in spec.regions:
+        tags = dict(spec.tags)
+        if spec.resource_group_name:
+            group_name: pulumi.Input[str] = spec.resource_group_name
+        else:
+            group = azure_resources.ResourceGroup(
+                f"{spec.name}-rg-{region}", location=region, tags=tags, opts=child_opts(parent)
+            )
+            resources[f"resource_group_{region}"] = group
+            group_name = group.name
+        vnet, subnet = _virtual_network(
+            spec.name, f"-{region}", group_name, region, spec.cidr, azure_subnet_cidr(spec.cidr), tags, parent
+        )
+        networks[region], subnets[region] = vnet.id, subnet.id
+        groups[region] = pulumi.Output.from_input(group_name)
+        resources.update({f"virtual_network_{region}": vnet, f"subnet_{region}": subnet})
+    return CloudNetwork(networks=networks, subnets=subnets, resource_groups=groups, resources=resources)
+
+
+def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwork | None = None) -> CloudVm:
     name, location = spec.name, spec.region
     tags = dict(spec.tags)
     zones = [spec.zone] if spec.zone else None
@@ -87,29 +133,19 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource) -> CloudVm:
 
     if spec.resource_group_name:
         group_name: pulumi.Input[str] = spec.resource_group_name
+    elif shared is not None:
+        group_name = shared.resource_groups[location]
     else:
         group = azure_resources.ResourceGroup(f"{name}-rg", location=location, tags=tags, opts=child_opts(parent))
         resources["resource_group"] = group
         group_name = group.name
 
-    if spec.subnet_id:
-        subnet_id: pulumi.Input[str] = spec.subnet_id
+    if shared is not None:
+        subnet_id: pulumi.Input[str] = shared.subnets[location]
+    elif spec.subnet_id:
+        subnet_id = spec.subnet_id
     else:
-        vnet = network.VirtualNetwork(
-            f"{name}-vnet",
-            resource_group_name=group_name,
-            location=location,
-            address_space={"address_prefixes": [NETWORK_CIDR]},
-            tags=tags,
-            opts=child_opts(parent),
-        )
-        subnet = network.Subnet(
-            f"{name}-subnet",
-            resource_group_name=group_name,
-            virtual_network_name=vnet.name,
-            address_prefix=SUBNET_CIDR,
-            opts=child_opts(parent),
-        )
+        vnet, subnet = _virtual_network(name, "", group_name, location, NETWORK_CIDR, SUBNET_CIDR, tags, parent)
         resources.update(virtual_network=vnet, subnet=subnet)
         subnet_id = subnet.id
 
@@ -205,5 +241,6 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource) -> CloudVm:
         private_ip=private_ip,
         public_ip=public_ip.ip_address if public_ip is not None else None,
         image=pulumi.Output.from_input(image_urn(spec)),
+        zone=pulumi.Output.from_input(spec.zone),
         resources=resources,
     )

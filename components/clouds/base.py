@@ -17,8 +17,24 @@ class CloudVm:
     private_ip: pulumi.Output[str]
     public_ip: pulumi.Output[str] | None
     image: pulumi.Output[str]
+    zone: pulumi.Output[str | None]
+    """The zone the VM runs in, as the cloud names it (AWS: the account's AZ name); None for an Azure
+    regional VM."""
     resources: dict[str, pulumi.Resource] = field(default_factory=dict)
     """The native resources by role (``instance``, ``security_group``, ...): the escape hatch."""
+
+
+@dataclass
+class CloudNetwork:
+    """What every cloud's network adapter returns: ids by region and subnets by placement key."""
+
+    networks: dict[str, pulumi.Output[str]]
+    """Region -> VPC (AWS), virtual network (Azure) or VPC network (GCP) id."""
+    subnets: dict[str, pulumi.Output[str]]
+    """AWS: AZ ID -> subnet id; Azure and GCP: region -> subnet id."""
+    resource_groups: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    """Azure: region -> the resource group holding the network (where the VMs go by default)."""
+    resources: dict[str, pulumi.Resource] = field(default_factory=dict)
 
 
 def child_opts(parent: pulumi.Resource, **kwargs: Any) -> pulumi.ResourceOptions:

@@ -1,5 +1,6 @@
-"""GCP: network and subnetwork, firewall rules scoped to this VM's network tag, optional external IP,
-and a Compute Engine instance."""
+"""GCP: firewall rules scoped to this VM's network tag, optional external IP and a Compute Engine
+instance, in a shared network (``network``), an existing subnetwork (``subnet_id``) or a dedicated
+network; and the shared network itself (one VPC network, a subnetwork per region)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import pulumi
 import pulumi_gcp as gcp
 
 from ..images import GcpImage
+from ..network_spec import NetworkSpec, gcp_subnet_cidr
 from ..spec import GCP_HYPERDISK_ONLY, IngressRule, VmSpec
-from .base import SUBNET_CIDR, CloudVm, child_opts, secret, vm_opts, windows_admin_script
+from .base import SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, secret, vm_opts, windows_admin_script
 
 
 def disk_type(kind: str, machine_type: str) -> str:
@@ -91,12 +93,41 @@ def first_nat_ip(interfaces) -> str | None:
     return None
 
 
-def provision(spec: VmSpec, parent: pulumi.ComponentResource) -> CloudVm:
+def provision_network(spec: NetworkSpec, parent: pulumi.ComponentResource) -> CloudNetwork:
+    """One custom-mode VPC network and, per region, a subnetwork on Google's auto-mode range for it
+    (ranges never overlap, and adding a region never moves another's)."""
+    net = gcp.compute.Network(
+        f"{spec.name}-net",
+        auto_create_subnetworks=False,
+        description=f"{spec.name}: managed by multicloud-vm",
+        project=spec.project,
+        opts=child_opts(parent),
+    )
+    subnets, resources = {}, {"network": net}
+    for region in spec.regions:
+        subnet = gcp.compute.Subnetwork(
+            f"{spec.name}-subnet-{region}",
+            network=net.id,
+            region=region,
+            ip_cidr_range=gcp_subnet_cidr(region),
+            private_ip_google_access=True,
+            project=spec.project,
+            opts=child_opts(parent),
+        )
+        subnets[region] = subnet.id
+        resources[f"subnetwork_{region}"] = subnet
+    return CloudNetwork(networks=dict.fromkeys(spec.regions, net.id), subnets=subnets, resources=resources)
+
+
+def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetwork | None = None) -> CloudVm:
     name, region, project = spec.name, spec.region, spec.project
     labels = dict(spec.tags)
     resources: dict[str, pulumi.Resource] = {}
 
-    if spec.subnet_id:
+    if network is not None:
+        subnetwork: pulumi.Input[str] = network.subnets[region]
+        network_id: pulumi.Input[str] = network.networks[region]
+    elif spec.subnet_id:
         subnetwork: pulumi.Input[str] = spec.subnet_id
         network_id = gcp.compute.get_subnetwork_output(
             self_link=spec.subnet_id, opts=pulumi.InvokeOutputOptions(parent=parent)
@@ -181,5 +212,6 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource) -> CloudVm:
         private_ip=instance.network_interfaces.apply(lambda nics: nics[0].network_ip if nics else None),
         public_ip=public_ip,
         image=pulumi.Output.from_input(image_path(spec)),
+        zone=pulumi.Output.from_input(spec.zone),
         resources=resources,
     )

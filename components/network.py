@@ -1,0 +1,57 @@
+"""The ``Network`` component: one private network that many ``VirtualMachine``s share.
+
+Without it every VM creates its own network, and clouds cap networks per region or project (AWS:
+5 VPCs per region, GCP: 15 networks per project by default), so a stack's network count must not
+grow with its VM count. Create one ``Network`` per cloud and region (per project on GCP) and pass it
+as ``network`` to each VM; the stack program does this from config.
+"""
+
+import pulumi
+
+from .args import NetworkArgs
+from .clouds import network_provisioner
+from .network_spec import NetworkSpec, validate_network
+
+__all__ = ["Network", "NetworkArgs"]
+
+TYPE_TOKEN = "multicloud:index:Network"
+
+
+class Network(pulumi.ComponentResource):
+    """A shared network; validated before anything is registered (bad input raises ``SpecError``).
+
+    ``resources`` holds the native resources by role (``vpc_us-east-1``, ``subnet_use1-az4``, ...)
+    as an escape hatch; ``spec`` is the validated spec.
+    """
+
+    cloud: pulumi.Output[str]
+    regions: pulumi.Output[list[str]]
+    network_ids: pulumi.Output[dict[str, str]]
+    subnet_ids: pulumi.Output[dict[str, str]]
+
+    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
+        from .vm import cloud_defaults
+
+        cloud = args.get("cloud") if hasattr(args, "get") else None
+        self.spec: NetworkSpec = validate_network(name, args, cloud_defaults(cloud))
+        super().__init__(TYPE_TOKEN, name, None, opts)
+
+        self.native = network_provisioner(self.spec.cloud)(self.spec, self)
+        self.resources = self.native.resources
+        self.cloud = pulumi.Output.from_input(self.spec.cloud)
+        self.regions = pulumi.Output.from_input(list(self.spec.regions))
+        self.network_ids = (
+            pulumi.Output.all(**self.native.networks) if self.native.networks else pulumi.Output.from_input({})
+        )
+        self.subnet_ids = (
+            pulumi.Output.all(**self.native.subnets) if self.native.subnets else pulumi.Output.from_input({})
+        )
+        self.register_outputs(self.outputs())
+
+    def outputs(self) -> dict[str, pulumi.Output]:
+        return {
+            "cloud": self.cloud,
+            "regions": self.regions,
+            "network_ids": self.network_ids,
+            "subnet_ids": self.subnet_ids,
+        }

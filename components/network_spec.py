@@ -1,0 +1,229 @@
+"""Validation of a shared network: a ``NetworkArgs`` mapping becomes a checked ``NetworkSpec``.
+
+Pure Python (no Pulumi), like ``spec``. A network is the private address space that many VMs of
+one cloud share, so that a stack's network count does not grow with its VM count (clouds cap
+networks per region or project: AWS 5 VPCs and 5 internet gateways per region, GCP 15 networks
+per project by default; see docs/networks.md):
+
+- AWS: one VPC per region, with an internet gateway, a route table routing 0.0.0.0/0 to it, and one
+  subnet per availability zone (by AZ ID) in ``zones``;
+- Azure: one virtual network per region with one subnet, in ``resource_group_name`` or a resource
+  group the network creates per region;
+- GCP: one VPC network (custom subnet mode) in ``project`` with one subnetwork per region.
+
+Firewalls stay per VM (security group, NSG, firewall rules scoped to the VM's network tag).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import catalog
+from .errors import SpecError
+from .placement import AWS_AZ_ID, ZoneError, requested_zone
+
+NETWORK_KEYS = frozenset(["cloud", "regions", "zones", "cidr", "project", "resource_group_name", "tags"])
+DEFAULT_CIDR = "10.42.0.0/16"
+# AWS VPCs take /16 to /28 (source: AWS, "VPC CIDR blocks",
+# https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html); each AZ gets a /(n+4) of it,
+# so /24 is the smallest network that still leaves every subnet a /28.
+CIDR_PREFIX_RANGE = (16, 24)
+PRIVATE_RANGES = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+
+# GCP auto-mode VPC ranges: one predefined /20 per region, never overlapping, so adding a region
+# never moves another's subnet. Source: Google Cloud, "Subnets" > "Auto mode IPv4 ranges",
+# https://cloud.google.com/vpc/docs/subnets#ip-ranges (values as gcloud lists them for auto-mode
+# networks, and the VPC release notes for regions added since 2023). us-central2 (TPU only) has none.
+GCP_REGION_RANGES: dict[str, str] = {
+    "africa-south1": "10.218.0.0/20",
+    "asia-east1": "10.140.0.0/20",
+    "asia-east2": "10.170.0.0/20",
+    "asia-northeast1": "10.146.0.0/20",
+    "asia-northeast2": "10.174.0.0/20",
+    "asia-northeast3": "10.178.0.0/20",
+    "asia-south1": "10.160.0.0/20",
+    "asia-south2": "10.190.0.0/20",
+    "asia-southeast1": "10.148.0.0/20",
+    "asia-southeast2": "10.184.0.0/20",
+    "asia-southeast3": "10.232.0.0/20",
+    "australia-southeast1": "10.152.0.0/20",
+    "australia-southeast2": "10.192.0.0/20",
+    "europe-central2": "10.186.0.0/20",
+    "europe-north1": "10.166.0.0/20",
+    "europe-north2": "10.226.0.0/20",
+    "europe-southwest1": "10.204.0.0/20",
+    "europe-west1": "10.132.0.0/20",
+    "europe-west10": "10.214.0.0/20",
+    "europe-west12": "10.210.0.0/20",
+    "europe-west2": "10.154.0.0/20",
+    "europe-west3": "10.156.0.0/20",
+    "europe-west4": "10.164.0.0/20",
+    "europe-west6": "10.172.0.0/20",
+    "europe-west8": "10.198.0.0/20",
+    "europe-west9": "10.200.0.0/20",
+    "me-central1": "10.212.0.0/20",
+    "me-central2": "10.216.0.0/20",
+    "me-west1": "10.208.0.0/20",
+    "northamerica-northeast1": "10.162.0.0/20",
+    "northamerica-northeast2": "10.188.0.0/20",
+    "northamerica-south1": "10.224.0.0/20",
+    "southamerica-east1": "10.158.0.0/20",
+    "southamerica-west1": "10.194.0.0/20",
+    "us-central1": "10.128.0.0/20",
+    "us-east1": "10.142.0.0/20",
+    "us-east4": "10.150.0.0/20",
+    "us-east5": "10.202.0.0/20",
+    "us-south1": "10.206.0.0/20",
+    "us-west1": "10.138.0.0/20",
+    "us-west2": "10.168.0.0/20",
+    "us-west3": "10.180.0.0/20",
+    "us-west4": "10.182.0.0/20",
+}
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    name: str
+    cloud: str
+    regions: tuple[str, ...]
+    zones: tuple[str, ...] = ()
+    """AWS: the AZ IDs that get a subnet (sorted); empty on Azure and GCP, whose subnets span zones."""
+    cidr: str = DEFAULT_CIDR
+    project: str | None = None
+    resource_group_name: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def zones_of(self, region: str) -> tuple[str, ...]:
+        return tuple(z for z in self.zones if z in catalog.load(self.cloud).zones(region))
+
+
+def aws_subnet_cidr(network_cidr: str, zone_id: str) -> str:
+    """An AZ's subnet: the /(n+4) of the VPC block numbered by the AZ ID's number (``use1-az4`` ->
+    the 4th), so a subnet never moves when zones are added or removed."""
+    number = int(zone_id.rsplit("az", 1)[1])
+    return str(list(ipaddress.ip_network(network_cidr).subnets(prefixlen_diff=4))[number])
+
+
+def azure_subnet_cidr(network_cidr: str) -> str:
+    """The one subnet of an Azure network: the first quarter of its address space."""
+    return str(next(ipaddress.ip_network(network_cidr).subnets(prefixlen_diff=2)))
+
+
+def gcp_subnet_cidr(region: str) -> str:
+    return GCP_REGION_RANGES[region]
+
+
+def validate_network(name: Any, args: Mapping[str, Any], defaults: Any = None) -> NetworkSpec:
+    """Checks a network's args completely; raises SpecError naming the network, field and value.
+    ``defaults`` is the provider configuration (a ``spec.CloudDefaults``) for region and project."""
+    from .spec import CLOUD_ONLY_KEYS, CLOUDS, NAME_RULES, CloudDefaults, _Checker, _tags
+
+    defaults = defaults or CloudDefaults()
+
+    if not isinstance(name, str) or not name:
+        raise SpecError(str(name), "name", name, "expected a non-empty string")
+
+    def fail(field_name: str, value: object, expected: str) -> SpecError:
+        return SpecError(name, field_name, value, expected)
+
+    if not isinstance(args, Mapping):
+        raise fail("args", args, "expected a mapping of NetworkArgs keys")
+    unknown = sorted(set(args) - NETWORK_KEYS)
+    if unknown:
+        raise fail(unknown[0], args[unknown[0]], "unknown key; valid keys: " + ", ".join(sorted(NETWORK_KEYS)))
+    cloud = args.get("cloud")
+    if cloud not in CLOUDS:
+        raise fail("cloud", cloud, "expected one of " + ", ".join(CLOUDS))
+    for key, only_cloud in CLOUD_ONLY_KEYS.items():
+        if args.get(key) is not None and cloud != only_cloud:
+            raise fail(key, args[key], f"only applies to cloud {only_cloud!r}, not {cloud!r}")
+    pattern, rule = NAME_RULES[cloud]
+    if not pattern.match(name):
+        raise fail("name", name, f"{cloud} network names must be {rule}")
+
+    cat = catalog.load(cloud)
+    regions = args.get("regions")
+    if regions is None:
+        regions = [defaults.region] if defaults.region else None
+    if not isinstance(regions, (list, tuple)) or not regions or len(set(regions)) != len(regions):
+        raise fail("regions", regions, f"expected a list of distinct {cloud} regions (or a provider default region)")
+    for region in regions:
+        if region not in cat.regions:
+            raise fail("regions", region, f"not a {cloud} region; e.g. " + ", ".join(cat.regions[:8]))
+        if cloud == "gcp" and region not in GCP_REGION_RANGES:
+            raise fail("regions", region, "no auto-mode subnet range is known for this GCP region")
+
+    zones = _zones(fail, cloud, list(regions), args.get("zones"), cat)
+    cidr = _network_cidr(fail, cloud, args.get("cidr"))
+    project = args.get("project") or (defaults.project if cloud == "gcp" else None)
+    group = args.get("resource_group_name")
+    for key, value in (("project", project), ("resource_group_name", group)):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise fail(key, value, "expected a non-empty string")
+
+    tags = _tags(_Checker(name, args), cloud)
+    return NetworkSpec(name, cloud, tuple(regions), zones, cidr, project, group, tags)
+
+
+def _zones(fail, cloud: str, regions: list[str], zones: object, cat: catalog.Catalog) -> tuple[str, ...]:
+    if cloud != "aws":
+        if zones is not None:
+            raise fail("zones", zones, f"only for AWS (subnets per zone); {cloud} subnets span the region's zones")
+        return ()
+    if zones is None:
+        return tuple(z for region in regions for z in cat.zones(region))
+    if not isinstance(zones, (list, tuple)) or not zones:
+        raise fail("zones", zones, "expected a non-empty list of AZ IDs of the network's regions")
+    result = []
+    for zone in zones:
+        region = next((r for r in regions if isinstance(zone, str) and zone in cat.zones(r)), None)
+        if region is None:
+            region = next((r for r in regions if isinstance(zone, str) and zone in cat.zone_names(r)), None)
+        if region is None:
+            valid = ", ".join(z for r in regions for z in cat.zones(r))
+            raise fail("zones", zone, f"expected an AZ ID of {', '.join(regions)}: {valid}")
+        try:
+            normalized = requested_zone("aws", region, zone, cat)
+        except ZoneError as error:
+            raise fail("zones", zone, str(error)) from None
+        if not AWS_AZ_ID.match(normalized or ""):
+            raise fail("zones", zone, f"which physical zone this is depends on the account in {region}; give the AZ ID")
+        result.append(normalized)
+    return tuple(sorted(set(result)))
+
+
+def _network_cidr(fail, cloud: str, cidr: object) -> str:
+    if cidr is None:
+        return DEFAULT_CIDR
+    if cloud == "gcp":
+        raise fail("cidr", cidr, "GCP networks use Google's auto-mode range of each region (10.128.0.0/9)")
+    low, high = CIDR_PREFIX_RANGE
+    try:
+        network = ipaddress.ip_network(cidr) if isinstance(cidr, str) else None
+    except ValueError:
+        network = None
+    if (
+        network is None
+        or network.version != 4
+        or not low <= network.prefixlen <= high
+        or not any(network.subnet_of(p) for p in PRIVATE_RANGES)
+    ):
+        raise fail("cidr", cidr, f"expected a private IPv4 block (RFC 1918) from /{low} to /{high}, e.g. 10.42.0.0/16")
+    return str(network)
+
+
+def network_key(cloud: str, region: str, project: str | None, resource_group_name: str | None) -> tuple:
+    """What VMs must share to share a network: cloud and, per cloud, region / project / group."""
+    if cloud == "gcp":
+        return ("gcp", project)
+    return (cloud, region, resource_group_name if cloud == "azure" else None)
+
+
+def network_name(key: tuple) -> str:
+    """The stack program's name for a shared network: ``net-aws-us-east-1``, ``net-gcp-my-project``."""
+    parts = ["net", *(p for p in key if p)]
+    return re.sub(r"[^a-z0-9-]+", "-", "-".join(parts).lower()).strip("-")[:46].rstrip("-")
