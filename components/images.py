@@ -1,12 +1,18 @@
 """Image aliases: what ``ubuntu-24.04`` and friends are on each cloud and architecture.
 
 Pure data and lookups; the AWS adapter turns an AWS entry into an ``aws.ec2.get_ami`` invoke.
+
+Azure SKUs per generation (Marketplace, ``az vm image list``; Microsoft Learn "Generation 2 VMs"):
+Ubuntu 24.04 ``server`` is Gen2 and ``server-gen1`` Gen1; Ubuntu 22.04 ``22_04-lts-gen2`` / ``22_04-lts``;
+Debian ``12-gen2`` / ``12``; RHEL ``9-lvm-gen2`` / ``9-lvm``; Windows ``2022-datacenter-g2`` /
+``2022-datacenter``; every Arm64 image is Gen2. ``RedHat:rhel-arm64`` publishes ``9_5-arm64`` and later
+(there is no ``9_4-arm64`` SKU).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ARCHES = ("x86_64", "arm64")
 
@@ -24,6 +30,8 @@ class AzureImage:
     offer: str
     sku: str
     version: str = "latest"
+    generation: str = "V2"
+    """Hyper-V generation: V2 images boot only on sizes that support Gen2, V1 images on Gen1."""
 
     @property
     def urn(self) -> str:
@@ -49,6 +57,8 @@ class ImageAlias:
     aws: dict[str, AwsImage]
     azure: dict[str, AzureImage]
     gcp: dict[str, GcpImage]
+    azure_gen1: dict[str, AzureImage] = field(default_factory=dict)
+    """The same image as a Generation 1 SKU, for sizes that boot only Gen1 (Av2, Dv2, F, ...)."""
 
     def for_cloud(self, cloud: str) -> dict:
         return {"aws": self.aws, "azure": self.azure, "gcp": self.gcp}[cloud]
@@ -69,6 +79,7 @@ IMAGE_ALIASES: dict[str, ImageAlias] = {
             "x86_64": AzureImage("Canonical", "ubuntu-24_04-lts", "server"),
             "arm64": AzureImage("Canonical", "ubuntu-24_04-lts", "server-arm64"),
         },
+        azure_gen1={"x86_64": AzureImage("Canonical", "ubuntu-24_04-lts", "server-gen1", generation="V1")},
         gcp={
             "x86_64": GcpImage("ubuntu-os-cloud", "ubuntu-2404-lts-amd64"),
             "arm64": GcpImage("ubuntu-os-cloud", "ubuntu-2404-lts-arm64"),
@@ -86,6 +97,7 @@ IMAGE_ALIASES: dict[str, ImageAlias] = {
             "x86_64": AzureImage("Canonical", "0001-com-ubuntu-server-jammy", "22_04-lts-gen2"),
             "arm64": AzureImage("Canonical", "0001-com-ubuntu-server-jammy", "22_04-lts-arm64"),
         },
+        azure_gen1={"x86_64": AzureImage("Canonical", "0001-com-ubuntu-server-jammy", "22_04-lts", generation="V1")},
         gcp={
             "x86_64": GcpImage("ubuntu-os-cloud", "ubuntu-2204-lts"),
             "arm64": GcpImage("ubuntu-os-cloud", "ubuntu-2204-lts-arm64"),
@@ -103,6 +115,7 @@ IMAGE_ALIASES: dict[str, ImageAlias] = {
             "x86_64": AzureImage("Debian", "debian-12", "12-gen2"),
             "arm64": AzureImage("Debian", "debian-12", "12-arm64"),
         },
+        azure_gen1={"x86_64": AzureImage("Debian", "debian-12", "12", generation="V1")},
         gcp={
             "x86_64": GcpImage("debian-cloud", "debian-12"),
             "arm64": GcpImage("debian-cloud", "debian-12-arm64"),
@@ -117,8 +130,9 @@ IMAGE_ALIASES: dict[str, ImageAlias] = {
         aws={arch: AwsImage(REDHAT, f"RHEL-9.*_HVM-*-{arch}-*-Hourly2-*", "ec2-user") for arch in ("x86_64", "arm64")},
         azure={
             "x86_64": AzureImage("RedHat", "RHEL", "9-lvm-gen2"),
-            "arm64": AzureImage("RedHat", "rhel-arm64", "9_4-arm64"),
+            "arm64": AzureImage("RedHat", "rhel-arm64", "9_5-arm64"),
         },
+        azure_gen1={"x86_64": AzureImage("RedHat", "RHEL", "9-lvm", generation="V1")},
         gcp={
             "x86_64": GcpImage("rhel-cloud", "rhel-9"),
             "arm64": GcpImage("rhel-cloud", "rhel-9-arm64"),
@@ -130,6 +144,9 @@ IMAGE_ALIASES: dict[str, ImageAlias] = {
         {"aws": 30, "azure": 127, "gcp": 50},
         aws={"x86_64": AwsImage(AMAZON, "Windows_Server-2022-English-Full-Base-*", "Administrator")},
         azure={"x86_64": AzureImage("MicrosoftWindowsServer", "WindowsServer", "2022-datacenter-g2")},
+        azure_gen1={
+            "x86_64": AzureImage("MicrosoftWindowsServer", "WindowsServer", "2022-datacenter", generation="V1")
+        },
         gcp={"x86_64": GcpImage("windows-cloud", "windows-2022")},
     ),
 }
@@ -177,3 +194,8 @@ def gcp_image_project(image: str) -> str | None:
     if "/" in image:
         return image.split("/", 1)[0]
     return None
+
+
+def gcp_image_path(native: GcpImage | str) -> str:
+    """The image reference sent to GCP: an alias entry's family path, or the native path as given."""
+    return native.path if isinstance(native, GcpImage) else native

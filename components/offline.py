@@ -65,6 +65,7 @@ class RegisteredResource:
     aliases: list[str] = field(default_factory=list)
     protect: bool = False
     delete_before_replace: bool = False
+    replacement_trigger: Any = None
 
 
 @dataclass
@@ -211,9 +212,19 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     aliases=[a.urn or a.spec.name for a in request.aliases],
                     protect=bool(request.protect),
                     delete_before_replace=bool(request.deleteBeforeReplace),
+                    replacement_trigger=_protobuf_value(request, "replacement_trigger"),
                 )
             )
         return response
+
+
+def _protobuf_value(request, field: str) -> Any:
+    """A ``google.protobuf.Value`` field of a request as plain Python (None when unset)."""
+    if not request.HasField(field):
+        return None
+    from google.protobuf.json_format import MessageToDict
+
+    return MessageToDict(getattr(request, field))
 
 
 def _config_value(value: Any) -> str:

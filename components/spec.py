@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from . import catalog
+from . import catalog, cloud_rules
 from .catalog import Offering
+from .cloud_rules import SizeNeeds
+from .cloud_rules.gcp import secure_boot as gcp_secure_boot
 from .errors import SpecError
 from .images import (
     ARCHES,
@@ -29,6 +31,7 @@ from .images import (
     AwsImage,
     AzureImage,
     GcpImage,
+    gcp_image_path,
     gcp_image_project,
 )
 from .network_spec import NetworkSpec
@@ -82,9 +85,9 @@ MAX_DATA_DISK_GIB = {"aws": 16384, "azure": 32767, "gcp": 65536}
 MAX_AWS_MAGNETIC_GIB = 1024  # EBS "standard" (magnetic) volumes stop at 1 TiB
 
 
-# Raw user data each cloud accepts: EC2 16 KB; Azure customData 64 KB once base64-encoded; GCP
-# metadata values 256 KB.
-MAX_USER_DATA_BYTES = {"aws": 16384, "azure": 65535 * 3 // 4, "gcp": 262144}
+# Raw user data each cloud accepts (cloud_rules has the sources): EC2 16 KB; Azure customData 65,535
+# bytes once decoded; GCP metadata values 256 KB.
+MAX_USER_DATA_BYTES = {"aws": 16384, "azure": 65535, "gcp": 262144}
 SSH_KEY_TYPES = {
     "aws": ("ssh-rsa", "ssh-ed25519"),
     "azure": ("ssh-rsa", "ssh-ed25519"),
@@ -129,8 +132,6 @@ AZURE_RESERVED_USERNAMES = frozenset(
 # Families the cheapest-offering search never picks on its own (a user can still name them):
 # AWS Mac and high-memory types need dedicated hosts.
 AUTO_EXCLUDED = {"aws": re.compile(r"^(mac\d|mac-|u-|u7)")}
-# GCP families whose only block storage is Hyperdisk.
-GCP_HYPERDISK_ONLY = re.compile(r"^(c4|c4a|c4d|n4|a4|m4|x4|h4d)-")
 
 NAME_RULES = {
     "aws": (re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"), "letters, digits, '-', '_' or '.', 1-128 characters"),
@@ -195,6 +196,8 @@ class ImageChoice:
     os_type: str
     login_user: str | None
     shielded_vm: bool
+    secure_boot: bool = True
+    """Shielded VM with Secure Boot; False where the image's boot chain is not signed (GCP rhel-9 arm64)."""
 
     @property
     def is_alias(self) -> bool:
@@ -313,12 +316,12 @@ def validate(name: Any, args: Mapping[str, Any], defaults: CloudDefaults | None 
     network_zones = network.zones_of(region) if network is not None and cloud == "aws" else None
     spot = check.boolean("spot", False)
     disk_type = check.choice("disk_type", DISK_TYPES, "ssd")
-    offering, arch = _resolve_size(check, cloud, region, spot, disk_type, search_zones(cloud, requested, network_zones))
+    data_disks = _data_disks(check, cloud)
+    needs = SizeNeeds(spot, disk_type, frozenset(d.disk_type for d in data_disks), len(data_disks))
+    offering, arch = _resolve_size(check, cloud, region, needs, search_zones(cloud, requested, network_zones))
     zone = _place(check, offering, requested, network, network_zones, defaults)
-    image = _image(check, cloud, arch)
-    _check_gcp_disk(check, cloud, offering, disk_type)
+    image = _image(check, offering)
     disk_size = _disk_size(check, cloud, image, disk_type)
-    data_disks = _data_disks(check, cloud, offering)
 
     ssh_key = _ssh_key(check, cloud)
     admin_username = _admin_username(check, cloud, image)
@@ -330,7 +333,7 @@ def validate(name: Any, args: Mapping[str, Any], defaults: CloudDefaults | None 
     if cloud == "azure" and image.os_type == "windows" and len(name) > 15:
         raise check.fail("name", name, "Azure Windows computer names are at most 15 characters")
 
-    return VmSpec(
+    spec = VmSpec(
         name=name,
         cloud=cloud,
         region=region,
@@ -355,6 +358,9 @@ def validate(name: Any, args: Mapping[str, Any], defaults: CloudDefaults | None 
         resource_group_name=check.optional_str("resource_group_name"),
         network=network,
     )
+    for field_name, value, expected in cloud_rules.spec_problems(spec):
+        raise check.fail(field_name, value, expected)
+    return spec
 
 
 def _check_name(check: _Checker, cloud: str) -> None:
@@ -442,7 +448,7 @@ def _arch(check: _Checker) -> str | None:
 
 
 def _resolve_size(
-    check: _Checker, cloud: str, region: str, spot: bool, disk_type: str, zones: frozenset[str] | None
+    check: _Checker, cloud: str, region: str, needs: SizeNeeds, zones: frozenset[str] | None
 ) -> tuple[Offering, str]:
     arch = _arch(check)
     instance_type = check.optional_str("instance_type")
@@ -464,6 +470,9 @@ def _resolve_size(
             raise check.fail(
                 "arch", arch, f"{instance_type} is {offering.arch}; use arch={offering.arch!r} or another size"
             )
+        problem = cloud_rules.size_problem(offering, needs)
+        if problem is not None:
+            raise _size_problem(check, needs, problem)
         return offering, offering.arch
 
     arch = arch or "x86_64"
@@ -472,11 +481,13 @@ def _resolve_size(
     if isinstance(memory, bool) or not isinstance(memory, (int, float)) or memory <= 0:
         raise check.fail("memory_gib", memory, "expected a number of GiB > 0")
     burstable = check.boolean("burstable", True)
-    offering = _choose_offering(cat, region, cpus, memory, arch, burstable, spot, disk_type, zones)
+    offering = _choose_offering(cat, region, cpus, memory, arch, burstable, needs, zones)
     if offering is not None:
         return offering, arch
     nearest = catalog.nearest_offerings(cloud, region, cpus=cpus, memory_gib=memory, arch=arch)
     constraint = f"cpus={cpus}, memory_gib={memory:g}, arch={arch}" + ("" if burstable else ", burstable=False")
+    constraint += ", spot" if needs.spot else ""
+    constraint += f", {needs.data_disks} data disks" if needs.data_disks else ""
     if zones is not None:
         constraint += f" in zone {', '.join(sorted(zones))}"
     raise check.fail(
@@ -494,8 +505,7 @@ def _choose_offering(
     memory: float,
     arch: str,
     burstable: bool,
-    spot: bool,
-    disk_type: str,
+    needs: SizeNeeds,
     zones: frozenset[str] | None,
 ) -> Offering | None:
     """The offering a spec resolves to, memoised per loaded snapshot and shape: a fleet of VMs with the
@@ -510,16 +520,16 @@ def _choose_offering(
         memory_gib=memory,
         arch=arch,
         burstable=burstable,
-        spot=spot,
+        spot=needs.spot,
         zones=zones,
         limit=200,
         catalog=cat,
     )
     first_selectable = None
     for offering in candidates:
-        if not _auto_selectable(cat.cloud, offering, disk_type):
+        if not _auto_selectable(cat.cloud, offering, needs):
             continue
-        if not _suspect_price(cat, offering, spot):
+        if not _suspect_price(cat, offering, needs.spot):
             return offering
         first_selectable = first_selectable or offering
     return first_selectable
@@ -533,32 +543,36 @@ def _suspect_price(cat: catalog.Catalog, offering: Offering, spot: bool) -> bool
     return price_outlier(price, offering.region, cat.regional_prices(offering.instance_type, spot)) is not None
 
 
-def _auto_selectable(cloud: str, offering: Offering, disk_type: str) -> bool:
+def _auto_selectable(cloud: str, offering: Offering, needs: SizeNeeds) -> bool:
     excluded = AUTO_EXCLUDED.get(cloud)
     if excluded and excluded.match(offering.instance_type):
         return False
-    if cloud == "azure":
-        # Sizes with premium storage ('s' feature letter) take Premium SSD and Gen2 images.
-        return azure_supports_premium(offering.instance_type)
-    if cloud == "gcp" and disk_type == "standard":
-        return not GCP_HYPERDISK_ONLY.match(offering.instance_type)
-    return True
+    # Azure: only sizes with premium storage, which take Premium SSD (and Gen2 images).
+    if cloud == "azure" and not azure_supports_premium(offering):
+        return False
+    return cloud_rules.size_problem(offering, needs) is None
 
 
-def azure_supports_premium(size: str) -> bool:
-    """Azure size names carry feature letters after the vCPU count: ``s`` means premium storage."""
-    match = re.match(r"^Standard_[A-Z]+\d+(?:-\d+)?([a-z]*)", size)
-    return bool(match and "s" in match.group(1))
+def azure_supports_premium(offering: Offering) -> bool:
+    from .cloud_rules.azure import supports_premium
+
+    return supports_premium(offering)
 
 
-def _check_gcp_disk(check: _Checker, cloud: str, offering: Offering, disk_type: str) -> None:
-    if cloud == "gcp" and disk_type == "standard" and GCP_HYPERDISK_ONLY.match(offering.instance_type):
-        raise check.fail(
-            "disk_type", disk_type, f"{offering.instance_type} supports only Hyperdisk; use disk_type='ssd'"
+def _size_problem(check: _Checker, needs: SizeNeeds, problem: tuple[str, str]) -> SpecError:
+    field_name, reason = problem
+    if field_name == "data_disks.disk_type":
+        index = next(
+            i for i, disk in enumerate(check.args.get("data_disks") or []) if disk.get("disk_type") == "standard"
         )
+        field_name = f"data_disks[{index}].disk_type"
+        return check.fail(field_name, "standard", reason)
+    value = {"spot": needs.spot, "disk_type": needs.boot_disk, "data_disks": f"[{needs.data_disks} disks]"}[field_name]
+    return check.fail(field_name, value, reason)
 
 
-def _image(check: _Checker, cloud: str, arch: str) -> ImageChoice:
+def _image(check: _Checker, offering: Offering) -> ImageChoice:
+    cloud, arch = offering.cloud, offering.arch
     image = check.args.get("image", DEFAULT_IMAGE)
     os_type_arg = check.args.get("os_type")
     if os_type_arg is not None and os_type_arg not in OS_TYPES:
@@ -573,8 +587,14 @@ def _image(check: _Checker, cloud: str, arch: str) -> ImageChoice:
         if entry is None:
             have = ", ".join(alias.for_cloud(cloud)) or "none"
             raise check.fail("image", image, f"no {arch} build of {image} on {cloud} (available: {have})")
+        generations = offering.facts.get("generations")
+        if cloud == "azure" and generations and "V2" not in generations:
+            entry = alias.azure_gen1.get(arch)
+            if entry is None:
+                raise check.fail("image", image, f"{offering.instance_type} boots only Gen1 images; {image} has none")
         login_user = entry.login_user if isinstance(entry, AwsImage) else None
-        return ImageChoice(image, entry, alias.os_type, login_user, shielded_vm=True)
+        secure_boot = cloud != "gcp" or gcp_secure_boot(gcp_image_path(entry))
+        return ImageChoice(image, entry, alias.os_type, login_user, shielded_vm=True, secure_boot=secure_boot)
 
     form, pattern = NATIVE_IMAGE_FORMS[cloud]
     if not pattern.match(image):
@@ -583,7 +603,8 @@ def _image(check: _Checker, cloud: str, arch: str) -> ImageChoice:
         raise check.fail("image", image, f"expected an alias ({', '.join(IMAGE_ALIASES)}) or {form}{hint}")
     os_type = os_type_arg or ("windows" if "windows" in image.lower() else "linux")
     shielded = cloud == "gcp" and gcp_image_project(image) in GCP_SHIELDED_PROJECTS
-    return ImageChoice(None, image, os_type, None, shielded_vm=shielded)
+    secure_boot = shielded and gcp_secure_boot(image)
+    return ImageChoice(None, image, os_type, None, shielded_vm=shielded, secure_boot=secure_boot)
 
 
 def _check_disk_size(check: _Checker, key: str, value: object, cloud: str, disk_type: str, *, os_disk: bool) -> int:
@@ -606,7 +627,7 @@ def _disk_size(check: _Checker, cloud: str, image: ImageChoice, disk_type: str) 
     return size
 
 
-def _data_disks(check: _Checker, cloud: str, offering: Offering) -> tuple[DataDisk, ...]:
+def _data_disks(check: _Checker, cloud: str) -> tuple[DataDisk, ...]:
     disks = check.args.get("data_disks", []) or []
     if not isinstance(disks, (list, tuple)) or len(disks) > MAX_DATA_DISKS:
         raise check.fail("data_disks", disks, f"expected a list of at most {MAX_DATA_DISKS} {{size_gib, disk_type}}")
@@ -619,8 +640,6 @@ def _data_disks(check: _Checker, cloud: str, offering: Offering) -> tuple[DataDi
         if disk_type not in DISK_TYPES:
             raise check.fail(f"{key}.disk_type", disk_type, "expected one of " + ", ".join(DISK_TYPES))
         size = _check_disk_size(check, f"{key}.size_gib", disk["size_gib"], cloud, disk_type, os_disk=False)
-        if cloud == "gcp" and disk_type == "standard" and GCP_HYPERDISK_ONLY.match(offering.instance_type):
-            raise check.fail(f"{key}.disk_type", disk_type, f"{offering.instance_type} supports only Hyperdisk")
         result.append(DataDisk(size, disk_type))
     return tuple(result)
 
@@ -836,9 +855,9 @@ def _tags(check: _Checker, cloud: str) -> dict[str, str]:
     for key, value in tags.items():
         if not isinstance(key, str) or not key or not isinstance(value, str):
             raise check.fail(f"tags.{key}", value, "expected string keys and string values")
-        if cloud == "aws" and (len(key) > 128 or len(value) > 256 or key.lower().startswith("aws:")):
+        if cloud == "aws" and (len(key) > 127 or len(value) > 256 or key.lower().startswith("aws:")):
             raise check.fail(
-                f"tags.{key}", value, "AWS tags: key 1-128 chars not starting with 'aws:', value at most 256"
+                f"tags.{key}", value, "AWS tags: key 1-127 chars not starting with 'aws:', value at most 256"
             )
         if cloud == "azure" and (len(key) > 512 or len(value) > 256 or re.search(r"[<>%&\\?/]", key)):
             raise check.fail(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import run_vms
 
-from components.clouds.aws import combine_user_data, linux_user_data, security_group_ingress
+from components.clouds.aws import security_group_ingress
+from components.clouds.scripts import combine_user_data, linux_user_data
 from components.images import IMAGE_ALIASES
 from components.spec import CloudDefaults, validate
 
@@ -182,12 +183,16 @@ def test_linux_admin_username_other_than_the_images_login_user_is_created_by_clo
     spec = validate(
         "vm", {"cloud": "aws", "admin_username": "deploy", "ssh_public_key": ssh_key}, CloudDefaults(region="us-east-1")
     )
-    text = linux_user_data(spec, None)
+
+    def sent(spec, user_data):
+        return linux_user_data(spec.admin_username, spec.image.login_user, spec.ssh_public_key, user_data)
+
+    text = sent(spec, None)
     assert text.startswith("#cloud-config") and "name: deploy" in text and ssh_key in text
-    combined = linux_user_data(spec, "#!/bin/sh\necho hi\n")
+    combined = sent(spec, "#!/bin/sh\necho hi\n")
     assert "multipart/mixed" in combined and "text/x-shellscript" in combined and "text/cloud-config" in combined
     default_user = validate("vm", {"cloud": "aws", "ssh_public_key": ssh_key}, CloudDefaults(region="us-east-1"))
-    assert linux_user_data(default_user, None) is None
+    assert sent(default_user, None) is None
     assert combine_user_data(["#cloud-config\n{}"]) == "#cloud-config\n{}"
 
 

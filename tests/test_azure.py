@@ -7,6 +7,7 @@ import base64
 import pytest
 from conftest import run_vms
 
+from components import catalog
 from components.clouds.azure import managed_disk_sku, security_rules
 from components.images import IMAGE_ALIASES
 from components.spec import CloudDefaults, validate
@@ -194,9 +195,10 @@ def test_native_urn_image(ssh_key):
 
 
 def test_managed_disk_sku_mapping():
-    assert managed_disk_sku("ssd", "Standard_D2as_v5") == "Premium_LRS"
-    assert managed_disk_sku("ssd", "Standard_D2_v5") == "StandardSSD_LRS"
-    assert managed_disk_sku("standard", "Standard_D2as_v5") == "Standard_LRS"
+    sizes = catalog.load("azure")
+    assert managed_disk_sku("ssd", sizes.get("Standard_D2as_v5", "eastus")) == "Premium_LRS"
+    assert managed_disk_sku("ssd", sizes.get("Standard_D2_v5", "eastus")) == "StandardSSD_LRS"
+    assert managed_disk_sku("standard", sizes.get("Standard_D2as_v5", "eastus")) == "Standard_LRS"
 
 
 def test_security_rules_for_icmp(ssh_key):

@@ -97,7 +97,9 @@ def test_existing_subnetwork_and_its_network_lookup(ssh_key):
     )
     assert not evaluation.of_type("gcp:compute/network:Network")
     (lookup,) = [i for i in evaluation.invokes if i.token == "gcp:compute/getSubnetwork:getSubnetwork"]
-    assert lookup.args["selfLink"] == subnet
+    # The data source needs a full self link ("value ... was not a self link" otherwise); the
+    # instance takes the documented short form as given.
+    assert lookup.args["selfLink"] == "https://www.googleapis.com/compute/v1/" + subnet
     assert only(evaluation, INSTANCE).inputs["networkInterfaces"][0]["subnetwork"] == subnet
 
 

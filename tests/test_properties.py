@@ -147,7 +147,7 @@ def size_pool(cloud: str, region: str, arch: str, burstable: bool) -> list:
         and o.arch == arch
         and (burstable or not o.burstable)
         and not (excluded and excluded.match(o.instance_type))
-        and (cloud != "azure" or azure_supports_premium(o.instance_type))
+        and (cloud != "azure" or azure_supports_premium(o))
     ]
     return sorted(pool, key=lambda o: (o.price_hourly, o.instance_type))
 
@@ -166,7 +166,13 @@ def valid_specs(draw, cloud: str | None = None) -> tuple[str, dict]:
         arch = "arm64"
     spot = draw(st.booleans())
     burstable = draw(st.sampled_from([None, None, True, False]))
-    choices = size_pool(cloud, region, arch, burstable is not False)
+    disk_count = draw(st.integers(0, 3))
+    choices = [
+        o
+        for o in size_pool(cloud, region, arch, burstable is not False)
+        # What the size takes, as the catalog's per-size facts say (spot support, data-disk maximum).
+        if not (spot and o.facts.get("spot") is False) and o.facts.get("max_data_disks", 3) >= disk_count
+    ]
     # Mostly the cheap end, sometimes any size the region offers (up to the biggest, priciest).
     offering = draw(st.sampled_from(choices[:15]) if draw(st.integers(0, 3)) else st.sampled_from(choices))
     if with_zone:
@@ -201,7 +207,8 @@ def valid_specs(draw, cloud: str | None = None) -> tuple[str, dict]:
             st.fixed_dictionaries(
                 {"size_gib": st.integers(1, MAX_DATA_DISK_GIB[cloud])}, optional={"disk_type": st.just("ssd")}
             ),
-            max_size=3,
+            min_size=disk_count,
+            max_size=disk_count,
         )
     )
 
@@ -217,6 +224,9 @@ def valid_specs(draw, cloud: str | None = None) -> tuple[str, dict]:
             args["admin_username"] = draw(usernames)
     if draw(st.booleans()):
         args["user_data"] = draw(st.text(string.printable, max_size=200))
+        if cloud == "gcp" and args.get("image") in ("debian-12", "rhel-9", *NATIVE_IMAGES["gcp"]):
+            # GCP's Debian and RHEL images have no cloud-init: the guest agent runs a shell script.
+            args["user_data"] = "#!/bin/sh\n" + args["user_data"]
     args["ingress"] = draw(st.lists(ingress_rules(), max_size=4))
     if draw(st.booleans()):
         args["public_ip"] = draw(st.booleans())
@@ -301,7 +311,19 @@ MUTATIONS = [
     "tags",
     "junk",
     "unknown_key",
+    "spot_unsupported",
+    "too_many_data_disks",
+    "windows_key_type",
+    "standard_disk_refused",
+    "cloud_init_missing",
+    "mixed_family_rule",
 ]
+
+# Sizes the clouds refuse for a spec, per the cloud rules' sources (independent of the catalog data
+# the generator draws from): no spot (Azure B-series, AWS t2.nano), few data disks, no pd-standard.
+NO_SPOT = {"aws": "t2.nano", "azure": "Standard_B2ats_v2"}
+FEW_DISKS = {"aws": ("t2.nano", 39), "azure": ("Standard_B2als_v2", 4), "gcp": ("e2-micro", 15)}
+NO_STANDARD_DISK = "c3-standard-4"
 
 
 @st.composite
@@ -312,6 +334,47 @@ def mutations(draw, base: tuple[str, dict], kind: str) -> tuple[str, dict, str]:
     cloud = args["cloud"]
     event(f"mutation: {kind}")
     windows = args.get("image") == "windows-2022"
+    if kind == "spot_unsupported":
+        assume(cloud in NO_SPOT and not windows)
+        args = {**_size_args(args), "instance_type": NO_SPOT[cloud], "spot": True}
+        args.pop("cpus"), args.pop("memory_gib"), args.pop("burstable", None)
+        args.pop("subnet_id", None), args.pop("zone", None)
+        assume(load_catalog(cloud).get(NO_SPOT[cloud], args["region"]) is not None)
+        return name, args, "spot"
+    if kind == "too_many_data_disks":
+        size, limit = FEW_DISKS[cloud]
+        assume(load_catalog(cloud).get(size, args["region"]) is not None and not windows and limit < 16)
+        args = {**_size_args(args), "instance_type": size, "data_disks": [{"size_gib": 10}] * (limit + 1)}
+        args.pop("cpus"), args.pop("memory_gib"), args.pop("burstable", None), args.pop("zone", None)
+        args.pop("spot", None), args.pop("image", None), args.pop("arch", None)
+        return name, args, "data_disks"
+    if kind == "windows_key_type":
+        assume(cloud == "aws")
+        args.update(image="windows-2022", admin_password="Correct-Horse-Battery-9", ssh_public_key=KEYS["ed25519"])
+        args.pop("arch", None), args.pop("admin_username", None), args.pop("user_data", None)
+        if "instance_type" in args and load_catalog("aws").get(args["instance_type"], args["region"]).arch != "x86_64":
+            args = _size_args(args)
+        return name, args, "ssh_public_key"
+    if kind == "standard_disk_refused":
+        assume(cloud == "gcp" and load_catalog("gcp").get(NO_STANDARD_DISK, args["region"]) is not None)
+        args = {**_size_args(args), "instance_type": NO_STANDARD_DISK, "disk_type": "standard"}
+        args.pop("cpus"), args.pop("memory_gib"), args.pop("burstable", None), args.pop("zone", None)
+        args.pop("arch", None), args.pop("image", None), args.pop("admin_password", None)
+        return name, args, "disk_type"
+    if kind == "cloud_init_missing":
+        assume(cloud == "gcp")
+        args.update(image="debian-12", user_data="#cloud-config\nruncmd: [touch /tmp/x]\n")
+        args.pop("admin_password", None), args.pop("arch", None)
+        if "instance_type" in args and load_catalog("gcp").get(args["instance_type"], args["region"]).arch != "x86_64":
+            args = _size_args(args)
+        return name, args, "user_data"
+    if kind == "mixed_family_rule":
+        # Not a mutation that fails: a rule with IPv4 and IPv6 sources is valid everywhere (split per
+        # family where the cloud needs it); AWS refuses more than 60 IPv4 sources in one group.
+        assume(cloud == "aws")
+        many = [f"10.{i}.0.0/16" for i in range(61)]
+        args["ingress"] = [*args["ingress"], {"port": 443, "sources": [*many, "::/0"]}]
+        return name, args, "ingress"
     if kind == "unknown_key":
         key = draw(st.sampled_from(["colour", "size", "vcpus", "disk", "Cloud", "security_groups"]))
         args[key] = draw(junk | st.text(max_size=5))
@@ -415,7 +478,7 @@ def mutations(draw, base: tuple[str, dict], kind: str) -> tuple[str, dict, str]:
         args["admin_password"] = "Correct-Horse-Battery-9"
         return name, args, "admin_password"
     if kind == "user_data":
-        limit = {"aws": 16384, "azure": 65535 * 3 // 4, "gcp": 262144}[cloud]
+        limit = {"aws": 16384, "azure": 65535, "gcp": 262144}[cloud]
         args["user_data"] = draw(st.sampled_from([123, ["#!/bin/sh"], {"runcmd": []}, "x" * (limit + 1)]))
         return name, args, "user_data"
     index = len(args["ingress"])
@@ -604,13 +667,14 @@ def test_valid_specs_build_a_complete_graph_that_breaks_no_mandatory_policy(harn
     if cloud == "azure":
         assert "azure-native:network:NetworkInterface" in types
     firewalls = evaluation.of_type(FIREWALL_TYPES[cloud])
+    # GCP firewalls and Azure NSG rules cannot mix IPv4 and IPv6 sources: one per rule and family.
+    families = sum(bool(r.ipv4_sources) + bool(r.ipv6_sources) for r in vm.spec.ingress)
     if cloud == "gcp":
-        families = sum(bool(r.ipv4_sources) + bool(r.ipv6_sources) for r in vm.spec.ingress)
         assert len(firewalls) == families
     else:
         [firewall] = firewalls
         rules = firewall.inputs.get("ingress" if cloud == "aws" else "securityRules", [])
-        assert len(rules) == len(vm.spec.ingress)
+        assert len(rules) == (len(vm.spec.ingress) if cloud == "aws" else families)
 
     # The instance carries the resolved spec: size, region/zone, disks.
     if cloud == "aws":

@@ -97,6 +97,7 @@ def test_shape_of_describe_instance_types_entries():
         ec2 = boto3.client("ec2", region_name="eu-central-1")
         entries = ec2.describe_instance_types(InstanceTypes=["g5.xlarge", "m7g.large", "m5.large"])["InstanceTypes"]
     shapes = {s["instance_type"]: s for s in map(aws.shape_of, entries)}
+    limits = {e["InstanceType"]: e["EbsInfo"]["MaximumEbsAttachments"] for e in entries}
     assert shapes["g5.xlarge"] == {
         "instance_type": "g5.xlarge",
         "vcpus": 4,
@@ -104,7 +105,14 @@ def test_shape_of_describe_instance_types_entries():
         "arch": "x86_64",
         "gpu_name": "A10G",
         "gpu_count": 1,
+        # What the size supports: SupportedUsageClasses, SupportedBootModes, MaximumEbsAttachments less the root.
+        "facts": {
+            "spot": True,
+            "boot_modes": ["legacy-bios", "uefi"],
+            "max_data_disks": entries[0]["EbsInfo"]["MaximumEbsAttachments"] - 1,
+        },
     }
+    assert shapes["m7g.large"]["facts"]["boot_modes"] == ["uefi"]
     assert shapes["m7g.large"]["arch"] == "arm64" and shapes["m7g.large"]["gpu_name"] is None
     assert shapes["m5.large"]["memory_gib"] == 8
 

@@ -68,7 +68,7 @@ def test_resolves_the_cheapest_offering_meeting_every_constraint(cloud, region, 
     spec = spec_for(cloud, region=region, cpus=cpus, memory_gib=memory, arch=arch, burstable=burstable)
     accept = {
         "aws": lambda o: not o.instance_type.startswith(("mac", "u-", "u7")),
-        "azure": lambda o: azure_supports_premium(o.instance_type),
+        "azure": lambda o: azure_supports_premium(o) and o.placeable,
         "gcp": lambda o: True,
     }[cloud]
     expected = brute_force_cheapest(cloud, region, cpus, memory, arch, burstable, accept)
@@ -179,10 +179,18 @@ def test_gcp_labels_are_made_valid():
         ("Standard_A2_v2", False),
         ("Standard_E4-2ds_v5", True),
         ("Standard_D2pls_v5", True),
+        ("Standard_DS2_v2", True),  # the Resource SKUs' PremiumIO; the name's feature letters miss it
     ],
 )
-def test_azure_premium_storage_from_size_name(size, premium):
-    assert azure_supports_premium(size) is premium
+def test_azure_premium_storage_from_size_facts(size, premium):
+    offering = catalog.load("azure").get(size, "eastus")
+    assert azure_supports_premium(offering) is premium
+    # Without facts, the 's' feature letter decides.
+    from dataclasses import replace
+
+    assert azure_supports_premium(replace(offering, facts={})) is (
+        "s" in size.split("_")[1].lstrip("ABDEFLMNPS0123456789-")
+    )
 
 
 def test_ssh_key_checks():
@@ -266,7 +274,12 @@ BAD_SPECS = [
         "at most 1024 GiB",
     ),
     ("azure", {"disk_size_gib": 5000}, "disk_size_gib", "<= 4095"),
-    ("gcp", {"instance_type": "c4-standard-2", "disk_type": "standard"}, "disk_type", "Hyperdisk"),
+    (
+        "gcp",
+        {"instance_type": "c4-standard-2", "disk_type": "standard"},
+        "disk_type",
+        "no standard (pd-standard) boot disk",
+    ),
     ("aws", {"zone": "us-west-2a"}, "zone", "an AZ ID of us-east-1 (use1-az1, use1-az2"),
     ("aws", {"zone": "use1-az9"}, "zone", "no such AZ ID in us-east-1"),
     ("aws", {"zone": "us-east-1z"}, "zone", "us-east-1 has no zone us-east-1z"),

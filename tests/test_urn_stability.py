@@ -170,6 +170,8 @@ def describe(evaluation) -> dict[str, dict]:
             "parent": r.parent,
             "ignoreChanges": sorted(r.ignore_changes),
             "deleteBeforeReplace": r.delete_before_replace,
+            "replaceOnChanges": sorted(r.replace_on_changes),
+            "replacementTrigger": r.replacement_trigger,
             "inputs": {k: v for k, v in inputs.items() if v is not None},
         }
     return dict(sorted(out.items()))

@@ -7,13 +7,17 @@ Pulumi or any provider SDK. Each cloud's snapshot is loaded on first use and kep
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 from .snapshot import CLOUDS, DATA_DIR, mask_zones, read_document, snapshot_path
 
 HOURS_PER_MONTH = 730
+EMPTY_FACTS: Mapping[str, Any] = MappingProxyType({})
 
 __all__ = [
     "CLOUDS",
@@ -60,6 +64,8 @@ class Offering:
     zones: tuple[str, ...] | None = None
     """The region's zones that offer the type (AWS AZ IDs, GCP zones, Azure "1"-"3"); None when the
     catalog has no zone data for the region."""
+    facts: Mapping[str, Any] = field(default_factory=lambda: EMPTY_FACTS, compare=False)
+    """What the size supports, where known (``catalog/size_facts.py``): spot, max_data_disks, ..."""
 
     @property
     def has_price(self) -> bool:
@@ -135,10 +141,12 @@ class Catalog:
             region_zones = self._zones.get(region)
             for row in self._regions.get(region, ()):
                 type_index, price, spot = row[0], row[1], row[2]
-                name, vcpus, memory, arch, gpu_name, gpu_count = self._types[type_index][:6]
+                shape = self._types[type_index]
+                name, vcpus, memory, arch, gpu_name, gpu_count = shape[:6]
                 zones = None if region_zones is None else mask_zones(row[3] if len(row) > 3 else None, region_zones)
+                facts = self._facts[type_index] if len(shape) > 6 else EMPTY_FACTS
                 cached[name] = Offering(
-                    self.cloud, name, region, vcpus, memory, arch, gpu_name, gpu_count, price, spot, zones
+                    self.cloud, name, region, vcpus, memory, arch, gpu_name, gpu_count, price, spot, zones, facts
                 )
             self._by_region[region] = cached
         return cached
@@ -184,6 +192,15 @@ class Catalog:
                 if row[0] in wanted and row[column] is not None and row[column] > 0:
                     found[wanted[row[0]]][region] = row[column]
         return found
+
+    @cached_property
+    def _facts(self) -> dict[int, Mapping[str, Any]]:
+        """Each type's facts, one read-only mapping shared by its offerings in every region."""
+        return {i: MappingProxyType(t[6]) for i, t in enumerate(self._types) if len(t) > 6}
+
+    def facts(self, instance_type: str) -> Mapping[str, Any]:
+        index = self._type_indexes.get(instance_type)
+        return self._facts.get(index, EMPTY_FACTS) if index is not None else EMPTY_FACTS
 
     @cached_property
     def _type_indexes(self) -> dict[str, int]:

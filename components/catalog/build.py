@@ -9,6 +9,7 @@ import csv
 import gzip
 from pathlib import Path
 
+from .size_facts import size_facts
 from .snapshot import CLOUDS, build_document, snapshot_path, write_document
 from .zones import ZoneData, aws_zone_data, azure_zone_data, gcp_zone_data
 
@@ -75,6 +76,8 @@ def build_from_source(source_dir: Path, data_dir: Path | None = None) -> list[Pa
         if cloud == "gcp":
             rows = correct_gcp_shared_core(rows)
         zones = zone_data(cloud, {row["region"] for row in rows})
+        facts = size_facts(cloud, {row["instance_type"] for row in rows})
+        rows = [{**row, "facts": facts.get(row["instance_type"])} for row in rows]
         document = build_document(
             cloud,
             zones.annotate(rows),

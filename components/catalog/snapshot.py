@@ -3,7 +3,7 @@
 One gzip-compressed JSON file per cloud under ``components/catalog/data/``:
 
     {"format": 2, "cloud": "aws", "snapshot_date": "2025-04-04", "source": "...",
-     "types": [[instance_type, vcpus, memory_gib, arch, gpu_name, gpu_count], ...],
+     "types": [[instance_type, vcpus, memory_gib, arch, gpu_name, gpu_count, {facts}], ...],
      "regions": {"us-east-1": [[type_index, price_hourly, spot_price_hourly, zone_mask], ...], ...},
      "zones": {"us-east-1": ["use1-az1", "use1-az2", ...], ...},
      "zone_names": {"eu-central-1": {"eu-central-1a": "euc1-az2", ...}, "us-east-1": {"us-east-1a": null, ...}},
@@ -12,6 +12,9 @@ One gzip-compressed JSON file per cloud under ``components/catalog/data/``:
 
 Shapes are stored once per type and prices once per (type, region), which keeps the three files
 small enough to ship and fast enough to load on every ``compare``.
+
+A type row's optional 7th element holds the size's facts (``catalog/size_facts.py``: spot support,
+maximum data disks, boot modes, Hyper-V generations, premium storage), where known.
 
 Zones: ``zones`` lists a region's zones, sorted (AWS: AZ IDs, the same physical zone in every
 account; GCP: zone names; Azure: the logical zones "1"-"3"). A row's ``zone_mask`` has bit *i* set
@@ -82,6 +85,8 @@ def build_document(
                     _number(row.get("gpu_count")),
                 ]
             )
+            if row.get("facts"):
+                types[-1].append(dict(sorted(row["facts"].items())))
         region = str(row["region"])
         regions.setdefault(region, []).append(
             [

@@ -3,25 +3,26 @@ existing subnet (``subnet_id``) or a small dedicated VPC; and the shared network
 
 from __future__ import annotations
 
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
+import asyncio
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+from pulumi.runtime import settings
 
 from ..images import AwsImage
 from ..network_spec import NetworkSpec, aws_subnet_cidr
 from ..placement import AWS_AZ_ID
 from ..spec import IngressRule, VmSpec
-from .base import NETWORK_CIDR, SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, vm_opts, windows_admin_script
+from .base import NETWORK_CIDR, SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, vm_opts
+from .scripts import linux_user_data, windows_user_data
 
 EBS_VOLUME_TYPE = {"ssd": "gp3", "standard": "standard"}
 DATA_DEVICE_NAMES = [f"/dev/sd{letter}" for letter in "fghijklmnopqrstu"]
 
-# One AMI lookup per (run, provider, region, image, arch), shared by every VM that needs it.
-_ami_lookups: dict[tuple, pulumi.Output] = {}
-_ami_lookups_root: list[Any] = [None]
+# One AMI lookup per (run, provider, region, image, arch), shared by every VM that needs it: the
+# output and a task that completes when it resolves.
+_ami_lookups: dict[tuple, tuple[pulumi.Output, asyncio.Future]] = {}
 
 
 def zone_args(zone: str | None) -> dict:
@@ -57,72 +58,42 @@ def security_group_ingress(rule: IngressRule) -> dict:
     return entry
 
 
-def cloud_config_for_user(username: str, ssh_key: str) -> str:
-    return (
-        "#cloud-config\nusers:\n  - default\n"
-        f"  - name: {username}\n    sudo: ALL=(ALL) NOPASSWD:ALL\n    shell: /bin/bash\n"
-        f"    ssh_authorized_keys:\n      - {ssh_key}\n"
-    )
-
-
-def combine_user_data(parts: list[str]) -> str:
-    """Several cloud-init parts as one MIME multipart document, as cloud-init expects."""
-    if len(parts) == 1:
-        return parts[0]
-    message = MIMEMultipart(boundary="MULTICLOUD-VM-BOUNDARY")
-    for part in parts:
-        subtype = "cloud-config" if part.startswith("#cloud-config") else "x-shellscript"
-        message.attach(MIMEText(part, subtype))
-    return message.as_string()
-
-
-def linux_user_data(spec: VmSpec, user_data: str | None) -> str | None:
-    parts = []
-    login_user = spec.image.login_user
-    if spec.ssh_public_key and login_user and spec.admin_username != login_user:
-        parts.append(cloud_config_for_user(spec.admin_username, spec.ssh_public_key))
-    if user_data:
-        parts.append(user_data)
-    return combine_user_data(parts) if parts else None
-
-
-def windows_user_data(spec: VmSpec, password: str, user_data: str | None) -> str:
-    script = windows_admin_script(spec.admin_username, password)
-    body = user_data.removeprefix("<powershell>").removesuffix("</powershell>") if user_data else ""
-    return f"<powershell>\n{script}{body}\n</powershell>\n<persist>false</persist>"
-
-
 def _user_data(spec: VmSpec) -> pulumi.Output | None:
     if spec.is_windows:
         return pulumi.Output.secret(
             pulumi.Output.all(spec.admin_password, spec.user_data).apply(
-                lambda values: windows_user_data(spec, values[0], values[1])
+                lambda values: windows_user_data(spec.admin_username, values[0], values[1])
             )
         )
-    if spec.user_data is None and linux_user_data(spec, None) is None:
+
+    def for_linux(user_data: str | None) -> str | None:
+        return linux_user_data(spec.admin_username, spec.image.login_user, spec.ssh_public_key, user_data)
+
+    if spec.user_data is None and for_linux(None) is None:
         return None
-    return pulumi.Output.secret(pulumi.Output.from_input(spec.user_data).apply(lambda ud: linux_user_data(spec, ud)))
+    return pulumi.Output.secret(pulumi.Output.from_input(spec.user_data).apply(for_linux))
 
 
 def _lookup_ami(spec: VmSpec, parent: pulumi.ComponentResource) -> pulumi.Output[str]:
     image = spec.image.native
     if isinstance(image, str):
         return pulumi.Output.from_input(image)
-    root = pulumi.runtime.get_root_resource()
-    if _ami_lookups_root[0] is not root:
-        _ami_lookups.clear()
-        _ami_lookups_root[0] = root
+    # The memo lives for one run of the program: keyed on the engine's monitor, and an entry whose
+    # lookup has finished belongs to a run that is over (Pulumi's unit-test pattern keeps one monitor
+    # and one root stack for all the tests of a module, each test its own run).
     provider = parent.get_provider("aws:ec2/getAmi:getAmi")
-    key = (id(provider), spec.region, image.owner, image.name_pattern, spec.arch)
-    if key not in _ami_lookups:
-        _ami_lookups[key] = aws.ec2.get_ami_output(
+    key = (id(settings.get_monitor()), id(provider), spec.region, image.owner, image.name_pattern, spec.arch)
+    cached = _ami_lookups.get(key)
+    if cached is None or cached[1].done():
+        ami = aws.ec2.get_ami_output(
             owners=[image.owner],
             most_recent=True,
             filters=ami_filters(image, spec.arch),
             region=spec.region,
             opts=pulumi.InvokeOutputOptions(parent=parent),
         ).id
-    return _ami_lookups[key]
+        cached = _ami_lookups[key] = (ami, asyncio.ensure_future(ami.future(with_unknowns=True)))
+    return cached[0]
 
 
 def _vpc(name: str, cidr: str, region: str, tags: dict, parent: pulumi.Resource) -> aws.ec2.Vpc:
@@ -275,10 +246,22 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
         # Burstable types default to "unlimited" CPU credits, which bills surprise overage.
         credit_specification={"cpu_credits": "standard"} if spec.offering.burstable else None,
         user_data=_user_data(spec),
+        # cloud-init and EC2Launch run user data once per instance: a change replaces the VM, so it runs.
+        user_data_replace_on_change=True,
         region=region,
         tags=tags,
         volume_tags=tags,
-        opts=vm_opts(parent, spec, image_property="ami", secret_property="userData", fixed_name=False),
+        opts=vm_opts(
+            parent,
+            spec,
+            image_property="ami",
+            secret_property="userData",
+            fixed_name=False,
+            # A spot instance cannot be stopped to change its type (cloud_rules.aws.LIFECYCLE).
+            replace_on_changes=["instanceType"] if spec.spot else (),
+            # A replacement must release the data volumes before the new instance attaches them.
+            delete_before_replace=bool(spec.data_disks),
+        ),
     )
     resources["instance"] = instance
 

@@ -10,38 +10,48 @@ import pulumi
 from pulumi_azure_native import compute, network
 from pulumi_azure_native import resources as azure_resources
 
+from ..catalog import Offering
+from ..cloud_rules import azure as rules
 from ..images import AzureImage
 from ..network_spec import NetworkSpec, azure_subnet_cidr
-from ..spec import IngressRule, VmSpec, azure_supports_premium
+from ..spec import IngressRule, VmSpec
 from .base import NETWORK_CIDR, SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, secret, vm_opts
 
 NSG_PROTOCOL = {"tcp": "Tcp", "udp": "Udp", "icmp": "Icmp"}
-FIRST_RULE_PRIORITY = 100
 
 
-def managed_disk_sku(disk_type: str, vm_size: str) -> str:
+def managed_disk_sku(disk_type: str, offering: Offering) -> str:
     """Premium SSD where the size supports premium storage, else Standard SSD; HDD for standard."""
     if disk_type == "standard":
         return "Standard_LRS"
-    return "Premium_LRS" if azure_supports_premium(vm_size) else "StandardSSD_LRS"
+    return "Premium_LRS" if rules.supports_premium(offering) else "StandardSSD_LRS"
 
 
-def security_rules(rules: tuple[IngressRule, ...]) -> list[dict]:
-    return [
-        {
-            "name": f"allow-{rule.protocol}-{rule.port_range.replace('*', 'any')}-{index}",
-            "priority": FIRST_RULE_PRIORITY + 10 * index,
-            "direction": "Inbound",
-            "access": "Allow",
-            "protocol": NSG_PROTOCOL[rule.protocol],
-            "source_address_prefixes": list(rule.sources),
-            "source_port_range": "*",
-            "destination_address_prefix": "*",
-            "destination_port_range": rule.port_range,
-            "description": rule.description or f"{rule.protocol} {rule.port_range}",
-        }
-        for index, rule in enumerate(rules)
-    ]
+def security_rules(ingress: tuple[IngressRule, ...]) -> list[dict]:
+    """One NSG rule per ingress rule and address family: a rule cannot mix IPv4 and IPv6 prefixes.
+    The IPv4 (or only) part keeps the rule's name and priority; an IPv6 part next to an IPv4 one is
+    named ``...-v6`` at the next priority."""
+    result = []
+    for index, rule in enumerate(ingress):
+        priority = rules.FIRST_RULE_PRIORITY + rules.RULE_PRIORITY_STEP * index
+        name = f"allow-{rule.protocol}-{rule.port_range.replace('*', 'any')}-{index}"
+        families = [sources for sources in (rule.ipv4_sources, rule.ipv6_sources) if sources]
+        for offset, sources in enumerate(families):
+            result.append(
+                {
+                    "name": name + ("-v6" if offset else ""),
+                    "priority": priority + offset,
+                    "direction": "Inbound",
+                    "access": "Allow",
+                    "protocol": NSG_PROTOCOL[rule.protocol],
+                    "source_address_prefixes": list(sources),
+                    "source_port_range": "*",
+                    "destination_address_prefix": "*",
+                    "destination_port_range": rule.port_range,
+                    "description": rule.description or f"{rule.protocol} {rule.port_range}",
+                }
+            )
+    return result
 
 
 def image_reference(spec: VmSpec) -> dict:
@@ -176,7 +186,8 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwo
             public_ip_address_version="IPv4",
             zones=zones,
             tags=tags,
-            opts=child_opts(parent),
+            # Azure cannot move a public IP between zones; azure-native would try an update.
+            opts=child_opts(parent, replace_on_changes=["zones"]),
         )
         resources["public_ip"] = public_ip
         ip_configuration["public_ip_address"] = {"id": public_ip.id}
@@ -212,7 +223,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwo
                 "caching": "ReadWrite",
                 "disk_size_gb": spec.disk_size_gib,
                 "delete_option": "Delete",
-                "managed_disk": {"storage_account_type": managed_disk_sku(spec.disk_type, spec.instance_type)},
+                "managed_disk": {"storage_account_type": managed_disk_sku(spec.disk_type, spec.offering)},
             },
             "data_disks": [
                 {
@@ -221,7 +232,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwo
                     "create_option": "Empty",
                     "disk_size_gb": disk.size_gib,
                     "delete_option": "Delete",
-                    "managed_disk": {"storage_account_type": managed_disk_sku(disk.disk_type, spec.instance_type)},
+                    "managed_disk": {"storage_account_type": managed_disk_sku(disk.disk_type, spec.offering)},
                 }
                 for index, disk in enumerate(spec.data_disks)
             ],
@@ -230,10 +241,30 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwo
         tags=tags,
         **spot_settings,
         opts=vm_opts(
-            parent, spec, image_property="storageProfile.imageReference", secret_property="osProfile", fixed_name=True
+            parent,
+            spec,
+            image_property="storageProfile.imageReference",
+            secret_property="osProfile",
+            fixed_name=True,
+            replace_on_changes=rules.REPLACE_ON_CHANGES,
         ),
     )
     resources["virtual_machine"] = vm
+    if spec.is_windows and spec.user_data is not None:
+        # Windows stores custom data but never runs it: the Custom Script Extension runs it once.
+        resources["user_data_extension"] = compute.VirtualMachineExtension(
+            f"{name}-user-data",
+            resource_group_name=group_name,
+            vm_name=name,
+            location=location,
+            publisher="Microsoft.Compute",
+            type="CustomScriptExtension",
+            type_handler_version="1.10",
+            auto_upgrade_minor_version=True,
+            protected_settings={"commandToExecute": rules.WINDOWS_RUN_CUSTOM_DATA},
+            tags=tags,
+            opts=child_opts(parent, depends_on=[vm]),
+        )
 
     private_ip = nic.ip_configurations.apply(lambda configs: (configs or [{}])[0].private_ip_address)
     return CloudVm(

@@ -42,32 +42,43 @@ def child_opts(parent: pulumi.Resource, **kwargs: Any) -> pulumi.ResourceOptions
     return pulumi.ResourceOptions(parent=parent, **kwargs)
 
 
+def image_trigger(spec) -> str:
+    """What the user chose as image: the alias (or the native id), and on Azure the Hyper-V generation
+    of the SKU sent. A newer image behind the same alias leaves it unchanged; a different alias
+    changes it and replaces the VM (``replacement_trigger``)."""
+    native = spec.image.native
+    chosen = spec.image.alias or str(native)
+    generation = getattr(native, "generation", None)
+    return f"{chosen} ({generation})" if generation == "V1" else chosen
+
+
 def vm_opts(
-    parent: pulumi.Resource, spec, *, image_property: str, secret_property: str, fixed_name: bool
+    parent: pulumi.Resource,
+    spec,
+    *,
+    image_property: str,
+    secret_property: str,
+    fixed_name: bool,
+    replace_on_changes: list[str] | tuple[str, ...] = (),
+    delete_before_replace: bool = False,
 ) -> pulumi.ResourceOptions:
     """Options of the VM resource itself, the same on every cloud.
 
-    A newer image behind an alias must not replace a running VM unless the spec opts in; the
+    A newer image behind an alias must not replace a running VM unless the spec opts in (the image
+    property is ignored), but another alias must (the replacement trigger; the engine does not
+    replace when a trigger first appears, so adding it to deployed VMs replaces nothing); the
     property holding the password or user data stays secret in the provider's outputs too; a VM
-    with a fixed physical name (its hostname) must be deleted before its replacement is created.
+    with a fixed physical name (its hostname) must be deleted before its replacement is created, as
+    must one whose data disks move to the replacement. ``replace_on_changes`` lists the properties the
+    cloud cannot change in place although the provider would try (see ``cloud_rules``).
     """
     return child_opts(
         parent,
         ignore_changes=[] if spec.replace_on_image_change else [image_property],
         additional_secret_outputs=[secret_property],
-        delete_before_replace=fixed_name,
-    )
-
-
-def windows_admin_script(username: str, password: str) -> str:
-    """PowerShell run at first boot that creates (or resets) the admin user from the spec."""
-    escaped = password.replace("'", "''")
-    return (
-        f"$password = ConvertTo-SecureString '{escaped}' -AsPlainText -Force\n"
-        f"if (Get-LocalUser -Name '{username}' -ErrorAction SilentlyContinue) "
-        f"{{ Set-LocalUser -Name '{username}' -Password $password }} "
-        f"else {{ New-LocalUser -Name '{username}' -Password $password -PasswordNeverExpires; "
-        f"Add-LocalGroupMember -Group Administrators -Member '{username}' }}\n"
+        delete_before_replace=fixed_name or delete_before_replace,
+        replace_on_changes=list(replace_on_changes) or None,
+        replacement_trigger=image_trigger(spec),
     )
 
 

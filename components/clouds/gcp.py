@@ -7,16 +7,21 @@ from __future__ import annotations
 import pulumi
 import pulumi_gcp as gcp
 
-from ..images import GcpImage
+from ..cloud_rules import gcp as rules
+from ..images import gcp_image_path
 from ..network_spec import NetworkSpec, gcp_subnet_cidr
-from ..spec import GCP_HYPERDISK_ONLY, IngressRule, VmSpec
-from .base import SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, secret, vm_opts, windows_admin_script
+from ..spec import IngressRule, VmSpec
+from .base import SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, secret, vm_opts
+from .scripts import windows_admin_script
 
 
-def disk_type(kind: str, machine_type: str) -> str:
-    if GCP_HYPERDISK_ONLY.match(machine_type):
-        return "hyperdisk-balanced"
-    return "pd-balanced" if kind == "ssd" else "pd-standard"
+def disk_type(kind: str, machine_type: str, boot: bool = True) -> str:
+    """The disk type sent (``cloud_rules.gcp``: pd-balanced/pd-standard, Hyperdisk where the series
+    takes nothing else); validation has refused a ``standard`` disk the series cannot take."""
+    sent = rules.disk_type(kind, machine_type, boot)
+    if sent is None:
+        raise ValueError(f"{machine_type} takes no {kind} disk (validation should have refused it)")
+    return sent
 
 
 def network_tag(name: str) -> str:
@@ -65,8 +70,7 @@ def scheduling(spec: VmSpec) -> dict:
 
 
 def image_path(spec: VmSpec) -> str:
-    image = spec.image.native
-    return image.path if isinstance(image, GcpImage) else image
+    return gcp_image_path(spec.image.native)
 
 
 def _metadata(spec: VmSpec) -> dict:
@@ -74,8 +78,7 @@ def _metadata(spec: VmSpec) -> dict:
     if spec.ssh_public_key:
         metadata["ssh-keys"] = f"{spec.admin_username}:{spec.ssh_public_key}"
     if spec.user_data is not None:
-        key = "windows-startup-script-ps1" if spec.is_windows else "user-data"
-        metadata[key] = secret(spec.user_data)
+        metadata[rules.user_data_key(spec)] = secret(spec.user_data)
     if spec.is_windows:
         metadata["sysprep-specialize-script-ps1"] = pulumi.Output.secret(
             pulumi.Output.from_input(spec.admin_password).apply(
@@ -130,7 +133,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
     elif spec.subnet_id:
         subnetwork: pulumi.Input[str] = spec.subnet_id
         network_id = gcp.compute.get_subnetwork_output(
-            self_link=spec.subnet_id, opts=pulumi.InvokeOutputOptions(parent=parent)
+            self_link=rules.full_subnetwork_link(spec.subnet_id), opts=pulumi.InvokeOutputOptions(parent=parent)
         ).network
     else:
         net = gcp.compute.Network(
@@ -159,7 +162,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
             f"{name}-data-{index}",
             zone=spec.zone,
             size=disk.size_gib,
-            type=disk_type(disk.disk_type, spec.instance_type),
+            type=disk_type(disk.disk_type, spec.instance_type, boot=False),
             labels=labels,
             project=project,
             opts=child_opts(parent),
@@ -192,14 +195,19 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
         tags=[network_tag(name)],
         labels=labels,
         shielded_instance_config=(
-            {"enable_secure_boot": True, "enable_vtpm": True, "enable_integrity_monitoring": True}
+            {"enable_secure_boot": spec.image.secure_boot, "enable_vtpm": True, "enable_integrity_monitoring": True}
             if spec.image.shielded_vm
             else None
         ),
         scheduling=scheduling(spec),
         allow_stopping_for_update=True,
         opts=vm_opts(
-            parent, spec, image_property="bootDisk.initializeParams.image", secret_property="metadata", fixed_name=True
+            parent,
+            spec,
+            image_property="bootDisk.initializeParams.image",
+            secret_property="metadata",
+            fixed_name=True,
+            replace_on_changes=[f'metadata["{key}"]' for key in rules.REPLACE_ON_METADATA],
         ),
     )
     resources["instance"] = instance

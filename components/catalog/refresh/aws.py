@@ -19,6 +19,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from ..size_facts import aws_facts
 from ..zones import SOURCES_DIR, ZoneData
 from .common import Progress, RefreshReport, write_refreshed
 
@@ -34,7 +35,8 @@ LINUX_ON_DEMAND_FILTERS = {
 
 
 def shape_of(instance_type: dict) -> dict | None:
-    """A DescribeInstanceTypes entry as a shape row; None for Mac hosts (dedicated hosts only)."""
+    """A DescribeInstanceTypes entry as a shape row with the size's facts (spot support, boot modes,
+    data-disk maximum); None for Mac hosts (dedicated hosts only)."""
     arches = instance_type["ProcessorInfo"]["SupportedArchitectures"]
     arch = "arm64" if "arm64" in arches else "x86_64" if "x86_64" in arches else None
     if arch is None:
@@ -47,6 +49,7 @@ def shape_of(instance_type: dict) -> dict | None:
         "arch": arch,
         "gpu_name": gpus[0]["Name"] if gpus else None,
         "gpu_count": sum(g["Count"] for g in gpus) if gpus else None,
+        "facts": aws_facts(instance_type),
     }
 
 

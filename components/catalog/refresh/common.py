@@ -81,7 +81,15 @@ def shapes_from_snapshot(cloud: str, data_dir: Path | None = None) -> dict[str, 
     path = snapshot_path(cloud, data_dir)
     if not path.exists():
         return {}
-    return {t[0]: dict(zip(SHAPE_FIELDS, t)) for t in read_document(path)["types"]}
+    return {t[0]: _shape_row(t) for t in read_document(path)["types"]}
+
+
+def _shape_row(type_row: list) -> dict:
+    """A snapshot type row as a refresher's shape row (its facts too, when it has them)."""
+    row = dict(zip(SHAPE_FIELDS, type_row))
+    if len(type_row) > 6:
+        row["facts"] = type_row[6]
+    return row
 
 
 def regions_of_snapshot(cloud: str, data_dir: Path | None = None) -> dict[str, set[str]]:
@@ -118,7 +126,7 @@ def _document_rows(document: dict, keep: Iterable[str]) -> tuple[list[dict], lis
     zones = zone_data_of(document)
     rows = [
         {
-            **dict(zip(SHAPE_FIELDS, types[row[0]])),
+            **_shape_row(types[row[0]]),
             "region": region,
             "price_hourly": row[1],
             "spot_price_hourly": row[2],

@@ -1,0 +1,85 @@
+"""Per-size facts a cloud enforces, for the catalog build: what each instance type supports.
+
+Stored with the type in the snapshot (the 7th element of a type row) under these keys, each only
+where known:
+
+- ``spot`` (bool): the size can run as spot / Spot VM.
+- ``max_data_disks`` (int): data disks the size can attach.
+- ``boot_modes`` (AWS, list): ``legacy-bios`` / ``uefi``.
+- ``generations`` (Azure, list): Hyper-V generations ``V1`` / ``V2`` the size boots.
+- ``premium_io`` (Azure, bool): the size takes Premium SSD.
+
+Sources:
+
+- AWS: EC2 ``DescribeInstanceTypes`` (``SupportedUsageClasses``, ``SupportedBootModes``,
+  ``EbsInfo.MaximumEbsAttachments``, which counts the root volume), as bundled by moto
+  (``moto/ec2/resources/instance_types.json.gz``); ``catalog refresh aws`` reads the same fields live.
+- Azure: ``sources/azure_sizes.csv.gz``: the Resource SKUs API's ``HyperVGenerations`` (via the
+  SkyPilot-format catalog of 2026-05-20, the shipped prices' source), ``MaxDataDiskCount`` and
+  ``PremiumIO`` from the Microsoft Learn size pages, and Spot support from Spot meters and the Learn
+  Spot page, which excludes the B-series and Promo sizes (see ``sources/README.md``).
+- GCP: per machine family, in ``components/cloud_rules/gcp.py`` (not stored per size).
+
+Standard library only; moto is imported only by a maintainer's build.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from collections.abc import Iterable
+
+from .zones import SOURCES_DIR
+
+FACT_KEYS = ("spot", "max_data_disks", "boot_modes", "generations", "premium_io")
+
+
+def aws_facts(description: dict) -> dict:
+    """Facts from one DescribeInstanceTypes entry."""
+    facts: dict = {}
+    if "SupportedUsageClasses" in description:
+        facts["spot"] = "spot" in description["SupportedUsageClasses"]
+    if description.get("SupportedBootModes"):
+        facts["boot_modes"] = sorted(description["SupportedBootModes"])
+    attachments = description.get("EbsInfo", {}).get("MaximumEbsAttachments")
+    if attachments:
+        facts["max_data_disks"] = int(attachments) - 1  # the root volume is one of them
+    return facts
+
+
+def aws_size_facts(names: Iterable[str]) -> dict[str, dict]:
+    from moto.ec2.models.instance_types import INSTANCE_TYPES
+
+    return {name: aws_facts(INSTANCE_TYPES[name]) for name in names if name in INSTANCE_TYPES}
+
+
+def _bool(text: str) -> bool | None:
+    return {"True": True, "False": False}.get(text)
+
+
+def azure_size_facts(names: Iterable[str] | None = None) -> dict[str, dict]:
+    wanted = set(names) if names is not None else None
+    with gzip.open(SOURCES_DIR / "azure_sizes.csv.gz", "rt", newline="") as f:
+        rows = list(csv.DictReader(f))
+    facts: dict[str, dict] = {}
+    for row in rows:
+        if wanted is not None and row["size"] not in wanted:
+            continue
+        entry: dict = {}
+        if row["generations"]:
+            entry["generations"] = row["generations"].split()
+        if row["max_data_disks"]:
+            entry["max_data_disks"] = int(row["max_data_disks"])
+        for key, column in (("spot", "spot"), ("premium_io", "premium_io")):
+            if _bool(row[column]) is not None:
+                entry[key] = _bool(row[column])
+        facts[row["size"]] = entry
+    return facts
+
+
+def size_facts(cloud: str, names: Iterable[str]) -> dict[str, dict]:
+    if cloud == "aws":
+        return aws_size_facts(names)
+    if cloud == "azure":
+        return azure_size_facts(names)
+    return {}

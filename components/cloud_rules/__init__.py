@@ -1,0 +1,76 @@
+"""What each cloud accepts and what a change does there: one module per cloud, pure Python.
+
+Mocks accept anything, so these facts are written down here, each with its source beside it, and
+checked by ``spec.validate`` on what is actually sent to the cloud (the resolved size, image, disk
+SKUs, rules), before anything is registered:
+
+- ``size_problem(offering, needs)``: why a size cannot serve a spec (no spot, too few data disks,
+  a disk type the family refuses, ...) as ``(field, reason)``: the spec field the size cannot serve
+  (``spot``, ``data_disks``, ``disk_type`` or ``data_disks.disk_type``). The size search skips such
+  sizes; a size the user names fails with the reason.
+- ``spec_problems(spec)``: every other rule on the resolved spec, as ``(field, value, expected)``.
+- ``LIFECYCLE``: per VM property, what a change does on that cloud (update in place, stop/start,
+  replace, or refused by the cloud) and what the component's resource options make of it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..catalog import Offering
+
+
+@dataclass(frozen=True)
+class SizeNeeds:
+    """What a spec asks of its size, known before the size is chosen."""
+
+    spot: bool = False
+    boot_disk: str = "ssd"
+    data_disk_types: frozenset[str] = frozenset()
+    data_disks: int = 0
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changing one VM property does."""
+
+    cloud_does: str
+    """``update`` (in place, running), ``restart`` (the provider stops and starts the VM),
+    ``replace`` (the provider replaces it), ``refused`` (the cloud rejects an in-place change),
+    ``deallocate`` (the cloud needs the VM deallocated first, which no provider does)."""
+    component_does: str
+    """What ``pulumi up`` does with the component's options: ``update``, ``restart``, ``replace``,
+    ``fails`` (documented: the update is tried and the cloud refuses), ``ignored``."""
+    source: str
+    note: str = ""
+
+
+def rules(cloud: str):
+    return importlib.import_module(f"{__name__}.{cloud}")
+
+
+def size_problem(offering: Offering, needs: SizeNeeds) -> tuple[str, str] | None:
+    return rules(offering.cloud).size_problem(offering, needs)
+
+
+def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
+    return rules(spec.cloud).spec_problems(spec)
+
+
+def lifecycle(cloud: str) -> Mapping[str, Change]:
+    return rules(cloud).LIFECYCLE
+
+
+def common_size_problem(offering: Offering, needs: SizeNeeds, spot_source: str) -> tuple[str, str] | None:
+    """The per-size facts every cloud's catalog may carry: spot support and the data-disk maximum."""
+    facts = offering.facts
+    if needs.spot and facts.get("spot") is False:
+        return "spot", f"{offering.instance_type} cannot run as spot ({spot_source})"
+    limit = facts.get("max_data_disks")
+    if limit is not None and needs.data_disks > limit:
+        return "data_disks", f"{offering.instance_type} takes at most {limit} data disks, not {needs.data_disks}"
+    return None

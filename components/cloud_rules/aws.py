@@ -1,0 +1,135 @@
+"""What EC2 accepts, and what a change of an EC2 VM does. Each fact names its source.
+
+Checked and found nothing to enforce for the image aliases (kept here so nobody re-checks):
+- Boot modes (DescribeInstanceTypes ``SupportedBootModes``): every arm64 type is UEFI-only and every
+  arm64 AMI boots UEFI; no x86 type is UEFI-only, and the x86 alias AMIs boot legacy BIOS where UEFI is
+  missing (``uefi-preferred``) or are legacy-BIOS images. A native AMI's boot mode is not known offline.
+- IMDSv2 hop limit 1 is within 1-64 (botocore ``HttpPutResponseHopLimit``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import Change, SizeNeeds, common_size_problem
+
+# botocore CreateKeyPairRequest.KeyType: "ED25519 keys are not supported for Windows instances."
+# (also https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html)
+WINDOWS_KEY_TYPES = ("ssh-rsa",)
+# Security group rules: 60 inbound rules per group, counted per CIDR and separately for IPv4 and IPv6
+# (quota L-0EA8095F). https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html
+INBOUND_RULES_PER_FAMILY = 60
+# CreateTags: "Each resource can have a maximum of 50 tags"; keys up to 127, values up to 256 characters.
+MAX_TAGS = 50
+MAX_TAG_KEY = 127
+MAX_TAG_VALUE = 256
+# IpRange.Description / SecurityGroup description (botocore): up to 255 characters of
+# "a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*".
+RULE_DESCRIPTION = re.compile(r"^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{0,255}$")
+# "User data is limited to 16 KB, in raw form, before it is base64-encoded."
+# https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html
+MAX_USER_DATA_BYTES = 16384
+
+SPOT_SOURCE = "DescribeInstanceTypes SupportedUsageClasses has no 'spot'"
+
+
+def size_problem(offering, needs: SizeNeeds) -> tuple[str, str] | None:
+    """Spot support and the EBS attachment maximum (``MaximumEbsAttachments`` less the root volume)."""
+    return common_size_problem(offering, needs, SPOT_SOURCE)
+
+
+def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
+    from ..clouds.scripts import linux_user_data, windows_user_data
+
+    problems = []
+    key = spec.ssh_public_key
+    if spec.is_windows and key and key.split()[0] not in WINDOWS_KEY_TYPES:
+        problems.append(("ssh_public_key", key[:40], "Windows instances on AWS take only RSA keys (ssh-rsa)"))
+    for family, sources in (("IPv4", "ipv4_sources"), ("IPv6", "ipv6_sources")):
+        count = sum(len(getattr(rule, sources)) for rule in spec.ingress)
+        if count > INBOUND_RULES_PER_FAMILY:
+            problems.append(
+                (
+                    "ingress",
+                    f"[{count} {family} sources]",
+                    f"a security group takes at most {INBOUND_RULES_PER_FAMILY} inbound {family} rules (one per CIDR)",
+                )
+            )
+    for index, rule in enumerate(spec.ingress):
+        if rule.description and not RULE_DESCRIPTION.match(rule.description):
+            problems.append(
+                (
+                    f"ingress[{index}].description",
+                    rule.description,
+                    "AWS rule descriptions take up to 255 of: letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*",
+                )
+            )
+    tags = {"Name": spec.name, **spec.tags}
+    if len(tags) > MAX_TAGS:
+        problems.append(("tags", f"[{len(tags)} tags with Name]", f"AWS resources take at most {MAX_TAGS} tags"))
+    plain = all(isinstance(v, (str, type(None))) for v in (spec.user_data, spec.admin_password))
+    if plain:
+        sent = (
+            windows_user_data(spec.admin_username, spec.admin_password or "", spec.user_data)
+            if spec.is_windows
+            else linux_user_data(spec.admin_username, spec.image.login_user, spec.ssh_public_key, spec.user_data)
+        )
+        size = len((sent or "").encode())
+        if size > MAX_USER_DATA_BYTES:
+            problems.append(
+                (
+                    "user_data",
+                    f"[{size} bytes as sent]",
+                    f"EC2 takes at most {MAX_USER_DATA_BYTES} bytes of user data, including the parts the "
+                    "component adds (the admin user's cloud-config or Windows admin script)",
+                )
+            )
+    return problems
+
+
+TF = "terraform-provider-aws internal/service/ec2/ec2_instance.go (the bridged provider behind pulumi-aws)"
+
+# aws.ec2.Instance: what a change does. The component sets user_data_replace_on_change and, for
+# spot VMs, replaces on instance type changes; with data volumes it deletes before replacing.
+LIFECYCLE: dict[str, Change] = {
+    "image alias": Change(
+        "replace",
+        "replace",
+        "component: replacement_trigger on the alias (Pulumi resource option replacementTrigger)",
+        "a newer AMI behind the same alias is ignored (ignore_changes on ami) unless replace_on_image_change",
+    ),
+    "instance_type": Change(
+        "restart",
+        "restart",
+        f"{TF}: stop, ModifyInstanceAttribute, start; ForceNew across CPU architectures",
+        "spot VMs cannot be stopped (one-time requests) nor change type: replaced instead",
+    ),
+    "user_data": Change(
+        "restart",
+        "replace",
+        f"{TF}: stop/start unless user_data_replace_on_change; cloud-init and EC2Launch run it once per "
+        "instance, so an in-place change would never run",
+    ),
+    "ssh_public_key": Change("replace", "replace", f"{TF}: key_name ForceNew; aws_key_pair public_key ForceNew"),
+    "admin_password": Change(
+        "restart", "replace", "the component's Windows admin script is user data (see user_data)", ""
+    ),
+    "zone / network / subnet_id": Change("replace", "replace", f"{TF}: subnet_id, availability_zone ForceNew"),
+    "public_ip": Change("replace", "replace", f"{TF}: associate_public_ip_address ForceNew"),
+    "spot": Change("replace", "replace", f"{TF}: instance_market_options ForceNew"),
+    "disk_size_gib (grow)": Change(
+        "update", "update", f"{TF}: root_block_device volume_size via ModifyVolume; EBS volumes cannot shrink"
+    ),
+    "disk_type": Change("update", "update", f"{TF}: root_block_device volume_type via ModifyVolume"),
+    "data_disks (add)": Change("update", "update", "aws.ebs.Volume + VolumeAttachment are created and attached"),
+    "data_disks (remove)": Change("update", "update", "the attachment and the volume are deleted (data lost)"),
+    "ingress": Change("update", "update", "aws.ec2.SecurityGroup rules are updated in place"),
+    "tags": Change("update", "update", f"{TF}: tags in place"),
+    "instance replaced with data disks": Change(
+        "replace",
+        "replace",
+        "pulumi/pulumi-aws#2769: a new instance cannot attach volumes the old one holds (VolumeInUse)",
+        "the component sets delete_before_replace on instances with data disks",
+    ),
+}

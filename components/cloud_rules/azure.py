@@ -1,0 +1,203 @@
+"""What Azure accepts, and what a change of an Azure VM does (azure-native v3, compute API
+2024-11-01, network API 2024-05-01). Each fact names its source.
+
+azure-native replaces a resource only when a URL path parameter (resource group, name) or a
+property in its hand-kept ``forceNewMap`` changes; it has no entry for Compute, so a VM property
+Azure refuses to change (``PropertyChangeNotAllowed``) previews as an update and then fails
+(pulumi/pulumi-azure-native#577, provider/pkg/gen/replacement.go). The component therefore lists
+those properties in ``replace_on_changes`` (the workaround the maintainers give in #959), as
+``REPLACE_ON_CHANGES`` below.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import Change, SizeNeeds, common_size_problem
+
+# Microsoft Learn, "Azure Spot Virtual Machines" (https://learn.microsoft.com/azure/virtual-machines/spot-vms):
+# "The following VM sizes aren't supported for Azure Spot Virtual Machines: B-series; Promo versions
+# of any size". The catalog's per-size ``spot`` fact carries this; sizes without facts fall back here.
+SPOT_EXCLUDED = re.compile(r"^Standard_B|_Promo$")
+SPOT_SOURCE = (
+    "Azure Spot does not support the B-series or Promo sizes (learn.microsoft.com/azure/virtual-machines/spot-vms)"
+)
+# Security rules: priority 100-4096, unique per direction; at most 1,000 rules per NSG; one rule cannot
+# mix IPv4 and IPv6 prefixes (ResourceCannotContainAddressPrefixesFromDifferentAddressFamilies); at most
+# 4,000 source addresses/ranges per NSG; description at most 140 characters.
+# https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview,
+# https://learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits#networking-limits
+FIRST_RULE_PRIORITY = 100
+RULE_PRIORITY_STEP = 10
+MAX_RULE_PRIORITY = 4096
+MAX_RULES = 1000
+MAX_SOURCE_PREFIXES = 4000
+MAX_RULE_DESCRIPTION = 140
+MAX_INGRESS_RULES = (MAX_RULE_PRIORITY - FIRST_RULE_PRIORITY) // RULE_PRIORITY_STEP  # one IPv6 rule at +1
+# OSProfile.customData: "The maximum length of the binary array is 65535 bytes" (spec
+# Microsoft.Compute 2024-11-01 computeRPCommon.json).
+MAX_CUSTOM_DATA_BYTES = 65535
+# Gen1 VMs boot OS disks of at most 2 TiB; Gen2 up to 4 TiB.
+# https://learn.microsoft.com/azure/virtual-machines/managed-disks-overview#os-disk
+MAX_GEN1_OS_DISK_GIB = 2048
+# Windows computer names: 1-15 characters, not digits only.
+# https://learn.microsoft.com/troubleshoot/windows-server/active-directory/naming-conventions-for-computer-domain-site-ou
+# (Azure's list of disallowed admin passwords, such as "P@ssw0rd" or "Password1", holds only values
+# under 12 characters, which the 12-123 character rule in spec.py already refuses.)
+
+
+def supports_premium(offering) -> bool:
+    """Premium SSD: the size's ``PremiumIO`` fact, else the ``s`` feature letter in its name."""
+    known = offering.facts.get("premium_io")
+    if known is not None:
+        return known
+    match = re.match(r"^Standard_[A-Z]+\d+(?:-\d+)?([a-z]*)", offering.instance_type)
+    return bool(match and "s" in match.group(1))
+
+
+def size_problem(offering, needs: SizeNeeds) -> tuple[str, str] | None:
+    if needs.spot and "spot" not in offering.facts and SPOT_EXCLUDED.search(offering.instance_type):
+        return "spot", f"{offering.instance_type} cannot run as Spot ({SPOT_SOURCE})"
+    return common_size_problem(offering, needs, SPOT_SOURCE)
+
+
+def image_generation(spec: Any) -> str | None:
+    """The Hyper-V generation of the image that is sent: the alias entry's, or what a native URN's SKU
+    name says (``...gen2``/``-g2`` is V2, ``...gen1`` is V1); None when unknown."""
+    native = spec.image.native
+    generation = getattr(native, "generation", None)
+    if generation:
+        return generation
+    sku = str(native).split(":")[2].lower() if str(native).count(":") == 3 else ""
+    if re.search(r"gen2|-g2$|arm64", sku):
+        return "V2"
+    if "gen1" in sku:
+        return "V1"
+    return None
+
+
+def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
+    problems = []
+    sizes = spec.offering.facts.get("generations")
+    generation = image_generation(spec)
+    if sizes and generation and generation not in sizes:
+        problems.append(
+            (
+                "image",
+                spec.image.alias or str(spec.image.native),
+                f"a Hyper-V {generation} image; {spec.instance_type} boots only {', '.join(sizes)} images",
+            )
+        )
+    if generation == "V1" and spec.disk_size_gib > MAX_GEN1_OS_DISK_GIB:
+        problems.append(
+            (
+                "disk_size_gib",
+                spec.disk_size_gib,
+                f"Generation 1 VMs boot OS disks of at most {MAX_GEN1_OS_DISK_GIB} GiB",
+            )
+        )
+    if len(spec.ingress) > MAX_INGRESS_RULES:
+        problems.append(
+            (
+                "ingress",
+                f"[{len(spec.ingress)} rules]",
+                f"at most {MAX_INGRESS_RULES} rules (NSG priorities run 100-4096)",
+            )
+        )
+    prefixes = sum(len(rule.sources) for rule in spec.ingress)
+    if prefixes > MAX_SOURCE_PREFIXES:
+        problems.append(
+            ("ingress", f"[{prefixes} sources]", f"an NSG takes at most {MAX_SOURCE_PREFIXES} source prefixes")
+        )
+    for index, rule in enumerate(spec.ingress):
+        if len(rule.description) > MAX_RULE_DESCRIPTION:
+            problems.append(
+                (
+                    f"ingress[{index}].description",
+                    rule.description[:40] + "…",
+                    f"at most {MAX_RULE_DESCRIPTION} characters on Azure",
+                )
+            )
+    if spec.is_windows and spec.name.isdigit():
+        problems.append(("name", spec.name, "a Windows computer name cannot be digits only"))
+    if isinstance(spec.user_data, str):
+        size = len(spec.user_data.encode())
+        if size > MAX_CUSTOM_DATA_BYTES:
+            problems.append(
+                ("user_data", f"[{size} bytes]", f"Azure custom data holds at most {MAX_CUSTOM_DATA_BYTES} bytes")
+            )
+    return problems
+
+
+# Windows does not run custom data: "Custom data is placed in %SYSTEMDRIVE%\AzureData\CustomData.bin
+# as a binary file, but it isn't processed." (https://learn.microsoft.com/azure/virtual-machines/custom-data).
+# The component runs it once with the Custom Script Extension for Windows
+# (https://learn.microsoft.com/azure/virtual-machines/extensions/custom-script-windows).
+WINDOWS_RUN_CUSTOM_DATA = (
+    "powershell -ExecutionPolicy Unrestricted -NoProfile -Command "
+    '"& ([scriptblock]::Create([IO.File]::ReadAllText(\\"$env:SystemDrive\\AzureData\\CustomData.bin\\")))"'
+)
+
+LEARN = "https://learn.microsoft.com/azure/virtual-machines"
+REFUSED = "Azure answers PropertyChangeNotAllowed; azure-native (no Compute forceNew entry) would try an update"
+
+# compute.VirtualMachine input paths (camelCase: nested replace_on_changes paths are not translated by
+# the Python SDK) the component replaces on, because Azure refuses to change them in place.
+REPLACE_ON_CHANGES = (
+    "location",
+    "zones",
+    "priority",
+    "evictionPolicy",
+    "osProfile.computerName",
+    "osProfile.adminUsername",
+    "osProfile.adminPassword",
+    "osProfile.customData",
+    "osProfile.linuxConfiguration.ssh.publicKeys",
+    "osProfile.linuxConfiguration.disablePasswordAuthentication",
+    "storageProfile.osDisk.managedDisk.storageAccountType",
+)
+
+LIFECYCLE: dict[str, Change] = {
+    "image alias": Change(
+        "refused",
+        "replace",
+        "component: replacement_trigger on the alias; imageReference is fixed at creation "
+        "(pulumi/pulumi-azure-native#2674)",
+        "a newer image behind the same alias is ignored unless replace_on_image_change",
+    ),
+    "instance_type": Change(
+        "update",
+        "update",
+        f"{LEARN}/sizes/resize-vm: the VM restarts; 'Deallocation may be necessary if the new size isn't "
+        "available on the same hardware cluster'",
+        "if Azure answers OperationNotAllowed, deallocate the VM (az vm deallocate) and run pulumi up again",
+    ),
+    "user_data": Change("refused", "replace", f"osProfile.customData: {REFUSED}"),
+    "ssh_public_key": Change("refused", "replace", f"osProfile.linuxConfiguration.ssh.publicKeys: {REFUSED}"),
+    "admin_username": Change("refused", "replace", f"osProfile.adminUsername: {REFUSED}"),
+    "admin_password": Change(
+        "refused", "replace", "osProfile.adminPassword is create-only (terraform-provider-azurerm ForceNew)"
+    ),
+    "zone": Change("refused", "replace", f"zones: {REFUSED} (API 2024-11-01)"),
+    "region": Change("refused", "replace", "location: InvalidResourceLocation (pulumi/pulumi-azure-native#3053)"),
+    "spot": Change(
+        "refused",
+        "replace",
+        f"priority: VMPriorityCannotBeApplied ({LEARN}/error-codes-spot); evictionPolicy is set at creation",
+    ),
+    "disk_type": Change("refused", "replace", f"osDisk.managedDisk.storageAccountType: {REFUSED}"),
+    "disk_size_gib (grow)": Change(
+        "deallocate",
+        "fails",
+        "'Disk resizing is allowed only when creating a VM or when the VM is deallocated'",
+        "deallocate the VM (az vm deallocate), run pulumi up, start it; a smaller disk is refused",
+    ),
+    "data_disks (add)": Change("update", "update", f"{LEARN}/linux/attach-disk-portal: a new LUN attaches live"),
+    "data_disks (remove)": Change(
+        "update", "update", "the disk is detached, not deleted (deleteOption applies on VM deletion only)"
+    ),
+    "ingress": Change("update", "update", "the NSG's securityRules are updated in place"),
+    "public_ip": Change("update", "update", "the NIC's ipConfiguration takes or drops the public IP in place"),
+    "tags": Change("update", "update", "tags update in place"),
+}

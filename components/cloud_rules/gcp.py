@@ -1,0 +1,213 @@
+"""What Compute Engine accepts, and what a change of a GCP VM does. Each fact names its source.
+
+Disk types per machine series come from Google's own machine-family configuration for GKE node
+auto-provisioning (``supportedBootDiskTypes`` / ``supportedAttachDiskTypes``, k8s.io/gke-autoscaling),
+checked against Google's cluster-toolkit validations ("The C4 machine series does not support
+pd-ssd", ...) and the Hyperdisk docs ("Hyperdisk Balanced ... the only supported Hyperdisk types"
+for boot disks, https://cloud.google.com/compute/docs/disks/hd-types/hyperdisk-balanced). Attached
+disk maximums: https://cloud.google.com/compute/docs/disks/persistent-disks (127 secondary disks) and
+the GCE PD CSI driver's limits (shared-core 16; Hyperdisk limits by vCPUs for C4, C4D, N4). Spot:
+every series here has Spot SKUs (Cloud Billing; A4 by its preemptible price).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from . import Change, SizeNeeds, common_size_problem
+
+PD = ("pd-standard", "pd-balanced", "pd-ssd")
+NO_STANDARD = ("pd-balanced", "pd-ssd")
+HYPERDISK = ("hyperdisk-balanced",)
+
+
+@dataclass(frozen=True)
+class Family:
+    boot: tuple[str, ...]
+    data: tuple[str, ...]
+    max_disks: int | tuple[tuple[float, int], ...] = 128
+    """Attached disks including the boot disk: a number, or (up to vCPUs, maximum) steps."""
+
+
+FAMILIES: dict[str, Family] = {
+    "a2": Family(PD, PD),
+    "a3": Family((*NO_STANDARD, *HYPERDISK), (*NO_STANDARD, *HYPERDISK)),
+    "a4": Family(HYPERDISK, HYPERDISK),
+    "c2": Family(PD, PD),
+    "c2d": Family(PD, PD),
+    "c3": Family((*NO_STANDARD, *HYPERDISK), (*NO_STANDARD, *HYPERDISK)),
+    "c3d": Family((*NO_STANDARD, *HYPERDISK), (*NO_STANDARD, *HYPERDISK)),
+    "c4": Family(HYPERDISK, HYPERDISK, ((2, 8), (4, 16), (24, 32), (48, 64), (float("inf"), 128))),
+    "c4d": Family(HYPERDISK, HYPERDISK, ((2, 4), (4, 8), (8, 16), (96, 32), (192, 64), (float("inf"), 128))),
+    "e2": Family(PD, PD),
+    "f1": Family(PD, PD, 16),
+    "g1": Family(PD, PD, 16),
+    # G2: no pd-standard boot disk; Google's GKE config lists it attachable, other Google configs say
+    # "G2 does not support pd-standard": refused for data disks too, the safe side.
+    "g2": Family(NO_STANDARD, NO_STANDARD),
+    "m1": Family((*PD, *HYPERDISK), (*PD, *HYPERDISK)),
+    "m3": Family((*PD, *HYPERDISK), (*PD, *HYPERDISK)),
+    "n1": Family(PD, PD),
+    "n2": Family(PD, PD),
+    "n2d": Family(PD, PD),
+    "n4": Family(HYPERDISK, HYPERDISK, ((8, 16), (float("inf"), 32))),
+    "t2a": Family(PD, PD),
+    "t2d": Family(PD, PD),
+}
+SHARED_CORE_16 = frozenset(["e2-micro", "e2-small", "e2-medium"])  # PD CSI driver: "volumeLimitSmall"
+
+# Public images whose kernels or shims fail Secure Boot: rhel-9 arm64 has no signed shim yet ("Waiting on
+# MSFT signed shims", GoogleCloudPlatform/cloud-image-tests test_suites/imageboot/setup.go; RHEL-4326);
+# with Secure Boot on, the VM does not boot. They keep vTPM and integrity monitoring.
+NO_SECURE_BOOT_IMAGES = re.compile(r"^projects/rhel-cloud/global/images/family/rhel-9-arm64$")
+# Public images with cloud-init, which reads the ``user-data`` metadata key
+# (cloud-init docs, datasource GCE). Google's debian-12 and rhel-9 builds install no cloud-init
+# (GoogleCloudPlatform/compute-image-tools daisy_workflows/image_build: debian FAI config, RHEL kickstart):
+# their guest agent runs a ``startup-script`` at every boot instead.
+CLOUD_INIT_PROJECTS = frozenset(["ubuntu-os-cloud", "ubuntu-os-pro-cloud", "cos-cloud"])
+# Metadata: 512 KB in all, 256 KB per value; labels: at most 64 per resource.
+# https://cloud.google.com/compute/docs/metadata/setting-custom-metadata#limitations,
+# https://cloud.google.com/compute/docs/labeling-resources#requirements
+MAX_METADATA_VALUE_BYTES = 256 * 1024
+MAX_LABELS = 64
+# The instance's ``subnetwork`` takes a name, partial path or URL, but ``gcp.compute.get_subnetwork``
+# needs a full self link ("value ... was not a self link", hashicorp/terraform-provider-google#4784).
+SELF_LINK_PREFIX = "https://www.googleapis.com/compute/v1/"
+SUBNETWORK_PATH = re.compile(
+    r"^(?:https://www\.googleapis\.com/compute/v1/)?projects/([^/]+)/regions/([^/]+)/subnetworks/([^/]+)$"
+)
+
+
+def family_of(machine_type: str) -> Family | None:
+    return FAMILIES.get(machine_type.split("-")[0])
+
+
+def disk_type(kind: str, machine_type: str, boot: bool = True) -> str | None:
+    """The disk type sent for ``ssd``/``standard``: pd-balanced or pd-standard where the series takes
+    it, Hyperdisk Balanced for ``ssd`` on Hyperdisk-only series; None where ``standard`` is refused."""
+    family = family_of(machine_type)
+    supported = (family.boot if boot else family.data) if family else PD
+    if kind == "ssd":
+        return "pd-balanced" if "pd-balanced" in supported else "hyperdisk-balanced"
+    return "pd-standard" if "pd-standard" in supported else None
+
+
+def max_disks(offering) -> int:
+    if offering.instance_type in SHARED_CORE_16:
+        return 16
+    family = family_of(offering.instance_type)
+    limit = family.max_disks if family else 128
+    if isinstance(limit, int):
+        return limit
+    return next(maximum for up_to, maximum in limit if offering.vcpus <= up_to)
+
+
+def size_problem(offering, needs: SizeNeeds) -> tuple[str, str] | None:
+    name = offering.instance_type
+    if disk_type(needs.boot_disk, name) is None:
+        return "disk_type", f"{name} takes no standard (pd-standard) boot disk; use disk_type='ssd' or another size"
+    for kind in needs.data_disk_types:
+        if disk_type(kind, name, boot=False) is None:
+            return "data_disks.disk_type", f"{name} takes no standard (pd-standard) data disks; use 'ssd'"
+    if needs.data_disks + 1 > max_disks(offering):
+        return "data_disks", f"{name} takes at most {max_disks(offering) - 1} data disks, not {needs.data_disks}"
+    return common_size_problem(offering, needs, "Compute Engine Spot")
+
+
+def secure_boot(image_path: str) -> bool:
+    return not NO_SECURE_BOOT_IMAGES.match(image_path)
+
+
+def image_runs_cloud_init(image_path: str) -> bool | None:
+    """Whether the image has cloud-init (True/False for the public image projects; None: unknown)."""
+    match = re.search(r"projects/([^/]+)/global/images/", image_path) or re.match(r"^([^/]+)/", image_path)
+    if not match:
+        return None
+    project = match.group(1)
+    if project in CLOUD_INIT_PROJECTS:
+        return True
+    if project in ("debian-cloud", "rhel-cloud", "windows-cloud", "rocky-linux-cloud", "centos-cloud"):
+        return False
+    return None
+
+
+def user_data_key(spec: Any) -> str:
+    """The metadata key that runs the user's data on this image: ``user-data`` for cloud-init images,
+    ``startup-script`` for the others (the guest agent runs it at every boot), and
+    ``windows-startup-script-ps1`` on Windows."""
+    from ..images import gcp_image_path
+
+    if spec.is_windows:
+        return "windows-startup-script-ps1"
+    return "startup-script" if image_runs_cloud_init(gcp_image_path(spec.image.native)) is False else "user-data"
+
+
+def full_subnetwork_link(subnet_id: str) -> str:
+    return subnet_id if subnet_id.startswith(SELF_LINK_PREFIX) else SELF_LINK_PREFIX + subnet_id
+
+
+def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
+    problems = []
+    if spec.subnet_id:
+        match = SUBNETWORK_PATH.match(spec.subnet_id)
+        if match and match.group(2) != spec.region:
+            problems.append(
+                ("subnet_id", spec.subnet_id, f"a subnetwork of the VM's region {spec.region}, not {match.group(2)}")
+            )
+    if len(spec.tags) > MAX_LABELS:
+        problems.append(("tags", f"[{len(spec.tags)} labels]", f"GCP resources take at most {MAX_LABELS} labels"))
+    if isinstance(spec.user_data, str) and not spec.is_windows and user_data_key(spec) == "startup-script":
+        first = spec.user_data.lstrip().split("\n", 1)[0]
+        if not first.startswith("#!"):
+            problems.append(
+                (
+                    "user_data",
+                    "[" + first[:30] + "]",
+                    f"{spec.image.alias or 'this image'} on GCP has no cloud-init: give a shell script (#!...), which "
+                    "the guest agent runs as a startup script at every boot, or use an Ubuntu image",
+                )
+            )
+    return problems
+
+
+TF = "terraform-provider-google resource_compute_instance.go (the bridged provider behind pulumi-gcp)"
+
+LIFECYCLE: dict[str, Change] = {
+    "image alias": Change(
+        "replace",
+        "replace",
+        "component: replacement_trigger on the alias; boot_disk.initialize_params.image is ForceNew",
+        "a newer image behind the same alias is ignored unless replace_on_image_change",
+    ),
+    "instance_type": Change("restart", "restart", f"{TF}: machine_type with allow_stopping_for_update"),
+    "user_data": Change(
+        "update",
+        "replace",
+        f"{TF}: metadata updates in place, but cloud-init runs user-data once per instance and a startup "
+        "script only at the next boot: the component replaces the VM so the new data runs",
+    ),
+    "admin_password": Change(
+        "update", "replace", "the sysprep-specialize script runs only at first boot (see user_data)"
+    ),
+    "ssh_public_key": Change("update", "update", "ssh-keys metadata: the guest agent applies it live"),
+    "zone": Change("replace", "replace", f"{TF}: zone ForceNew"),
+    "spot": Change("replace", "replace", f"{TF}: scheduling.provisioning_model and preemptible ForceNew"),
+    "disk_type": Change("replace", "replace", f"{TF}: boot_disk.initialize_params.type ForceNew"),
+    "disk_size_gib (grow)": Change(
+        "update",
+        "update",
+        f"{TF}: boot_disk.initialize_params.size grows in place (disks.resize); a smaller one is refused",
+    ),
+    "public_ip": Change("update", "update", f"{TF}: access_config updates in place"),
+    "network / subnet_id": Change(
+        "restart", "restart", f"{TF}: network_interface subnetwork with allow_stopping_for_update"
+    ),
+    "data_disks (add/remove)": Change("update", "update", f"{TF}: attached_disk attaches and detaches live"),
+    "ingress": Change("update", "update", "gcp.compute.Firewall rules update in place"),
+    "tags": Change("update", "update", f"{TF}: labels update in place"),
+}
+
+# Metadata keys whose change replaces the VM (see LIFECYCLE: user_data, admin_password).
+REPLACE_ON_METADATA = ("user-data", "startup-script", "windows-startup-script-ps1", "sysprep-specialize-script-ps1")
