@@ -65,6 +65,8 @@ class RegisteredResource:
     aliases: list[str] = field(default_factory=list)
     protect: bool = False
     delete_before_replace: bool = False
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -211,6 +213,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     aliases=[a.urn or a.spec.name for a in request.aliases],
                     protect=bool(request.protect),
                     delete_before_replace=bool(request.deleteBeforeReplace),
+                    dependencies=list(request.dependencies),
+                    property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
                 )
             )
         return response
