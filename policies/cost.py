@@ -41,7 +41,7 @@ def judged_machines(reader: Reader, props: dict, ctx: Context) -> list[tuple[Mac
     out = []
     for run in reader(props):
         for machine in run.machines:
-            if machine.size is None and (run.templates or run.count is None):
+            if machine.size is None and (run.templates or run.kind):
                 continue
             out.append((machine, price_machine(ctx.cloud or "", machine, region)))
     return out

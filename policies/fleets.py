@@ -43,7 +43,7 @@ class TemplateRef:
 
 @dataclass(frozen=True)
 class Run:
-    count: Any  # VMs (or capacity units); None for a template; UNKNOWN until apply
+    count: Any  # VMs (or capacity units); UNKNOWN until apply; None when not set (or for a template)
     machines: tuple[Machine, ...]
     templates: tuple[TemplateRef, ...] = ()
     label: str = ""  # e.g. "spot part", for messages
@@ -59,28 +59,36 @@ def spot_cap(value: Any) -> float | None:
     return cap if cap is not None and cap > 0 else None
 
 
-def count_of(value: Any, default: Any = UNKNOWN) -> Any:
+def count_of(value: Any, default: Any = None) -> Any:
+    """A count: a non-negative float, UNKNOWN until apply, else ``default`` (None: not set)."""
     if value is UNKNOWN:
         return UNKNOWN
     n = number(value)
     return default if n is None else max(n, 0.0)
 
 
-def split(count: Any, on_demand: Any) -> tuple[Any, Any]:
-    """(on-demand, spot) parts of a count, given the on-demand part."""
-    if count is UNKNOWN or on_demand is UNKNOWN:
-        return UNKNOWN, UNKNOWN
-    on_demand = min(on_demand, count)
-    return on_demand, count - on_demand
+def known(*values: Any) -> bool:
+    return all(isinstance(v, float) for v in values)
+
+
+def above_base(count: Any, base: Any, percent: Any) -> Any:
+    """The on-demand part of a fleet: the base, then a percentage of the rest (rounded up)."""
+    if not known(count, base, percent):
+        return UNKNOWN
+    return min(base, count) + math.ceil(max(count - base, 0) * min(percent, 100) / 100)
 
 
 def mixed(count: Any, machines: tuple[Machine, ...], on_demand: Any, templates=(), cap=None) -> list[Run]:
-    """A fleet's on-demand and spot parts, each of the same machines."""
-    regular, spot = split(count, on_demand)
+    """A fleet's on-demand and spot parts, each of the same machines (one run of unknown parts
+    when the counts are not known: its machines' own spot setting stands)."""
+    if not known(count, on_demand):
+        return [Run(count, machines, templates)]
+    regular = min(on_demand, count)
+    spot = count - regular
     runs = []
-    if regular is UNKNOWN or regular:
+    if regular:
         runs.append(Run(regular, tuple(replace(m, spot=False) for m in machines), templates, "on-demand part"))
-    if spot is UNKNOWN or spot:
+    if spot:
         spot_machines = tuple(replace(m, spot=True, spot_cap=m.spot_cap or cap) for m in machines)
         runs.append(Run(spot, spot_machines, templates, "spot part"))
     return runs or [Run(0.0, machines, templates)]
@@ -164,10 +172,7 @@ def aws_autoscaling_group(props: dict) -> list[Run]:
         dist = as_dict(policy.get("instancesDistribution"))
         base = count_of(dist.get("onDemandBaseCapacity"), 0.0)
         percent = count_of(dist.get("onDemandPercentageAboveBaseCapacity"), 100.0)
-        if count is UNKNOWN or base is UNKNOWN or percent is UNKNOWN:
-            on_demand = UNKNOWN
-        else:
-            on_demand = min(base, count) + math.ceil(max(count - base, 0) * min(percent, 100) / 100)
+        on_demand = above_base(count, base, percent)
         return mixed(count, machines, on_demand, templates, spot_cap(dist.get("spotMaxPrice")))
     templates = _aws_template("launchTemplate", props.get("launchTemplate")) or _aws_template(
         "launchConfiguration", props.get("launchConfiguration"), "aws-launch-configuration"
@@ -221,7 +226,7 @@ def aws_ec2_fleet(props: dict) -> list[Run]:
     on_demand = count_of(spec.get("onDemandTargetCapacity"), 0.0)
     spot = count_of(spec.get("spotTargetCapacity"), 0.0)
     if lower(spec.get("defaultTargetCapacityType")) != "spot":
-        on_demand = UNKNOWN if UNKNOWN in (count, spot) else max(count - spot, 0.0)
+        on_demand = max(count - spot, 0.0) if known(count, spot) else UNKNOWN
     return mixed(count, machines, on_demand, templates)
 
 
@@ -264,10 +269,7 @@ def azure_scale_set(props: dict) -> list[Run]:
         policy = props["priorityMixPolicy"]
         base = count_of(policy.get("baseRegularPriorityCount"), 0.0)
         percent = count_of(policy.get("regularPriorityPercentageAboveBase"), 0.0)
-        if UNKNOWN in (count, base, percent):
-            return mixed(count, machines, UNKNOWN)
-        on_demand = min(base, count) + math.ceil(max(count - base, 0) * min(percent, 100) / 100)
-        return mixed(count, machines, on_demand, cap=machines[0].spot_cap)
+        return mixed(count, machines, above_base(count, base, percent), cap=machines[0].spot_cap)
     return [Run(count, machines)]
 
 
@@ -280,7 +282,7 @@ def azure_compute_fleet(props: dict) -> list[Run]:
     regular = count_of(dig(props, "regularPriorityProfile", "capacity"), 0.0)
     spot = count_of(dig(props, "spotPriorityProfile", "capacity"), 0.0)
     cap = spot_cap(dig(props, "spotPriorityProfile", "maxPricePerVM"))
-    count = UNKNOWN if UNKNOWN in (regular, spot) else regular + spot
+    count = regular + spot if known(regular, spot) else UNKNOWN
     return mixed(count, machines, regular, cap=cap)
 
 
@@ -345,4 +347,4 @@ def gcp_autoscaler(props: dict) -> tuple[Any, Any]:
 
 
 def is_template(runs: list[Run]) -> bool:
-    return bool(runs) and all(r.count is None for r in runs)
+    return bool(runs) and all(r.kind for r in runs)

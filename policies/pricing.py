@@ -164,9 +164,13 @@ class RunPrice:
 
 
 def price_run(cloud: str, run: Run, region: str | None) -> RunPrice:
-    if run.count is UNKNOWN or run.count is None:
-        reason = "its VM count is not known until apply" if run.count is UNKNOWN else "a template runs no VM"
+    if run.kind:
+        return RunPrice(run, None, None, None, "a template runs no VM")
+    if not isinstance(run.count, float):
+        reason = "its VM count is not known until apply" if run.count is UNKNOWN else "its VM count is not set"
         return RunPrice(run, None, None, None, reason, run.count is UNKNOWN)
+    if run.count == 0:
+        return RunPrice(run, 0.0, None, 0.0)  # runs no VM: nothing to price
     worst, worst_unit = None, -1.0
     for machine in run.machines:
         price = price_machine(cloud, machine, region)
