@@ -66,6 +66,8 @@ class RegisteredResource:
     protect: bool = False
     delete_before_replace: bool = False
     replacement_trigger: Any = None
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -213,6 +215,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     protect=bool(request.protect),
                     delete_before_replace=bool(request.deleteBeforeReplace),
                     replacement_trigger=_protobuf_value(request, "replacement_trigger"),
+                    dependencies=list(request.dependencies),
+                    property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
                 )
             )
         return response

@@ -1,12 +1,15 @@
-"""The multicloud-vm guardrails policy pack: only the wiring. The rules live in rules.py."""
+"""The multicloud-vm guardrails policy pack: only the wiring. The rules live in the modules of this
+package (rules.py lists them)."""
 
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Pulumi runs this file as a script from policies/: import the rules as the `policies` package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pulumi_policy import EnforcementLevel, PolicyPack
-from rules import ALL_POLICIES
+
+from policies.rules import ALL_POLICIES
 
 PolicyPack(
     name="multicloud-vm-guardrails",

@@ -217,6 +217,10 @@ def run_policies(
                 options=_options(r),
                 provider=_provider_message(provider, proto.AnalyzerProviderResource),
                 parent=r.parent or "",
+                dependencies=r.dependencies,
+                propertyDependencies={
+                    k: proto.AnalyzerPropertyDependencies(urns=v) for k, v in r.property_dependencies.items()
+                },
             )
         )
     violations += _violations(servicer.AnalyzeStack(proto.AnalyzeStackRequest(resources=stack_resources), None))

@@ -109,7 +109,7 @@ def test_shape_of_describe_instance_types_entries():
         "facts": {
             "spot": True,
             "boot_modes": ["legacy-bios", "uefi"],
-            "max_data_disks": entries[0]["EbsInfo"]["MaximumEbsAttachments"] - 1,
+            "max_data_disks": limits["g5.xlarge"] - 1,
         },
     }
     assert shapes["m7g.large"]["facts"]["boot_modes"] == ["uefi"]

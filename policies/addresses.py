@@ -1,0 +1,259 @@
+"""What a firewall rule admits, as the clouds evaluate it: source address sets, port ranges,
+protocols, and rule lists evaluated first-match-wins (priorities and Deny rules).
+
+Sources are sets of addresses, not strings: ``0.0.0.0/1`` plus ``128.0.0.0/1`` is the whole
+internet, as is ``*``, ``Internet``, ``::/0`` or ``0.0.0.0/0`` minus the private ranges. "Open to the
+internet" means the addresses a rule list lets through cover every public IPv4 address (0.0.0.0/0
+without the IANA special-purpose ranges) or every global unicast IPv6 address (2000::/3).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .values import UNKNOWN, is_known, lower
+
+ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
+ALL_PORTS = (0, 65535)
+TCP_PROTOCOLS = frozenset({"tcp", "6", "-1", "all", "*", "any"})
+
+Intervals = tuple[tuple[int, int], ...]
+
+
+def _merge(intervals: Iterable[tuple[int, int]]) -> Intervals:
+    merged: list[list[int]] = []
+    for low, high in sorted(intervals):
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], high)
+        else:
+            merged.append([low, high])
+    return tuple((low, high) for low, high in merged)
+
+
+def _subtract(intervals: Intervals, removed: Intervals) -> Intervals:
+    out = []
+    for low, high in intervals:
+        pieces = [(low, high)]
+        for r_low, r_high in removed:
+            next_pieces = []
+            for p_low, p_high in pieces:
+                if r_high < p_low or r_low > p_high:
+                    next_pieces.append((p_low, p_high))
+                    continue
+                if p_low < r_low:
+                    next_pieces.append((p_low, r_low - 1))
+                if r_high < p_high:
+                    next_pieces.append((r_high + 1, p_high))
+            pieces = next_pieces
+        out += pieces
+    return _merge(out)
+
+
+def _net(text: str) -> tuple[int, tuple[int, int]]:
+    network = ipaddress.ip_network(text, strict=False)
+    return network.version, (int(network.network_address), int(network.broadcast_address))
+
+
+@dataclass(frozen=True)
+class Addresses:
+    """A set of IPv4 and IPv6 addresses (merged intervals)."""
+
+    v4: Intervals = ()
+    v6: Intervals = ()
+
+    def __or__(self, other: Addresses) -> Addresses:
+        return Addresses(_merge(self.v4 + other.v4), _merge(self.v6 + other.v6))
+
+    def __sub__(self, other: Addresses) -> Addresses:
+        return Addresses(_subtract(self.v4, other.v4), _subtract(self.v6, other.v6))
+
+    def __and__(self, other: Addresses) -> Addresses:
+        return self - (self - other)
+
+    def __bool__(self) -> bool:
+        return bool(self.v4 or self.v6)
+
+    def covers(self, other: Addresses) -> bool:
+        return not (other - self)
+
+
+def addresses(*cidrs: str) -> Addresses:
+    v4, v6 = [], []
+    for cidr in cidrs:
+        version, interval = _net(cidr)
+        (v4 if version == 4 else v6).append(interval)
+    return Addresses(_merge(v4), _merge(v6))
+
+
+EVERYWHERE = addresses("0.0.0.0/0", "::/0")
+# IANA special-purpose IPv4 ranges (RFC 6890 and successors): not reachable from the internet.
+NOT_PUBLIC_V4 = addresses(
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+)
+PUBLIC_V4 = addresses("0.0.0.0/0") - NOT_PUBLIC_V4
+GLOBAL_V6 = addresses("2000::/3")
+INTERNET = PUBLIC_V4 | GLOBAL_V6
+
+# Sources that mean "any address": Azure's * and Any, GCP/AWS CIDRs of length 0 in any spelling.
+ANY_WORDS = frozenset({"*", "any", "0.0.0.0/0", "::/0"})
+# Azure's Internet service tag: the public address space outside the virtual network.
+INTERNET_WORDS = frozenset({"internet"})
+
+
+def parse_source(source: str) -> Addresses | None:
+    """One source as written: CIDR or IP, *, Any, Internet; None for names (service tags,
+    security groups, address groups) whose addresses the pack cannot know."""
+    text = source.strip().lower()
+    if text in ANY_WORDS:
+        return EVERYWHERE
+    if text in INTERNET_WORDS:
+        return INTERNET
+    try:
+        return addresses(text)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The sources of one rule: the addresses they cover, and the entries as written."""
+
+    addresses: Addresses
+    written: tuple[str, ...]
+
+    @classmethod
+    def of(cls, entries: Iterable[str]) -> Sources:
+        written = tuple(e for e in entries if isinstance(e, str) and e.strip())
+        parsed = [parse_source(e) for e in written]
+        total = Addresses()
+        for a in parsed:
+            if a is not None:
+                total = total | a
+        return cls(total, written)
+
+    def broad(self) -> list[str]:
+        """The entries that reach into the internet (for messages)."""
+        return [e for e in self.written if (a := parse_source(e.split(" ")[0])) is not None and a & INTERNET]
+
+
+def reaches_internet(allowed: Addresses) -> bool:
+    """Every public IPv4 address, or every global IPv6 address, is in the set."""
+    return allowed.covers(PUBLIC_V4) or allowed.covers(GLOBAL_V6)
+
+
+def carries_tcp(protocol: Any) -> bool | None:
+    """SSH and RDP listen on TCP; "all" protocols include it. None when unknown."""
+    if protocol is UNKNOWN:
+        return None
+    if isinstance(protocol, (int, float)) and not isinstance(protocol, bool):
+        return protocol in (6, -1)
+    text = lower(protocol)
+    if text is None:
+        return False
+    return text.removesuffix(".0") in TCP_PROTOCOLS
+
+
+def parse_port_range(spec: Any) -> tuple[int, int] | None:
+    """ "22", 22, 22.0, "20-25", "*" -> (low, high); None when unknown or not a port range."""
+    if isinstance(spec, bool) or not is_known(spec):
+        return None
+    if isinstance(spec, float) and not spec.is_integer():
+        return None
+    if isinstance(spec, (int, float)):
+        return (int(spec), int(spec)) if 0 <= spec <= ALL_PORTS[1] else None
+    text = str(spec).strip()
+    if text in ("*", "any"):
+        return ALL_PORTS
+    match = re.fullmatch(r"(\d{1,5})(?:\s*-\s*(\d{1,5}))?", text)
+    if not match:
+        return None
+    low = int(match.group(1))
+    return (low, int(match.group(2) or low))
+
+
+def port_ranges(specs: Iterable[Any]) -> tuple[tuple[int, int], ...] | None:
+    """Several port specs; None when any of them is unknown (so the whole rule is unreadable)."""
+    ranges = []
+    for spec in specs:
+        if spec is UNKNOWN:
+            return None
+        parsed = parse_port_range(spec)
+        if parsed:
+            ranges.append(parsed)
+    return tuple(ranges)
+
+
+def admin_ports_in(ranges: Iterable[tuple[int, int]]) -> list[int]:
+    ranges = list(ranges)
+    return sorted(port for port in ADMIN_PORTS if any(low <= port <= high for low, high in ranges))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule as the cloud evaluates it. ``ports``/``sources`` None: not known until apply."""
+
+    allow: bool
+    ports: tuple[tuple[int, int], ...] | None
+    sources: Sources | None
+    label: str
+
+
+def open_admin_ports(rules: Sequence[Rule]) -> dict[int, list[Rule]]:
+    """The admin ports the rules, evaluated in order with the first match deciding, let the whole
+    internet reach: port -> the Allow rules that let it in. A Deny rule that cannot be read (unknown
+    sources or ports) may shadow every rule after it, so evaluation stops there for that port."""
+    result = {}
+    for port in ADMIN_PORTS:
+        undecided, allowed, openers = EVERYWHERE, Addresses(), []
+        for rule in rules:
+            if rule.ports is None or rule.sources is None:
+                if rule.allow:
+                    continue
+                break
+            if not any(low <= port <= high for low, high in rule.ports):
+                continue
+            hit = rule.sources.addresses & undecided
+            if rule.allow and hit & INTERNET:
+                allowed = allowed | hit
+                openers.append(rule)
+            undecided = undecided - rule.sources.addresses
+        if openers and reaches_internet(allowed):
+            result[port] = openers
+    return result
+
+
+def exposure_messages(subject: str, rules: Sequence[Rule], fix: str) -> list[str]:
+    """One message per group of Allow rules that together open admin ports to the internet."""
+    by_openers: dict[tuple[str, ...], list[int]] = {}
+    sources: dict[tuple[str, ...], list[str]] = {}
+    for port, openers in open_admin_ports(rules).items():
+        key = tuple(r.label for r in openers)
+        by_openers.setdefault(key, []).append(port)
+        sources[key] = list(dict.fromkeys(s for r in openers for s in (r.sources.broad() if r.sources else [])))
+    messages = []
+    for labels, ports in by_openers.items():
+        services = ", ".join(f"{ADMIN_PORTS[p]} ({p})" for p in ports)
+        verb = "open" if len(labels) > 1 else "opens"
+        whole = "together the whole internet" if len(labels) > 1 else "the whole internet"
+        messages.append(
+            f"{subject}: {' + '.join(labels)} {verb} {services} to {', '.join(sources[labels]) or 'any address'} "
+            f"({whole}). Fix: {fix}."
+        )
+    return messages

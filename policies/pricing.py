@@ -1,0 +1,184 @@
+"""What VMs cost per hour, from the offerings catalog (``components.catalog``, standard library only).
+
+:func:`price_vm` is the one place a VM's hourly compute price is derived (size, region, spot and a
+spot price cap). Around it: :func:`price_accelerators` for GPUs attached to GCP VMs,
+:func:`price_machine` adding the parts of one VM (compute + GPUs; further parts such as disks, public
+IPv4 or licences plug in there), and :func:`price_run` multiplying by a fleet's capacity.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# The pack runs from policies/ in its own virtualenv: put the repo root on the path so the
+# stdlib-only offerings catalog (components.catalog) is importable there.
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from components.catalog import HOURS_PER_MONTH  # noqa: E402
+from components.catalog import load as load_catalog  # noqa: E402
+from components.catalog.refresh.gcp import ACCELERATOR_TYPES  # noqa: E402
+
+from .fleets import Machine, Run  # noqa: E402
+from .values import UNKNOWN, last_segment, number, show  # noqa: E402
+
+
+@dataclass(frozen=True)
+class VmPrice:
+    """What one VM's compute costs per hour; ``hourly`` is None when unknown (``reason`` says why)."""
+
+    cloud: str
+    instance_type: str | None
+    region: str | None
+    spot: bool
+    hourly: float | None
+    basis: str = ""
+    reason: str = ""
+    pending: bool = False  # unknown only until apply (a value computed from another resource)
+
+    @property
+    def monthly(self) -> float | None:
+        return None if self.hourly is None else self.hourly * HOURS_PER_MONTH
+
+    def label(self) -> str:
+        return f"{self.instance_type or '?'} in {self.region or '?'}{' (spot)' if self.spot else ''}"
+
+
+def _offering(cloud: str, size: str, region: str):
+    catalog = load_catalog(cloud)
+    offering = catalog.get(size, region)
+    if offering is None and cloud == "azure":  # Azure VM sizes are case-insensitive
+        folded = size.lower()
+        offering = next((o for name, o in catalog.offerings(region).items() if name.lower() == folded), None)
+    return offering
+
+
+def price_vm(
+    cloud: str, size: Any, region: str | None, *, spot: bool = False, spot_cap: float | None = None
+) -> VmPrice:
+    """A VM's hourly compute price: the catalog's on-demand price, or for spot its spot price (the
+    on-demand price when the spot price is unknown), never above the spot price cap."""
+    size_name = size if isinstance(size, str) and size.strip() else None
+    unknown = VmPrice(cloud, size_name, region, spot, None)
+    if size_name is None:
+        state = "not known until apply" if size is UNKNOWN else "not set"
+        return _with_reason(unknown, f"the VM size is {state}", pending=size is UNKNOWN)
+    if region is None:
+        return _with_reason(unknown, f"the region is unknown (set the provider region or defaultRegions.{cloud})")
+    offering = _offering(cloud, size_name, region)
+    if offering is None:
+        return _with_reason(unknown, f"the offerings catalog has no {size_name} in {region}")
+    hourly, basis = offering.hourly_price(), "on-demand price"
+    if spot and offering.hourly_price(spot=True) is not None:
+        hourly, basis = offering.hourly_price(spot=True), "spot price"
+    elif spot:
+        basis = "on-demand price (spot price unknown)"
+    if hourly is None:
+        return _with_reason(unknown, f"the offerings catalog has no price for {size_name} in {region}")
+    if spot and spot_cap is not None and spot_cap < hourly:
+        hourly, basis = spot_cap, "spot price cap"
+    return VmPrice(cloud, offering.instance_type, region, spot, hourly, basis)
+
+
+def _with_reason(price: VmPrice, reason: str, pending: bool = False) -> VmPrice:
+    return VmPrice(price.cloud, price.instance_type, price.region, price.spot, None, reason=reason, pending=pending)
+
+
+def price_accelerators(region: str | None, accelerators: tuple, spot: bool) -> tuple[float | None, str]:
+    """GPUs attached to a GCP VM (guestAccelerators), per hour: (price, reason when unknown)."""
+    total = 0.0
+    for type_, count in accelerators:
+        n = number(count)
+        if type_ is UNKNOWN or count is UNKNOWN:
+            return None, "the attached GPUs are not known until apply"
+        if n is None or n <= 0:
+            continue
+        name = ACCELERATOR_TYPES.get(str(last_segment(type_)).lower())
+        if name is None or region is None:
+            return None, f"the offerings catalog has no price for GPU {last_segment(type_)!r} in {region or '?'}"
+        offers = [a for a in load_catalog("gcp").accelerators(region) if a.name == name]
+        exact = next((a for a in offers if a.count == n), None)
+        single = next((a for a in offers if a.count == 1), None)
+
+        def hourly(a):
+            price = a.spot_price_hourly if spot and a.spot_price_hourly else a.price_hourly
+            return price if price and price > 0 else None
+
+        if exact and hourly(exact) is not None:
+            total += hourly(exact)
+        elif single and hourly(single) is not None:
+            total += hourly(single) * n
+        else:
+            return None, f"the offerings catalog has no price for {n:g}x {last_segment(type_)} in {region}"
+    return total, ""
+
+
+@dataclass(frozen=True)
+class MachinePrice:
+    """One VM's hourly price by parts; ``hourly`` None when a part is unknown (``reason``)."""
+
+    vm: VmPrice
+    parts: tuple[tuple[str, float], ...]
+    hourly: float | None
+    reason: str = ""
+    gpus: str = ""
+    pending: bool = False
+
+    def label(self) -> str:
+        return self.vm.label() + (f" with {self.gpus}" if self.gpus else "")
+
+
+def price_machine(cloud: str, machine: Machine, region: str | None) -> MachinePrice:
+    """Compute (price_vm) plus attached GPUs; an unpriceable part makes the whole unknown."""
+    vm = price_vm(cloud, machine.size, region, spot=bool(machine.spot), spot_cap=machine.spot_cap)
+    gpus = ", ".join(
+        f"{number(c):g}x {last_segment(t)}" if number(c) is not None else f"{show(c)}x {show(last_segment(t))}"
+        for t, c in machine.accelerators or ()
+    )
+    if vm.hourly is None:
+        reason = vm.reason + (f" ({machine.note})" if machine.note else "")
+        return MachinePrice(vm, (), None, reason, gpus, vm.pending)
+    parts = [("compute", vm.hourly)]
+    if machine.accelerators:
+        gpu_price, reason = price_accelerators(region, machine.accelerators, bool(machine.spot))
+        if gpu_price is None:
+            return MachinePrice(vm, tuple(parts), None, reason, gpus, "until apply" in reason)
+        parts.append(("gpus", gpu_price))
+    return MachinePrice(vm, tuple(parts), sum(p for _, p in parts), "", gpus)
+
+
+@dataclass(frozen=True)
+class RunPrice:
+    """A fleet part's hourly price: count x the most expensive machine per capacity unit."""
+
+    run: Run
+    count: float | None
+    worst: MachinePrice | None  # the machine priced per unit the highest (or the unpriceable one)
+    hourly: float | None
+    reason: str = ""
+    pending: bool = False
+
+
+def price_run(cloud: str, run: Run, region: str | None) -> RunPrice:
+    if run.kind:
+        return RunPrice(run, None, None, None, "a template runs no VM")
+    if not isinstance(run.count, float):
+        reason = "its VM count is not known until apply" if run.count is UNKNOWN else "its VM count is not set"
+        return RunPrice(run, None, None, None, reason, run.count is UNKNOWN)
+    if run.count == 0:
+        return RunPrice(run, 0.0, None, 0.0)  # runs no VM: nothing to price
+    worst, worst_unit = None, -1.0
+    for machine in run.machines:
+        price = price_machine(cloud, machine, region)
+        if price.hourly is None:
+            return RunPrice(run, run.count, price, None, price.reason, price.pending)
+        unit = price.hourly / machine.weight
+        if unit > worst_unit:
+            worst, worst_unit = price, unit
+    if worst is None:
+        return RunPrice(run, run.count, None, None, "it names no VM size")
+    return RunPrice(run, run.count, worst, run.count * worst_unit)
