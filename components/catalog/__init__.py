@@ -117,6 +117,10 @@ class Catalog:
         self._zones: dict[str, list[str]] = document.get("zones", {})
         self._zone_names: dict[str, dict[str, str]] = document.get("zone_names", {})
         self._zones_unverified: frozenset[str] = frozenset(document.get("zones_unverified", ()))
+        # Disk, public IPv4 and licence prices (see components/pricing.py); absent in older snapshots.
+        self._parts: dict[str, dict[str, float]] = document.get("prices", {})
+        self.parts_date: str | None = document.get("prices_date")
+        self.parts_source: str | None = document.get("prices_source")
         self._by_region: dict[str, dict[str, Offering]] = {}
 
     @property
@@ -164,6 +168,15 @@ class Catalog:
 
     def accelerators(self, region: str) -> list[Accelerator]:
         return [Accelerator(n, c, region, p, s) for n, c, p, s in self._accelerators.get(region, ())]
+
+    def part_price(self, region: str, part: str) -> float | None:
+        """A non-VM price of the region (``disk:gp3``, ``ipv4:public``, ``licence:windows``, ...; the
+        vocabulary and units are in components/pricing.py); None when the snapshot has none."""
+        price = self._parts.get(region, {}).get(part)
+        return price if isinstance(price, int | float) and price >= 0 else None
+
+    def part_prices(self, region: str) -> dict[str, float]:
+        return dict(self._parts.get(region, {}))
 
     def region_date(self, region: str) -> str:
         """The date a region's prices were collected: its own if a partial refresh set one."""
