@@ -105,9 +105,9 @@ def plan_stack(project_dir: Path, stack: str) -> list[dict[str, Any]]:
 def plan_stack_and_networks(project_dir: Path, stack: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Runs the stack program under mocks (preview): every VM it would create, and every shared
     network with its resources (listed once, not under each VM)."""
-    from .catalog import monthly_price
     from .network import TYPE_TOKEN as NETWORK_TYPE_TOKEN
     from .offline import evaluate
+    from .pricing import instance_hourly, spec_cost
     from .program import run
     from .vm import TYPE_TOKEN
 
@@ -133,6 +133,7 @@ def plan_stack_and_networks(project_dir: Path, stack: str) -> tuple[list[dict[st
         spec = vm.spec
         component = components[spec.name]
         children = evaluation.children_of(component.urn)
+        cost = spec_cost(spec)
         rows.append(
             {
                 "name": spec.name,
@@ -148,10 +149,15 @@ def plan_stack_and_networks(project_dir: Path, stack: str) -> tuple[list[dict[st
                 "image": image_description(spec),
                 "os_type": spec.image.os_type,
                 "disk_size_gib": spec.disk_size_gib,
+                "disk_type": spec.disk_type,
+                "data_disks": [{"size_gib": d.size_gib, "disk_type": d.disk_type} for d in spec.data_disks],
                 "public_ip": spec.public_ip,
                 "spot": spec.spot,
-                "hourly_price": spec.hourly_price,
-                "monthly_price": monthly_price(spec.hourly_price),
+                "hourly_price": instance_hourly(cost),
+                "monthly_price": cost.monthly,
+                "unpriced": list(cost.unpriced),
+                "cost": cost.breakdown(),
+                "cost_detail": cost.describe(),
                 "resources": _resources(children),
             }
         )
@@ -170,19 +176,30 @@ def _price(value: float | None, digits: int = 4) -> str:
     return "unknown" if value is None else f"${value:,.{digits}f}"
 
 
-def _total(rows: list[dict]) -> tuple[float, int]:
-    known = [r["monthly_price"] for r in rows if r["monthly_price"] is not None]
-    return round(sum(known), 2), len(rows) - len(known)
+def _monthly(row: dict) -> str:
+    """``$36.07``, or ``>= $29.78`` when a part of the VM's cost is unpriced."""
+    return ("≥ " if row.get("unpriced") else "") + _price(row["monthly_price"], 2)
+
+
+def total_line(rows: list[dict]) -> str:
+    """``Total: $X/month for N VMs``, "at least" and the unpriced parts named when any are."""
+    cents = sum(round(r["monthly_price"] * 100) for r in rows if r["monthly_price"] is not None)
+    partial = [f"{r['name']} ({', '.join(r['unpriced'])})" for r in rows if r.get("unpriced")]
+    total = f"Total: {'at least ' if partial else ''}${cents / 100:,.2f}/month for {len(rows)} VMs"
+    return total + (f"; unpriced: {'; '.join(partial)}" if partial else "")
 
 
 def _price_note(rows: list[dict]) -> str:
     from .catalog import load
 
-    dates = {row["cloud"]: load(row["cloud"]).snapshot_date for row in rows}
-    snapshot = ", ".join(f"{cloud} {date}" for cloud, date in sorted(dates.items()))
+    catalogs = {row["cloud"]: load(row["cloud"]) for row in rows}
+    snapshot = ", ".join(f"{cloud} {c.snapshot_date}" for cloud, c in sorted(catalogs.items()))
+    parts = ", ".join(f"{cloud} {c.parts_date or 'none'}" for cloud, c in sorted(catalogs.items()))
     return (
-        f"Prices: public list prices, Linux, {HOURS_PER_MONTH} h/month, no discounts or taxes; "
-        f"catalog snapshot {snapshot}. Windows licences are not included (shown as unknown)."
+        f"Prices: public list prices, {HOURS_PER_MONTH} h/month, no discounts, taxes or usage (traffic, "
+        f"disk I/O); a VM's cost is compute + Windows licence + OS and data disks + public IPv4. Compute: "
+        f"catalog snapshot {snapshot}; disks, IPv4 and licences: {parts}. A part without a price is "
+        f"named and its total shown as at least (≥)."
     )
 
 
@@ -198,7 +215,7 @@ def render_table(rows: list[dict], networks: list[dict] = ()) -> str:
             f"{r['memory_gib']:g}",
             r["image"].split(" (")[0],
             _price(r["hourly_price"]),
-            _price(r["monthly_price"], 2),
+            _monthly(r),
             str(len(r["resources"])),
         ]
         for r in rows
@@ -207,16 +224,13 @@ def render_table(rows: list[dict], networks: list[dict] = ()) -> str:
     out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
     out.append("  ".join("-" * w for w in widths))
     out += ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
-    total, unknown = _total(rows)
     out.append("")
-    out.append(
-        f"Total: ${total:,.2f}/month for {len(rows)} VMs"
-        + (f" ({unknown} with unknown price not included)" if unknown else "")
-    )
+    out.append(total_line(rows))
     out.append("")
     for r in rows:
         joined = f" (in network {r['network']})" if r.get("network") else ""
         out.append(f"{r['name']}: {r['image']}{joined}")
+        out.append(f"  cost/month: {r['cost_detail']}")
         out += [f"  + {res['type']}  {res['name']}" for res in r["resources"]]
     for network in networks:
         out.append(f"network {network['name']}: shared by {_members(rows, network['name'])}")
@@ -240,14 +254,10 @@ def render_markdown(rows: list[dict], networks: list[dict] = ()) -> str:
         out.append(
             f"| {r['name']} | {r['cloud']} | {r['zone'] or r['region']} | `{r['instance_type']}`{' (spot)' if r['spot'] else ''} "
             f"| {r['vcpus']:g} | {r['memory_gib']:g} | {r['image'].split(' (')[0]} | {_price(r['hourly_price'])} "
-            f"| {_price(r['monthly_price'], 2)} | {len(r['resources'])} |"
+            f"| {_monthly(r)} | {len(r['resources'])} |"
         )
-    total, unknown = _total(rows)
     out.append("")
-    out.append(
-        f"**Total: ${total:,.2f}/month** for {len(rows)} VMs"
-        + (f" ({unknown} with unknown price not included)" if unknown else "")
-    )
+    out.append(f"**{total_line(rows)}**")
     if networks:
         out.append("")
         out += [

@@ -152,9 +152,9 @@ def run() -> list:
     comparison."""
     import pulumi
 
-    from .catalog import monthly_price
     from .network import Network
     from .network_spec import network_key, network_name, validate_network
+    from .pricing import instance_hourly, spec_cost
     from .spec import validate
     from .vm import VirtualMachine, cloud_defaults
 
@@ -210,6 +210,7 @@ def run() -> list:
         pulumi.export(vm.spec.name, vm.outputs())
     if networks:
         pulumi.export("networks", {net.spec.name: net.outputs() for net in networks.values()})
+    costs = {vm.spec.name: spec_cost(vm.spec) for vm in vms}
     pulumi.export(
         "comparison",
         [
@@ -218,8 +219,9 @@ def run() -> list:
                 "cloud": vm.spec.cloud,
                 "region": vm.spec.region,
                 "instance_type": vm.spec.instance_type,
-                "hourly_price": vm.spec.hourly_price,
-                "monthly_price": monthly_price(vm.spec.hourly_price),
+                "hourly_price": instance_hourly(costs[vm.spec.name]),
+                "monthly_price": costs[vm.spec.name].monthly,
+                "unpriced": list(costs[vm.spec.name].unpriced),
             }
             for vm in vms
         ],

@@ -55,8 +55,8 @@ def part_queries(region: str) -> list[tuple[str, str, list[dict]]]:
     ]
     terms = [{"Type": "TERM_MATCH", "Field": "regionCode", "Value": region}]
     return [
-        ("storage", "AmazonEC2", terms + [{"Type": "TERM_MATCH", "Field": "productFamily", "Value": "Storage"}]),
-        ("ipv4", "AmazonVPC", terms + [{"Type": "TERM_MATCH", "Field": "productFamily", "Value": aws.IPV4_FAMILY}]),
+        ("storage", "AmazonEC2", [*terms, {"Type": "TERM_MATCH", "Field": "productFamily", "Value": "Storage"}]),
+        ("ipv4", "AmazonVPC", [*terms, {"Type": "TERM_MATCH", "Field": "productFamily", "Value": aws.IPV4_FAMILY}]),
         ("windows", "AmazonEC2", windows),
     ]
 
@@ -161,7 +161,11 @@ def test_partial_refresh_replaces_the_region_and_keeps_the_others(tmp_path):
     progress = RecordingProgress()
     with mock_aws():
         report = aws.refresh(
-            ["eu-central-1"], data_dir=tmp_path, progress=progress, client=client_factory(pricing), allow_fewer_types=True
+            ["eu-central-1"],
+            data_dir=tmp_path,
+            progress=progress,
+            client=client_factory(pricing),
+            allow_fewer_types=True,
         )
     stubber.assert_no_pending_responses()
     assert progress.events == [("start", "aws: regions", 1), ("advance", 1)]

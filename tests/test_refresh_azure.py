@@ -119,9 +119,7 @@ def test_cli_refresh_then_compare_uses_the_new_prices(tmp_path, capsys):
 
     shutil.copy(snapshot_path("azure"), snapshot_path("azure", tmp_path))
     serve_westeurope(responses.mock)
-    code = cli.main(
-        ["refresh", "azure", "--regions", "westeurope", "--data-dir", str(tmp_path), "--allow-fewer-types"]
-    )
+    code = cli.main(["refresh", "azure", "--regions", "westeurope", "--data-dir", str(tmp_path), "--allow-fewer-types"])
     out, err = capsys.readouterr()
     assert code == 0
     assert f"azure: wrote {snapshot_path('azure', tmp_path)} with 5 offerings of 5 types in 1 refreshed regions" in out

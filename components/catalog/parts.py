@@ -50,10 +50,7 @@ def seeded_prices(cloud: str, regions: Iterable[str], path: Path | None = None) 
         if entry["cloud"] != cloud:
             continue
         part = entry["part"]
-        if entry.get("regions") == "*":
-            values = dict.fromkeys(regions, entry["price"])
-        else:
-            values = entry["prices"]
+        values = dict.fromkeys(regions, entry["price"]) if entry.get("regions") == "*" else entry["prices"]
         for region, value in values.items():
             if region not in regions:
                 continue

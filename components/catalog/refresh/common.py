@@ -233,10 +233,10 @@ def write_refreshed(
             source = f"{source}; regions not refreshed on {date} kept from earlier snapshots"
     # A part the fetch did not price keeps its previous price (and the snapshot says so).
     old_prices = (old or {}).get("prices", {})
-    all_prices = merge_prices(old_prices if partial else {r: p for r, p in old_prices.items() if r in regions}, prices or {})
-    carried = sum(
-        1 for r, parts in all_prices.items() for part in parts if part not in (prices or {}).get(r, {})
+    all_prices = merge_prices(
+        old_prices if partial else {r: p for r, p in old_prices.items() if r in regions}, prices or {}
     )
+    carried = sum(1 for r, parts in all_prices.items() for part in parts if part not in (prices or {}).get(r, {}))
     prices_source = f"{source}; disk, IPv4 and licence prices"
     if carried:
         prices_source += f" ({carried} kept from the previous snapshot, {(old or {}).get('prices_date', '?')})"
