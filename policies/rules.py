@@ -4,7 +4,8 @@ Each rule is a small pure check ``(name, props, context) -> [message, ...]`` per
 plain dicts; :func:`plain` first turns the policy SDK's props (proxies that raise on values unknown
 during preview) into plain values, with unknown values replaced by :data:`UNKNOWN`, so no check
 ever raises on an unknown. A check that cannot judge an unknown value stays silent, except pricing,
-which reports an unknown price (``vm-price-unknown``) instead of passing it.
+which reports an unknown price (``vm-price-unknown``) instead of passing it. The stack budget prices
+every resource with the shared pricing of ``components/pricing.py`` (via ``resource_cost.py``).
 
 Importable without starting the pack server: ``policies/__main__.py`` does only the wiring.
 """
@@ -41,6 +42,8 @@ if str(REPO_ROOT) not in sys.path:
 
 from components.catalog import HOURS_PER_MONTH  # noqa: E402
 from components.catalog import load as load_catalog  # noqa: E402
+from components.pricing import Part, VmCost, licence_part  # noqa: E402
+from policies.resource_cost import other_resource_cost, vm_resource_cost  # noqa: E402
 
 CLOUDS = ("aws", "azure", "gcp")
 
@@ -896,18 +899,21 @@ def price_vm(resource_type: str, props: dict, ctx: Context) -> VmPrice | None:
     if offering is None:
         return _with_reason(unknown, f"the offerings catalog has no {size_name} in {region}")
     if spot and offering.hourly_price(spot=True) is not None:
-        return VmPrice(
-            cloud,
-            size_name,
-            region,
-            spot,
-            offering.hourly_price(spot=True),
-            "spot price",
-        )
-    if offering.hourly_price() is None:
+        price = VmPrice(cloud, size_name, region, spot, offering.hourly_price(spot=True), "spot price")
+    elif offering.hourly_price() is None:
         return _with_reason(unknown, f"the offerings catalog has no price for {size_name} in {region}")
-    basis = "on-demand price (spot price unknown)" if spot else "on-demand price"
-    return VmPrice(cloud, size_name, region, spot, offering.hourly_price(), basis)
+    else:
+        basis = "on-demand price (spot price unknown)" if spot else "on-demand price"
+        price = VmPrice(cloud, size_name, region, spot, offering.hourly_price(), basis)
+    if vm_resource_cost(cloud, resource_type, props, region, size_name, spot).part("Windows licence"):
+        # The catalog's compute prices are Linux prices: a Windows VM also pays its licence.
+        licence = licence_part(cloud, region, size_name, load_catalog(cloud))
+        if licence.hourly is None:
+            return _with_reason(unknown, f"the Windows licence price is unknown ({licence.detail})")
+        return VmPrice(
+            cloud, size_name, region, spot, price.hourly + licence.hourly, f"{price.basis} + Windows licence"
+        )
+    return price
 
 
 def _with_reason(price: VmPrice, reason: str) -> VmPrice:
@@ -941,21 +947,53 @@ def check_price_known(name: str, props: dict, ctx: Context) -> list[str]:
     ]
 
 
-def stack_budget_messages(vms: list[tuple[str, VmPrice]], budget: float) -> list[str]:
-    """The over-budget message for a stack's priced VMs ([(name, price)]), if over budget."""
-    priced = [(n, p) for n, p in vms if p.monthly is not None]
-    total = sum(p.monthly for _, p in priced)
+def resource_cost(resource_type: str, props: dict, ctx: Context) -> VmCost | Part | None:
+    """What a resource costs a month with the shared pricing (``components/pricing.py``): a VM's
+    full cost, a disk's or public IP's; None for resources that cost nothing here."""
+    cloud = cloud_of(resource_type)
+    region = resource_region(cloud, props, ctx) if cloud else None
+    if resource_type in VM_TYPES:
+        size = vm_size(resource_type, props)
+        if not isinstance(size, str) or not size or region is None:
+            return VmCost((Part("compute", None, "size or region not known"),))
+        return vm_resource_cost(cloud, resource_type, props, region, size, is_spot(resource_type, props))
+    if region is None:
+        cost = other_resource_cost(resource_type, props, "")
+        return None if cost is None else Part(cost.name, None, "region not known")
+    return other_resource_cost(resource_type, props, region)
+
+
+def stack_budget_messages(costs: list[tuple[str, VmCost | Part]], budget: float) -> list[str]:
+    """The over-budget message for a stack's resources ([(name, cost)]), if over budget. Unpriced
+    parts count as nothing and are named: the total is then a lower bound."""
+    total = sum(c.cents or 0 for _, c in costs) / 100
     if total <= budget:
         return []
-    unpriced = len(vms) - len(priced)
-    biggest = sorted(priced, key=lambda item: -item[1].monthly)[:5]
-    breakdown = ", ".join(f"{n} {p.label()} ${p.monthly:,.2f}" for n, p in biggest)
+    unknown = [n for n, c in costs if isinstance(c, VmCost) and c.part("compute").cents is None]
+    partial = [
+        f"{n} ({', '.join(c.unpriced)})" for n, c in costs if isinstance(c, VmCost) and c.unpriced and n not in unknown
+    ]
+    partial += [f"{n} ({c.detail})" for n, c in costs if isinstance(c, Part) and c.cents is None]
+    biggest = sorted(((n, c) for n, c in costs if c.cents), key=lambda item: -item[1].cents)[:5]
+    breakdown = ", ".join(f"{n} ${c.cents / 100:,.2f}" for n, c in biggest)
     return [
-        f"stack VMs cost ${total:,.2f}/month ({HOURS_PER_MONTH} h), over the budget of ${budget:,.2f} "
-        f"(maxMonthlyBudget); biggest: {breakdown}"
-        + (f"; {unpriced} more VM(s) with unknown price not counted" if unpriced else "")
+        f"stack VMs cost {'at least ' if partial or unknown else ''}${total:,.2f}/month ({HOURS_PER_MONTH} h), "
+        f"over the budget of ${budget:,.2f} (maxMonthlyBudget); biggest: {breakdown}"
+        + (f"; {len(unknown)} more VM(s) with unknown price not counted" if unknown else "")
+        + (f"; unpriced parts: {'; '.join(partial)}" if partial else "")
         + ". Fix: remove or shrink VMs, use spot, or raise maxMonthlyBudget."
     ]
+
+
+def stack_monthly_cost(resources, config: dict) -> list[tuple[str, VmCost | Part]]:
+    """Every costed resource of a stack with its cost (resources as the stack policy gets them)."""
+    costs = []
+    for resource in resources:
+        ctx = Context(resource.resource_type, config, provider_props(resource.provider))
+        cost = resource_cost(resource.resource_type, as_dict(plain(resource.props)), ctx)
+        if cost is not None:
+            costs.append((resource.name, cost))
+    return costs
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1040,13 +1078,7 @@ def validate_stack_budget(args: StackValidationArgs, report_violation: ReportVio
     budget = config.get("maxMonthlyBudget")
     if not isinstance(budget, (int, float)):
         return
-    vms = []
-    for resource in args.resources:
-        ctx = Context(resource.resource_type, config, provider_props(resource.provider))
-        price = price_vm(resource.resource_type, as_dict(plain(resource.props)), ctx)
-        if price is not None:
-            vms.append((resource.name, price))
-    for message in stack_budget_messages(vms, float(budget)):
+    for message in stack_budget_messages(stack_monthly_cost(args.resources, config), float(budget)):
         report_violation(message, None)
 
 
