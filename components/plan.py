@@ -1,8 +1,10 @@
 """``python -m components plan``: what a stack's VMs become and cost, without a cloud account.
 
 The real stack program runs in-process under Pulumi's mocks engine in preview mode, against the
-stack's own config (``Pulumi.yaml`` defaults + ``Pulumi.<stack>.yaml``). Secret config values cannot
-be decrypted offline; they are replaced by a placeholder that is kept secret.
+stack's own config (``Pulumi.yaml`` defaults + ``Pulumi.<stack>.yaml``). Secret (``secure:``) config
+values cannot be decrypted offline: each is treated as unknown, i.e. replaced by a stand-in that is
+valid for its field (a password, an SSH key, a tag value, user data) and kept secret, so the rest of
+the entry is still checked; a secret the plan needs the value of (a region, a size) is named.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,20 @@ from typing import Any
 from .catalog import HOURS_PER_MONTH
 
 SECRET_PLACEHOLDER = "Offline-Secret-Placeholder-0"
+# A well-formed ed25519 public key that is nobody's (stands in for a secret ssh_public_key).
+STAND_IN_SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f offline-secret"
+STAND_IN_TEXT = "offline-secret"
+# What a secret stands in as, by the name of the field (or of its parent mapping) that holds it.
+STAND_INS = {
+    "admin_password": SECRET_PLACEHOLDER,
+    "ssh_public_key": STAND_IN_SSH_KEY,
+    "user_data": "#cloud-config\n",
+    "tags": STAND_IN_TEXT,
+    "description": STAND_IN_TEXT,
+    "gcp:project": "offline-secret-project",
+    "project": "offline-secret-project",
+    "resource_group_name": "offline-secret-rg",
+}
 FORMATS = ("table", "json", "markdown")
 
 
@@ -31,31 +48,71 @@ def find_project_dir(start: Path) -> Path:
     raise PlanError(f"no Pulumi.yaml in {start} or its parents; run from the project or pass --project-dir")
 
 
+def check_project_dir(path: Path) -> Path:
+    if not path.exists():
+        raise PlanError(f"--project-dir {path}: no such folder")
+    if not path.is_dir():
+        raise PlanError(f"--project-dir {path}: is a file; expected the folder that holds Pulumi.yaml")
+    if not (path / "Pulumi.yaml").is_file():
+        raise PlanError(f"--project-dir {path}: has no Pulumi.yaml")
+    return path
+
+
 def _read_yaml(path: Path) -> Any:
     import yaml
 
     try:
-        return yaml.safe_load(path.read_text()) or {}
+        text = path.read_text(encoding="utf-8")
+    except IsADirectoryError:
+        raise PlanError(f"{path}: is a folder, expected a YAML file") from None
+    except UnicodeDecodeError as error:
+        raise PlanError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except OSError as error:
+        raise PlanError(f"{path}: cannot be read ({error.strerror or error})") from None
+    try:
+        return yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise PlanError(f"{path}: not valid YAML: {error}") from None
+        raise PlanError(f"{path}: not valid YAML: {' '.join(str(error).split())}") from None
+    except RecursionError:
+        raise PlanError(f"{path}: nested too deeply") from None
 
 
-def _replace_secure(value: Any, path: str, secret_paths: list[str]) -> Any:
+def _mapping(value: Any, where: str) -> dict:
+    """A YAML mapping (None is empty); PlanError naming what is not one."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise PlanError(f"{where} must be a mapping with string keys, got {type(value).__name__} {_short(value)}")
+    return value
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _replace_secure(value: Any, path: str, secret_paths: list[str], field: str = "", unknown: list[str] = ()) -> Any:
+    """``value`` with each ``{secure: ...}`` replaced by a stand-in valid for its field; the paths of
+    secrets there is no stand-in for (the plan needs their value) go to ``unknown``."""
     if isinstance(value, dict):
         if set(value) == {"secure"}:
             secret_paths.append(path)
+            if field in STAND_INS:
+                return STAND_INS[field]
+            unknown.append(path)
             return SECRET_PLACEHOLDER
-        return {k: _replace_secure(v, f"{path}.{k}", secret_paths) for k, v in value.items()}
+        parent = "tags" if field == "tags" else ""
+        return {k: _replace_secure(v, f"{path}.{k}", secret_paths, parent or str(k), unknown) for k, v in value.items()}
     if isinstance(value, list):
-        return [_replace_secure(v, f"{path}[{i}]", secret_paths) for i, v in enumerate(value)]
+        return [_replace_secure(v, f"{path}[{i}]", secret_paths, "", unknown) for i, v in enumerate(value)]
     return value
 
 
 def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any], list[str]]:
     """The project name, the full config map the program would see, and the keys holding secrets."""
-    project = _read_yaml(project_dir / "Pulumi.yaml")
+    project = _mapping(_read_yaml(project_dir / "Pulumi.yaml"), str(project_dir / "Pulumi.yaml"))
     name = project.get("name")
-    if not name:
+    if not isinstance(name, str) or not name:
         raise PlanError(f"{project_dir / 'Pulumi.yaml'}: no project name")
     stack_file = project_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.exists():
@@ -66,7 +123,7 @@ def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any], li
         return key if ":" in key else f"{name}:{key}"
 
     config: dict[str, Any] = {}
-    for key, declared in (project.get("config") or {}).items():
+    for key, declared in _mapping(project.get("config"), f"{project_dir / 'Pulumi.yaml'}: config").items():
         if isinstance(declared, dict) and ("type" in declared or "default" in declared or "description" in declared):
             if "default" in declared:
                 config[full_key(key)] = declared["default"]
@@ -75,11 +132,19 @@ def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any], li
                 declared.get("value") if isinstance(declared, dict) and "value" in declared else declared
             )
     secret_keys: list[str] = []
-    for key, value in (_read_yaml(stack_file).get("config") or {}).items():
+    unknown: list[str] = []
+    stack = _mapping(_read_yaml(stack_file), str(stack_file))
+    for key, value in _mapping(stack.get("config"), f"{stack_file}: config").items():
         paths: list[str] = []
-        config[full_key(key)] = _replace_secure(value, full_key(key), paths)
+        config[full_key(key)] = _replace_secure(value, full_key(key), paths, full_key(key), unknown)
         if paths:
             secret_keys.append(full_key(key))
+    if unknown:
+        raise PlanError(
+            f"{stack_file}: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} encrypted (secure:) and "
+            "plan cannot decrypt secrets offline, but needs the value to plan the VM; only passwords, SSH keys, "
+            "user data, tags and project/resource group names can stay secret for a plan"
+        )
     return name, config, secret_keys
 
 
@@ -269,22 +334,34 @@ def render_markdown(rows: list[dict], networks: list[dict] = ()) -> str:
     return "\n".join(out)
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        print(f"plan: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m components plan", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="python -m components plan", description=__doc__.splitlines()[0])
     parser.add_argument("--stack", default=os.environ.get("PULUMI_STACK", "dev"), help="stack name (default: dev)")
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument("--project-dir", type=Path, default=None, help="directory holding Pulumi.yaml")
     parser.add_argument("--diff", nargs=2, metavar=("BASE.json", "HEAD.json"), help="compare two plan JSON files")
-    options = parser.parse_args(argv)
+    try:
+        options = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
 
     if options.diff:
         from .plandiff import main_diff
 
         return main_diff(options.diff[0], options.diff[1], options.format)
     try:
-        project_dir = options.project_dir or find_project_dir(Path.cwd())
+        project_dir = check_project_dir(options.project_dir) if options.project_dir else find_project_dir(Path.cwd())
         # Pulumi Cloud stack names may be fully qualified: org/project/stack.
-        rows, networks = plan_stack_and_networks(project_dir, options.stack.rsplit("/", 1)[-1])
+        stack = options.stack.rsplit("/", 1)[-1]
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", stack):
+            raise PlanError(f"--stack {options.stack!r}: expected a stack name such as dev (letters, digits, - _ .)")
+        rows, networks = plan_stack_and_networks(project_dir, stack)
     except PlanError as error:
         print(f"plan: {error}", file=sys.stderr)
         return 2

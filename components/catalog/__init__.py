@@ -6,6 +6,7 @@ Pulumi or any provider SDK. Each cloud's snapshot is loaded on first use and kep
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -296,10 +297,14 @@ def nearest_offerings(
     offerings = [o for o in catalog.offerings(region).values() if o.has_price and o.placeable and not o.gpu_name]
 
     def shortfall(o: Offering) -> tuple:
-        short = max(0.0, 1 - o.vcpus / cpus if cpus else 0.0) + max(
-            0.0, 1 - o.memory_gib / memory_gib if memory_gib else 0.0
+        # How many times too small, in log space: a request 1,000x any shape still ranks the biggest
+        # first (a linear shortfall of 1 - size/request is ~1 for every shape and ties on price).
+        short = sum(
+            math.log(want / have)
+            for want, have in ((cpus, o.vcpus), (memory_gib, o.memory_gib))
+            if want and have < want
         )
-        return (arch is not None and o.arch != arch, round(short, 6), o.price_hourly, o.instance_type)
+        return (arch is not None and o.arch != arch, round(short, 9), o.price_hourly, o.instance_type)
 
     offerings.sort(key=shortfall)
     return offerings[:limit]

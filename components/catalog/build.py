@@ -184,11 +184,11 @@ def build_documents(source_dir: Path, date: str | None = None, origin: str | Non
     written if any input is unusable."""
     if not source_dir.is_dir():
         raise BuildError(f"{source_dir}: not a folder (expected a catalog-source folder)")
-    inputs = {}
-    for cloud in CLOUDS:
-        path = source_dir / f"{cloud}_vms.csv.gz"
-        rows = read_vm_rows(path, cloud)
-        inputs[cloud] = (rows, provenance(cloud, path, date, origin))
+    rows_of = {cloud: read_vm_rows(source_dir / f"{cloud}_vms.csv.gz", cloud) for cloud in CLOUDS}
+    inputs = {
+        cloud: (rows, provenance(cloud, source_dir / f"{cloud}_vms.csv.gz", date, origin))
+        for cloud, rows in rows_of.items()
+    }
     accelerator_file = source_dir / "gcp_accelerators.csv.gz"
     accelerators = []
     if accelerator_file.exists():

@@ -145,7 +145,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_info(args: argparse.Namespace) -> int:
-    status = 0
+    corrupt = []
     for cloud in CLOUDS:
         path = snapshot_path(cloud, args.data_dir)
         if not path.exists():
@@ -154,8 +154,7 @@ def run_info(args: argparse.Namespace) -> int:
         try:
             document = read_document(path)
         except SnapshotError as error:
-            print(f"catalog info: {error}; rebuild it with catalog build or catalog refresh", file=sys.stderr)
-            status = 2
+            corrupt.append(str(error))
             continue
         rows = sum(len(r) for r in document["regions"].values())
         print(
@@ -171,7 +170,10 @@ def run_info(args: argparse.Namespace) -> int:
         for region, date in document.get("region_dates", {}).items():
             if date != document["snapshot_date"]:
                 print(f"  {region}: refreshed {date}")
-    return status
+    if corrupt:
+        print(f"catalog info: {'; '.join(corrupt)}; rebuild with catalog build or catalog refresh", file=sys.stderr)
+        return 2
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
