@@ -61,14 +61,12 @@ def check_project_dir(path: Path) -> Path:
 def _read_yaml(path: Path) -> Any:
     import yaml
 
+    from .inputs import InputFileError, read_text
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except IsADirectoryError:
-        raise PlanError(f"{path}: is a folder, expected a YAML file") from None
-    except UnicodeDecodeError as error:
-        raise PlanError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-    except OSError as error:
-        raise PlanError(f"{path}: cannot be read ({error.strerror or error})") from None
+        text = read_text(path, "a YAML file")
+    except InputFileError as error:
+        raise PlanError(str(error)) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:

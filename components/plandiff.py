@@ -177,21 +177,17 @@ def check_vm(vm: Any, index: int, source: str) -> None:
 
 def read_plan_file(path: str | Path, missing_ok: bool = False) -> list[dict]:
     """The VMs of a plan file; a missing file is an empty plan only when missing_ok."""
+    from .inputs import InputFileError, read_text
+
     path = Path(path)
+    if missing_ok and not path.exists():
+        return []
+    if path.is_file() and path.stat().st_size > MAX_PLAN_BYTES:
+        raise PlanFileError(f"{path}: {path.stat().st_size:,} bytes is too big for a plan")
     try:
-        if path.is_file() and path.stat().st_size > MAX_PLAN_BYTES:
-            raise PlanFileError(f"{path}: {path.stat().st_size:,} bytes is too big for a plan")
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        if missing_ok:
-            return []
-        raise PlanFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise PlanFileError(f"{path}: is a folder, expected a plan JSON file") from None
-    except UnicodeDecodeError as error:
-        raise PlanFileError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-    except OSError as error:
-        raise PlanFileError(f"{path}: cannot be read ({error.strerror or error})") from None
+        text = read_text(path, "a plan JSON file")
+    except InputFileError as error:
+        raise PlanFileError(str(error)) from None
     try:
         return parse_plan(text, str(path))
     except RecursionError:
