@@ -1,7 +1,13 @@
-"""python -m components {plan,compare,catalog} ...  (see README)."""
+"""python -m components {plan,compare,catalog} ...  (see README).
+
+Bad input is each command's business: one clear line on stderr and exit status 2. Anything else that
+escapes a command is a bug: one line naming it and exit status 1; the traceback only with ``--debug``
+(anywhere on the command line) or ``MULTICLOUD_VM_DEBUG=1``.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 
 COMMANDS = {
@@ -9,19 +15,43 @@ COMMANDS = {
     "compare": ("components.compare", "Compare VM offerings across AWS, Azure and GCP."),
     "catalog": ("components.catalog.cli", "Build or refresh the embedded offerings snapshot."),
 }
+DEBUG_FLAG = "--debug"
+DEBUG_ENV = "MULTICLOUD_VM_DEBUG"
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    debug = DEBUG_FLAG in argv or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    argv = [a for a in argv if a != DEBUG_FLAG]
     if not argv or argv[0] in ("-h", "--help") or argv[0] not in COMMANDS:
-        print("usage: python -m components {" + ",".join(COMMANDS) + "} [options]\n")
+        print("usage: python -m components {" + ",".join(COMMANDS) + "} [options] [--debug]\n")
         for name, (_, summary) in COMMANDS.items():
             print(f"  {name:<8} {summary}")
         return 0 if argv and argv[0] in ("-h", "--help") else 2
     import importlib
 
-    module = importlib.import_module(COMMANDS[argv[0]][0])
-    return module.main(argv[1:])
+    from .catalog.snapshot import SnapshotError
+
+    command = argv[0]
+    try:
+        module = importlib.import_module(COMMANDS[command][0])
+        return module.main(argv[1:])
+    except KeyboardInterrupt:
+        print(f"{command}: interrupted", file=sys.stderr)
+        return 130
+    except SnapshotError as error:
+        print(f"{command}: {error}; rebuild it with `python -m components catalog build`", file=sys.stderr)
+        return 2
+    except Exception as error:
+        if debug:
+            raise
+        detail = str(error).splitlines()[0] if str(error) else ""
+        print(
+            f"{command}: internal error ({type(error).__name__}{': ' + detail[:300] if detail else ''}); "
+            f"this is a bug: rerun with {DEBUG_FLAG} for the traceback and report it",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ and ``components.catalog`` at start-up; matplotlib only for ``--chart``; never P
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,7 +197,7 @@ def parse_gpu(text: str) -> tuple[str, float]:
         number = float(count)
     except ValueError:
         number = 0
-    if not sep or not name.strip() or number <= 0:
+    if not sep or not name.strip() or not math.isfinite(number) or number <= 0:
         raise UsageError(f"--gpu {text!r}: expected NAME:COUNT with a positive COUNT, e.g. T4:1 or A100:8")
     return name.strip(), number
 
@@ -209,8 +211,9 @@ def parse_clouds(text: str) -> list[str]:
 
 
 def parse_query(args: argparse.Namespace) -> Query:
-    if args.cpus < 0 or args.memory < 0:
-        raise UsageError("--cpus and --memory must be >= 0")
+    for option, value in (("--cpus", args.cpus), ("--memory", args.memory)):
+        if not math.isfinite(value) or value < 0:
+            raise UsageError(f"{option} {value:g}: expected a finite number >= 0")
     if args.top < 1:
         raise UsageError(f"--top {args.top}: expected a whole number >= 1")
     gpu_name, gpu_count = parse_gpu(args.gpu) if args.gpu else (None, 1)
@@ -437,7 +440,50 @@ def search_cloud(catalog: Catalog, region: str, region_choice: str, q: Query) ->
     for row in result.rows:
         if row.outlier:
             result.notes.append(f"! {row.label}: {row.outlier.describe()}")
+    note = component_pick_note(catalog, region, q, result.rows)
+    if note:
+        result.notes.append(note)
     return result
+
+
+def skip_reason(offering, spot: bool = False) -> str | None:
+    """Why the component's size search never picks a type by itself (a user can still name it as
+    instance_type); None when it may. The same rules as components/spec.py's auto_selectable."""
+    from .cloud_rules import SizeNeeds, size_problem
+    from .spec import AUTO_EXCLUDED, azure_supports_premium
+
+    cloud = offering.cloud
+    excluded = AUTO_EXCLUDED.get(cloud)
+    if excluded and excluded.match(offering.instance_type):
+        return "AWS Mac and high-memory types run on dedicated hosts only"
+    if cloud == "azure" and not azure_supports_premium(offering):
+        return "the size has no premium storage, and the component gives every Azure VM Premium SSD"
+    problem = size_problem(offering, SizeNeeds(spot=spot))
+    return problem[1] if problem else None
+
+
+def component_pick_note(catalog: Catalog, region: str, q: Query, rows: list[Row]) -> str | None:
+    """When the cheapest trustworthy row is not what ``plan`` (the component's size search) would
+    pick for the same cpus/memory/arch/burstable/spot: which type it picks instead, and why."""
+    first = next((r for r in rows if r.outlier is None), None)
+    if first is None or q.gpu_name or q.arch is None or first.attached:
+        return None
+    reason = skip_reason(first.offering, q.spot)
+    if reason is None:
+        return None
+    from .cloud_rules import SizeNeeds
+    from .spec import choose_offering
+
+    memory = q.memory_gib or min(o.memory_gib for o in catalog.offerings(region).values())
+    pick = choose_offering(
+        catalog, region, max(1, math.ceil(q.cpus)), memory, q.arch, q.burstable, SizeNeeds(spot=q.spot), None
+    )
+    instead = (
+        f"it picks {pick.instance_type} (${pick.hourly_price(q.spot) or pick.price_hourly:g}/h)"
+        if pick
+        else "it finds none"
+    )
+    return f"plan would not pick {first.offering.instance_type} ({reason}); {instead}"
 
 
 def mark_overall_cheapest(results: list[CloudResult], spot: bool) -> list[Row]:
@@ -725,19 +771,47 @@ def write_chart(results: list[CloudResult], q: Query, path: Path) -> None:
     if missing:
         fig.text(0.01, 0.01, "no match: " + ", ".join(missing), fontsize=8)
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        fig.savefig(path, format=path.suffix.lower().lstrip("."))  # the file named, never path + ".png"
+    finally:
+        plt.close(fig)
+
+
+CHART_FORMATS = ("png", "pdf", "svg", "jpg", "jpeg")
+
+
+def check_chart_path(text: str) -> Path:
+    """The chart file to write, checked before anything is computed: a known extension and a
+    writable folder (UsageError otherwise)."""
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise UsageError(f"--chart {text!r}: is a folder")
+    extension = path.suffix.lower().lstrip(".")
+    if extension not in CHART_FORMATS:
+        raise UsageError(f"--chart {text!r}: expected a file name ending in .{', .'.join(CHART_FORMATS)}")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"--chart {text!r}: no folder {folder}")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"--chart {text!r}: not writable")
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .catalog.snapshot import SnapshotError
+
     try:
         args = build_parser().parse_args(argv)
         query = parse_query(args)
         clouds = parse_clouds(args.clouds)
+        chart = check_chart_path(args.chart) if args.chart else None
         regions = {c: getattr(args, f"{c}_region") for c in CLOUDS}
         results = compare(query, clouds, geo=args.geo, regions=regions, data_dir=args.data_dir)
     except UsageError as error:
         print(f"compare: error: {error}", file=sys.stderr)
+        return 2
+    except SnapshotError as error:
+        print(f"compare: error: {error}; rebuild it with `python -m components catalog build`", file=sys.stderr)
         return 2
     if args.format == "table":
         sys.stdout.write(render_table(results, query))
@@ -746,7 +820,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         sys.stdout.write(render_json(results) if args.format == "json" else render_csv(results))
         sys.stderr.write(no_match_report(results))
-    if args.chart:
-        write_chart(results, query, Path(args.chart))
-        print(f"chart written to {args.chart}", file=sys.stderr)
+    if chart:
+        try:
+            write_chart(results, query, chart)
+        except OSError as error:
+            print(f"compare: error: --chart {args.chart!r}: {error.strerror or error}", file=sys.stderr)
+            return 2
+        print(f"chart written to {chart}", file=sys.stderr)
     return 0 if any(res.rows for res in results) else 1

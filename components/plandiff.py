@@ -8,7 +8,10 @@ only the price changed) or unchanged. A fan-out VM is named ``<name>-<cloud>``, 
 another cloud renames it: a removed ``web-aws`` and an added ``web-gcp`` that are the only two VMs
 of base name ``web`` on either side count as one move.
 
-Totals add up known prices only; VMs with an unknown price are counted and named, never taken as $0.
+A VM's ``monthly_price`` is its full cost (compute, Windows licence, disks, public IPv4); a VM whose
+``unpriced`` list names parts without a price has a lower bound there, shown as "at least" (≥).
+Totals add up known prices only; unpriced parts and VMs with an unknown price are named, never taken
+as $0. A plan from before ``unpriced`` existed (no such key) still reads: its prices are exact or null.
 Everything here is a pure function of its arguments except ``main_diff``, which reads the two files
 and prints.
 """
@@ -28,7 +31,12 @@ MARKER = "<!-- multicloud-vm-cost -->"
 # The order rows are listed in, and the words used for each kind of change.
 KINDS = ("removed", "added", "moved", "resized", "changed", "unchanged")
 LOCATION_FIELDS = ("cloud", "region")
-OTHER_FIELDS = ("zone", "image", "spot", "arch", "os_type", "disk_size_gib", "public_ip", "gpu")
+OTHER_FIELDS = (
+    "zone", "image", "spot", "arch", "os_type", "disk_size_gib", "disk_type", "data_disks", "public_ip", "gpu",
+)  # fmt: skip
+# Fields that decide what an unpriced part would cost: equal on both sides, it costs the same.
+PRICE_FIELDS = ("cloud", "region", "instance_type", "spot", "os_type")
+MAX_PLAN_BYTES = 50 * 1024 * 1024
 REQUIRED_STRING_FIELDS = ("name", "cloud", "region", "instance_type")
 FORMATS = ("markdown", "table", "json")
 
@@ -63,12 +71,24 @@ class VmChange:
 
     @property
     def monthly_delta(self) -> float | None:
-        """After minus before, None when either side that exists has an unknown price."""
+        """After minus before; None when either side that exists has an unknown price, or unpriced
+        parts that may cost differently on the two sides."""
         if (self.before is not None and self.monthly_before is None) or (
             self.after is not None and self.monthly_after is None
         ):
             return None
+        if self.before and self.after and (unpriced(self.before) or unpriced(self.after)):
+            same = unpriced(self.before) == unpriced(self.after) and all(
+                self.before.get(f) == self.after.get(f) for f in PRICE_FIELDS
+            )
+            if not same:
+                return None
         return round_cents((self.monthly_after or 0.0) - (self.monthly_before or 0.0))
+
+    @property
+    def delta_at_least(self) -> bool:
+        """True when the delta's size is a lower bound: an added or removed VM with unpriced parts."""
+        return bool(unpriced(self.after if self.before is None else self.before)) and not (self.before and self.after)
 
 
 @dataclass(frozen=True)
@@ -77,6 +97,8 @@ class CostTotal:
 
     known_monthly: float
     unknown_price_vms: tuple[str, ...]
+    unpriced_parts: tuple[str, ...] = ()
+    """``web-azure (OS disk, public IPv4)`` for each VM whose price is a lower bound."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +114,10 @@ class PlanDiff:
     @property
     def has_unknown_prices(self) -> bool:
         return bool(self.before.unknown_price_vms or self.after.unknown_price_vms)
+
+    @property
+    def has_unpriced_parts(self) -> bool:
+        return bool(self.before.unpriced_parts or self.after.unpriced_parts)
 
     def of_kind(self, kind: str) -> list[VmChange]:
         return [c for c in self.changes if c.kind == kind]
@@ -138,21 +164,34 @@ def check_vm(vm: Any, index: int, source: str) -> None:
             raise PlanFileError(f"{label}: {field} must be a non-empty string, got {vm.get(field)!r}")
     price = vm.get("monthly_price")
     if price is not None and (
-        isinstance(price, bool) or not isinstance(price, int | float) or not math.isfinite(price)
+        isinstance(price, bool) or not isinstance(price, int | float) or not math.isfinite(price) or price < 0
     ):
-        raise PlanFileError(f"{label}: monthly_price must be a number or null, got {price!r}")
+        raise PlanFileError(f"{label}: monthly_price must be a number >= 0 or null, got {price!r}")
+    parts = vm.get("unpriced", [])
+    if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
+        raise PlanFileError(f"{label}: unpriced must be a list of part names, got {parts!r}")
+    disks = vm.get("data_disks", [])
+    if not isinstance(disks, list) or not all(isinstance(d, dict) for d in disks):
+        raise PlanFileError(f"{label}: data_disks must be a list of objects, got {disks!r}")
 
 
 def read_plan_file(path: str | Path, missing_ok: bool = False) -> list[dict]:
     """The VMs of a plan file; a missing file is an empty plan only when missing_ok."""
+    from .inputs import InputFileError, read_text
+
     path = Path(path)
+    if missing_ok and not path.exists():
+        return []
+    if path.is_file() and path.stat().st_size > MAX_PLAN_BYTES:
+        raise PlanFileError(f"{path}: {path.stat().st_size:,} bytes is too big for a plan")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        if missing_ok:
-            return []
-        raise PlanFileError(f"{path}: no such file") from None
-    return parse_plan(text, str(path))
+        text = read_text(path, "a plan JSON file")
+    except InputFileError as error:
+        raise PlanFileError(str(error)) from None
+    try:
+        return parse_plan(text, str(path))
+    except RecursionError:
+        raise PlanFileError(f"{path}: nested too deeply to be a plan") from None
 
 
 # --- diffing -------------------------------------------------------------------------------------
@@ -164,6 +203,11 @@ def monthly_price(vm: dict | None) -> float | None:
     return float(vm["monthly_price"])
 
 
+def unpriced(vm: dict | None) -> tuple[str, ...]:
+    """The parts of a VM's cost without a price (its monthly price is then a lower bound)."""
+    return tuple(vm.get("unpriced") or ()) if vm else ()
+
+
 def round_cents(value: float) -> float:
     return round(value + 0.0, 2) + 0.0  # "+ 0.0" turns -0.0 into 0.0
 
@@ -171,22 +215,31 @@ def round_cents(value: float) -> float:
 def total_cost(vms: Sequence[dict]) -> CostTotal:
     known = [p for p in (monthly_price(vm) for vm in vms) if p is not None]
     unknown = tuple(sorted(vm["name"] for vm in vms if monthly_price(vm) is None))
-    return CostTotal(known_monthly=round_cents(math.fsum(known)), unknown_price_vms=unknown)
+    partial = tuple(
+        f"{vm['name']} ({', '.join(unpriced(vm))})"
+        for vm in sorted(vms, key=lambda vm: vm["name"])
+        if unpriced(vm) and monthly_price(vm) is not None
+    )
+    cents = sum(round(p * 100) for p in known)  # plans carry cents: add them exactly
+    return CostTotal(known_monthly=round_cents(cents / 100), unknown_price_vms=unknown, unpriced_parts=partial)
 
 
 def field_changes(before: dict, after: dict, fields: Sequence[str]) -> list[str]:
+    """What changed among ``fields``; a field only one side's plan format has is not compared."""
     return [
         f"{field} {show(before.get(field))} -> {show(after.get(field))}"
         for field in fields
-        if before.get(field) != after.get(field)
+        if (field in before) == (field in after) and before.get(field) != after.get(field)
     ]
 
 
 def show(value: Any) -> str:
-    if value is None:
+    if value is None or value == []:
         return "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list):  # data disks
+        return ", ".join(f"{d.get('size_gib')} GiB {d.get('disk_type', '')}".strip() for d in value)
     return str(value)
 
 
@@ -195,8 +248,11 @@ def classify(before: dict, after: dict) -> VmChange:
     location = field_changes(before, after, LOCATION_FIELDS)
     size = field_changes(before, after, ("instance_type",))
     other = field_changes(before, after, OTHER_FIELDS)
-    if not (location or size or other) and monthly_price(before) != monthly_price(after):
-        other = [f"price {money(monthly_price(before))} -> {money(monthly_price(after))}"]
+    if not (location or size or other) and (monthly_price(before), unpriced(before)) != (
+        monthly_price(after),
+        unpriced(after),
+    ):
+        other = [f"price {vm_money(before)} -> {vm_money(after)}"]
     if location:
         kind = "moved"
     elif size:
@@ -255,14 +311,18 @@ def diff_plans(base: Sequence[dict], head: Sequence[dict]) -> PlanDiff:
 # --- rendering -----------------------------------------------------------------------------------
 
 
-def money(value: float | None) -> str:
-    return "unknown" if value is None else f"${value:,.2f}"
+def money(value: float | None, at_least: bool = False) -> str:
+    return "unknown" if value is None else f"{'≥ ' if at_least else ''}${value:,.2f}"
 
 
-def signed_money(value: float | None) -> str:
+def vm_money(vm: dict | None) -> str:
+    return money(monthly_price(vm), bool(unpriced(vm)))
+
+
+def signed_money(value: float | None, at_least: bool = False) -> str:
     if value is None:
         return "unknown"
-    return f"{'-' if value < 0 else '+'}${abs(value):,.2f}"
+    return f"{'-' if value < 0 else '+'}${abs(value):,.2f}{' or more' if at_least else ''}"
 
 
 def placement(vm: dict | None) -> str:
@@ -276,27 +336,25 @@ def placement(vm: dict | None) -> str:
 
 
 def summary_line(diff: PlanDiff) -> str:
-    line = (
-        f"Monthly cost: {money(diff.before.known_monthly)} -> {money(diff.after.known_monthly)} "
-        f"({signed_money(diff.monthly_delta)})"
-    )
+    before = money(diff.before.known_monthly, bool(diff.before.unpriced_parts))
+    after = money(diff.after.known_monthly, bool(diff.after.unpriced_parts))
+    line = f"Monthly cost: {before} -> {after} ({signed_money(diff.monthly_delta)}"
+    line += " on the priced parts)" if diff.has_unpriced_parts else ")"
     if diff.has_unknown_prices:
         line += ", excluding VMs with an unknown price"
     return line
 
 
 def unknown_price_note(diff: PlanDiff) -> str | None:
-    parts = [
-        f"{side}: {', '.join(names)}"
-        for side, names in (
-            ("before", diff.before.unknown_price_vms),
-            ("after", diff.after.unknown_price_vms),
-        )
-        if names
-    ]
-    if not parts:
-        return None
-    return "Not in the totals, price unknown: " + "; ".join(parts) + "."
+    notes = []
+    for intro, sep, before, after in (
+        ("Not in the totals, price unknown: ", ", ", diff.before.unknown_price_vms, diff.after.unknown_price_vms),
+        ("Unpriced parts, so totals are at least: ", "; ", diff.before.unpriced_parts, diff.after.unpriced_parts),
+    ):
+        sides = [f"{side}: {sep.join(names)}" for side, names in (("before", before), ("after", after)) if names]
+        if sides:
+            notes.append(intro + "; ".join(sides) + ".")
+    return " ".join(notes) or None
 
 
 def change_counts(diff: PlanDiff) -> str:
@@ -310,9 +368,9 @@ def row_cells(change: VmChange) -> list[str]:
         change.kind,
         placement(change.before),
         placement(change.after),
-        money(change.monthly_before) if change.before else "—",
-        money(change.monthly_after) if change.after else "—",
-        signed_money(change.monthly_delta),
+        vm_money(change.before) if change.before else "—",
+        vm_money(change.after) if change.after else "—",
+        signed_money(change.monthly_delta, change.delta_at_least),
         "; ".join(change.details),
     ]
 
@@ -381,6 +439,7 @@ def change_to_dict(change: VmChange) -> dict:
         "monthly_before": change.monthly_before,
         "monthly_after": change.monthly_after,
         "monthly_delta": change.monthly_delta,
+        "delta_at_least": change.delta_at_least,
         "details": list(change.details),
     }
 
@@ -392,7 +451,10 @@ def to_json(diff: PlanDiff) -> str:
         "monthly_delta": diff.monthly_delta,
         "unknown_price_before": list(diff.before.unknown_price_vms),
         "unknown_price_after": list(diff.after.unknown_price_vms),
+        "unpriced_parts_before": list(diff.before.unpriced_parts),
+        "unpriced_parts_after": list(diff.after.unpriced_parts),
         "totals_exclude_unknown_prices": diff.has_unknown_prices,
+        "totals_are_at_least": diff.has_unpriced_parts,
         "counts": {kind: len(diff.of_kind(kind)) for kind in KINDS},
         "changes": [change_to_dict(change) for change in diff.changes],
     }
@@ -426,6 +488,13 @@ def main_diff(
         head = read_plan_file(head_path)
     except PlanFileError as exc:
         print(f"plan --diff: {exc}", file=stderr)
+        return 2
+    if not head:
+        print(
+            f"plan --diff: {head_path} has no VMs; a stack's plan always lists its VMs, so the head plan "
+            "step most likely failed (run `python -m components plan --format json` there)",
+            file=stderr,
+        )
         return 2
     if not base:
         print(

@@ -15,6 +15,7 @@ existing subnet.
 from __future__ import annotations
 
 import gc
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,9 +33,9 @@ NETWORK_MODES = ("shared", "dedicated")
 class ConfigError(SpecError):
     """A stack config entry that cannot become a VM spec; names the entry."""
 
-    def __init__(self, entry: str, field: str, value: object, expected: str):
+    def __init__(self, entry: str, field: str, value: object, expected: str, namespace: str = CONFIG_NAMESPACE):
         super().__init__(entry, field, value, expected)
-        self.args = (f"{CONFIG_NAMESPACE}:{CONFIG_KEY} {entry}: {field}={value!r} is invalid: {expected}",)
+        self.args = (f"{namespace}:{CONFIG_KEY} {entry}: {field}={value!r} is invalid: {expected}",)
 
     def __str__(self) -> str:
         return self.args[0]
@@ -51,61 +52,98 @@ class VmEntry:
 
 
 def expand_entries(entries: object) -> list[VmEntry]:
-    """Checks the config's shape and fans entries out per cloud. Spec contents are checked later by
-    the component, with the VM's name in the message."""
+    """Checks the config's shape and fans entries out per cloud; ConfigError for the first bad entry.
+    Spec contents are checked later by the component, with the VM's name in the message."""
+    result, problems = expand_all_entries(entries)
+    if problems:
+        raise problems[0]
+    return result
+
+
+def expand_all_entries(entries: object, namespace: str = CONFIG_NAMESPACE) -> tuple[list[VmEntry], list[ConfigError]]:
+    """The good entries fanned out, and a ConfigError for every bad one (all of them, whatever each
+    one's error), so that a typo in one entry does not hide the others."""
     if not isinstance(entries, list) or not entries:
-        raise ConfigError("", "vms", entries, "expected a non-empty list of VM entries")
+        return [], [ConfigError("", "vms", entries, "expected a non-empty list of VM entries", namespace)]
     result: list[VmEntry] = []
+    problems: list[ConfigError] = []
     for index, entry in enumerate(entries):
-        source = f"[{index}]"
-        if not isinstance(entry, Mapping):
-            raise ConfigError(source, "entry", entry, "expected a mapping with name, cloud or clouds, ...")
-        name = entry.get("name")
-        if not isinstance(name, str) or not name:
-            raise ConfigError(source, "name", name, "expected a non-empty string")
-        source = f"[{index}] ({name})"
-        args = {k: v for k, v in entry.items() if k != "name" and k not in FAN_OUT_KEYS + PROGRAM_KEYS}
-        network = entry.get("network", "shared")
-        if network not in NETWORK_MODES:
-            raise ConfigError(
-                source,
-                "network",
-                network,
-                "expected shared (the stack's network for the VM's cloud and region) or dedicated "
-                "(a network of the VM's own)",
-            )
-        clouds = entry.get("clouds")
-        if clouds is None:
-            for key in ("regions", "zones"):
-                if key in entry:
-                    raise ConfigError(source, key, entry[key], "only used with clouds: [...]; use region/zone")
-            result.append(VmEntry(name, args, source, network))
-            continue
-        if "cloud" in entry:
-            raise ConfigError(source, "cloud", entry["cloud"], "give either cloud or clouds, not both")
-        if (
-            not isinstance(clouds, list)
-            or not clouds
-            or any(c not in CLOUDS for c in clouds)
-            or len(set(clouds)) != len(clouds)
-        ):
-            raise ConfigError(source, "clouds", clouds, "expected a list of distinct clouds from " + ", ".join(CLOUDS))
-        per_cloud = {key: _per_cloud_map(source, key, entry.get(key), clouds) for key in ("regions", "zones")}
-        for key in ("region", "zone"):
-            if key in entry:
-                raise ConfigError(source, key, entry[key], f"with clouds: [...], use {key}s: {{cloud: ...}}")
-        for cloud in clouds:
-            cloud_args = {k: v for k, v in args.items() if CLOUD_ONLY_KEYS.get(k, cloud) == cloud}
-            cloud_args["cloud"] = cloud
-            for key, singular in (("regions", "region"), ("zones", "zone")):
-                if cloud in per_cloud[key]:
-                    cloud_args[singular] = per_cloud[key][cloud]
-            result.append(VmEntry(f"{name}-{cloud}", cloud_args, f"{source} -> {cloud}", network))
+        try:
+            result.extend(_expand_entry(index, entry))
+        except ConfigError as error:
+            problems.append(ConfigError(error.vm, error.field, error.value, error.expected, namespace))
     seen: dict[str, str] = {}
     for vm in result:
         if vm.name in seen:
-            raise ConfigError(vm.source, "name", vm.name, f"duplicates the VM from entry {seen[vm.name]}")
-        seen[vm.name] = vm.source
+            problems.append(
+                ConfigError(vm.source, "name", vm.name, f"duplicates the VM from entry {seen[vm.name]}", namespace)
+            )
+        seen.setdefault(vm.name, vm.source)
+    bad = {p.vm.split(" ")[0] for p in problems}
+    return [vm for vm in result if vm.source.split(" ")[0] not in bad], problems
+
+
+def _non_finite(value: object, path: str = "") -> tuple[str, float] | None:
+    """The first NaN or infinite number in a config value (YAML's .nan and .inf), with its path."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path, value
+    items = value.items() if isinstance(value, Mapping) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _non_finite(item, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}".lstrip("."))
+        if found:
+            return found
+    return None
+
+
+def _expand_entry(index: int, entry: object) -> list[VmEntry]:
+    result: list[VmEntry] = []
+    source = f"[{index}]"
+    if not isinstance(entry, Mapping):
+        raise ConfigError(source, "entry", entry, "expected a mapping with name, cloud or clouds, ...")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name:
+        raise ConfigError(source, "name", name, "expected a non-empty string")
+    source = f"[{index}] ({name})"
+    bad_number = _non_finite(dict(entry))
+    if bad_number:
+        raise ConfigError(source, bad_number[0], bad_number[1], "expected a finite number")
+    args = {k: v for k, v in entry.items() if k != "name" and k not in FAN_OUT_KEYS + PROGRAM_KEYS}
+    network = entry.get("network", "shared")
+    if network not in NETWORK_MODES:
+        raise ConfigError(
+            source,
+            "network",
+            network,
+            "expected shared (the stack's network for the VM's cloud and region) or dedicated "
+            "(a network of the VM's own)",
+        )
+    clouds = entry.get("clouds")
+    if clouds is None:
+        for key in ("regions", "zones"):
+            if key in entry:
+                raise ConfigError(source, key, entry[key], "only used with clouds: [...]; use region/zone")
+        result.append(VmEntry(name, args, source, network))
+        return result
+    if "cloud" in entry:
+        raise ConfigError(source, "cloud", entry["cloud"], "give either cloud or clouds, not both")
+    if (
+        not isinstance(clouds, list)
+        or not clouds
+        or any(c not in CLOUDS for c in clouds)
+        or len(set(clouds)) != len(clouds)
+    ):
+        raise ConfigError(source, "clouds", clouds, "expected a list of distinct clouds from " + ", ".join(CLOUDS))
+    per_cloud = {key: _per_cloud_map(source, key, entry.get(key), clouds) for key in ("regions", "zones")}
+    for key in ("region", "zone"):
+        if key in entry:
+            raise ConfigError(source, key, entry[key], f"with clouds: [...], use {key}s: {{cloud: ...}}")
+    for cloud in clouds:
+        cloud_args = {k: v for k, v in args.items() if CLOUD_ONLY_KEYS.get(k, cloud) == cloud}
+        cloud_args["cloud"] = cloud
+        for key, singular in (("regions", "region"), ("zones", "zone")):
+            if cloud in per_cloud[key]:
+                cloud_args[singular] = per_cloud[key][cloud]
+        result.append(VmEntry(f"{name}-{cloud}", cloud_args, f"{source} -> {cloud}", network))
     return result
 
 
@@ -152,9 +190,9 @@ def run() -> list:
     comparison."""
     import pulumi
 
-    from .catalog import monthly_price
     from .network import Network
     from .network_spec import network_key, network_name, validate_network
+    from .pricing import instance_hourly, spec_cost
     from .spec import validate
     from .vm import VirtualMachine, cloud_defaults
 
@@ -163,28 +201,30 @@ def run() -> list:
     gc.collect()
     gc.freeze()
 
-    config = pulumi.Config(CONFIG_NAMESPACE)
-    try:
-        entries = expand_entries(config.require_object(CONFIG_KEY))
-    except ConfigError as error:
-        raise pulumi.RunError(str(error)) from None
+    # The project's own namespace (Pulumi.yaml's name), as `pulumi config set vms ...` writes it.
+    namespace = pulumi.get_project()
+    config = pulumi.Config()
+    raw = config.get_object(CONFIG_KEY)
+    if raw is None:
+        raise pulumi.RunError(f"{namespace}:{CONFIG_KEY} is not set: give the stack a list of VMs (see the README)")
+    entries, config_problems = expand_all_entries(raw, namespace)
     # Check every entry, and the networks they will share, before registering anything; report all
-    # the bad ones at once.
+    # the bad ones at once, whatever kind of error each has.
     defaults = {cloud: cloud_defaults(cloud) for cloud in {entry.args.get("cloud") for entry in entries}}
-    problems: list[str] = []
+    problems: list[str] = [str(p) for p in config_problems]
     specs = []
     for entry in entries:
         try:
             specs.append((entry, validate(entry.name, entry.args, defaults[entry.args.get("cloud")])))
         except SpecError as error:
-            problems.append(f"{CONFIG_NAMESPACE}:{CONFIG_KEY}{entry.source}: {error}")
+            problems.append(f"{namespace}:{CONFIG_KEY}{entry.source}: {error}")
     network_args = shared_networks(specs)
     network_specs = {}
     for key, args in network_args.items():
         try:
             network_specs[key] = validate_network(network_name(key), args, defaults[args["cloud"]])
         except SpecError as error:
-            problems.append(f"{CONFIG_NAMESPACE}:{CONFIG_KEY} network {network_name(key)}: {error}")
+            problems.append(f"{namespace}:{CONFIG_KEY} network {network_name(key)}: {error}")
     joined = {}
     for entry, spec in specs:
         key = network_key(spec.cloud, spec.region, spec.project, spec.resource_group_name)
@@ -194,7 +234,7 @@ def run() -> list:
             validate(entry.name, {**entry.args, "network": network_specs[key]}, defaults[spec.cloud])
             joined[entry.name] = key
         except SpecError as error:
-            problems.append(f"{CONFIG_NAMESPACE}:{CONFIG_KEY}{entry.source}: {error}")
+            problems.append(f"{namespace}:{CONFIG_KEY}{entry.source}: {error}")
     if problems:
         raise pulumi.RunError("\n".join(problems))
 
@@ -210,6 +250,7 @@ def run() -> list:
         pulumi.export(vm.spec.name, vm.outputs())
     if networks:
         pulumi.export("networks", {net.spec.name: net.outputs() for net in networks.values()})
+    costs = {vm.spec.name: spec_cost(vm.spec) for vm in vms}
     pulumi.export(
         "comparison",
         [
@@ -218,8 +259,9 @@ def run() -> list:
                 "cloud": vm.spec.cloud,
                 "region": vm.spec.region,
                 "instance_type": vm.spec.instance_type,
-                "hourly_price": vm.spec.hourly_price,
-                "monthly_price": monthly_price(vm.spec.hourly_price),
+                "hourly_price": instance_hourly(costs[vm.spec.name]),
+                "monthly_price": costs[vm.spec.name].monthly,
+                "unpriced": list(costs[vm.spec.name].unpriced),
             }
             for vm in vms
         ],

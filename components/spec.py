@@ -481,7 +481,7 @@ def _resolve_size(
     if isinstance(memory, bool) or not isinstance(memory, (int, float)) or memory <= 0:
         raise check.fail("memory_gib", memory, "expected a number of GiB > 0")
     burstable = check.boolean("burstable", True)
-    offering = _choose_offering(cat, region, cpus, memory, arch, burstable, needs, zones)
+    offering = choose_offering(cat, region, cpus, memory, arch, burstable, needs, zones)
     if offering is not None:
         return offering, arch
     nearest = catalog.nearest_offerings(cloud, region, cpus=cpus, memory_gib=memory, arch=arch)
@@ -498,7 +498,7 @@ def _resolve_size(
 
 
 @lru_cache(maxsize=4096)
-def _choose_offering(
+def choose_offering(
     cat: catalog.Catalog,
     region: str,
     cpus: int,
@@ -527,7 +527,7 @@ def _choose_offering(
     )
     first_selectable = None
     for offering in candidates:
-        if not _auto_selectable(cat.cloud, offering, needs):
+        if not auto_selectable(cat.cloud, offering, needs):
             continue
         if not _suspect_price(cat, offering, needs.spot):
             return offering
@@ -543,7 +543,7 @@ def _suspect_price(cat: catalog.Catalog, offering: Offering, spot: bool) -> bool
     return price_outlier(price, offering.region, cat.regional_prices(offering.instance_type, spot)) is not None
 
 
-def _auto_selectable(cloud: str, offering: Offering, needs: SizeNeeds) -> bool:
+def auto_selectable(cloud: str, offering: Offering, needs: SizeNeeds) -> bool:
     excluded = AUTO_EXCLUDED.get(cloud)
     if excluded and excluded.match(offering.instance_type):
         return False

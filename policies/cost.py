@@ -14,10 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from components.pricing import Part, to_cents
+
 from .fleets import Machine, Run, TemplateRef, is_template
 from .placement import resource_region
 from .pricing import HOURS_PER_MONTH, MachinePrice, RunPrice, price_machine, price_run
+from .resource_cost import other_resource_cost, vm_extra_parts
 from .values import Context, last_segment, number, strings
+
+# The single-VM types whose disks and public IPv4 are inline (priced with plan's function).
+SINGLE_VMS = ("aws:ec2/instance:Instance", "azure-native:compute:VirtualMachine", "gcp:compute/instance:Instance")
 
 DEFAULT_MAX_HOURLY_PRICE = 2.0
 DEFAULT_MAX_MONTHLY_BUDGET = 1000.0
@@ -114,8 +120,10 @@ class StackEntry:
 
 @dataclass(frozen=True)
 class Cost:
-    """A resource's hourly cost; ``hourly`` None when some of its VMs have no price (``reason``),
-    ``unpriced`` how many VMs those are (None when not known until apply)."""
+    """A resource's cost; ``hourly`` None when some of its VMs have no price (``reason``),
+    ``unpriced`` how many VMs those are (None when not known until apply). ``cents`` is the month in
+    whole cents, each part rounded on its own as ``plan`` rounds it (so the totals agree to the cent);
+    ``missing`` names parts beside the VMs (a disk, an address) that have no price."""
 
     name: str
     hourly: float | None
@@ -123,10 +131,34 @@ class Cost:
     reason: str = ""
     unpriced: float | None = 0.0
     pending: bool = False
+    cents: int | None = None
+    missing: tuple[str, ...] = ()
 
     @property
     def monthly(self) -> float | None:
+        if self.cents is not None:
+            return self.cents / 100
         return None if self.hourly is None else self.hourly * HOURS_PER_MONTH
+
+
+def _month_cents(priced: RunPrice) -> int:
+    """A run's month in cents: per VM, each part rounded as plan rounds it, times the count (a fleet
+    weighing its sizes is rounded as a whole)."""
+    worst = priced.worst
+    if worst is None or priced.count is None:
+        return to_cents((priced.hourly or 0.0) * HOURS_PER_MONTH)
+    machine_weight = priced.hourly / (priced.count * worst.hourly) if priced.count and worst.hourly else 1.0
+    if abs(machine_weight - 1.0) > 1e-9 or not float(priced.count).is_integer():
+        return to_cents((priced.hourly or 0.0) * HOURS_PER_MONTH)
+    return int(priced.count) * sum(to_cents(hourly * HOURS_PER_MONTH) for _, hourly in worst.parts)
+
+
+def _part_cost(name: str, part: Part) -> Cost:
+    """A disk or public address of its own: priced, or counted as nothing and named (never a VM the
+    budget fails closed on)."""
+    cents = part.cents or 0
+    missing = () if part.cents is not None else (part.detail,)
+    return Cost(name, cents / 100 / HOURS_PER_MONTH, part.detail, cents=cents, missing=missing)
 
 
 def _keys(props: dict) -> set[str]:
@@ -209,9 +241,13 @@ def stack_costs(
         reader = readers.get(entry.type)
         runs = reader(entry.props) if reader else []
         if not runs or is_template(runs):
+            region = resource_region(entry.ctx.cloud, entry.props, entry.ctx)
+            part = other_resource_cost(entry.type, entry.props, region or "") if not runs else None
+            if part is not None:
+                costs.append(_part_cost(entry.name, part if region else Part(part.name, None, "region not known")))
             continue
         region = resource_region(entry.ctx.cloud, entry.props, entry.ctx)
-        total, labels, reason, unpriced, pending = 0.0, [], "", 0.0, True
+        total, labels, reason, unpriced, pending, cents = 0.0, [], "", 0.0, True, 0
         for run in runs:
             if entry.urn in index.minimum and isinstance(run.count, float):
                 run = replace(run, count=max(run.count, index.minimum[entry.urn]))
@@ -224,10 +260,26 @@ def stack_costs(
                 unpriced = None if unpriced is None or count is None else unpriced + count
                 continue
             total += priced.hourly
+            cents += _month_cents(priced)
             if priced.worst is not None:
                 labels.append(f"{priced.count:g}x {priced.worst.label()}" + (f" ({run.label})" if run.label else ""))
+        missing: tuple[str, ...] = ()
+        if entry.type in SINGLE_VMS and region is not None and not reason:
+            spot = any(m.spot for r in runs for m in r.machines)
+            extras = vm_extra_parts(entry.ctx.cloud or "", entry.type, entry.props, region, spot)
+            cents += sum(p.cents for p in extras if p.cents is not None)
+            missing = tuple(f"{p.name}: {p.detail}" for p in extras if p.cents is None)
         costs.append(
-            Cost(entry.name, None if reason else total, ", ".join(labels), reason, unpriced, bool(reason) and pending)
+            Cost(
+                entry.name,
+                None if reason else total,
+                ", ".join(labels),
+                reason,
+                unpriced,
+                bool(reason) and pending,
+                None if reason else cents,
+                missing,
+            )
         )
     return costs
 
@@ -237,8 +289,9 @@ def stack_budget_messages(costs: Iterable[Cost], budget: float, assumed: float |
     costs = list(costs)
     waiting = [c for c in costs if c.hourly is None and c.pending]  # known during the update
     unpriced = [c for c in costs if c.hourly is None and not c.pending]
-    priced = [c for c in costs if c.hourly is not None]
-    total = sum(c.monthly for c in priced)
+    priced = [c for c in costs if c.monthly is not None]
+    total = sum(c.cents if c.cents is not None else to_cents(c.monthly) for c in priced) / 100
+    missing = [f"{c.name} ({'; '.join(c.missing)})" for c in priced if c.missing]
     blocking = [c for c in unpriced if assumed is None or c.unpriced is None]
     assumed_vms = sum(c.unpriced for c in unpriced if c not in blocking)
     if assumed is not None:
@@ -250,8 +303,11 @@ def stack_budget_messages(costs: Iterable[Cost], budget: float, assumed: float |
         assumption = f"; {assumed_vms:g} unpriced VM(s) at ${assumed:g}/h each" if assumed_vms else ""
         if waiting:
             assumption += f"; {len(waiting)} VM resource(s) with sizes not known until apply not counted"
+        if missing:
+            assumption += f"; parts without a price not counted: {', '.join(missing[:5])}"
+        at_least = "at least " if missing or waiting else ""
         messages.append(
-            f"stack VMs cost ${total:,.2f}/month ({HOURS_PER_MONTH} h), over the budget of ${budget:,.2f} "
+            f"stack VMs cost {at_least}${total:,.2f}/month ({HOURS_PER_MONTH} h), over the budget of ${budget:,.2f} "
             f"(maxMonthlyBudget); biggest: {breakdown or 'none priced'}{assumption}. Fix: remove or shrink VMs "
             f"or fleets, use spot, or raise maxMonthlyBudget."
         )

@@ -29,6 +29,7 @@ class Machine:
     weight: float = 1.0  # capacity units one VM counts for
     where: str = ""  # the property the size is read from, for messages
     note: str = ""  # why such a size cannot be priced, when known in advance
+    windows: bool = False  # runs Windows Server: its licence is part of the price
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,29 @@ class Run:
 
 
 Reader = Callable[[dict], list[Run]]
+
+
+def aws_windows(props: dict) -> bool:
+    """An instance's platform is its AMI's, which the pack cannot see; the component's Windows user
+    data is a PowerShell block, and ``getPasswordData`` is Windows-only."""
+    user_data = props.get("userData")
+    text = user_data.lstrip() if isinstance(user_data, str) else ""
+    return text.startswith(("<powershell>", "<script>")) or props.get("getPasswordData") is True
+
+
+def azure_windows(props: dict) -> bool:
+    os_type = dig(props, "storageProfile", "osDisk", "osType")
+    publisher = dig(props, "storageProfile", "imageReference", "publisher")
+    return (
+        dig(props, "osProfile", "windowsConfiguration") is not None
+        or lower(os_type) == "windows"
+        or "windows" in (lower(publisher) or "")
+    )
+
+
+def gcp_windows(props: dict) -> bool:
+    image = dig(props, "bootDisk", "initializeParams", "image")
+    return isinstance(image, str) and "windows" in image.lower()
 
 
 def spot_cap(value: Any) -> float | None:
@@ -119,7 +143,7 @@ def aws_instance(props: dict) -> list[Run]:
     size = props.get("instanceType")
     if size is None and templates:
         return [Run(1.0, (Machine(None, None, cap),), templates)]
-    return [Run(1.0, (Machine(size, spot, cap, where="instanceType"),), templates)]
+    return [Run(1.0, (Machine(size, spot, cap, where="instanceType", windows=aws_windows(props)),), templates)]
 
 
 def aws_spot_instance_request(props: dict) -> list[Run]:
@@ -247,7 +271,8 @@ def _azure_profile_machine(profile: Any, size: Any, where: str) -> Machine:
 
 def azure_vm(props: dict) -> list[Run]:
     size = dig(props, "hardwareProfile", "vmSize")
-    return [Run(1.0, (_azure_profile_machine(props, size, "hardwareProfile.vmSize"),))]
+    machine = _azure_profile_machine(props, size, "hardwareProfile.vmSize")
+    return [Run(1.0, (replace(machine, windows=azure_windows(props)),))]
 
 
 def azure_scale_set(props: dict) -> list[Run]:
@@ -314,7 +339,7 @@ def _gcp_template_ref(prop: str, value: Any) -> TemplateRef:
 
 
 def gcp_instance(props: dict) -> list[Run]:
-    return [Run(1.0, (_gcp_machine(props, inherit=False),))]
+    return [Run(1.0, (replace(_gcp_machine(props, inherit=False), windows=gcp_windows(props)),))]
 
 
 def gcp_instance_template(props: dict) -> list[Run]:

@@ -2,8 +2,10 @@
 
 :func:`price_vm` is the one place a VM's hourly compute price is derived (size, region, spot and a
 spot price cap). Around it: :func:`price_accelerators` for GPUs attached to GCP VMs,
-:func:`price_machine` adding the parts of one VM (compute + GPUs; further parts such as disks, public
-IPv4 or licences plug in there), and :func:`price_run` multiplying by a fleet's capacity.
+:func:`price_machine` adding the parts of one VM (compute + GPUs + a Windows licence, priced as
+``plan`` prices it: ``components.pricing.licence_part``), and :func:`price_run` multiplying by a
+fleet's capacity. Disks and public IPv4 addresses are added by the stack budget
+(``resource_cost``), with ``plan``'s pricing function.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ if str(REPO_ROOT) not in sys.path:
 from components.catalog import HOURS_PER_MONTH  # noqa: E402
 from components.catalog import load as load_catalog  # noqa: E402
 from components.catalog.refresh.gcp import ACCELERATOR_TYPES  # noqa: E402
+from components.pricing import licence_part  # noqa: E402
 
 from .fleets import Machine, Run  # noqa: E402
 from .values import UNKNOWN, last_segment, number, show  # noqa: E402
@@ -148,6 +151,11 @@ def price_machine(cloud: str, machine: Machine, region: str | None) -> MachinePr
         if gpu_price is None:
             return MachinePrice(vm, tuple(parts), None, reason, gpus, "until apply" in reason)
         parts.append(("gpus", gpu_price))
+    if machine.windows and region is not None and vm.instance_type:
+        licence = licence_part(cloud, region, vm.instance_type, load_catalog(cloud))
+        if licence.hourly is None:
+            return MachinePrice(vm, tuple(parts), None, f"the Windows licence has no price ({licence.detail})", gpus)
+        parts.append(("Windows licence", licence.hourly))
     return MachinePrice(vm, tuple(parts), sum(p for _, p in parts), "", gpus)
 
 

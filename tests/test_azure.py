@@ -8,7 +8,8 @@ import pytest
 from conftest import run_vms
 
 from components import catalog
-from components.clouds.azure import managed_disk_sku, security_rules
+from components.cloud_rules.azure import managed_disk_sku
+from components.clouds.azure import security_rules
 from components.images import IMAGE_ALIASES
 from components.spec import CloudDefaults, validate
 

@@ -198,7 +198,7 @@ def test_catalog_build_rejects_a_folder_without_sources(tmp_path, capsys):
     from components.catalog import cli
 
     assert cli.main(["build", "--source", str(tmp_path), "--data-dir", str(tmp_path)]) == 2
-    assert "has no aws_vms.csv.gz" in capsys.readouterr().err
+    assert "aws_vms.csv.gz: no such file; no snapshot was changed" in capsys.readouterr().err
 
 
 def test_catalog_info_and_bad_subcommands(capsys, monkeypatch):

@@ -347,7 +347,7 @@ def test_chart_png_is_written_and_non_trivial(tmp_path, capsys):
         (["--clouds", "aws,oracle"], "subset of aws, azure, gcp"),
         (["--top", "0"], "--top 0"),
         (["--arch", "sparc"], "invalid choice: 'sparc'"),
-        (["--cpus", "-1"], "must be >= 0"),
+        (["--cpus", "-1"], "expected a finite number >= 0"),
     ],
 )
 def test_bad_options_exit_2_with_what_is_valid(capsys, args, message):

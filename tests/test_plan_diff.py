@@ -321,7 +321,7 @@ def test_missing_head_is_an_error():
         ('[{"name": "a"}]', "item 0 ('a'): cloud must be a non-empty string, got None"),
         (
             json.dumps([vm("a", price="12")]),
-            "item 0 ('a'): monthly_price must be a number or null, got '12'",
+            "item 0 ('a'): monthly_price must be a number >= 0 or null, got '12'",
         ),
         (json.dumps([vm("a"), vm("a")]), "item 1: VM name 'a' appears twice"),
     ],
@@ -342,5 +342,5 @@ def test_unknown_format_is_an_error():
 
 
 def test_parse_plan_rejects_boolean_price():
-    with pytest.raises(PlanFileError, match="monthly_price must be a number or null, got True"):
+    with pytest.raises(PlanFileError, match="monthly_price must be a number >= 0 or null, got True"):
         parse_plan(json.dumps([vm("a", price=True)]))

@@ -437,7 +437,12 @@ def test_azure_password_without_os_configuration():
             storage_profile={"image_reference": WINDOWS_IMAGE},
         )
 
-    assert summary(judge(program)) == [("azure-linux-password-login", MANDATORY, "linux-pw")]
+    violations = judge(program)
+    assert summary(violations) == [
+        ("azure-linux-password-login", MANDATORY, "linux-pw"),
+        ("vm-price-unknown", ADVISORY, "windows-pw"),  # the snapshot has no Azure Windows licence price
+    ]
+    assert "Windows licence price is unknown" in message_for(violations, "vm-price-unknown", "windows-pw")
 
 
 # --- public IPs -------------------------------------------------------------------------------

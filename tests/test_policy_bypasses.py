@@ -11,6 +11,7 @@ from policy_harness import run_policies
 
 from components.catalog import load
 from components.offline import evaluate
+from components.pricing import to_cents
 
 CONFIG = {
     "aws:region": "us-east-1",
@@ -118,7 +119,9 @@ def test_fleets_are_priced_by_capacity_and_size():
         gcp.compute.InstanceFromTemplate("one", zone="us-central1-a", source_instance_template=gcp_template.id)
         aws.ec2.SpotInstanceRequest("spot", ami="ami-1", instance_type="m5.2xlarge", spot_price="0.2")
 
-    monthly = (20 * aws_price + 30 * azure_price + 13 * gcp_price + 0.2) * HOURS
+    # Each VM's month rounded to the cent, as plan rounds it, times the fleet's count.
+    cents = 20 * to_cents(aws_price * HOURS) + 30 * to_cents(azure_price * HOURS) + 13 * to_cents(gcp_price * HOURS)
+    monthly = (cents + to_cents(0.2 * HOURS)) / 100
     violations = [v for v in judge(program) if v.policy == "stack-monthly-budget"]
     assert [v.level for v in violations] == ["mandatory"]
     assert f"stack VMs cost ${monthly:,.2f}/month" in violations[0].message

@@ -30,7 +30,7 @@ from conftest import DEFAULT_CONFIG, public_key
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
 
-from components import SpecError
+from components import SpecError, pricing
 from components.catalog import load as load_catalog
 from components.images import IMAGE_ALIASES
 from components.offline import evaluate
@@ -631,9 +631,13 @@ def expected_mandatory(spec) -> set[str]:
     offering = spec.offering
     price = offering.hourly_price(spot=True) if spec.spot else None
     price = price if price is not None else offering.hourly_price()
+    cost = pricing.spec_cost(spec)  # the budget counts the VM's full cost, as plan does
+    if spec.is_windows and price is not None:
+        licence = cost.part("Windows licence").hourly
+        price = None if licence is None else price + licence  # an unpriced licence: price unknown
     if price is not None and price > MAX_HOURLY_PRICE:
         expected.add("vm-hourly-price-ceiling")
-    if price is not None and price * 730 > MAX_MONTHLY_BUDGET:
+    if cost.monthly > MAX_MONTHLY_BUDGET:
         expected.add("stack-monthly-budget")
     return expected
 

@@ -6,6 +6,7 @@ Pulumi or any provider SDK. Each cloud's snapshot is loaded on first use and kep
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -123,6 +124,10 @@ class Catalog:
         self._zones: dict[str, list[str]] = document.get("zones", {})
         self._zone_names: dict[str, dict[str, str]] = document.get("zone_names", {})
         self._zones_unverified: frozenset[str] = frozenset(document.get("zones_unverified", ()))
+        # Disk, public IPv4 and licence prices (see components/pricing.py); absent in older snapshots.
+        self._parts: dict[str, dict[str, float]] = document.get("prices", {})
+        self.parts_date: str | None = document.get("prices_date")
+        self.parts_source: str | None = document.get("prices_source")
         self._by_region: dict[str, dict[str, Offering]] = {}
 
     @property
@@ -172,6 +177,15 @@ class Catalog:
 
     def accelerators(self, region: str) -> list[Accelerator]:
         return [Accelerator(n, c, region, p, s) for n, c, p, s in self._accelerators.get(region, ())]
+
+    def part_price(self, region: str, part: str) -> float | None:
+        """A non-VM price of the region (``disk:gp3``, ``ipv4:public``, ``licence:windows``, ...; the
+        vocabulary and units are in components/pricing.py); None when the snapshot has none."""
+        price = self._parts.get(region, {}).get(part)
+        return price if isinstance(price, int | float) and price >= 0 else None
+
+    def part_prices(self, region: str) -> dict[str, float]:
+        return dict(self._parts.get(region, {}))
 
     def region_date(self, region: str) -> str:
         """The date a region's prices were collected: its own if a partial refresh set one."""
@@ -300,10 +314,14 @@ def nearest_offerings(
     offerings = [o for o in catalog.offerings(region).values() if o.has_price and o.placeable and not o.gpu_name]
 
     def shortfall(o: Offering) -> tuple:
-        short = max(0.0, 1 - o.vcpus / cpus if cpus else 0.0) + max(
-            0.0, 1 - o.memory_gib / memory_gib if memory_gib else 0.0
+        # How many times too small, in log space: a request 1,000x any shape still ranks the biggest
+        # first (a linear shortfall of 1 - size/request is ~1 for every shape and ties on price).
+        short = sum(
+            math.log(want / have)
+            for want, have in ((cpus, o.vcpus), (memory_gib, o.memory_gib))
+            if want and have < want
         )
-        return (arch is not None and o.arch != arch, round(short, 6), o.price_hourly, o.instance_type)
+        return (arch is not None and o.arch != arch, round(short, 9), o.price_hourly, o.instance_type)
 
     offerings.sort(key=shortfall)
     return offerings[:limit]

@@ -6,18 +6,22 @@
     python -m components catalog refresh gcp --api-key KEY [--project PROJECT]
     python -m components catalog info
 
-A refresh writes the new snapshot beside the old one and renames it into place, so a failed or
-interrupted refresh leaves the previous snapshot as it was.
+A refresh or build checks everything it fetched or read before it writes, and writes the new
+snapshot(s) beside the old ones and renames them into place, so a failed, empty or interrupted run
+leaves every snapshot byte for byte as it was. Bad input exits 2, a failed fetch 1; secrets (the GCP
+API key) never appear in a message.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
 
-from .snapshot import CLOUDS, read_document, snapshot_path
+from .snapshot import CLOUDS, SnapshotError, read_document, snapshot_path
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="rebuild all three snapshots from catalog-source CSVs")
     build.add_argument("--source", type=Path, required=True, metavar="DIR")
     build.add_argument("--data-dir", type=Path, help="write here instead of the package's data folder")
+    build.add_argument("--date", type=iso_date, help="date of the input's prices (needed for unknown input)")
+    build.add_argument("--origin", help="where the input's prices come from (needed for unknown input)")
 
     refresh = commands.add_parser("refresh", help="fetch current shapes and prices from a cloud")
     refresh.add_argument("cloud", choices=CLOUDS)
@@ -48,10 +54,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--project", default=os.environ.get("GOOGLE_CLOUD_PROJECT"), help="gcp: project for machine-type shapes"
     )
     refresh.add_argument("--no-progress", action="store_true", help="no progress bar")
+    refresh.add_argument(
+        "--allow-fewer-types",
+        action="store_true",
+        help="accept a region that lost more than half of its types since the snapshot",
+    )
 
     info = commands.add_parser("info", help="what each snapshot holds and how old it is")
     info.add_argument("--data-dir", type=Path)
     return parser
+
+
+def iso_date(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-05-20") from None
+
+
+def redact(text: str, secrets: list[str | None] = ()) -> str:
+    """``text`` with API keys (``key=...`` in URLs, and the given secrets) replaced by ``***``."""
+    text = re.sub(r"(?i)([?&](?:key|api_key|apikey|token)=)[^&\s'\"]+", r"\1***", text)
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 def split_regions(values: list[str] | None) -> list[str] | None:
@@ -61,62 +88,91 @@ def split_regions(values: list[str] | None) -> list[str] | None:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
-    from .refresh.common import Progress, RichProgress
+    from .refresh.common import Progress, RefreshError, RichProgress
 
     regions = split_regions(args.regions)
     progress = Progress() if args.no_progress else RichProgress()
+    unchanged = f"the snapshot {snapshot_path(args.cloud, args.data_dir)} was not changed"
     if args.cloud == "gcp" and not args.api_key:
         print("catalog refresh gcp: an API key is needed: --api-key KEY or GOOGLE_API_KEY", file=sys.stderr)
         return 2
+    if args.regions is not None and not regions:
+        print("catalog refresh: --regions names no region", file=sys.stderr)
+        return 2
+    options = {"data_dir": args.data_dir, "progress": progress, "allow_fewer_types": args.allow_fewer_types}
     try:
         if args.cloud == "aws":
             from .refresh import aws
 
-            report = aws.refresh(regions, data_dir=args.data_dir, progress=progress)
+            report = aws.refresh(regions, **options)
         elif args.cloud == "azure":
             from .refresh import azure
 
-            report = azure.refresh(regions, data_dir=args.data_dir, progress=progress)
+            report = azure.refresh(regions, **options)
         else:
             from .refresh import gcp
 
-            report = gcp.refresh(
-                regions, api_key=args.api_key, project=args.project, data_dir=args.data_dir, progress=progress
-            )
-    except Exception as error:  # any failure: say what, and that the old snapshot stays
-        print(f"catalog refresh {args.cloud} failed: {type(error).__name__}: {error}", file=sys.stderr)
-        print(f"the snapshot {snapshot_path(args.cloud, args.data_dir)} was not changed", file=sys.stderr)
+            report = gcp.refresh(regions, api_key=args.api_key, project=args.project, **options)
+    except (RefreshError, SnapshotError) as error:
+        print(f"catalog refresh {args.cloud}: {redact(str(error), [args.api_key])}; {unchanged}", file=sys.stderr)
+        return 1
+    except Exception as error:  # any failure to fetch: say what, and that the old snapshot stays
+        message = redact(f"{type(error).__name__}: {error}", [args.api_key])
+        print(f"catalog refresh {args.cloud} failed: {message}", file=sys.stderr)
+        print(unchanged, file=sys.stderr)
         return 1
     print(report.summary())
     return 0
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from .build import build_from_source
+    from .build import BuildError, build_from_source
 
-    if not (args.source / "aws_vms.csv.gz").exists():
-        print(f"catalog build: {args.source} has no aws_vms.csv.gz (expected a catalog-source folder)", file=sys.stderr)
+    if bool(args.date) != bool(args.origin):
+        print("catalog build: give --date and --origin together", file=sys.stderr)
         return 2
-    for path in build_from_source(args.source, args.data_dir):
+    try:
+        written = build_from_source(args.source, args.data_dir, args.date, args.origin)
+    except (BuildError, SnapshotError) as error:
+        print(f"catalog build: {error}; no snapshot was changed", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"catalog build: cannot write the snapshots ({error}); no snapshot was changed", file=sys.stderr)
+        return 2
+    for path in written:
         print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     return 0
 
 
 def run_info(args: argparse.Namespace) -> int:
+    corrupt = []
     for cloud in CLOUDS:
         path = snapshot_path(cloud, args.data_dir)
         if not path.exists():
             print(f"{cloud}: no snapshot at {path}")
             continue
-        document = read_document(path)
+        try:
+            document = read_document(path)
+        except SnapshotError as error:
+            corrupt.append(str(error))
+            continue
         rows = sum(len(r) for r in document["regions"].values())
         print(
             f"{cloud}: {document['snapshot_date']}, {len(document['types'])} types, "
             f"{len(document['regions'])} regions, {rows} offerings; {document['source']}"
         )
+        prices = document.get("prices", {})
+        if prices:
+            count = sum(len(p) for p in prices.values())
+            print(f"  disk, IPv4 and licence prices: {count} in {len(prices)} regions ({document.get('prices_date')})")
+        else:
+            print("  no disk, IPv4 or licence prices (those parts of a VM's cost show as unpriced)")
         for region, date in document.get("region_dates", {}).items():
             if date != document["snapshot_date"]:
                 print(f"  {region}: refreshed {date}")
+    if corrupt:
+        print(f"catalog info: {'; '.join(corrupt)}; rebuild with catalog build or catalog refresh", file=sys.stderr)
+        return 2
     return 0
 
 

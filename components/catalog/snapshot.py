@@ -8,7 +8,13 @@ One gzip-compressed JSON file per cloud under ``components/catalog/data/``:
      "zones": {"us-east-1": ["use1-az1", "use1-az2", ...], ...},
      "zone_names": {"eu-central-1": {"eu-central-1a": "euc1-az2", ...}, "us-east-1": {"us-east-1a": null, ...}},
      "zones_unverified": ["ap-southeast-7", ...],
-     "accelerators": {"us-central1": [[name, count, price_hourly, spot_price_hourly], ...]}}
+     "accelerators": {"us-central1": [[name, count, price_hourly, spot_price_hourly], ...]},
+     "prices": {"us-east-1": {"disk:gp3": 0.08, "ipv4:public": 0.005, ...}, ...},
+     "prices_date": "2026-12-01", "prices_source": "..."}
+
+``prices`` (optional, still format 2: readers ignore what they lack) holds each region's disk, public
+IPv4 and licence prices, with the vocabulary and units of ``components/pricing.py``; ``prices_date``
+and ``prices_source`` say when and where they were read (``catalog/parts.py``).
 
 Shapes are stored once per type and prices once per (type, region), which keeps the three files
 small enough to ship and fast enough to load on every ``compare``.
@@ -31,6 +37,7 @@ import gzip
 import json
 import os
 import tempfile
+import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -61,6 +68,9 @@ def build_document(
     region_zones: Mapping[str, Iterable[str]] | None = None,
     zone_names: Mapping[str, Mapping[str, str]] | None = None,
     unverified_zones: Iterable[str] = (),
+    prices: Mapping[str, Mapping[str, float]] | None = None,
+    prices_date: str | None = None,
+    prices_source: str | None = None,
 ) -> dict:
     """Turns rows shaped like the catalog-source CSV columns into a snapshot document.
 
@@ -125,6 +135,11 @@ def build_document(
         document["zones_unverified"] = unverified
     if accelerator_prices:
         document["accelerators"] = {r: accelerator_prices[r] for r in sorted(accelerator_prices)}
+    kept = {r: dict(sorted(p.items())) for r, p in sorted((prices or {}).items()) if r in regions and p}
+    if kept:
+        document["prices"] = kept
+        document["prices_date"] = prices_date or snapshot_date
+        document["prices_source"] = prices_source or source
     return document
 
 
@@ -146,27 +161,75 @@ def mask_zones(mask: int | None, region_zones: list[str]) -> tuple[str, ...]:
     return tuple(zone for index, zone in enumerate(region_zones) if mask >> index & 1)
 
 
+class SnapshotError(ValueError):
+    """A snapshot file that cannot be read: missing, not gzip, not JSON, or not a snapshot."""
+
+
+def _encode(document: dict) -> bytes:
+    payload = json.dumps(document, separators=(",", ":"), allow_nan=False).encode()
+    return gzip.compress(payload, mtime=0)
+
+
 def write_document(document: dict, path: Path) -> None:
     """Writes beside the target, then renames: a reader never sees a half-written snapshot."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = json.dumps(document, separators=(",", ":")).encode()
-    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    write_documents({path: document})
+
+
+def write_documents(documents: Mapping[Path, dict]) -> None:
+    """Replaces several snapshot files together or not at all: each is written beside its target
+    first; only when all are written are they renamed into place, and if a rename fails the files
+    already replaced get their old contents back."""
+    staged: list[tuple[Path, str]] = []
     try:
-        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-            gz.write(payload)
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    except BaseException:
+        for path, document in documents.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+            staged.append((path, tmp_name))
+            with os.fdopen(fd, "wb") as raw:
+                raw.write(_encode(document))
+            os.chmod(tmp_name, 0o644)
+        old = {path: path.read_bytes() if path.exists() else None for path, _ in staged}
+        done: list[Path] = []
         try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
+            for path, tmp_name in staged:
+                os.replace(tmp_name, path)
+                done.append(path)
+        except BaseException:
+            for path in done:
+                _restore(path, old[path])
+            raise
+    finally:
+        for _path, tmp_name in staged:
+            try:
+                os.unlink(tmp_name)
+            except FileNotFoundError:
+                pass
+
+
+def _restore(path: Path, content: bytes | None) -> None:
+    if content is None:
+        path.unlink(missing_ok=True)
+        return
+    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".restore", dir=path.parent)
+    with os.fdopen(fd, "wb") as raw:
+        raw.write(content)
+    os.replace(tmp_name, path)
 
 
 def read_document(path: Path) -> dict:
-    with gzip.open(path, "rb") as f:
-        document = json.loads(f.read())
+    """A snapshot document; SnapshotError naming the file and the problem if it is not one."""
+    try:
+        with gzip.open(path, "rb") as f:
+            document = json.loads(f.read())
+    except FileNotFoundError:
+        raise SnapshotError(f"{path}: no such snapshot file") from None
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise SnapshotError(f"{path}: not a readable snapshot ({type(error).__name__}: {error})") from None
+    if not isinstance(document, dict):
+        raise SnapshotError(f"{path}: not a snapshot (a JSON {type(document).__name__})")
     if document.get("format") not in READABLE_FORMATS:
-        raise ValueError(f"{path}: unsupported snapshot format {document.get('format')!r}")
+        raise SnapshotError(f"{path}: unsupported snapshot format {document.get('format')!r}")
+    missing = [k for k in ("cloud", "snapshot_date", "source", "types", "regions") if k not in document]
+    if missing or not isinstance(document["types"], list) or not isinstance(document["regions"], dict):
+        raise SnapshotError(f"{path}: not a snapshot (missing or malformed: {', '.join(missing) or 'types/regions'})")
     return document

@@ -32,6 +32,8 @@ RULE_DESCRIPTION = re.compile(r"^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{0,255}$")
 MAX_USER_DATA_BYTES = 16384
 
 SPOT_SOURCE = "DescribeInstanceTypes SupportedUsageClasses has no 'spot'"
+# The EBS volume type for the component's disk_type: General Purpose SSD gp3, or magnetic standard.
+EBS_VOLUME_TYPE = {"ssd": "gp3", "standard": "standard"}
 
 
 def size_problem(offering, needs: SizeNeeds) -> tuple[str, str] | None:

@@ -56,6 +56,14 @@ def supports_premium(offering) -> bool:
     return bool(match and "s" in match.group(1))
 
 
+def managed_disk_sku(disk_type: str, offering) -> str:
+    """The managed disk SKU for the component's disk_type: Premium SSD where the size supports premium
+    storage, else Standard SSD; Standard HDD for ``standard``."""
+    if disk_type == "standard":
+        return "Standard_LRS"
+    return "Premium_LRS" if supports_premium(offering) else "StandardSSD_LRS"
+
+
 def size_problem(offering, needs: SizeNeeds) -> tuple[str, str] | None:
     if needs.spot and "spot" not in offering.facts and SPOT_EXCLUDED.search(offering.instance_type):
         return "spot", f"{offering.instance_type} cannot run as Spot ({SPOT_SOURCE})"

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime import settings
 
+from ..cloud_rules.aws import EBS_VOLUME_TYPE
 from ..images import AwsImage
 from ..network_spec import NetworkSpec, aws_subnet_cidr
 from ..placement import AWS_AZ_ID
@@ -17,7 +18,6 @@ from ..spec import IngressRule, VmSpec
 from .base import NETWORK_CIDR, SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, vm_opts
 from .scripts import linux_user_data, windows_user_data
 
-EBS_VOLUME_TYPE = {"ssd": "gp3", "standard": "standard"}
 DATA_DEVICE_NAMES = [f"/dev/sd{letter}" for letter in "fghijklmnopqrstu"]
 
 # One AMI lookup per (run, provider, region, image, arch), shared by every VM that needs it: the

@@ -10,21 +10,14 @@ import pulumi
 from pulumi_azure_native import compute, network
 from pulumi_azure_native import resources as azure_resources
 
-from ..catalog import Offering
 from ..cloud_rules import azure as rules
+from ..cloud_rules.azure import managed_disk_sku
 from ..images import AzureImage
 from ..network_spec import NetworkSpec, azure_subnet_cidr
 from ..spec import IngressRule, VmSpec
 from .base import NETWORK_CIDR, SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, secret, vm_opts
 
 NSG_PROTOCOL = {"tcp": "Tcp", "udp": "Udp", "icmp": "Icmp"}
-
-
-def managed_disk_sku(disk_type: str, offering: Offering) -> str:
-    """Premium SSD where the size supports premium storage, else Standard SSD; HDD for standard."""
-    if disk_type == "standard":
-        return "Standard_LRS"
-    return "Premium_LRS" if rules.supports_premium(offering) else "StandardSSD_LRS"
 
 
 def security_rules(ingress: tuple[IngressRule, ...]) -> list[dict]:

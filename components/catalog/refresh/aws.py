@@ -19,10 +19,13 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import is_burstable
+from ..parts import licence_prices
 from ..size_facts import aws_facts
 from ..zones import SOURCES_DIR, ZoneData
 from .common import Progress, RefreshReport, write_refreshed
 
+IPV4_FAMILY = "VPC Public IPv4 Address"  # AmazonVPC products billed per in-use public IPv4 address
 PRICING_REGION = "us-east-1"  # the Price List query API is served from us-east-1 (and two others)
 SOURCE = "AWS Price List query API, Linux on-demand, shared tenancy; shapes from DescribeInstanceTypes"
 LINUX_ON_DEMAND_FILTERS = {
@@ -95,33 +98,61 @@ def fetch_zones(ec2, region: str, zones: ZoneData) -> set[str]:
     return offered
 
 
-def on_demand_price(product: dict) -> float | None:
-    """The hourly USD price in a Price List product's OnDemand terms."""
+def on_demand_price(product: dict, unit: str = "Hrs") -> float | None:
+    """The USD price per ``unit`` in a Price List product's OnDemand terms (the first tier)."""
     for term in product.get("terms", {}).get("OnDemand", {}).values():
         for dimension in term["priceDimensions"].values():
-            if dimension.get("unit") == "Hrs" and "USD" in dimension["pricePerUnit"]:
+            if dimension.get("unit") == unit and "USD" in dimension["pricePerUnit"]:
                 return float(dimension["pricePerUnit"]["USD"])
     return None
 
 
-def fetch_prices(pricing, region: str) -> dict[str, float]:
-    """Linux on-demand $/h by instance type in a region, from paginated GetProducts."""
-    filters = [{"Type": "TERM_MATCH", "Field": "regionCode", "Value": region}] + [
-        {"Type": "TERM_MATCH", "Field": k, "Value": v} for k, v in LINUX_ON_DEMAND_FILTERS.items()
-    ]
-    prices: dict[str, float] = {}
-    kwargs = {"ServiceCode": "AmazonEC2", "Filters": filters, "FormatVersion": "aws_v1", "MaxResults": 100}
+def products(pricing, service: str, filters: dict[str, str]):
+    """Every product of a paginated GetProducts query (TERM_MATCH on each filter)."""
+    terms = [{"Type": "TERM_MATCH", "Field": k, "Value": v} for k, v in filters.items()]
+    kwargs = {"ServiceCode": service, "Filters": terms, "FormatVersion": "aws_v1", "MaxResults": 100}
     while True:
         page = pricing.get_products(**kwargs)
         for item in page["PriceList"]:
-            product = json.loads(item) if isinstance(item, str) else item
-            name = product["product"]["attributes"].get("instanceType")
-            price = on_demand_price(product)
-            if name and price is not None and price > 0:
-                prices[name] = price
+            yield json.loads(item) if isinstance(item, str) else item
         if not page.get("NextToken"):
-            return prices
+            return
         kwargs["NextToken"] = page["NextToken"]
+
+
+def fetch_prices(pricing, region: str, operating_system: str = "Linux") -> dict[str, float]:
+    """On-demand $/h by instance type in a region (Linux, or Windows with its licence included)."""
+    filters = {"regionCode": region, **LINUX_ON_DEMAND_FILTERS, "operatingSystem": operating_system}
+    prices: dict[str, float] = {}
+    for product in products(pricing, "AmazonEC2", filters):
+        name = product["product"]["attributes"].get("instanceType")
+        price = on_demand_price(product)
+        if name and price is not None and price > 0:
+            prices[name] = price
+    return prices
+
+
+EBS_PARTS = {"gp3": "disk:gp3", "standard": "disk:standard"}
+
+
+def fetch_part_prices(pricing, region: str, linux: dict[str, float], shapes: dict[str, dict]) -> dict[str, float]:
+    """The region's EBS gp3/magnetic $/GB-month, public IPv4 $/h and Windows licences (Windows minus
+    Linux on-demand price of each type), from the same Price List query API."""
+    parts: dict[str, float] = {}
+    for product in products(pricing, "AmazonEC2", {"regionCode": region, "productFamily": "Storage"}):
+        part = EBS_PARTS.get(product["product"]["attributes"].get("volumeApiName"))
+        price = on_demand_price(product, "GB-Mo")
+        if part and price is not None:
+            parts[part] = price
+    for product in products(pricing, "AmazonVPC", {"regionCode": region, "productFamily": IPV4_FAMILY}):
+        if product["product"]["attributes"].get("usagetype", "").endswith("PublicIPv4:InUseAddress"):
+            price = on_demand_price(product)
+            if price is not None:
+                parts["ipv4:public"] = price
+    windows = fetch_prices(pricing, region, "Windows")
+    vcpus = {name: shape["vcpus"] for name, shape in shapes.items()}
+    parts.update(licence_prices(linux, windows, vcpus, lambda t: is_burstable("aws", t)))
+    return parts
 
 
 def fetch_spot_prices(ec2, names: set[str], now: dt.datetime | None = None) -> dict[str, float]:
@@ -164,6 +195,7 @@ def refresh(
     *,
     data_dir: Path | None = None,
     progress: Progress | None = None,
+    allow_fewer_types: bool = False,
     client: Callable[[str, str], object] = default_client_factory,
     spot: bool = True,
 ) -> RefreshReport:
@@ -175,7 +207,7 @@ def refresh(
     pricing = client("pricing", PRICING_REGION)
     shapes: dict[str, dict] = {}
     zones = ZoneData(source="DescribeInstanceTypeOfferings (availability-zone-id)")
-    rows, notes = [], []
+    rows, notes, part_prices = [], [], {}
     with progress.task("aws: regions", len(wanted)) as advance:
         for region in wanted:
             ec2 = client("ec2", region)
@@ -189,7 +221,19 @@ def refresh(
             if unpriced:
                 notes.append(f"{region}: {unpriced} offered types without a Linux on-demand price left out")
             rows.extend(found)
+            if found:
+                part_prices[region] = fetch_part_prices(pricing, region, prices, shapes)
             advance()
-    report = write_refreshed("aws", rows, wanted, source=SOURCE, partial=bool(regions), data_dir=data_dir, zones=zones)
+    report = write_refreshed(
+        "aws",
+        rows,
+        wanted,
+        source=SOURCE,
+        partial=bool(regions),
+        data_dir=data_dir,
+        allow_fewer_types=allow_fewer_types,
+        zones=zones,
+        prices=part_prices,
+    )
     report.notes.extend(notes)
     return report

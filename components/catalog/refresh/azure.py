@@ -81,6 +81,7 @@ def refresh(
     *,
     data_dir: Path | None = None,
     progress: Progress | None = None,
+    allow_fewer_types: bool = False,
     session=None,
 ) -> RefreshReport:
     import requests
@@ -98,7 +99,15 @@ def refresh(
             rows.extend(region_rows(prices, shapes, region))
             unshaped.update(size for size in prices if size not in shapes)
             advance()
-    report = write_refreshed("azure", rows, wanted, source=SOURCE, partial=bool(regions), data_dir=data_dir)
+    report = write_refreshed(
+        "azure",
+        rows,
+        wanted,
+        source=SOURCE,
+        partial=bool(regions),
+        data_dir=data_dir,
+        allow_fewer_types=allow_fewer_types,
+    )
     if unshaped:
         names = sorted(unshaped)
         report.notes.append(

@@ -9,6 +9,12 @@ Zones: a refresher that fetched per-zone offerings passes them as ``zones`` (a `
 that did not keeps the zone facts of the previous snapshot for the regions it refreshed (a type new
 since then makes its region "unverified": its zones are known, not which of them offer the type).
 
+All or nothing: before anything is written, :func:`check_refresh` compares what was fetched with the
+previous snapshot and refuses (``RefreshError``, the snapshot untouched) a fetch that found nothing,
+left a requested region without offerings (a typo'd or retired region is never recorded as
+refreshed), lost more than half of a region's types, or moved a region's prices far from the old
+ones (median ratio outside 0.5-2x over the types both have).
+
 Partial refresh (``--regions``): the regions fetched replace the same regions of the existing
 snapshot; every other region is kept as it was. The document then records each region's own date
 in ``region_dates``, and its ``snapshot_date`` is the oldest of them, so a figure never looks
@@ -23,11 +29,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..parts import check_prices, merge_prices
+from ..sanity import _median
 from ..snapshot import build_document, mask_zones, read_document, snapshot_path, write_document
 from ..zones import ZoneData
 
 Advance = Callable[..., None]  # advance(steps=1): one more step done
 SHAPE_FIELDS = ("instance_type", "vcpus", "memory_gib", "arch", "gpu_name", "gpu_count")
+MIN_TYPES_KEPT = 0.5  # a region may not lose more than half its types in one refresh
+PRICE_RATIO_BOUNDS = (0.5, 2.0)  # median new/old price of a region's types
+
+
+class RefreshError(ValueError):
+    """What a refresh fetched cannot replace the snapshot; the message says why."""
 
 
 @dataclass
@@ -39,6 +53,7 @@ class RefreshReport:
     types: int
     kept_regions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    parts: str = ""
 
     def summary(self) -> str:
         kept = f"; kept {len(self.kept_regions)} other regions from the previous snapshot" if self.kept_regions else ""
@@ -46,7 +61,8 @@ class RefreshReport:
             f"{self.cloud}: wrote {self.path} with {self.rows} offerings of {self.types} types "
             f"in {len(self.regions)} refreshed regions{kept}"
         ]
-        return "\n".join(lines + [f"  note: {n}" for n in self.notes])
+        notes = self.notes + ([self.parts] if self.parts else [])
+        return "\n".join(lines + [f"  note: {n}" for n in notes])
 
 
 class Progress:
@@ -145,6 +161,50 @@ def _document_rows(document: dict, keep: Iterable[str]) -> tuple[list[dict], lis
     return rows, accelerators
 
 
+def check_refresh(
+    rows: list[dict],
+    regions: list[str],
+    old: dict | None,
+    *,
+    prices: dict | None = None,
+    allow_fewer_types: bool = False,
+) -> None:
+    """RefreshError unless the fetched rows can replace the refreshed regions of ``old``."""
+    if not rows:
+        raise RefreshError(f"found no offerings in {', '.join(regions) or 'any region'}; nothing was written")
+    found: dict[str, dict[str, float]] = {}
+    for row in rows:
+        found.setdefault(str(row["region"]), {})[str(row["instance_type"])] = row.get("price_hourly")
+    empty = [r for r in regions if r not in found]
+    if empty:
+        known = sorted(old["regions"]) if old else []
+        hint = f"; regions of the current snapshot: {', '.join(known[:12])}{' ...' if len(known) > 12 else ''}"
+        raise RefreshError(f"no offerings found for {', '.join(empty)}: check the region names{hint if known else ''}")
+    problems = check_prices(prices or {})
+    if old:
+        names = [t[0] for t in old["types"]]
+        for region, fetched in sorted(found.items()):
+            before = {names[row[0]]: row[1] for row in old["regions"].get(region, ())}
+            if not before:
+                continue
+            if not allow_fewer_types and len(fetched) < MIN_TYPES_KEPT * len(before):
+                problems.append(
+                    f"{region}: only {len(fetched)} types priced, the snapshot has {len(before)} "
+                    "(pass --allow-fewer-types if the cloud really retired them)"
+                )
+            ratios = [
+                float(fetched[t]) / before[t]
+                for t in fetched.keys() & before.keys()
+                if fetched[t] and before[t] and before[t] > 0
+            ]
+            if ratios and not PRICE_RATIO_BOUNDS[0] <= _median(ratios) <= PRICE_RATIO_BOUNDS[1]:
+                problems.append(
+                    f"{region}: prices are {_median(ratios):.2f}x the snapshot's (median of {len(ratios)} types)"
+                )
+    if problems:
+        raise RefreshError("; ".join(problems))
+
+
 def write_refreshed(
     cloud: str,
     rows: list[dict],
@@ -156,8 +216,11 @@ def write_refreshed(
     accelerators: list[dict] = (),
     date: str | None = None,
     zones: ZoneData | None = None,
+    prices: dict | None = None,
+    allow_fewer_types: bool = False,
 ) -> RefreshReport:
-    """Writes the refreshed regions (merged into the existing snapshot when ``partial``)."""
+    """Checks the fetched rows (:func:`check_refresh`), then writes the refreshed regions (merged
+    into the existing snapshot when ``partial``) in one rename."""
     date = date or today()
     path = snapshot_path(cloud, data_dir)
     region_dates = dict.fromkeys(regions, date)
@@ -165,6 +228,7 @@ def write_refreshed(
     kept_accelerators: list[dict] = []
     kept_regions: list[str] = []
     old = read_document(path) if path.exists() else None
+    check_refresh(rows, regions, old, prices=prices, allow_fewer_types=allow_fewer_types)
     old_zones = zone_data_of(old) if old else ZoneData()
     zones = zones or carried_zones(old_zones, rows)
     rows = zones.annotate(rows)
@@ -175,6 +239,15 @@ def write_refreshed(
         region_dates.update({r: old_dates.get(r, old["snapshot_date"]) for r in kept_regions})
         if any(d != date for d in region_dates.values()):
             source = f"{source}; regions not refreshed on {date} kept from earlier snapshots"
+    # A part the fetch did not price keeps its previous price (and the snapshot says so).
+    old_prices = (old or {}).get("prices", {})
+    all_prices = merge_prices(
+        old_prices if partial else {r: p for r, p in old_prices.items() if r in regions}, prices or {}
+    )
+    carried = sum(1 for r, parts in all_prices.items() for part in parts if part not in (prices or {}).get(r, {}))
+    prices_source = f"{source}; disk, IPv4 and licence prices"
+    if carried:
+        prices_source += f" ({carried} kept from the previous snapshot, {(old or {}).get('prices_date', '?')})"
     # Fresh rows first: build_document keeps the first shape it sees for a type.
     document = build_document(
         cloud,
@@ -191,6 +264,9 @@ def write_refreshed(
             **zones.zone_names,
         },
         unverified_zones=(old_zones.unverified & set(kept_regions)) | zones.unverified,
+        prices=all_prices,
+        prices_date=date if prices else (old or {}).get("prices_date"),
+        prices_source=prices_source,
     )
     if len(set(region_dates.values())) > 1:
         document["region_dates"] = {r: region_dates[r] for r in sorted(region_dates)}
@@ -198,10 +274,10 @@ def write_refreshed(
     report = RefreshReport(
         cloud, path, sorted(regions), len(rows), len({r["instance_type"] for r in rows}), kept_regions
     )
-    found = {r["region"] for r in rows}
-    empty = [r for r in regions if r not in found]
-    if empty:
-        report.notes.append(f"no offerings found for {', '.join(empty)}: check the region names")
+    priced_parts = sum(len(p) for p in (prices or {}).values())
+    report.parts = f"{priced_parts} disk, IPv4 and licence prices fetched" + (
+        f"; {carried} kept from the previous snapshot" if carried else ""
+    )
     return report
 
 

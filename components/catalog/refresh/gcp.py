@@ -207,6 +207,7 @@ def refresh(
     project: str | None = None,
     data_dir: Path | None = None,
     progress: Progress | None = None,
+    allow_fewer_types: bool = False,
     session=None,
 ) -> RefreshReport:
     import requests
@@ -241,6 +242,7 @@ def refresh(
         partial=bool(regions),
         data_dir=data_dir,
         accelerators=accelerators,
+        allow_fewer_types=allow_fewer_types,
         zones=zones,
     )
     report.notes.append(f"{len(skus)} SKUs read; {shape_source}; TPU prices are not refreshed")
