@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +169,20 @@ def plan_stack(project_dir: Path, stack: str) -> list[dict[str, Any]]:
 def plan_stack_and_networks(project_dir: Path, stack: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Runs the stack program under mocks (preview): every VM it would create, and every shared
     network with its resources (listed once, not under each VM)."""
+    plan = plan_stack_full(project_dir, stack)
+    return plan.vms, plan.networks
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    vms: list[dict[str, Any]]
+    networks: list[dict[str, Any]]
+    warnings: list[str]
+    """Default quotas the stack would exceed (``components/quotas.py``)."""
+
+
+def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
+    """``plan_stack_and_networks``, and the default quotas the stack would exceed."""
     from .network import TYPE_TOKEN as NETWORK_TYPE_TOKEN
     from .offline import evaluate
     from .pricing import instance_hourly, spec_cost
@@ -228,7 +243,9 @@ def plan_stack_and_networks(project_dir: Path, stack: str) -> tuple[list[dict[st
         {"name": network.name, "resources": _resources(evaluation.children_of(network.urn))}
         for network in evaluation.of_type(NETWORK_TYPE_TOKEN)
     ]
-    return rows, networks
+    from .quotas import quota_warnings
+
+    return StackPlan(rows, networks, quota_warnings(evaluation.resources))
 
 
 def _resources(registered) -> list[dict[str, str]]:
@@ -266,7 +283,7 @@ def _price_note(rows: list[dict]) -> str:
     )
 
 
-def render_table(rows: list[dict], networks: list[dict] = ()) -> str:
+def render_table(rows: list[dict], networks: list[dict] = (), warnings: list[str] = ()) -> str:
     header = ["VM", "cloud", "region", "type", "vCPU", "GiB", "image", "$/hour", "$/month", "resources"]
     lines = [
         [
@@ -289,6 +306,7 @@ def render_table(rows: list[dict], networks: list[dict] = ()) -> str:
     out += ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
     out.append("")
     out.append(total_line(rows))
+    out += [f"Warning: {warning}" for warning in warnings]
     out.append("")
     for r in rows:
         joined = f" (in network {r['network']})" if r.get("network") else ""
@@ -308,7 +326,7 @@ def _members(rows: list[dict], network: str) -> str:
     return f"{len(names)} VM{'s' if len(names) != 1 else ''} ({', '.join(names)})"
 
 
-def render_markdown(rows: list[dict], networks: list[dict] = ()) -> str:
+def render_markdown(rows: list[dict], networks: list[dict] = (), warnings: list[str] = ()) -> str:
     out = [
         "| VM | cloud | region | type | vCPU | GiB | image | $/hour | $/month | resources |",
         "|---|---|---|---|---:|---:|---|---:|---:|---:|",
@@ -321,6 +339,7 @@ def render_markdown(rows: list[dict], networks: list[dict] = ()) -> str:
         )
     out.append("")
     out.append(f"**{total_line(rows)}**")
+    out += [f"\n> **Warning:** {warning}" for warning in warnings]
     if networks:
         out.append("")
         out += [
@@ -359,14 +378,16 @@ def main(argv: list[str] | None = None) -> int:
         stack = options.stack.rsplit("/", 1)[-1]
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", stack):
             raise PlanError(f"--stack {options.stack!r}: expected a stack name such as dev (letters, digits, - _ .)")
-        rows, networks = plan_stack_and_networks(project_dir, stack)
+        plan = plan_stack_full(project_dir, stack)
     except PlanError as error:
         print(f"plan: {error}", file=sys.stderr)
         return 2
     if options.format == "json":
-        print(json.dumps(rows, indent=2))
+        print(json.dumps(plan.vms, indent=2))
+        for warning in plan.warnings:
+            print(f"plan: warning: {warning}", file=sys.stderr)
     elif options.format == "markdown":
-        print(render_markdown(rows, networks))
+        print(render_markdown(plan.vms, plan.networks, plan.warnings))
     else:
-        print(render_table(rows, networks))
+        print(render_table(plan.vms, plan.networks, plan.warnings))
     return 0

@@ -337,3 +337,14 @@ def test_catalog_size_facts_come_from_their_sources():
     assert azure.facts("Standard_B2als_v2")["max_data_disks"] == 4
     assert azure.facts("Standard_A2_v2")["generations"] == ["V1"]
     assert all(azure.facts(s).get("spot") is False for s in azure.instance_types if s.startswith("Standard_B"))
+
+
+def test_the_lifecycle_tables_in_the_docs_are_the_rules_tables():
+    import re
+
+    from conftest import ROOT
+
+    page = (ROOT / "docs" / "cloud-rules.md").read_text()
+    for cloud in ("aws", "azure", "gcp"):
+        (table,) = re.findall(rf"<!-- lifecycle:{cloud} -->\n(.*?)\n<!-- /lifecycle:{cloud} -->", page, re.S)
+        assert table == cloud_rules.lifecycle_markdown(cloud), f"regenerate docs/cloud-rules.md ({cloud})"

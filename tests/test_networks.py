@@ -508,3 +508,40 @@ def test_zone_tables_are_consistent_with_their_sources():
     for region in gcp.regions:
         if any(o.placeable for o in gcp.offerings(region).values()):
             assert region in GCP_REGION_RANGES
+
+
+# --- plan warns before a default quota is hit ---------------------------------------------------------
+
+
+def test_plan_warns_when_a_stack_would_exceed_a_default_quota(tmp_path, capsys):
+    import shutil
+
+    import yaml
+
+    from components.plan import main as plan_main
+
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    public = [{"name": f"pub{i:02d}", "cloud": "azure", "ssh_public_key": KEY, "public_ip": True} for i in range(11)]
+    dedicated = [{"name": f"own{i}", "cloud": "aws", "network": "dedicated"} for i in range(5)]
+    (tmp_path / "Pulumi.big.yaml").write_text(yaml.safe_dump({"config": {"multicloud-vm:vms": public + dedicated}}))
+    assert plan_main(["--stack", "big", "--project-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Warning: 11 Standard public IP addresses in eastus" in out
+    assert "Warning: 5 VPCs in us-east-1" in out
+    # Sharing keeps the same stack within the VPC quota: no warning without network: dedicated.
+    shared = [{**entry, "network": "shared"} for entry in dedicated]
+    (tmp_path / "Pulumi.shared.yaml").write_text(yaml.safe_dump({"config": {"multicloud-vm:vms": shared}}))
+    assert plan_main(["--stack", "shared", "--project-dir", str(tmp_path), "--format", "json"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_the_networks_page_example_runs_and_shares_one_vpc():
+    import re
+
+    page = (ROOT / "docs" / "networks.md").read_text()
+    (example,) = [b for b in re.findall(r"```python\n(.*?)```", page, re.S) if "Network(" in b]
+    namespace = {"key": KEY}
+    evaluation = evaluate(lambda: exec(example, namespace), config=DEFAULT_CONFIG)
+    assert len(evaluation.of_type("aws:ec2/vpc:Vpc")) == 1
+    assert len(evaluation.of_type(INSTANCES["aws"])) == 3
+    assert set(evaluation.outputs["subnets"]) == set(catalog.load("aws").zones("us-east-1"))

@@ -74,3 +74,12 @@ def common_size_problem(offering: Offering, needs: SizeNeeds, spot_source: str) 
     if limit is not None and needs.data_disks > limit:
         return "data_disks", f"{offering.instance_type} takes at most {limit} data disks, not {needs.data_disks}"
     return None
+
+
+def lifecycle_markdown(cloud: str) -> str:
+    """The lifecycle table of a cloud as Markdown (docs/cloud-rules.md holds it; a test compares)."""
+    rows = ["| change of | the cloud | `pulumi up` with the component | source / note |", "|---|---|---|---|"]
+    for prop, change in lifecycle(cloud).items():
+        note = f"{change.source}" + (f"; {change.note}" if change.note else "")
+        rows.append(f"| {prop} | {change.cloud_does} | {change.component_does} | {note} |")
+    return "\n".join(rows)
