@@ -1,17 +1,20 @@
-"""How the VirtualMachine component scales: program evaluation under Pulumi mocks, against baseline
-programs that register the very same provider resources directly, plus image-lookup invokes, peak
-memory, and ``plan`` / ``compare`` latency.
+"""How the VirtualMachine component scales: program evaluation under Pulumi mocks of N VMs sharing one
+Network (what the stack program builds), against baseline programs that register the very same
+provider resources directly (``flat_programs.py``), plus image-lookup invokes, peak memory, and
+``plan`` / ``compare`` latency.
 
     .venv/bin/python benchmarks/bench_program.py              # 10, 100 and 1,000 VMs per cloud
     .venv/bin/python benchmarks/bench_program.py --sizes 10 100 --clouds aws gcp   # quicker
 
 Three programs register the same provider resources (same types, names, inputs, options, invokes;
 checked resource by resource before any timing):
-- component: ``VirtualMachine`` per VM (validation, catalog resolution, adapters, outputs);
+- component: one ``Network`` and a ``VirtualMachine`` per VM (validation, catalog resolution,
+  placement, adapters, outputs);
 - flat: the resources written out by hand at the top of the stack, with the values the component
   resolves looked up once outside the program;
-- shell: the flat program's resources under one bare ``ComponentResource`` per VM, which is what any
-  component costs by Pulumi's conventions (one more registration, every child parented).
+- shell: the flat program's resources under one bare ``ComponentResource`` per VM (and one for the
+  network), which is what any component costs by Pulumi's conventions (one more registration, every
+  child parented).
 component/shell is the cost of this component's own logic; component/flat adds the cost of being a
 component at all.
 
@@ -45,6 +48,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from flat_programs import BUILDERS, NETWORK, network_args  # noqa: E402
 
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 CLOUDS = ("aws", "azure", "gcp")
@@ -90,48 +96,56 @@ def vm_name(index: int) -> str:
 
 
 def component_program(cloud: str, count: int):
+    """What the stack program builds: one shared Network, and the VMs joining it."""
+
     def program():
+        from components.network import Network
         from components.vm import VirtualMachine
 
+        network = Network(NETWORK, network_args(SPECS[cloud], resolve(cloud)["zone"]))
         for index in range(count):
-            VirtualMachine(vm_name(index), SPECS[cloud])
+            VirtualMachine(vm_name(index), {**SPECS[cloud], "network": network})
 
     return program
 
 
-def baseline_program(cloud: str, count: int):
-    """The same provider resources, registered directly with the values the component resolves (the
-    instance type and image are looked up once, outside the timed program: no per-VM validation)."""
+def resolve(cloud: str) -> dict:
+    """What the component resolves for the benchmark's spec (looked up once, outside any timing)."""
     from components.spec import validate
 
     spec = validate("vm0000", SPECS[cloud])
-    resolved = {
-        "instance_type": spec.instance_type,
-        "image": spec.image.native,
-        "login_user": spec.image.login_user,
-        "zone": spec.zone,
-    }
-    build = {"aws": _baseline_aws, "azure": _baseline_azure, "gcp": _baseline_gcp}[cloud]
+    return {"instance_type": spec.instance_type, "image": spec.image.native, "zone": spec.zone}
+
+
+def baseline_program(cloud: str, count: int):
+    """The same provider resources, registered directly with the values the component resolves (the
+    instance type, image and zone are looked up once, outside the timed program)."""
+    resolved = resolve(cloud)
+    build_network, build_vm = BUILDERS[cloud]
 
     def program(shells=None):
         shared: dict = {}
+        if shells is not None:
+            shells(None)
+        build_network(SPECS[cloud], resolved, shared)
         for index in range(count):
             if shells is not None:
                 shells(index)
-            build(vm_name(index), SPECS[cloud], resolved, shared)
+            build_vm(vm_name(index), SPECS[cloud], resolved, shared)
 
     return program
 
 
 def shell_baseline_program(cloud: str, count: int):
-    """The baseline's resources, each VM's under a bare ComponentResource of the component's type that
-    does nothing else: what any component costs by Pulumi's conventions (one more registration, every
-    child parented), so that the ratio against it is the cost of the component's own logic."""
+    """The baseline's resources, the network's under a bare ComponentResource of the Network's type and
+    each VM's under one of the VirtualMachine's type, doing nothing else: what any component costs by
+    Pulumi's conventions (one more registration, every child parented), so that the ratio against it is
+    the cost of the components' own logic."""
     import pulumi
 
     class Shell(pulumi.ComponentResource):
-        def __init__(self, name: str):
-            super().__init__("multicloud:index:VirtualMachine", name, None, None)
+        def __init__(self, token: str, name: str):
+            super().__init__(token, name, None, None)
             self.register_outputs({})
 
     flat = baseline_program(cloud, count)
@@ -147,8 +161,11 @@ def shell_baseline_program(cloud: str, count: int):
                 opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(parent=current["shell"]))
             original(self, t, name, props, opts, *rest, **kwargs)
 
-        def open_shell(index: int) -> None:
-            current["shell"] = Shell(vm_name(index))
+        def open_shell(index: int | None) -> None:
+            if index is None:
+                current["shell"] = Shell("multicloud:index:Network", NETWORK)
+            else:
+                current["shell"] = Shell("multicloud:index:VirtualMachine", vm_name(index))
 
         pulumi.CustomResource.__init__ = adopting_init
         try:
@@ -157,263 +174,6 @@ def shell_baseline_program(cloud: str, count: int):
             pulumi.CustomResource.__init__ = original
 
     return program
-
-
-def _baseline_aws(name: str, args: dict, resolved: dict, shared: dict) -> None:
-    import pulumi
-    import pulumi_aws as aws
-
-    region, tags = args["region"], {"Name": name, **args["tags"]}
-    vpc = aws.ec2.Vpc(
-        f"{name}-vpc",
-        cidr_block="10.42.0.0/16",
-        enable_dns_hostnames=True,
-        enable_dns_support=True,
-        region=region,
-        tags=tags,
-    )
-    subnet = aws.ec2.Subnet(
-        f"{name}-subnet",
-        vpc_id=vpc.id,
-        cidr_block="10.42.1.0/24",
-        availability_zone=None,
-        map_public_ip_on_launch=False,
-        region=region,
-        tags=tags,
-    )
-    gateway = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=vpc.id, region=region, tags=tags)
-    route_table = aws.ec2.RouteTable(
-        f"{name}-rt",
-        vpc_id=vpc.id,
-        routes=[{"cidr_block": "0.0.0.0/0", "gateway_id": gateway.id}],
-        region=region,
-        tags=tags,
-    )
-    aws.ec2.RouteTableAssociation(f"{name}-rta", subnet_id=subnet.id, route_table_id=route_table.id, region=region)
-    security_group = aws.ec2.SecurityGroup(
-        f"{name}-sg",
-        vpc_id=vpc.id,
-        description=f"{name}: managed by multicloud-vm",
-        ingress=[
-            {
-                "protocol": "tcp",
-                "from_port": rule["port"],
-                "to_port": rule["port"],
-                "description": rule["description"],
-                "cidr_blocks": rule["sources"],
-            }
-            for rule in args["ingress"]
-        ],
-        egress=[
-            {"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"], "ipv6_cidr_blocks": ["::/0"]}
-        ],
-        region=region,
-        tags=tags,
-    )
-    key_pair = aws.ec2.KeyPair(f"{name}-key", public_key=args["ssh_public_key"], region=region, tags=tags)
-    if "ami" not in shared:
-        image = resolved["image"]
-        shared["ami"] = aws.ec2.get_ami_output(
-            owners=[image.owner],
-            most_recent=True,
-            filters=[
-                {"name": "name", "values": [image.name_pattern]},
-                {"name": "architecture", "values": ["x86_64"]},
-                {"name": "virtualization-type", "values": ["hvm"]},
-                {"name": "root-device-type", "values": ["ebs"]},
-                {"name": "state", "values": ["available"]},
-            ],
-            region=region,
-        ).id
-    aws.ec2.Instance(
-        f"{name}-vm",
-        ami=shared["ami"],
-        instance_type=resolved["instance_type"],
-        subnet_id=subnet.id,
-        availability_zone=None,
-        vpc_security_group_ids=[security_group.id],
-        key_name=key_pair.key_name,
-        associate_public_ip_address=True,
-        metadata_options={"http_endpoint": "enabled", "http_tokens": "required", "http_put_response_hop_limit": 1},
-        root_block_device={
-            "volume_size": args["disk_size_gib"],
-            "volume_type": "gp3",
-            "encrypted": True,
-            "delete_on_termination": True,
-        },
-        credit_specification={"cpu_credits": "standard"},
-        region=region,
-        tags=tags,
-        volume_tags=tags,
-        opts=pulumi.ResourceOptions(ignore_changes=["ami"], additional_secret_outputs=["userData"]),
-    )
-
-
-def _baseline_azure(name: str, args: dict, resolved: dict, shared: dict) -> None:
-    import pulumi
-    from pulumi_azure_native import compute, network
-    from pulumi_azure_native import resources as azure_resources
-
-    location, tags = args["region"], dict(args["tags"])
-    group = azure_resources.ResourceGroup(f"{name}-rg", location=location, tags=tags)
-    vnet = network.VirtualNetwork(
-        f"{name}-vnet",
-        resource_group_name=group.name,
-        location=location,
-        address_space={"address_prefixes": ["10.42.0.0/16"]},
-        tags=tags,
-    )
-    subnet = network.Subnet(
-        f"{name}-subnet", resource_group_name=group.name, virtual_network_name=vnet.name, address_prefix="10.42.1.0/24"
-    )
-    nsg = network.NetworkSecurityGroup(
-        f"{name}-nsg",
-        resource_group_name=group.name,
-        location=location,
-        security_rules=[
-            {
-                "name": f"allow-tcp-{rule['port']}-{index}",
-                "priority": 100 + 10 * index,
-                "direction": "Inbound",
-                "access": "Allow",
-                "protocol": "Tcp",
-                "source_address_prefixes": rule["sources"],
-                "source_port_range": "*",
-                "destination_address_prefix": "*",
-                "destination_port_range": str(rule["port"]),
-                "description": rule["description"],
-            }
-            for index, rule in enumerate(args["ingress"])
-        ],
-        tags=tags,
-    )
-    public_ip = network.PublicIPAddress(
-        f"{name}-pip",
-        resource_group_name=group.name,
-        location=location,
-        sku={"name": "Standard", "tier": "Regional"},
-        public_ip_allocation_method="Static",
-        public_ip_address_version="IPv4",
-        zones=None,
-        tags=tags,
-    )
-    nic = network.NetworkInterface(
-        f"{name}-nic",
-        resource_group_name=group.name,
-        location=location,
-        ip_configurations=[
-            {
-                "name": "ipconfig",
-                "subnet": {"id": subnet.id},
-                "private_ip_allocation_method": "Dynamic",
-                "primary": True,
-                "public_ip_address": {"id": public_ip.id},
-            }
-        ],
-        network_security_group={"id": nsg.id},
-        tags=tags,
-    )
-    image = resolved["image"]
-    compute.VirtualMachine(
-        f"{name}-vm",
-        vm_name=name,
-        resource_group_name=group.name,
-        location=location,
-        zones=None,
-        hardware_profile={"vm_size": resolved["instance_type"]},
-        network_profile={"network_interfaces": [{"id": nic.id, "primary": True}]},
-        os_profile={
-            "computer_name": name,
-            "admin_username": "vmadmin",
-            "linux_configuration": {
-                "disable_password_authentication": True,
-                "provision_vm_agent": True,
-                "ssh": {
-                    "public_keys": [{"path": "/home/vmadmin/.ssh/authorized_keys", "key_data": args["ssh_public_key"]}]
-                },
-            },
-        },
-        storage_profile={
-            "image_reference": {
-                "publisher": image.publisher,
-                "offer": image.offer,
-                "sku": image.sku,
-                "version": image.version,
-            },
-            "os_disk": {
-                "name": f"{name}-osdisk",
-                "create_option": "FromImage",
-                "caching": "ReadWrite",
-                "disk_size_gb": args["disk_size_gib"],
-                "delete_option": "Delete",
-                "managed_disk": {"storage_account_type": "Premium_LRS"},
-            },
-            "data_disks": [],
-        },
-        diagnostics_profile={"boot_diagnostics": {"enabled": True}},
-        tags=tags,
-        opts=pulumi.ResourceOptions(
-            ignore_changes=["storageProfile.imageReference"],
-            additional_secret_outputs=["osProfile"],
-            delete_before_replace=True,
-        ),
-    )
-
-
-def _baseline_gcp(name: str, args: dict, resolved: dict, shared: dict) -> None:
-    import pulumi
-    import pulumi_gcp as gcp
-
-    project, labels = args["project"], dict(args["tags"])
-    net = gcp.compute.Network(f"{name}-net", auto_create_subnetworks=False, project=project)
-    subnet = gcp.compute.Subnetwork(
-        f"{name}-subnet",
-        network=net.id,
-        region=args["region"],
-        ip_cidr_range="10.42.1.0/24",
-        private_ip_google_access=True,
-        project=project,
-    )
-    for index, rule in enumerate(args["ingress"]):
-        gcp.compute.Firewall(
-            f"{name}-fw-{index}",
-            network=net.id,
-            project=project,
-            direction="INGRESS",
-            source_ranges=rule["sources"],
-            allows=[{"protocol": "tcp", "ports": [str(rule["port"])]}],
-            target_tags=[f"{name}-vm"],
-            description=rule["description"],
-        )
-    gcp.compute.Instance(
-        f"{name}-vm",
-        name=name,
-        machine_type=resolved["instance_type"],
-        zone=resolved["zone"],
-        project=project,
-        boot_disk={
-            "auto_delete": True,
-            "initialize_params": {
-                "image": resolved["image"].path,
-                "size": args["disk_size_gib"],
-                "type": "pd-balanced",
-                "labels": labels,
-            },
-        },
-        attached_disks=[],
-        network_interfaces=[{"subnetwork": subnet.id, "access_configs": [{"network_tier": "PREMIUM"}]}],
-        metadata={"block-project-ssh-keys": "TRUE", "ssh-keys": f"vmadmin:{args['ssh_public_key']}"},
-        tags=[f"{name}-vm"],
-        labels=labels,
-        shielded_instance_config={"enable_secure_boot": True, "enable_vtpm": True, "enable_integrity_monitoring": True},
-        scheduling={"provisioning_model": "STANDARD", "automatic_restart": True, "on_host_maintenance": "MIGRATE"},
-        allow_stopping_for_update=True,
-        opts=pulumi.ResourceOptions(
-            ignore_changes=["bootDisk.initializeParams.image"],
-            additional_secret_outputs=["metadata"],
-            delete_before_replace=True,
-        ),
-    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -448,6 +208,8 @@ def registrations(cloud: str, variant: str, count: int) -> tuple[list[tuple], li
             tuple(sorted(r.additional_secret_outputs)),
             r.delete_before_replace,
             tuple(r.secret_inputs),
+            tuple(r.replace_on_changes),
+            json.dumps(r.replacement_trigger),
         )
         for r in evaluation.resources
         if r.custom
