@@ -157,3 +157,64 @@ def test_cli_refresh_failure_exits_1_and_says_the_snapshot_is_unchanged(tmp_path
     err = capsys.readouterr().err
     assert code == 1
     assert "catalog refresh azure failed: HTTPError: 503" in err and "was not changed" in err
+
+
+SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+
+
+def serve_resource_skus(rsps: responses.RequestsMock) -> None:
+    from components.catalog.refresh import azure_skus
+
+    rsps.get(
+        azure_skus.API.format(subscription=SUBSCRIPTION),
+        json=json.loads((FIXTURES / "resource_skus_westeurope.json").read_text()),
+        match=[
+            responses.matchers.query_param_matcher(
+                {"api-version": azure_skus.API_VERSION, "$filter": "location eq 'westeurope'"}
+            ),
+            responses.matchers.header_matcher({"Authorization": "Bearer test-token"}),
+        ],
+    )
+
+
+@responses.activate
+def test_refresh_with_a_subscription_reads_size_facts_and_zones_from_resource_skus(tmp_path):
+    shutil.copy(snapshot_path("azure"), snapshot_path("azure", tmp_path))
+    serve_westeurope(responses.mock)
+    serve_resource_skus(responses.mock)
+    report = azure.refresh(
+        ["westeurope"], data_dir=tmp_path, subscription=SUBSCRIPTION, token="test-token", allow_fewer_types=True
+    )
+    catalog = load("azure", tmp_path)
+    # Zones now come from the API: verified, per size, less a Zone restriction.
+    assert catalog.zone_offerings_known("westeurope")
+    assert catalog.zones("westeurope") == ["1", "2", "3"]
+    assert catalog.get("Standard_E4s_v5", "westeurope").zones == ("2", "3")
+    assert catalog.get("Standard_D2ps_v5", "westeurope").zones == ("1", "2")
+    # Facts from the capabilities.
+    assert catalog.facts("Standard_B2s")["spot"] is False
+    assert catalog.facts("Standard_E4s_v5")["max_data_disks"] == 8
+    assert catalog.facts("Standard_D2ps_v5")["generations"] == ["V2"]
+    # A size this subscription cannot use stays in the shared catalog, and the report says so.
+    assert catalog.get("Standard_NC4as_T4_v3", "westeurope") is not None
+    assert any("not available to this subscription" in note for note in report.notes)
+    assert "Resource SKUs API" in read_document(snapshot_path("azure", tmp_path))["source"]
+    # Other regions keep the zone facts they had.
+    assert catalog.zones("eastus") == load("azure").zones("eastus")
+    # Placement now refuses a zone that the verified data says does not offer the size.
+    from components.placement import ZoneError, place
+
+    e4s = catalog.get("Standard_E4s_v5", "westeurope")
+    assert place("azure", e4s, catalog, "2") == "2"
+    with pytest.raises(ZoneError, match="not offered in 1"):
+        place("azure", e4s, catalog, "1")
+
+
+def test_cli_refresh_with_a_subscription_needs_a_token(tmp_path, capsys, monkeypatch):
+    from components.catalog.cli import main
+
+    monkeypatch.delenv("AZURE_ACCESS_TOKEN", raising=False)
+    before = snapshot_path("azure").read_bytes()
+    assert main(["refresh", "azure", "--regions", "westeurope", "--subscription", SUBSCRIPTION, "--no-progress"]) == 2
+    assert "AZURE_ACCESS_TOKEN" in capsys.readouterr().err
+    assert snapshot_path("azure").read_bytes() == before

@@ -2,7 +2,7 @@
 
     python -m components catalog build --source ../shared/catalog-source
     python -m components catalog refresh aws --regions us-east-1 eu-central-1
-    python -m components catalog refresh azure
+    python -m components catalog refresh azure [--subscription ID]   # token in AZURE_ACCESS_TOKEN
     python -m components catalog refresh gcp --api-key KEY [--project PROJECT]
     python -m components catalog info
 
@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument(
         "--project", default=os.environ.get("GOOGLE_CLOUD_PROJECT"), help="gcp: project for machine-type shapes"
     )
+    refresh.add_argument(
+        "--subscription",
+        default=os.environ.get("AZURE_SUBSCRIPTION_ID"),
+        help="azure: also read sizes' facts and zones from the Resource SKUs API with this subscription "
+        "(bearer token in AZURE_ACCESS_TOKEN: az account get-access-token --query accessToken -o tsv)",
+    )
     refresh.add_argument("--no-progress", action="store_true", help="no progress bar")
     refresh.add_argument(
         "--allow-fewer-types",
@@ -96,6 +102,14 @@ def run_refresh(args: argparse.Namespace) -> int:
     if args.cloud == "gcp" and not args.api_key:
         print("catalog refresh gcp: an API key is needed: --api-key KEY or GOOGLE_API_KEY", file=sys.stderr)
         return 2
+    token = os.environ.get("AZURE_ACCESS_TOKEN")
+    if args.cloud == "azure" and args.subscription and not token:
+        print(
+            "catalog refresh azure: --subscription needs a bearer token in AZURE_ACCESS_TOKEN "
+            "(az account get-access-token --query accessToken -o tsv)",
+            file=sys.stderr,
+        )
+        return 2
     if args.regions is not None and not regions:
         print("catalog refresh: --regions names no region", file=sys.stderr)
         return 2
@@ -108,16 +122,18 @@ def run_refresh(args: argparse.Namespace) -> int:
         elif args.cloud == "azure":
             from .refresh import azure
 
-            report = azure.refresh(regions, **options)
+            report = azure.refresh(regions, subscription=args.subscription, token=token, **options)
         else:
             from .refresh import gcp
 
             report = gcp.refresh(regions, api_key=args.api_key, project=args.project, **options)
     except (RefreshError, SnapshotError) as error:
-        print(f"catalog refresh {args.cloud}: {redact(str(error), [args.api_key])}; {unchanged}", file=sys.stderr)
+        print(
+            f"catalog refresh {args.cloud}: {redact(str(error), [args.api_key, token])}; {unchanged}", file=sys.stderr
+        )
         return 1
     except Exception as error:  # any failure to fetch: say what, and that the old snapshot stays
-        message = redact(f"{type(error).__name__}: {error}", [args.api_key])
+        message = redact(f"{type(error).__name__}: {error}", [args.api_key, token])
         print(f"catalog refresh {args.cloud} failed: {message}", file=sys.stderr)
         print(unchanged, file=sys.stderr)
         return 1

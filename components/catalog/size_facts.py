@@ -77,6 +77,17 @@ def azure_size_facts(names: Iterable[str] | None = None) -> dict[str, dict]:
     return facts
 
 
+def azure_fact_names() -> dict[str, tuple[str, str]]:
+    """Fact key -> (Resource SKUs capability, kind): how ``catalog refresh azure --subscription``
+    reads the same facts from the API."""
+    return {
+        "generations": ("HyperVGenerations", "list"),
+        "max_data_disks": ("MaxDataDiskCount", "int"),
+        "spot": ("LowPriorityCapable", "bool"),
+        "premium_io": ("PremiumIO", "bool"),
+    }
+
+
 def size_facts(cloud: str, names: Iterable[str]) -> dict[str, dict]:
     if cloud == "aws":
         return aws_size_facts(names)

@@ -5,6 +5,10 @@ following ``NextPageLink`` to the last page.
 The price API has no vCPU, memory or GPU figures, so shapes come from the current snapshot; a size
 priced but not in it is left out and named in the report (its shape needs adding by a catalog
 build first). Without ``--regions``, the regions of the current snapshot are refreshed.
+
+With ``--subscription`` (and a token in ``AZURE_ACCESS_TOKEN``), the sizes' facts (Hyper-V
+generations, data-disk maximum, Spot support, premium storage) and which zones offer each size come
+from the Resource SKUs API too (``azure_skus``); without it they are kept from the snapshot.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from . import azure_skus
 from .common import Progress, RefreshReport, regions_of_snapshot, shapes_from_snapshot, write_refreshed
 
 API = "https://prices.azure.com/api/retail/prices"
@@ -83,6 +88,8 @@ def refresh(
     progress: Progress | None = None,
     allow_fewer_types: bool = False,
     session=None,
+    subscription: str | None = None,
+    token: str | None = None,
 ) -> RefreshReport:
     import requests
 
@@ -92,6 +99,20 @@ def refresh(
     wanted = list(regions or regions_of_snapshot("azure", data_dir))
     if not wanted:
         raise ValueError("no regions to refresh: pass --regions (there is no snapshot to take them from)")
+    zones, notes = None, []
+    if subscription:
+        if not token:
+            raise ValueError("--subscription needs a token in AZURE_ACCESS_TOKEN (az account get-access-token)")
+        with progress.task("azure: resource SKUs", len(wanted)) as advance:
+            skus = {}
+            for region in wanted:
+                skus[region] = list(azure_skus.fetch_skus(session, subscription, token, region))
+                advance()
+        facts, zones, notes = azure_skus.collect(skus)
+        shapes = {
+            name: {**shape, "facts": {**(shape.get("facts") or {}), **facts.get(name, {})}}
+            for name, shape in shapes.items()
+        }
     rows, unshaped = [], set()
     with progress.task("azure: regions", len(wanted)) as advance:
         for region in wanted:
@@ -103,11 +124,13 @@ def refresh(
         "azure",
         rows,
         wanted,
-        source=SOURCE,
+        source=SOURCE + ("; sizes and zones from the Resource SKUs API" if subscription else ""),
         partial=bool(regions),
         data_dir=data_dir,
         allow_fewer_types=allow_fewer_types,
+        zones=zones,
     )
+    report.notes.extend(notes)
     if unshaped:
         names = sorted(unshaped)
         report.notes.append(
