@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import is_burstable
+from .. import licence_per_vcpu
 from ..parts import licence_prices
 from ..size_facts import aws_facts
 from ..zones import SOURCES_DIR, ZoneData
@@ -151,7 +151,7 @@ def fetch_part_prices(pricing, region: str, linux: dict[str, float], shapes: dic
                 parts["ipv4:public"] = price
     windows = fetch_prices(pricing, region, "Windows")
     vcpus = {name: shape["vcpus"] for name, shape in shapes.items()}
-    parts.update(licence_prices(linux, windows, vcpus, lambda t: is_burstable("aws", t)))
+    parts.update(licence_prices(linux, windows, vcpus, lambda t: licence_per_vcpu("aws", t)))
     return parts
 
 
