@@ -132,12 +132,13 @@ def fetch_prices(pricing, region: str, operating_system: str = "Linux") -> dict[
     return prices
 
 
-EBS_PARTS = {"gp3": "disk:gp3", "standard": "disk:standard"}
+EBS_PARTS = {t: f"disk:{t}" for t in ("gp3", "gp2", "io1", "io2", "st1", "sc1", "standard")}  # per GB-month
 
 
 def fetch_part_prices(pricing, region: str, linux: dict[str, float], shapes: dict[str, dict]) -> dict[str, float]:
-    """The region's EBS gp3/magnetic $/GB-month, public IPv4 $/h and Windows licences (Windows minus
-    Linux on-demand price of each type), from the same Price List query API."""
+    """The region's EBS storage $/GB-month (gp3, gp2, io1, io2, st1, sc1, magnetic; not provisioned
+    IOPS or throughput), public IPv4 $/h and Windows licences (Windows minus Linux on-demand price of
+    each type), from the same Price List query API."""
     parts: dict[str, float] = {}
     for product in products(pricing, "AmazonEC2", {"regionCode": region, "productFamily": "Storage"}):
         part = EBS_PARTS.get(product["product"]["attributes"].get("volumeApiName"))
