@@ -11,22 +11,25 @@ Prices come from the offerings snapshot: compute from its VM rows, everything el
 part                           price
 ============================== ===============================================================
 ``disk:<type>``                $ per GiB-month of a disk type billed by provisioned size: AWS
-                               ``gp3``, ``standard`` (magnetic); GCP ``pd-balanced``,
-                               ``pd-standard``, ``hyperdisk-balanced``
+                               ``gp3``, ``gp2``, ``io1``, ``io2``, ``st1``, ``sc1``, ``standard``
+                               (magnetic); GCP ``pd-balanced``, ``pd-standard``, ``pd-ssd``,
+                               ``hyperdisk-balanced``
 ``disk:<sku>:<tier>``          $ per disk-month of an Azure managed disk tier, e.g.
                                ``disk:Premium_LRS:P4``, ``disk:StandardSSD_LRS:E10``,
                                ``disk:Standard_LRS:S4`` (a disk is billed as the smallest tier that
                                holds it, :data:`AZURE_DISK_TIERS`)
 ``ipv4:public``                $ per hour of one public IPv4 address on a VM
 ``ipv4:public:spot``           the same on a spot VM, where the cloud charges less (GCP)
-``licence:windows``            $ per vCPU-hour of a Windows Server licence (not burstable types)
+``licence:windows``            $ per vCPU-hour of a Windows Server licence (not burstable types,
+                               nor Azure A v2 and D v1 sizes: ``catalog.licence_per_vcpu``)
 ``licence:windows:<type>``     $ per hour of the licence on that instance type (wins over the
-                               per-vCPU rate; burstable types have only this)
+                               per-vCPU rate; the types above have only this)
 ============================== ===============================================================
 
 A part the snapshot has no price for is *unpriced*: it is listed by name and the total is a lower
-bound ("at least"), never a silent zero. Usage charges (I/O requests, traffic, provisioned disk
-performance beyond the free baseline) are not part of a VM's price.
+bound ("at least"), never a silent zero. Usage charges (I/O requests, traffic) and provisioned disk
+performance (io1/io2 IOPS, gp3 and Hyperdisk IOPS/throughput beyond the included baseline) are not
+part of a VM's price.
 
 Every part is rounded to the cent on its own and totals add cents, so any grouping of the same
 parts (per VM in ``plan``, per resource in the policy pack) gives the same total.
@@ -39,7 +42,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import catalog as _catalog
-from .catalog import HOURS_PER_MONTH, Catalog, is_burstable
+from .catalog import HOURS_PER_MONTH, Catalog, licence_per_vcpu
 
 # Azure managed disk tiers and the largest size (GiB) each holds, smallest first; a disk is billed as
 # the first tier it fits. https://learn.microsoft.com/azure/virtual-machines/disks-types (Premium
@@ -166,13 +169,13 @@ def compute_part(cloud: str, region: str, instance_type: str, spot: bool, cat: C
 
 def licence_part(cloud: str, region: str, instance_type: str, cat: Catalog) -> Part:
     """The Windows Server licence: the type's own price, else the per-vCPU rate (not for burstable
-    types, whose licence is not proportional to vCPUs)."""
+    types nor Azure A v2/D v1 sizes, whose licence is not proportional to vCPUs: ``licence_per_vcpu``)."""
     own = cat.part_price(region, f"licence:windows:{instance_type}")
     if own is not None:
         return Part("Windows licence", to_cents(own * HOURS_PER_MONTH), f"${own:g}/h for {instance_type}", own)
     rate = cat.part_price(region, "licence:windows")
     offering = cat.get(instance_type, region)
-    if rate is None or offering is None or is_burstable(cloud, instance_type):
+    if rate is None or offering is None or not licence_per_vcpu(cloud, instance_type):
         return Part("Windows licence", None, f"no Windows licence price for {instance_type} in {region}")
     hourly = rate * offering.vcpus
     return Part("Windows licence", to_cents(hourly * HOURS_PER_MONTH), f"{offering.vcpus:g} vCPU x ${rate:g}/h", hourly)

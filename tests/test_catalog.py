@@ -229,3 +229,49 @@ def test_gcp_shared_core_e2_prices_follow_gcps_fractions_of_a_vcpu():
         micro, medium = gcp.get("e2-micro", region), gcp.get("e2-medium", region)
         if micro and medium:
             assert micro.price_hourly < medium.price_hourly < gcp.get("e2-standard-2", region).price_hourly
+
+
+def test_seeded_part_prices_name_sub_parts_and_carry_their_oldest_date(tmp_path):
+    """part_prices.json: a mapping price names sub-parts (Azure tiers, per-type licences), "*" prices
+    every region, and the date is the oldest as_of of the entries used (the read date without one)."""
+    import json
+
+    from components.catalog.parts import seeded_prices
+
+    seed = tmp_path / "part_prices.json"
+    seed.write_text(
+        json.dumps(
+            {
+                "date": "2026-12-01",
+                "entries": [
+                    {"cloud": "aws", "part": "licence:windows", "regions": "*", "price": 0.046, "as_of": "2026-10-02"},
+                    {"cloud": "aws", "part": "licence:windows", "regions": "*", "price": {"t3.medium": 0.0184}},
+                    {
+                        "cloud": "aws",
+                        "part": "disk:gp2",
+                        "prices": {"r1": 0.1, "elsewhere": 0.2},
+                        "as_of": "2024-07-18",
+                    },
+                    {"cloud": "gcp", "part": "disk:pd-ssd", "prices": {"r1": 0.17}, "as_of": "2020-01-01"},
+                ],
+            }
+        )
+    )
+    prices, date, _source = seeded_prices("aws", ["r1", "r2"], seed)
+    assert prices == {
+        "r1": {"disk:gp2": 0.1, "licence:windows": 0.046, "licence:windows:t3.medium": 0.0184},
+        "r2": {"licence:windows": 0.046, "licence:windows:t3.medium": 0.0184},
+    }
+    assert date == "2024-07-18"  # not the GCP entry's, not the unused region's entry
+    assert seeded_prices("aws", ["r2"], seed)[1] == "2026-10-02"
+
+
+def test_the_shipped_seed_prices_windows_licences_per_vcpu_on_all_three_clouds():
+    for cloud, region, size, hourly in (
+        ("aws", "us-east-1", "m5.large", 0.092),
+        ("azure", "westeurope", "Standard_D2s_v5", 0.092),
+        ("gcp", "europe-west1", "n2-standard-2", 0.092),
+    ):
+        cat = load(cloud)
+        assert cat.part_price(region, "licence:windows") == 0.046
+        assert round(cat.part_price(region, "licence:windows") * cat.get(size, region).vcpus, 6) == hourly

@@ -82,11 +82,30 @@ def test_disks_public_ips_and_licences_are_priced_or_named(project):
     assert [data["cost"][f"data disk {i}"] for i in range(1, 6)] == [1310.72] * 4 + [25.0]
     assert data["cost"]["public IPv4"] == 3.65 and data["cost"]["OS disk"] == 2.4
     assert data["unpriced"] == [] and data["monthly_price"] == round(sum(data["cost"].values()), 2)
-    # Windows: the licence is a part of its own, unpriced where the snapshot has no price for it.
+    # Windows: the licence is a part of its own, $0.046 per vCPU-hour on all three clouds (4 vCPUs here).
     for name in ("win-aws", "win-azure", "win-gcp"):
-        assert "Windows licence" in rows[name]["unpriced"] and rows[name]["cost"]["Windows licence"] is None
+        assert rows[name]["unpriced"] == [] and rows[name]["cost"]["Windows licence"] == 134.32
+        assert rows[name]["monthly_price"] == round(sum(rows[name]["cost"].values()), 2)
     assert rows["win-azure"]["cost"]["data disk 1"] == 135.17  # 1000 GiB is billed as a P30
     assert rows["win-azure"]["cost"]["OS disk"] == 19.71  # 127 GiB: P10
+    assert rows["win-gcp"]["cost"]["OS disk"] == 12.7  # 127 GiB pd-balanced at $0.10 in us-central1
+
+
+def test_a_licence_without_a_price_is_named_and_the_total_is_at_least(project):
+    """A burstable type whose Windows licence no public price was found for (t3a.large) stays unpriced:
+    named, never $0, and the stack total becomes a lower bound."""
+    (project / "Pulumi.burstable.yaml").write_text(
+        "config:\n  multicloud-vm:vms:\n    - name: win\n      cloud: aws\n      region: us-east-1\n"
+        "      instance_type: t3a.large\n      image: windows-2022\n"
+        f"      admin_password: {PASSWORD}\n      tags: {{owner: win-team}}\n"
+    )
+    rows, _ = plan_stack_and_networks(project, "burstable")
+    [win] = rows
+    assert win["unpriced"] == ["Windows licence"] and win["cost"]["Windows licence"] is None
+    assert win["cost"]["compute"] == 54.9 and win["monthly_price"] == round(
+        sum(v or 0 for v in win["cost"].values()), 2
+    )
+    assert re.search(r"Total: at least \$[\d,.]+/month", total_line(rows))
 
 
 def test_adding_data_disks_changes_the_cost_comment(project):
@@ -106,4 +125,24 @@ def test_the_pricing_function_takes_plain_values():
     assert cost.breakdown() == {"compute": 78.11, "OS disk": 2.64, "data disk 1": 8.8, "public IPv4": 3.65}
     assert cost.monthly == 93.2 and cost.complete
     windows = pricing.vm_cost("aws", "eu-west-1", "m5.large", os_type="windows")
-    assert windows.unpriced == ("Windows licence",) and windows.monthly == 78.11
+    assert windows.breakdown() == {"compute": 78.11, "Windows licence": 67.16} and windows.complete
+    assert windows.part("Windows licence").detail == "2 vCPU x $0.046/h"
+    burstable = pricing.vm_cost("aws", "eu-west-1", "t3.medium", os_type="windows")  # its own, published price
+    assert burstable.part("Windows licence").detail == "$0.0184/h for t3.medium"
+    unknown = pricing.vm_cost("aws", "eu-west-1", "t3a.large", os_type="windows")  # no public price found
+    assert unknown.unpriced == ("Windows licence",) and unknown.monthly == unknown.part("compute").monthly
+    assert "no Windows licence price for t3a.large in eu-west-1" in unknown.describe()
+
+
+def test_licences_not_proportional_to_vcpus_are_priced_only_by_their_own_price():
+    """Azure B-series, A v2 and D v1 sizes: Windows minus Linux is not $0.046 per vCPU, so only a price
+    measured for the size (and region) counts; without one the licence is unpriced, never guessed."""
+    a8m = pricing.vm_cost("azure", "eastus", "Standard_A8m_v2", os_type="windows").part("Windows licence")
+    assert a8m.hourly == 0.245 and a8m.cents == 17885  # measured in eastus, not 8 x $0.046
+    for region, size in (("westeurope", "Standard_A2_v2"), ("westeurope", "Standard_B2s")):
+        cost = pricing.vm_cost("azure", region, size, os_type="windows")
+        assert cost.unpriced == ("Windows licence",), (region, size)
+    d2s = pricing.vm_cost("azure", "westeurope", "Standard_D2s_v5", os_type="windows").part("Windows licence")
+    assert d2s.detail == "2 vCPU x $0.046/h" and d2s.cents == 6716
+    b2s = pricing.vm_cost("azure", "eastus", "Standard_B2s", os_type="windows").part("Windows licence")
+    assert b2s.detail == "$0.008/h for Standard_B2s"

@@ -438,11 +438,30 @@ def test_azure_password_without_os_configuration():
         )
 
     violations = judge(program)
+    # Windows is not Linux password login; its B2s licence is priced (eastus), so nothing else is said.
+    assert summary(violations) == [("azure-linux-password-login", MANDATORY, "linux-pw")]
+
+
+def test_windows_vm_whose_licence_has_no_price_fails_closed():
+    """A size without a Windows licence price (no public figure for B2as_v2 in eastus) is unpriced: the
+    licence is named and both mandatory cost rules fail closed, as for any VM the catalog cannot price."""
+
+    def program():
+        secure_azure_vm(
+            "windows-b2as",
+            hardware_profile={"vm_size": "Standard_B2as_v2"},
+            os_profile={"computer_name": "w", "admin_username": "azureuser", "admin_password": "S3cret!pass"},
+            storage_profile={"image_reference": WINDOWS_IMAGE},
+        )
+
+    violations = judge(program)
     assert summary(violations) == [
-        ("azure-linux-password-login", MANDATORY, "linux-pw"),
-        ("vm-price-unknown", ADVISORY, "windows-pw"),  # the snapshot has no Azure Windows licence price
+        ("stack-monthly-budget", MANDATORY, ""),
+        ("vm-hourly-price-ceiling", MANDATORY, "windows-b2as"),
+        ("vm-price-unknown", ADVISORY, "windows-b2as"),
     ]
-    assert "Windows licence price is unknown" in message_for(violations, "vm-price-unknown", "windows-pw")
+    named = "the Windows licence has no price (no Windows licence price for Standard_B2as_v2 in eastus)"
+    assert all(named in v.message for v in violations)
 
 
 # --- public IPs -------------------------------------------------------------------------------

@@ -66,20 +66,28 @@ def test_component_without_owner_tag_gets_only_the_advisory_tag_violation():
     ]
 
 
+def windows(cloud, **overrides):
+    return spec(cloud, image="windows-2022", ssh_public_key=None, admin_password="Corr3ct-Horse-Battery!", **overrides)
+
+
 def test_component_windows_vms_pass_the_mandatory_rules():
-    specs = {
-        cloud: spec(
-            cloud,
-            image="windows-2022",
-            ssh_public_key=None,
-            admin_password="Corr3ct-Horse-Battery!",
-            cpus=2,
-            memory_gib=8,
-        )
-        for cloud in REGIONS
-    }
+    # Non-burstable sizes: their Windows licence is $0.046 per vCPU-hour on every cloud.
+    specs = {cloud: windows(cloud, cpus=2, memory_gib=8, burstable=False) for cloud in REGIONS}
     violations = judge_vms(specs)
     assert mandatory(violations) == []
+
+
+def test_component_windows_vm_whose_licence_has_no_price_fails_closed():
+    """The cheapest 2 vCPU / 8 GiB sizes are burstable (t3a.large, Standard_B2as_v2); no public Windows
+    licence price was found for them, so the pack cannot price the VM and both cost rules fail closed."""
+    violations = judge_vms({cloud: windows(cloud, cpus=2, memory_gib=8) for cloud in ("aws", "azure")})
+    assert sorted((v.policy, v.resource_name) for v in mandatory(violations)) == [
+        ("stack-monthly-budget", ""),
+        ("vm-hourly-price-ceiling", "aws-vm"),
+        ("vm-hourly-price-ceiling", "azure-vm"),
+    ]
+    for size in ("t3a.large", "Standard_B2as_v2"):
+        assert any(f"no Windows licence price for {size}" in v.message for v in mandatory(violations))
 
 
 @pytest.mark.parametrize(

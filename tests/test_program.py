@@ -194,15 +194,17 @@ def test_plan_json_for_the_dev_stack(capsys):
 def test_plan_table_and_markdown(capsys):
     assert plan_main(["--stack", "dev", "--project-dir", str(ROOT)]) == 0
     table = capsys.readouterr().out
-    assert "web-azure" in table and "Total: at least $" in table and "catalog snapshot aws 2025-04-04" in table
-    assert "web-azure (OS disk, public IPv4)" in table  # unpriced parts are named, never $0
+    assert "web-azure" in table and "catalog snapshot aws 2025-04-04" in table
+    # Every part of the dev stack is priced (unpriced parts are named: test_costs_agree.py).
+    assert "Total: $110.63/month for 3 VMs\n" in table and "unpriced" not in table.split("Prices:")[0]
+    assert "disks, IPv4 and licences: aws 2024-07-18, azure 2024-07-01, gcp 2026-04-02" in table
     assert "network net-aws-eu-west-1: shared by 1 VM (web-aws)" in table
     network_lines = table.split("network net-aws-eu-west-1:")[1].split("\nnetwork ")[0].splitlines()[1:]
     assert "  + aws:ec2/vpc:Vpc  net-aws-eu-west-1-vpc-eu-west-1" in network_lines
     assert table.count("aws:ec2/vpc:Vpc") == 1  # listed once, under the network, not under the VM
     assert plan_main(["--stack", "dev", "--format", "markdown", "--project-dir", str(ROOT)]) == 0
     markdown = capsys.readouterr().out
-    assert markdown.startswith("| VM | cloud |") and "**Total: at least $" in markdown
+    assert markdown.startswith("| VM | cloud |") and "**Total: $110.63/month" in markdown
 
 
 @pytest.fixture

@@ -622,7 +622,7 @@ def test_mixed_inputs_either_validate_or_raise_spec_error(data):
 
 def expected_mandatory(spec) -> set[str]:
     """The mandatory policies a spec asks to break itself: an admin port open to the world, a size
-    over the price ceiling (and, for a one-VM stack, over the monthly budget)."""
+    over the price ceiling (and, for a one-VM stack, over the monthly budget), or no price at all."""
     expected = set()
     for rule in spec.ingress:
         exposes = rule.protocol == "tcp" and any(rule.from_port <= port <= rule.to_port for port in (22, 3389))
@@ -635,9 +635,18 @@ def expected_mandatory(spec) -> set[str]:
     if spec.is_windows and price is not None:
         licence = cost.part("Windows licence").hourly
         price = None if licence is None else price + licence  # an unpriced licence: price unknown
+    if price is None:
+        # A VM the pack cannot price (a Windows licence without a price, e.g. most burstable types)
+        # fails both mandatory cost rules closed.
+        expected |= {"vm-hourly-price-ceiling", "stack-monthly-budget"}
     if price is not None and price > MAX_HOURLY_PRICE:
         expected.add("vm-hourly-price-ceiling")
-    if cost.monthly > MAX_MONTHLY_BUDGET:
+    monthly = cost.monthly
+    if cost.part("compute").cents is None and spec.spot:
+        # The pack counts a spot VM whose spot price is unknown (all of AWS in the shipped snapshot)
+        # at its on-demand price, where plan leaves compute unpriced (policies/pricing.py price_vm).
+        monthly += pricing.to_cents(offering.hourly_price() * 730) / 100
+    if monthly > MAX_MONTHLY_BUDGET:
         expected.add("stack-monthly-budget")
     return expected
 

@@ -144,9 +144,10 @@ def test_price_list_pages_are_followed_and_parsed():
     shapes = {"m5.large": {"vcpus": 2}, "t3.micro": {"vcpus": 2}, "g5.xlarge": {"vcpus": 4}, "c7i.large": {"vcpus": 2}}
     parts = aws.fetch_part_prices(pricing, "eu-central-1", prices, shapes)
     stubber.assert_no_pending_responses()
-    # EBS gp3 and magnetic per GB-month, the in-use public IPv4 rate, Windows licences: the common
-    # per-vCPU rate, and the burstable t3.micro's own (not 2 x $0.046).
+    # EBS gp3, gp2 and magnetic per GB-month, the in-use public IPv4 rate, Windows licences: the
+    # common per-vCPU rate, and the burstable t3.micro's own (not 2 x $0.046).
     assert parts == {
+        "disk:gp2": 0.119,
         "disk:gp3": 0.0952,
         "disk:standard": 0.059,
         "ipv4:public": 0.005,

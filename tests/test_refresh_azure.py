@@ -1,5 +1,7 @@
-"""Azure refresh against recorded Retail Prices API pages (tests/fixtures/refresh/azure) served
-by ``responses``: pagination, Linux/spot/Windows/Low Priority classification, shapes, merging."""
+"""Azure refresh against Retail Prices API pages in the API's response format
+(tests/fixtures/refresh/azure, hand-built: see tests/fixtures/refresh/README.md) served by
+``responses``: pagination, Linux/spot/Windows/Low Priority classification, shapes, merging, and the
+part prices (disk tiers, public IPv4, Windows licences)."""
 
 from __future__ import annotations
 
@@ -28,18 +30,20 @@ def page(n: int) -> dict:
     return json.loads((FIXTURES / f"retail_prices_westeurope_page{n}.json").read_text())
 
 
+def fixture(name: str) -> dict:
+    return json.loads((FIXTURES / f"retail_prices_westeurope_{name}.json").read_text())
+
+
+def query(text: str):
+    return responses.matchers.query_param_matcher({"api-version": azure.API_VERSION, "$filter": text})
+
+
 def serve_westeurope(rsps: responses.RequestsMock) -> None:
     first, second = page(1), page(2)
-    rsps.get(
-        azure.API,
-        json=first,
-        match=[
-            responses.matchers.query_param_matcher(
-                {"api-version": azure.API_VERSION, "$filter": azure.region_filter("westeurope")}
-            )
-        ],
-    )
+    rsps.get(azure.API, json=first, match=[query(azure.region_filter("westeurope"))])
     rsps.get(first["NextPageLink"], json=second, match=[skip_matcher("1000")])
+    rsps.get(azure.API, json=fixture("disks"), match=[query(azure.disk_filter("westeurope"))])
+    rsps.get(azure.API, json=fixture("ipv4"), match=[query(azure.ip_filter("westeurope"))])
 
 
 def skip_matcher(skip: str):
@@ -55,16 +59,43 @@ def test_price_kinds():
     assert items[("Virtual Machines Dsv5 Series", "D2s v5")] == "on_demand"
     assert items[("Virtual Machines Dsv5 Series", "D2s v5 Spot")] == "spot"
     assert items[("Virtual Machines Dsv5 Series", "D2s v5 Low Priority")] is None
-    assert items[("Virtual Machines Dsv5 Series Windows", "D2s v5")] is None
+    assert items[("Virtual Machines Dsv5 Series Windows", "D2s v5")] == "windows"
+    assert items[("Virtual Machines Dsv5 Series Windows", "D2s v5 Spot")] is None
     assert items[("Virtual Machines Dpsv5 Series Linux", "D2ps v5")] == "on_demand"
     assert items[("Virtual Machines Esv5 Series", "E4s v5 Spot")] is None  # a zero price
 
 
 def test_prices_by_size_latest_meter_wins():
     prices = azure.prices_by_size(page(1)["Items"] + page(2)["Items"])
-    assert prices["Standard_D2s_v5"] == {"on_demand": 0.115, "spot": 0.021252}
-    assert prices["Standard_B2s"] == {"on_demand": 0.048}  # 2024 meter over the 2019 one
+    assert prices["Standard_D2s_v5"] == {"on_demand": 0.115, "spot": 0.021252, "windows": 0.207}
+    assert prices["Standard_B2s"] == {"on_demand": 0.048, "windows": 0.06}  # 2024 meter over the 2019 one
     assert prices["Standard_E4s_v5"] == {"on_demand": 0.304}
+
+
+def test_part_prices_from_disk_ip_and_windows_meters():
+    prices = azure.prices_by_size(page(1)["Items"] + page(2)["Items"])
+    shapes = {"Standard_D2s_v5": {"vcpus": 2}, "Standard_B2s": {"vcpus": 2}}
+    parts = azure.part_prices(prices, shapes, fixture("disks")["Items"], fixture("ipv4")["Items"])
+    assert parts == {
+        # LRS tiers only, the latest meter of each (not ZRS, reservations, operations or mounts)
+        "disk:Premium_LRS:P4": 5.81,
+        "disk:StandardSSD_LRS:E4": 2.4,
+        "disk:Standard_LRS:S10": 5.89,
+        "disk:Standard_LRS:S20": 21.76,
+        "disk:Standard_LRS:S4": 1.54,
+        "ipv4:public": 0.005,  # the Standard static address, not Basic or Global
+        "licence:windows": 0.046,  # D2s v5: ($0.207 - $0.115) / 2 vCPUs
+        "licence:windows:Standard_B2s": 0.012,  # burstable: its own Windows minus Linux
+    }
+
+
+def test_filters_ask_for_the_regions_consumption_prices_of_each_product():
+    assert azure.disk_filter("westeurope") == (
+        "serviceName eq 'Storage' and priceType eq 'Consumption' and armRegionName eq 'westeurope' and "
+        "(productName eq 'Premium SSD Managed Disks' or productName eq 'Standard SSD Managed Disks' or "
+        "productName eq 'Standard HDD Managed Disks')"
+    )
+    assert "productName eq 'IP Addresses'" in azure.ip_filter("westeurope")
 
 
 @responses.activate
@@ -99,6 +130,12 @@ def test_partial_refresh_writes_a_merged_snapshot(tmp_path):
     assert len(catalog.offerings("eastus")) == len(before["regions"]["eastus"])
     assert report.rows == 5 and "Standard_Z9s_v9" in report.notes[0]
     assert catalog.region_date("eastus") == before["snapshot_date"]
+    # Part prices: westeurope's from the fetch (and older ones it did not price kept), others kept.
+    assert catalog.part_price("westeurope", "disk:Premium_LRS:P4") == 5.81
+    assert catalog.part_price("westeurope", "licence:windows:Standard_B2s") == 0.012
+    assert catalog.part_price("westeurope", "ipv4:public") == 0.005
+    assert catalog.part_prices("eastus") == {p: v for p, v in before["prices"]["eastus"].items()}
+    assert "8 disk, IPv4 and licence prices fetched" in report.parts
 
 
 @responses.activate

@@ -1,6 +1,7 @@
-"""GCP refresh against recorded Cloud Billing Catalog pages and a machineTypes aggregatedList
-(tests/fixtures/refresh/gcp) served by ``responses``. Prices built from parts must equal what GCP
-lists per machine type (n2-standard-4 us-central1: $0.19424/h on-demand, $0.06284/h spot)."""
+"""GCP refresh against Cloud Billing Catalog pages and a machineTypes aggregatedList in the APIs'
+format (tests/fixtures/refresh/gcp, see tests/fixtures/refresh/README.md) served by ``responses``.
+Prices built from parts must equal what GCP lists per machine type (n2-standard-4 us-central1:
+$0.19424/h on-demand, $0.06284/h spot); disk, IPv4 and Windows licence prices come from their SKUs."""
 
 from __future__ import annotations
 
@@ -30,22 +31,20 @@ def fixture(name: str) -> dict:
     return json.loads((FIXTURES / name).read_text())
 
 
+PAGES = ("skus_page1.json", "skus_page2.json", "skus_page3.json")
+
+
 def serve_billing(rsps) -> None:
-    first = fixture("skus_page1.json")
-    rsps.get(
-        gcp.BILLING_API,
-        json=first,
-        match=[matchers.query_param_matcher({"key": KEY, "pageSize": "5000"})],
-    )
-    rsps.get(
-        gcp.BILLING_API,
-        json=fixture("skus_page2.json"),
-        match=[matchers.query_param_matcher({"key": KEY, "pageSize": "5000", "pageToken": first["nextPageToken"]})],
-    )
+    token = None
+    for name in PAGES:
+        params = {"key": KEY, "pageSize": "5000", **({"pageToken": token} if token else {})}
+        page = fixture(name)
+        rsps.get(gcp.BILLING_API, json=page, match=[matchers.query_param_matcher(params)])
+        token = page["nextPageToken"]
 
 
 def all_skus() -> list[dict]:
-    return fixture("skus_page1.json")["skus"] + fixture("skus_page2.json")["skus"]
+    return [sku for name in PAGES for sku in fixture(name)["skus"]]
 
 
 @pytest.mark.parametrize(
@@ -103,6 +102,49 @@ def test_machine_prices_from_parts_match_gcp_list_prices():
     assert gcp.machine_price(g2, "europe-west3", table, spot=False) is None  # no G2 SKU there
 
 
+def test_part_prices_from_disk_ip_and_windows_skus():
+    table = gcp.part_table(all_skus())
+    assert gcp.part_prices(table, "us-central1") == {
+        "disk:hyperdisk-balanced": 0.08,
+        "disk:pd-balanced": 0.1,  # not the regional (replicated) disk
+        "disk:pd-ssd": 0.17,
+        "disk:pd-standard": 0.04,  # past the free tier
+        "ipv4:public": 0.005,  # global SKU, past the free tier
+        "ipv4:public:spot": 0.0025,
+        "licence:windows": 0.046,  # per vCPU: not RAM cost, not BYOL
+        "licence:windows:e2-medium": 0.046,  # e2 shared-core: billed as 1, 0.5 and 0.25 vCPU
+        "licence:windows:e2-micro": 0.0115,
+        "licence:windows:e2-small": 0.023,
+        "licence:windows:f1-micro": 0.023,
+        "licence:windows:g1-small": 0.023,
+    }
+    frankfurt = gcp.part_prices(table, "europe-west3")
+    assert frankfurt["disk:pd-balanced"] == 0.12 and frankfurt["disk:pd-standard"] == 0.048
+    assert "disk:pd-ssd" not in frankfurt and frankfurt["ipv4:public"] == 0.005
+
+
+@pytest.mark.parametrize(
+    "description,family,expected",
+    [
+        ("Licensing Fee for Windows Server 2025 Datacenter Edition on VM", "License", ("licence:windows", 2025)),
+        ("Licensing Fee for Windows Server 2019 Datacenter Edition (CPU cost)", "License", ("licence:windows", 2019)),
+        ("Licensing Fee for Windows Server 2022 Datacenter Edition (RAM cost)", "License", None),
+        ("Licensing Fee for Windows Server 2012 BYOL (CPU cost)", "License", None),
+        ("Static Ip Charge", "Network", None),
+        ("Regional Storage PD Capacity", "Storage", None),
+        ("Hyperdisk Balanced Capacity in Tokyo", "Storage", ("disk:hyperdisk-balanced", 0)),
+    ],
+)
+def test_part_skus(description, family, expected):
+    unit = "GiBy.mo" if family == "Storage" else "h"
+    sku = {
+        "description": description,
+        "category": {"resourceFamily": family, "usageType": "OnDemand"},
+        "pricingInfo": [{"pricingExpression": {"usageUnit": unit, "tieredRates": []}}],
+    }
+    assert gcp.part_of(sku) == expected
+
+
 @responses.activate
 def test_partial_refresh_with_snapshot_shapes(tmp_path):
     shutil.copy(snapshot_path("gcp"), snapshot_path("gcp", tmp_path))
@@ -128,6 +170,10 @@ def test_partial_refresh_with_snapshot_shapes(tmp_path):
     assert catalog.zones("us-central1") == old.zones("us-central1")
     assert central["t2a-standard-4"].zones == old.get("t2a-standard-4", "us-central1").zones
     assert catalog.zone_offerings_known("us-central1")
+    # Part prices of the refreshed regions from the SKUs; other regions keep theirs.
+    assert catalog.part_price("europe-west3", "disk:pd-balanced") == 0.12
+    assert catalog.part_price("us-central1", "licence:windows:e2-micro") == 0.0115
+    assert catalog.part_prices("asia-east1") == before["prices"]["asia-east1"]
 
 
 def _fixture_zones() -> tuple[set[str], dict[tuple[str, str], set[str]]]:

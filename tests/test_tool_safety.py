@@ -138,3 +138,27 @@ def test_compare_says_when_plan_would_pick_another_size(capsys):
     assert compare.skip_reason(azure.get("Standard_A1_v2", "eastus"))
     assert not compare.skip_reason(azure.get("Standard_D2s_v5", "eastus"))
     assert "cannot run as spot" in compare.skip_reason(azure.get("Standard_B2ats_v2", "eastus"), spot=True)
+
+
+@responses.activate
+def test_a_refresh_with_a_part_price_far_from_the_snapshots_is_refused(tmp_path, capsys):
+    """A public IPv4 address at $0.50/h (100x the snapshot's $0.005) is a unit or parsing error: the
+    whole refresh is refused and the snapshot stays byte for byte."""
+    shutil.copy(snapshot_path("azure"), snapshot_path("azure", tmp_path))
+    original = snapshot_path("azure", tmp_path).read_bytes()
+    fixtures = ROOT / "tests/fixtures/refresh/azure"
+    vms = json.loads((fixtures / "retail_prices_westeurope_page1.json").read_text())
+    ipv4 = json.loads((fixtures / "retail_prices_westeurope_ipv4.json").read_text())
+    ipv4["Items"][0]["retailPrice"] = 0.5
+
+    def query(text):
+        return [responses.matchers.query_param_matcher({"api-version": azure.API_VERSION, "$filter": text})]
+
+    responses.get(azure.API, json={**vms, "NextPageLink": None}, match=query(azure.region_filter("westeurope")))
+    responses.get(azure.API, json={"Items": [], "NextPageLink": None}, match=query(azure.disk_filter("westeurope")))
+    responses.get(azure.API, json=ipv4, match=query(azure.ip_filter("westeurope")))
+    argv = ["refresh", "azure", "--regions", "westeurope", "--data-dir", str(tmp_path), "--no-progress"]
+    assert catalog_main([*argv, "--allow-fewer-types"]) == 1
+    err = capsys.readouterr().err
+    assert "westeurope: ipv4:public = 0.5 is 100.00x the snapshot's 0.005" in err and "was not changed" in err
+    assert snapshot_path("azure", tmp_path).read_bytes() == original

@@ -28,6 +28,7 @@ __all__ = [
     "Offering",
     "find_cheapest",
     "is_burstable",
+    "licence_per_vcpu",
     "load",
     "monthly_price",
     "nearest_offerings",
@@ -48,6 +49,19 @@ def monthly_price(hourly: float | None) -> float | None:
 def is_burstable(cloud: str, instance_type: str) -> bool:
     """Burstable (shared-core, CPU-credit) families: AWS t*, Azure B*, GCP e2 shared-core, f1, g1."""
     return bool(_BURSTABLE[cloud].match(instance_type))
+
+
+# Azure A v2 and D v1/DS v1 sizes: Windows minus Linux price is not $0.046 per vCPU (e.g. A2_v2 $0.0439/h
+# for 2 vCPUs, D2 $0.129/h in polandcentral; components/catalog/sources/part_prices.json).
+_LICENCE_NOT_PER_VCPU = re.compile(r"^Standard_(A\d+m?_v2|DS?\d+)$")
+
+
+def licence_per_vcpu(cloud: str, instance_type: str) -> bool:
+    """Whether a type's Windows licence is the per-vCPU rate times its vCPUs: not for burstable types
+    nor Azure A v2 and D v1 sizes, which are priced only by a price of their own."""
+    return not is_burstable(cloud, instance_type) and not (
+        cloud == "azure" and _LICENCE_NOT_PER_VCPU.match(instance_type)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,27 +42,38 @@ def check_prices(prices: Mapping[str, Mapping[str, float]]) -> list[str]:
 
 
 def seeded_prices(cloud: str, regions: Iterable[str], path: Path | None = None) -> tuple[dict, str, str]:
-    """The seeded part prices of ``cloud`` for ``regions``, the date they were read and their sources."""
+    """The seeded part prices of ``cloud`` for ``regions``, the date of the oldest data they use (an
+    entry's ``as_of``; the document's read ``date`` for one without) and their sources.
+
+    An entry prices one part in listed regions (``prices``: region -> price) or in every region
+    (``regions: "*"`` and ``price``). A price that is a mapping names sub-parts: Azure disk tiers
+    (``disk:Premium_LRS`` + ``{"P10": 19.71}``) and per-type licences (``licence:windows`` +
+    ``{"t3.medium": 0.0184}`` gives ``licence:windows:t3.medium``)."""
     document = json.loads((path or SEED_FILE).read_text())
     regions = sorted(set(regions))
     prices: dict[str, dict[str, float]] = {}
+    dates: list[str] = []
     for entry in document["entries"]:
         if entry["cloud"] != cloud:
             continue
         part = entry["part"]
         values = dict.fromkeys(regions, entry["price"]) if entry.get("regions") == "*" else entry["prices"]
+        used = False
         for region, value in values.items():
             if region not in regions:
                 continue
-            if isinstance(value, Mapping):  # Azure tiers: {"P10": 19.71, ...}
-                prices.setdefault(region, {}).update({f"{part}:{tier}": v for tier, v in value.items()})
+            used = True
+            if isinstance(value, Mapping):
+                prices.setdefault(region, {}).update({f"{part}:{name}": v for name, v in value.items()})
             else:
                 prices.setdefault(region, {})[part] = value
+        if used:
+            dates.append(str(entry.get("as_of") or document["date"]))
     problems = check_prices(prices)
     if problems:
         raise ValueError(f"{path or SEED_FILE}: " + "; ".join(problems))
     source = "seeded list prices, see components/catalog/sources/part_prices.json"
-    return {r: dict(sorted(prices[r].items())) for r in sorted(prices)}, document["date"], source
+    return {r: dict(sorted(prices[r].items())) for r in sorted(prices)}, min(dates, default=document["date"]), source
 
 
 def merge_prices(old: Mapping[str, Mapping[str, float]], new: Mapping[str, Mapping[str, float]]) -> dict:
@@ -74,19 +85,20 @@ def merge_prices(old: Mapping[str, Mapping[str, float]], new: Mapping[str, Mappi
 
 
 def licence_prices(
-    linux: Mapping[str, float], windows: Mapping[str, float], vcpus: Mapping[str, float], burstable
+    linux: Mapping[str, float], windows: Mapping[str, float], vcpus: Mapping[str, float], per_vcpu
 ) -> dict[str, float]:
     """Windows licence parts from Linux and Windows prices of the same types: ``licence:windows``, the
-    per-vCPU rate most non-burstable types share, and ``licence:windows:<type>`` for each type whose
-    licence is not that rate times its vCPUs (burstable types always)."""
+    per-vCPU rate most types share, and ``licence:windows:<type>`` for each type whose licence is not
+    that rate times its vCPUs (always for types ``per_vcpu(type)`` excludes: burstable types, ...)."""
+    # A Windows price at or below the Linux one is an error in the price data, not a free licence.
     uplift = {
         t: round(windows[t] - linux[t], 6)
         for t in windows.keys() & linux.keys()
-        if windows[t] >= linux[t] > 0 and vcpus.get(t)
+        if windows[t] > linux[t] > 0 and vcpus.get(t)
     }
     rates: dict[float, int] = {}
     for t, amount in uplift.items():
-        if not burstable(t):
+        if per_vcpu(t):
             rate = round(amount / vcpus[t], 6)
             rates[rate] = rates.get(rate, 0) + 1
     parts: dict[str, float] = {}
@@ -94,6 +106,6 @@ def licence_prices(
     if rate is not None:
         parts["licence:windows"] = rate
     for t, amount in sorted(uplift.items()):
-        if rate is None or burstable(t) or abs(amount - rate * vcpus[t]) > 1e-6:
+        if rate is None or not per_vcpu(t) or abs(amount - rate * vcpus[t]) > 1e-6:
             parts[f"licence:windows:{t}"] = amount
     return parts

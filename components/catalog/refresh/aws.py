@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import is_burstable
+from .. import licence_per_vcpu
 from ..parts import licence_prices
 from ..size_facts import aws_facts
 from ..zones import SOURCES_DIR, ZoneData
@@ -132,12 +132,13 @@ def fetch_prices(pricing, region: str, operating_system: str = "Linux") -> dict[
     return prices
 
 
-EBS_PARTS = {"gp3": "disk:gp3", "standard": "disk:standard"}
+EBS_PARTS = {t: f"disk:{t}" for t in ("gp3", "gp2", "io1", "io2", "st1", "sc1", "standard")}  # per GB-month
 
 
 def fetch_part_prices(pricing, region: str, linux: dict[str, float], shapes: dict[str, dict]) -> dict[str, float]:
-    """The region's EBS gp3/magnetic $/GB-month, public IPv4 $/h and Windows licences (Windows minus
-    Linux on-demand price of each type), from the same Price List query API."""
+    """The region's EBS storage $/GB-month (gp3, gp2, io1, io2, st1, sc1, magnetic; not provisioned
+    IOPS or throughput), public IPv4 $/h and Windows licences (Windows minus Linux on-demand price of
+    each type), from the same Price List query API."""
     parts: dict[str, float] = {}
     for product in products(pricing, "AmazonEC2", {"regionCode": region, "productFamily": "Storage"}):
         part = EBS_PARTS.get(product["product"]["attributes"].get("volumeApiName"))
@@ -151,7 +152,7 @@ def fetch_part_prices(pricing, region: str, linux: dict[str, float], shapes: dic
                 parts["ipv4:public"] = price
     windows = fetch_prices(pricing, region, "Windows")
     vcpus = {name: shape["vcpus"] for name, shape in shapes.items()}
-    parts.update(licence_prices(linux, windows, vcpus, lambda t: is_burstable("aws", t)))
+    parts.update(licence_prices(linux, windows, vcpus, lambda t: licence_per_vcpu("aws", t)))
     return parts
 
 

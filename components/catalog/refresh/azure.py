@@ -9,13 +9,22 @@ build first). Without ``--regions``, the regions of the current snapshot are ref
 With ``--subscription`` (and a token in ``AZURE_ACCESS_TOKEN``), the sizes' facts (Hyper-V
 generations, data-disk maximum, Spot support, premium storage) and which zones offer each size come
 from the Resource SKUs API too (``azure_skus``); without it they are kept from the snapshot.
+
+Part prices (``components/pricing.py``) come from the same API, two more queries per region: managed
+disk tiers (Premium SSD, Standard SSD and Standard HDD, LRS: ``P10 LRS Disk`` ... per month), the
+Standard static public IPv4 address (``Standard IPv4 Static Public IP``, per hour), and Windows
+licences as the Windows minus the Linux pay-as-you-go price of each size (the Windows meters are in
+the VM query already).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from .. import licence_per_vcpu
+from ..parts import licence_prices
 from . import azure_skus
 from .common import Progress, RefreshReport, regions_of_snapshot, shapes_from_snapshot, write_refreshed
 
@@ -23,16 +32,36 @@ API = "https://prices.azure.com/api/retail/prices"
 API_VERSION = "2023-01-01-preview"
 SOURCE = "Azure Retail Prices API, Linux pay-as-you-go and spot"
 TIMEOUT_SECONDS = 60
+DISK_PRODUCTS = {
+    "Premium SSD Managed Disks": "Premium_LRS",
+    "Standard SSD Managed Disks": "StandardSSD_LRS",
+    "Standard HDD Managed Disks": "Standard_LRS",
+}
+DISK_TIER = re.compile(r"^(?P<tier>[PES]\d+) LRS Disk$")  # not "... Disk Mount", "... Disk Operations", ZRS
+IP_PRODUCT, IP_METER = "IP Addresses", "Standard IPv4 Static Public IP"
 
 
 def region_filter(region: str) -> str:
     return f"serviceName eq 'Virtual Machines' and priceType eq 'Consumption' and armRegionName eq '{region}'"
 
 
-def fetch_items(session, region: str) -> Iterator[dict]:
-    """Every price item for a region, page after page until NextPageLink is null."""
+def disk_filter(region: str) -> str:
+    products = " or ".join(f"productName eq '{p}'" for p in DISK_PRODUCTS)
+    return f"serviceName eq 'Storage' and priceType eq 'Consumption' and armRegionName eq '{region}' and ({products})"
+
+
+def ip_filter(region: str) -> str:
+    return (
+        f"serviceName eq 'Virtual Network' and priceType eq 'Consumption' and armRegionName eq '{region}' "
+        f"and productName eq '{IP_PRODUCT}'"
+    )
+
+
+def fetch_items(session, region: str, query: str | None = None) -> Iterator[dict]:
+    """Every price item of a query (default: the region's VM prices), page after page until
+    NextPageLink is null."""
     response = session.get(
-        API, params={"api-version": API_VERSION, "$filter": region_filter(region)}, timeout=TIMEOUT_SECONDS
+        API, params={"api-version": API_VERSION, "$filter": query or region_filter(region)}, timeout=TIMEOUT_SECONDS
     )
     while True:
         response.raise_for_status()
@@ -45,19 +74,23 @@ def fetch_items(session, region: str) -> Iterator[dict]:
 
 
 def price_kind(item: dict) -> str | None:
-    """'on_demand' or 'spot' for a Linux hourly VM price; None for anything else (Windows, Low
-    Priority, non-hourly, zero prices)."""
+    """'on_demand' or 'spot' for a Linux hourly VM price, 'windows' for a Windows pay-as-you-go one;
+    None for anything else (Windows spot, Low Priority, non-hourly, zero prices)."""
     if item.get("type") != "Consumption" or item.get("unitOfMeasure") != "1 Hour":
         return None
     if not item.get("armSkuName") or not item.get("retailPrice") or item["retailPrice"] <= 0:
         return None
-    if item.get("productName", "").endswith("Windows") or "Low Priority" in item.get("skuName", ""):
+    sku = item.get("skuName", "")
+    if "Low Priority" in sku:
         return None
-    return "spot" if "Spot" in item.get("skuName", "") else "on_demand"
+    if item.get("productName", "").endswith("Windows"):
+        return None if "Spot" in sku else "windows"
+    return "spot" if "Spot" in sku else "on_demand"
 
 
 def prices_by_size(items) -> dict[str, dict[str, float]]:
-    """{size: {"on_demand": $/h, "spot": $/h}}; when a size has several meters, the latest wins."""
+    """{size: {"on_demand": $/h, "spot": $/h, "windows": $/h}}; when a size has several meters of a
+    kind, the latest wins."""
     chosen: dict[tuple[str, str], tuple[str, float]] = {}
     for item in items:
         kind = price_kind(item)
@@ -71,6 +104,45 @@ def prices_by_size(items) -> dict[str, dict[str, float]]:
     for (size, kind), (_start, price) in chosen.items():
         sizes.setdefault(size, {})[kind] = price
     return sizes
+
+
+def latest(items, key) -> dict[str, float]:
+    """The latest positive price of each key (``key(item)``, None to skip) among price items."""
+    chosen: dict[str, tuple[str, float]] = {}
+    for item in items:
+        name = key(item)
+        price = item.get("retailPrice")
+        if name is None or item.get("type") != "Consumption" or not price or price <= 0:
+            continue
+        start = item.get("effectiveStartDate", "")
+        if name not in chosen or start > chosen[name][0]:
+            chosen[name] = (start, price)
+    return {name: price for name, (_start, price) in chosen.items()}
+
+
+def disk_part(item: dict) -> str | None:
+    """``disk:Premium_LRS:P10`` for a monthly LRS managed disk tier meter; None for anything else."""
+    sku = DISK_PRODUCTS.get(item.get("productName", ""))
+    tier = DISK_TIER.match(item.get("meterName", ""))
+    if sku is None or tier is None or item.get("unitOfMeasure") != "1/Month":
+        return None
+    return f"disk:{sku}:{tier['tier']}"
+
+
+def ip_part(item: dict) -> str | None:
+    ok = item.get("productName") == IP_PRODUCT and item.get("meterName") == IP_METER
+    return "ipv4:public" if ok and item.get("unitOfMeasure") == "1 Hour" else None
+
+
+def part_prices(prices: dict[str, dict[str, float]], shapes: dict[str, dict], disks, ips) -> dict[str, float]:
+    """A region's part prices: disk tiers, the public IPv4 address and Windows licences (Windows minus
+    Linux pay-as-you-go of each size with a known vCPU count)."""
+    parts = {**latest(disks, disk_part), **latest(ips, ip_part)}
+    linux = {size: p["on_demand"] for size, p in prices.items() if "on_demand" in p}
+    windows = {size: p["windows"] for size, p in prices.items() if "windows" in p}
+    vcpus = {size: shape["vcpus"] for size, shape in shapes.items()}
+    parts.update(licence_prices(linux, windows, vcpus, lambda size: licence_per_vcpu("azure", size)))
+    return dict(sorted(parts.items()))
 
 
 def region_rows(prices: dict[str, dict[str, float]], shapes: dict[str, dict], region: str) -> list[dict]:
@@ -113,12 +185,17 @@ def refresh(
             name: {**shape, "facts": {**(shape.get("facts") or {}), **facts.get(name, {})}}
             for name, shape in shapes.items()
         }
-    rows, unshaped = [], set()
+    rows, unshaped, parts = [], set(), {}
     with progress.task("azure: regions", len(wanted)) as advance:
         for region in wanted:
             prices = prices_by_size(fetch_items(session, region))
-            rows.extend(region_rows(prices, shapes, region))
-            unshaped.update(size for size in prices if size not in shapes)
+            found = region_rows(prices, shapes, region)
+            rows.extend(found)
+            unshaped.update(size for size in prices if size not in shapes and "on_demand" in prices[size])
+            if found:
+                disks = list(fetch_items(session, region, disk_filter(region)))
+                ips = list(fetch_items(session, region, ip_filter(region)))
+                parts[region] = part_prices(prices, shapes, disks, ips)
             advance()
     report = write_refreshed(
         "azure",
@@ -129,6 +206,7 @@ def refresh(
         data_dir=data_dir,
         allow_fewer_types=allow_fewer_types,
         zones=zones,
+        prices=parts,
     )
     report.notes.extend(notes)
     if unshaped:

@@ -12,8 +12,10 @@ since then makes its region "unverified": its zones are known, not which of them
 All or nothing: before anything is written, :func:`check_refresh` compares what was fetched with the
 previous snapshot and refuses (``RefreshError``, the snapshot untouched) a fetch that found nothing,
 left a requested region without offerings (a typo'd or retired region is never recorded as
-refreshed), lost more than half of a region's types, or moved a region's prices far from the old
-ones (median ratio outside 0.5-2x over the types both have).
+refreshed), lost more than half of a region's types, moved a region's prices far from the old
+ones (median ratio outside 0.5-2x over the types both have), or fetched a part price (disk, IPv4,
+licence) that is not a sane number or is far from the snapshot's price of that part (outside
+0.2-5x: a unit or parsing error, not a price change).
 
 Partial refresh (``--regions``): the regions fetched replace the same regions of the existing
 snapshot; every other region is kept as it was. The document then records each region's own date
@@ -38,6 +40,7 @@ Advance = Callable[..., None]  # advance(steps=1): one more step done
 SHAPE_FIELDS = ("instance_type", "vcpus", "memory_gib", "arch", "gpu_name", "gpu_count")
 MIN_TYPES_KEPT = 0.5  # a region may not lose more than half its types in one refresh
 PRICE_RATIO_BOUNDS = (0.5, 2.0)  # median new/old price of a region's types
+PART_RATIO_BOUNDS = (0.2, 5.0)  # new/old price of one part (disk tier, IPv4 address, licence)
 
 
 class RefreshError(ValueError):
@@ -201,8 +204,23 @@ def check_refresh(
                 problems.append(
                     f"{region}: prices are {_median(ratios):.2f}x the snapshot's (median of {len(ratios)} types)"
                 )
+        if not check_prices(prices or {}):
+            problems.extend(part_ratio_problems(prices or {}, old.get("prices", {})))
     if problems:
         raise RefreshError("; ".join(problems))
+
+
+def part_ratio_problems(new: dict, old: dict) -> list[str]:
+    """Parts whose fetched price is far from the snapshot's price of the same part and region."""
+    problems = []
+    for region, parts in sorted(new.items()):
+        for part, price in sorted(parts.items()):
+            before = old.get(region, {}).get(part)
+            if isinstance(before, int | float) and before > 0:
+                ratio = price / before
+                if not PART_RATIO_BOUNDS[0] <= ratio <= PART_RATIO_BOUNDS[1]:
+                    problems.append(f"{region}: {part} = {price:g} is {ratio:.2f}x the snapshot's {before:g}")
+    return problems
 
 
 def write_refreshed(

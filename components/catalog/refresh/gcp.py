@@ -6,6 +6,14 @@ GCP prices a machine type by parts: vCPUs x the family's core SKU + GiB x its RA
 GPUs x the GPU SKU for a2/a3/a4/g2). Shared-core e2 types bill a fraction of a vCPU; f1-micro and
 g1-small have whole-instance SKUs. Spot prices come from the "Spot Preemptible" SKUs.
 
+Part prices (``components/pricing.py``) come from the same SKUs: disk capacity per GiB-month
+(``Balanced PD Capacity``, ``Storage PD Capacity``, ``SSD backed PD Capacity``, ``Hyperdisk
+Balanced Capacity``, zonal, the price past any free tier), external IPv4 addresses in use (``External
+IP Charge on a Standard VM`` / ``on a Spot Preemptible VM``, global) and the Windows Server licence
+(``Licensing Fee for Windows Server <year> Datacenter Edition (CPU cost)`` or ``... on VM`` per
+vCPU-hour, ``... on f1-micro`` / ``on g1-small`` per instance, global; e2 shared-core types at the
+per-vCPU price times the vCPUs they are billed as, 0.25, 0.5 and 1).
+
 Needs an API key with the Cloud Billing API enabled (``--api-key`` or ``GOOGLE_API_KEY``); for
 fresh shapes, also a project (``--project``) whose key may call the Compute Engine API.
 """
@@ -52,6 +60,23 @@ ATTACHABLE_COUNTS = {"T4": (1, 2, 4), "P4": (1, 2, 4), "P100": (1, 2, 4), "V100"
 
 PriceTable = dict[tuple[str, str, bool], dict[str, float]]  # (kind, name, spot) -> {region: $/h}
 
+_DISKS = {
+    "Balanced PD Capacity": "disk:pd-balanced",
+    "Storage PD Capacity": "disk:pd-standard",
+    "SSD backed PD Capacity": "disk:pd-ssd",
+    "Hyperdisk Balanced Capacity": "disk:hyperdisk-balanced",
+}
+_DISK = re.compile(r"^(?P<what>" + "|".join(map(re.escape, _DISKS)) + r")(?: in .+)?$")
+_IPS = {
+    "External IP Charge on a Standard VM": "ipv4:public",
+    "External IP Charge on a Spot Preemptible VM": "ipv4:public:spot",
+}
+_WINDOWS = re.compile(
+    r"^Licensing Fee for Windows Server (?P<year>\d{4}) Datacenter Edition"
+    r"(?: \(CPU cost\)| on VM| on (?P<type>f1-micro|g1-small))$"
+)
+GLOBAL = "global"
+
 
 def sku_price(sku: dict) -> float | None:
     """$/unit from the latest pricing entry, using the last tier (the price past any free tier)."""
@@ -97,6 +122,50 @@ def price_table(skus) -> PriceTable:
         for region in sku.get("serviceRegions", []):
             table.setdefault(key, {})[region] = price
     return table
+
+
+def part_of(sku: dict) -> tuple[str, int] | None:
+    """(part name, rank) for a SKU that prices a part; the highest rank wins when several SKUs price
+    the same part (the newest Windows Server edition). None for any other SKU."""
+    description = sku.get("description", "")
+    family = sku.get("category", {}).get("resourceFamily")
+    unit = (sku.get("pricingInfo") or [{}])[-1].get("pricingExpression", {}).get("usageUnit")
+    if family == "Storage" and sku.get("category", {}).get("usageType") == "OnDemand" and unit == "GiBy.mo":
+        m = _DISK.match(description)
+        return (_DISKS[m["what"]], 0) if m else None
+    if family == "Network" and description in _IPS:
+        return _IPS[description], 0
+    if family == "License" and (m := _WINDOWS.match(description)):
+        return ("licence:windows" + (f":{m['type']}" if m["type"] else ""), int(m["year"]))
+    return None
+
+
+def part_table(skus) -> dict[str, dict[str, float]]:
+    """{part: {region or "global": price}} from the SKUs that price parts."""
+    table: dict[str, dict[str, tuple[int, float]]] = {}
+    for sku in skus:
+        key = part_of(sku)
+        price = sku_price(sku) if key else None
+        if key is None or price is None or price < 0:
+            continue
+        part, rank = key
+        for region in sku.get("serviceRegions", []):
+            if rank >= table.setdefault(part, {}).get(region, (rank, 0.0))[0]:
+                table[part][region] = (rank, price)
+    return {part: {region: price for region, (_rank, price) in regions.items()} for part, regions in table.items()}
+
+
+def part_prices(table: dict[str, dict[str, float]], region: str) -> dict[str, float]:
+    """A region's part prices: its own SKU's, else the global one's."""
+    parts = {}
+    for part, prices in table.items():
+        price = prices.get(region, prices.get(GLOBAL))
+        if price is not None:
+            parts[part] = round(price, 6)
+    rate = parts.get("licence:windows")
+    if rate is not None:
+        parts.update({f"licence:windows:{name}": round(rate * share, 6) for name, share in SHARED_CORE_VCPUS.items()})
+    return dict(sorted(parts.items()))
 
 
 def machine_price(shape: dict, region: str, table: PriceTable, spot: bool) -> float | None:
@@ -227,12 +296,16 @@ def refresh(
         shape_source = "shapes and zones from the previous snapshot"
     priced_regions = {r for prices in table.values() for r in prices if _REGION.match(r)}
     wanted = sorted(regions or priced_regions)
-    rows, accelerators = [], []
+    parts_table = part_table(skus)
+    rows, accelerators, parts = [], [], {}
     with progress.task("gcp: regions", len(wanted)) as advance:
         for region in wanted:
             # A region the shapes do not cover (new since the snapshot) gets every priced shape.
-            rows.extend(region_rows(shapes, offered.get(region), region, table))
+            found = region_rows(shapes, offered.get(region), region, table)
+            rows.extend(found)
             accelerators.extend(accelerator_rows(table, region))
+            if found:
+                parts[region] = part_prices(parts_table, region)
             advance()
     report = write_refreshed(
         "gcp",
@@ -244,6 +317,7 @@ def refresh(
         accelerators=accelerators,
         allow_fewer_types=allow_fewer_types,
         zones=zones,
+        prices=parts,
     )
     report.notes.append(f"{len(skus)} SKUs read; {shape_source}; TPU prices are not refreshed")
     return report
