@@ -122,23 +122,22 @@ def test_a_bad_spec_is_one_clear_error_and_registers_nothing(plugin):
         assert error_text not in error.details()
 
 
-@pytest.mark.parametrize("sent", ["secret", "plain"])
-def test_the_password_and_user_data_stay_secret(plugin, sent):
-    wrap = secret if sent == "secret" else (lambda value: value)
-    name = f"win-{sent}"
-    response = plugin.construct(
-        name,
-        "VirtualMachine",
-        {"cloud": "azure", "image": "windows-2022", "adminPassword": wrap(PASSWORD), "userData": wrap("echo hi")},
-    )
-    (vm,) = [r for r in plugin.monitor.named(name) if r.type == "azure-native:compute:VirtualMachine"]
-    assert PASSWORD in json.dumps(vm.inputs) and "osProfile" in vm.secret_inputs  # it reaches Azure, as a secret
-    assert "osProfile" in vm.additional_secret_outputs
-    for other in plugin.monitor.named(name):
-        if other is not vm:
-            assert PASSWORD not in json.dumps(other.inputs), other.type
-    assert PASSWORD not in json.dumps(state(response))
-    assert PASSWORD not in json.dumps(plugin.monitor.outputs[response.urn])
+def test_the_password_and_user_data_stay_secret_whether_sent_as_secrets_or_not(plugin):
+    for sent, wrap in (("secret", secret), ("plain", lambda value: value)):
+        name = f"win-{sent}"
+        response = plugin.construct(
+            name,
+            "VirtualMachine",
+            {"cloud": "azure", "image": "windows-2022", "adminPassword": wrap(PASSWORD), "userData": wrap("echo hi")},
+        )
+        (vm,) = [r for r in plugin.monitor.named(name) if r.type == "azure-native:compute:VirtualMachine"]
+        assert PASSWORD in json.dumps(vm.inputs) and "osProfile" in vm.secret_inputs  # it reaches Azure, secret
+        assert "osProfile" in vm.additional_secret_outputs
+        for other in plugin.monitor.named(name):
+            if other is not vm:
+                assert PASSWORD not in json.dumps(other.inputs), other.type
+        assert PASSWORD not in json.dumps(state(response))
+        assert PASSWORD not in json.dumps(plugin.monitor.outputs[response.urn])
 
 
 def test_concurrent_constructs_are_kept_apart(plugin):
