@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .errors import SpecError
+from .version import __version__
 
 if TYPE_CHECKING:
     from .network import Network, NetworkArgs
     from .vm import VirtualMachine, VirtualMachineArgs
 
-__all__ = ["Network", "NetworkArgs", "SpecError", "VirtualMachine", "VirtualMachineArgs"]
+__all__ = ["Network", "NetworkArgs", "SpecError", "VirtualMachine", "VirtualMachineArgs", "__version__"]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,28 +1,49 @@
-"""The component's input types, Pulumi's TypedDict style (no Union or Literal, so the component can
-later be hosted for other Pulumi languages). Pure typing: importable without Pulumi."""
+"""The components' input types, Pulumi's TypedDict style (no Union or Literal).
 
-from __future__ import annotations
+These annotations are the API in every language: the ``multicloud`` plugin (``components/hosting.py``)
+infers its schema from them, each docstring becomes the input's description in the generated SDKs,
+and a plain annotation (``str``, ``int``) is a plain input there, one a program must know before
+deploying. Only ``admin_password`` and ``user_data`` take ``pulumi.Input`` (a generated password, a
+rendered template). No ``from __future__ import annotations`` here: Pulumi's analyzer reads the
+annotations without evaluating strings, and with string annotations Python 3.11 also loses the
+``Required`` keys of a ``TypedDict``.
+"""
 
-from typing import Required, TypedDict
+from typing import Any, Required, TypedDict
+
+import pulumi
 
 
-class IngressRuleArgs(TypedDict, total=False):
+class IngressRule(TypedDict, total=False):
     """One inbound rule. Give ``port`` or ``from_port``/``to_port`` (not for icmp)."""
 
     port: int
+    """A single port, 1-65535."""
     from_port: int
+    """First port of a range (with ``to_port``)."""
     to_port: int
+    """Last port of a range (with ``from_port``)."""
     protocol: str
     """``tcp`` (default), ``udp`` or ``icmp``."""
     sources: Required[list[str]]
     """CIDRs allowed in. Required: nothing is opened to the world unless asked (``0.0.0.0/0``)."""
     description: str
+    """Shown on the cloud's rule (default: protocol and ports)."""
 
 
-class DataDiskArgs(TypedDict, total=False):
+class DataDisk(TypedDict, total=False):
+    """A data disk attached to the VM, created and deleted with it."""
+
     size_gib: Required[int]
+    """Size in GiB."""
     disk_type: str
     """``ssd`` (default) or ``standard``."""
+
+
+IngressRuleArgs = IngressRule
+"""The Python name of an ingress rule (the schema names the type ``IngressRule``)."""
+DataDiskArgs = DataDisk
+"""The Python name of a data disk (the schema names the type ``DataDisk``)."""
 
 
 class VirtualMachineArgs(TypedDict, total=False):
@@ -40,7 +61,7 @@ class VirtualMachineArgs(TypedDict, total=False):
     arch: str
     """``x86_64`` (default) or ``arm64``."""
     burstable: bool
-    """Allow burstable families (AWS t*, Azure B*, GCP e2 shared-core, f1, g1). Default True."""
+    """Allow burstable families (AWS t*, Azure B*, GCP e2 shared-core, f1, g1); default true."""
     instance_type: str
     """A native size (``m7g.large``, ``Standard_D2as_v5``, ``n2-standard-2``); wins over cpus/memory."""
     image: str
@@ -49,29 +70,40 @@ class VirtualMachineArgs(TypedDict, total=False):
     os_type: str
     """``linux`` or ``windows``: needed only for a native image id that is Windows."""
     replace_on_image_change: bool
-    """Replace the VM when the image behind it changes. Default False: a newer image behind an alias
+    """Replace the VM when the image behind it changes. Default false: a newer image behind an alias
     never replaces a running VM."""
     disk_size_gib: int
     """OS disk size (default 30, or the image's minimum when larger)."""
     disk_type: str
     """``ssd`` (default) or ``standard``."""
-    data_disks: list[DataDiskArgs]
+    data_disks: list[DataDisk]
+    """Data disks, at most 16 (default none)."""
     admin_username: str
+    """Login user (AWS default: the image's login user, e.g. ``ubuntu``; elsewhere ``vmadmin``)."""
     ssh_public_key: str
-    admin_password: str
-    """Windows only; kept secret in state. A ``pulumi.Output`` is accepted too."""
-    user_data: str
-    """cloud-init (Linux) or a startup script; kept secret in state. A ``pulumi.Output`` is accepted."""
-    ingress: list[IngressRuleArgs]
+    """An OpenSSH public key line: ed25519, or RSA of at least 2048 bits (GCP also takes ECDSA).
+    Required for Linux on Azure."""
+    admin_password: pulumi.Input[str]
+    """Windows only (required there): 12-123 characters with 3 of lowercase, uppercase, digit,
+    symbol. Kept secret in state; a secret or a generated password (an output) is accepted."""
+    user_data: pulumi.Input[str]
+    """cloud-init (Linux) or a startup script; kept secret in state. An output (a rendered
+    template) is accepted."""
+    ingress: list[IngressRule]
+    """Inbound rules from outside (default none)."""
     public_ip: bool
+    """Give the VM a public IPv4 address (default false)."""
     spot: bool
-    network: object
-    """A ``Network`` to join (shared by many VMs). Without ``network`` or ``subnet_id`` the VM gets
-    a network of its own, which spends one of the cloud's per-region network quota."""
+    """Run as a spot VM: cheaper, and the cloud may stop it at any time (default false)."""
+    network: Any
+    """A shared ``Network`` of this package to join (Python: a ``Network`` object; other languages:
+    the ``Network`` resource). Without ``network`` or ``subnet_id`` the VM gets a network of its
+    own, which spends one of the cloud's per-region network quota."""
     subnet_id: str
     """Attach to an existing subnet (AWS ``subnet-…``, Azure subnet resource id, GCP subnetwork
     ``projects/P/regions/R/subnetworks/S``) instead of creating a network."""
     tags: dict[str, str]
+    """Tags (AWS, Azure) or labels (GCP, made valid: lowercase, at most 63 characters)."""
     resource_group_name: str
     """Azure: an existing resource group to use instead of creating one."""
     project: str
@@ -97,3 +129,4 @@ class NetworkArgs(TypedDict, total=False):
     resource_group_name: str
     """Azure: an existing resource group (default: one per region, created by the network)."""
     tags: dict[str, str]
+    """Tags (AWS, Azure) or labels (GCP) on the network's resources."""

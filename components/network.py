@@ -18,16 +18,22 @@ TYPE_TOKEN = "multicloud:index:Network"
 
 
 class Network(pulumi.ComponentResource):
-    """A shared network; validated before anything is registered (bad input raises ``SpecError``).
+    """A private network that many ``VirtualMachine``s of one cloud share (pass it as their
+    ``network``), so that a stack's network count does not grow with its VM count.
 
+    Validated before anything is created (bad input is an error naming the input). In Python,
     ``resources`` holds the native resources by role (``vpc_us-east-1``, ``subnet_use1-az4``, ...)
-    as an escape hatch; ``spec`` is the validated spec.
+    and ``spec`` the validated spec.
     """
 
     cloud: pulumi.Output[str]
+    """``aws``, ``azure`` or ``gcp``."""
     regions: pulumi.Output[list[str]]
+    """The regions the network spans."""
     network_ids: pulumi.Output[dict[str, str]]
+    """Region -> VPC (AWS), virtual network (Azure) or VPC network (GCP) id."""
     subnet_ids: pulumi.Output[dict[str, str]]
+    """AWS: AZ ID -> subnet id; Azure and GCP: region -> subnet id."""
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
         from .vm import cloud_defaults

@@ -192,34 +192,37 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         response = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
             return response
-        inputs, secret_paths = unwrap_secrets(rpc.deserialize_properties(request.object))
         registration = self.resources.get(response.urn)
-        outputs, _ = unwrap_secrets(registration.state if registration else {})
+        recorded = record(request, response.urn, response.id, registration.state if registration else {})
         with self._lock:
-            self.registrations.append(
-                RegisteredResource(
-                    urn=response.urn,
-                    type=request.type,
-                    name=request.name,
-                    inputs=inputs,
-                    outputs=outputs,
-                    id=response.id or None,
-                    custom=bool(request.custom),
-                    parent=request.parent or None,
-                    provider=request.provider or None,
-                    secret_inputs=secret_paths,
-                    ignore_changes=list(request.ignoreChanges),
-                    replace_on_changes=list(request.replaceOnChanges),
-                    additional_secret_outputs=list(request.additionalSecretOutputs),
-                    aliases=[a.urn or a.spec.name for a in request.aliases],
-                    protect=bool(request.protect),
-                    delete_before_replace=bool(request.deleteBeforeReplace),
-                    replacement_trigger=_protobuf_value(request, "replacement_trigger"),
-                    dependencies=list(request.dependencies),
-                    property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
-                )
-            )
+            self.registrations.append(recorded)
         return response
+
+
+def record(request, urn: str, id_: str | None, state: dict) -> RegisteredResource:
+    """What the engine learns from a RegisterResource request (and the state the monitor answered)."""
+    inputs, secret_paths = unwrap_secrets(rpc.deserialize_properties(request.object))
+    return RegisteredResource(
+        urn=urn,
+        type=request.type,
+        name=request.name,
+        inputs=inputs,
+        outputs=unwrap_secrets(state)[0],
+        id=id_ or None,
+        custom=bool(request.custom),
+        parent=request.parent or None,
+        provider=request.provider or None,
+        secret_inputs=secret_paths,
+        ignore_changes=list(request.ignoreChanges),
+        replace_on_changes=list(request.replaceOnChanges),
+        additional_secret_outputs=list(request.additionalSecretOutputs),
+        aliases=[a.urn or a.spec.name for a in request.aliases],
+        protect=bool(request.protect),
+        delete_before_replace=bool(request.deleteBeforeReplace),
+        replacement_trigger=_protobuf_value(request, "replacement_trigger"),
+        dependencies=list(request.dependencies),
+        property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+    )
 
 
 def _protobuf_value(request, field: str) -> Any:

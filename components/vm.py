@@ -30,23 +30,35 @@ def cloud_defaults(cloud: Any) -> CloudDefaults:
 
 
 class VirtualMachine(pulumi.ComponentResource):
-    """One VM spec, the same inputs and outputs on AWS, Azure and GCP.
+    """One VM spec, the same inputs and outputs on AWS, Azure and GCP: the cheapest size that meets
+    the spec, secure defaults, its own firewall rules, and a shared ``Network`` or a network of its own.
 
-    The spec is validated completely before anything is registered: bad input raises ``SpecError``.
-    ``resources`` holds the native resources by role (``instance``, ``security_group``, ...) as an
-    escape hatch; ``spec`` is the resolved, validated spec.
+    The spec is validated completely before anything is created: bad input is an error that names the
+    VM, the input, the value and what is valid. In Python, ``resources`` holds the native resources by
+    role (``instance``, ``security_group``, ...) and ``spec`` the resolved, validated spec.
     """
 
     vm_id: pulumi.Output[str]
+    """The cloud's id of the instance (AWS instance id, Azure VM id, GCP instance id)."""
     cloud: pulumi.Output[str]
+    """``aws``, ``azure`` or ``gcp``."""
     region: pulumi.Output[str]
+    """The region the VM runs in."""
     zone: pulumi.Output[str | None]
+    """The zone the VM runs in, as the cloud names it; none for an Azure regional VM."""
     instance_type: pulumi.Output[str]
+    """The native size chosen (or given)."""
     image: pulumi.Output[str]
+    """The resolved native image: AMI id, Azure image URN (``publisher:offer:sku:version``), GCP image."""
     private_ip: pulumi.Output[str]
+    """The private IPv4 address."""
     public_ip: pulumi.Output[str | None]
+    """The public IPv4 address; none without ``public_ip``."""
     hourly_price: pulumi.Output[float | None]
+    """Catalog list price in USD per hour (the spot price for spot VMs); none when unknown (Windows
+    licences, AWS spot)."""
     ssh_command: pulumi.Output[str | None]
+    """``ssh user@address``; none without a public IP or an SSH key."""
 
     def __init__(self, name: str, args: VirtualMachineArgs, opts: pulumi.ResourceOptions | None = None):
         self.spec: VmSpec = validate(name, args, cloud_defaults(args.get("cloud") if hasattr(args, "get") else None))
