@@ -11,9 +11,9 @@ import os
 import sys
 
 COMMANDS = {
-    "plan": ("components.plan", "Offline plan of a stack: what each VM becomes and costs."),
-    "compare": ("components.compare", "Compare VM offerings across AWS, Azure and GCP."),
-    "catalog": ("components.catalog.cli", "Build or refresh the embedded offerings snapshot."),
+    "plan": ("components.tools.plan", "Offline plan of a stack: what each VM becomes and costs."),
+    "compare": ("components.tools.compare", "Compare VM offerings across AWS, Azure and GCP."),
+    "catalog": ("components.tools.catalog", "Build or refresh the embedded offerings snapshot."),
 }
 DEBUG_FLAG = "--debug"
 DEBUG_ENV = "MULTICLOUD_VM_DEBUG"

@@ -42,7 +42,7 @@ def run_vms(
     import pulumi
 
     from components import VirtualMachine
-    from components.offline import evaluate
+    from components.tools.offline import evaluate
 
     built: dict = {}
 

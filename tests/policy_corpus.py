@@ -1049,7 +1049,7 @@ CASES = [
 def record(good: bool):
     """Runs every shape (and the cases of that direction) as one program under mocks (once per
     process: the corpus tests and the property tests share it)."""
-    from components.offline import evaluate
+    from components.tools.offline import evaluate
 
     def program():
         for shape in SHAPES:

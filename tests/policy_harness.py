@@ -1,4 +1,4 @@
-"""Feeds resources captured by ``components.offline.evaluate`` to the policy pack the way the Pulumi
+"""Feeds resources captured by ``components.tools.offline.evaluate`` to the policy pack the way the Pulumi
 engine does: through the policy SDK's own analyzer servicer (Configure, Analyze per resource,
 AnalyzeStack), so props are deserialized and wrapped in the SDK's unknown-checking proxies, config
 and enforcement levels come from a pack config file as the CLI reconciles it, and violations come
@@ -25,7 +25,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from components.offline import Evaluation, RegisteredResource  # noqa: E402
+from components.tools.offline import Evaluation, RegisteredResource  # noqa: E402
 from policies.rules import ALL_POLICIES  # noqa: E402
 
 PACK_NAME = "multicloud-vm-guardrails"

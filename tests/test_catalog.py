@@ -186,7 +186,7 @@ SOURCE = Path(__file__).resolve().parents[1].parent / "shared" / "catalog-source
 
 @pytest.mark.skipif(not (SOURCE / "aws_vms.csv.gz").exists(), reason="catalog-source not beside the repo")
 def test_catalog_build_reproduces_the_committed_snapshot(tmp_path, capsys):
-    from components.catalog import cli
+    from components.tools import catalog as cli
 
     assert cli.main(["build", "--source", str(SOURCE), "--data-dir", str(tmp_path)]) == 0
     for cloud in ("aws", "azure", "gcp"):
@@ -195,14 +195,14 @@ def test_catalog_build_reproduces_the_committed_snapshot(tmp_path, capsys):
 
 
 def test_catalog_build_rejects_a_folder_without_sources(tmp_path, capsys):
-    from components.catalog import cli
+    from components.tools import catalog as cli
 
     assert cli.main(["build", "--source", str(tmp_path), "--data-dir", str(tmp_path)]) == 2
     assert "aws_vms.csv.gz: no such file; no snapshot was changed" in capsys.readouterr().err
 
 
 def test_catalog_info_and_bad_subcommands(capsys, monkeypatch):
-    from components.catalog import cli
+    from components.tools import catalog as cli
 
     assert cli.main(["info"]) == 0
     out = capsys.readouterr().out

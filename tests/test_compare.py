@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from components import compare
 from components.catalog import load
 from components.catalog.snapshot import build_document, snapshot_path, write_document
-from components.geo import GEOS, region_for
+from components.tools import compare
+from components.tools.geo import GEOS, region_for
 
 ROOT = Path(__file__).resolve().parents[1]
 JSON_KEYS = {

@@ -8,7 +8,7 @@ import pytest
 from conftest import DEFAULT_CONFIG, run_vms
 
 from components import SpecError, VirtualMachine
-from components.offline import UNKNOWN, RecordingMocks, evaluate
+from components.tools.offline import UNKNOWN, RecordingMocks, evaluate
 from components.vm import TYPE_TOKEN
 
 CLOUDS = ("aws", "azure", "gcp")

@@ -12,9 +12,9 @@ import pytest
 from policy_harness import REPO_ROOT, run_policies
 
 from components import pricing
-from components.offline import evaluate
-from components.plan import plan_stack_and_networks, stack_config, total_line
-from components.plandiff import diff_plans, render_markdown
+from components.tools.offline import evaluate
+from components.tools.plan import plan_stack_and_networks, stack_config, total_line
+from components.tools.plandiff import diff_plans, render_markdown
 
 PASSWORD = "Correct-Horse-9-Battery"
 DISKS_AND_WINDOWS = f"""\

@@ -15,7 +15,7 @@ from conftest import DEFAULT_CONFIG, ROOT, public_key
 from plugin_harness import StableMocks, to_wire
 
 from components.hosting import NETWORKS, MulticloudProvider
-from components.offline import evaluate
+from components.tools.offline import evaluate
 
 EXAMPLES = ROOT / "examples"
 REFERENCE = re.compile(r"\$\{([\w-]+)(?:\.(\w+))?\}")

@@ -179,7 +179,7 @@ def test_every_command_turns_malformed_input_into_one_line_and_exit_2(corpus, ca
 
 
 def test_a_bug_is_one_line_and_exit_1_and_the_trace_only_with_debug(monkeypatch, capsys):
-    import components.compare as compare
+    import components.tools.compare as compare
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")

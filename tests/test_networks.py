@@ -22,8 +22,8 @@ from conftest import DEFAULT_CONFIG, ROOT, public_key
 from components import Network, SpecError, VirtualMachine, catalog
 from components.catalog.zones import SOURCES_DIR
 from components.network_spec import GCP_REGION_RANGES, aws_subnet_cidr, validate_network
-from components.offline import evaluate
 from components.spec import CloudDefaults, validate
+from components.tools.offline import evaluate
 
 KEY = public_key("ed25519")
 MOTO_AZ_IDS = Path(moto.__file__).parent / "ec2" / "resources" / "instance_type_offerings" / "availability-zone-id"
@@ -518,7 +518,7 @@ def test_plan_warns_when_a_stack_would_exceed_a_default_quota(tmp_path, capsys):
 
     import yaml
 
-    from components.plan import main as plan_main
+    from components.tools.plan import main as plan_main
 
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
     public = [{"name": f"pub{i:02d}", "cloud": "azure", "ssh_public_key": KEY, "public_ip": True} for i in range(11)]

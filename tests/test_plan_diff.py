@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from components import plandiff
-from components.plandiff import (
+from components.tools import plandiff
+from components.tools.plandiff import (
     MARKER,
     PlanFileError,
     diff_plans,

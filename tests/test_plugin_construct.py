@@ -17,7 +17,7 @@ from test_urn_stability import REPRESENTATIVE
 from components import Network, VirtualMachine
 from components.hosting import NETWORKS, MulticloudProvider, UnknownNetwork, schema_path, schema_words
 from components.network import TYPE_TOKEN as NETWORK
-from components.offline import RecordingMocks, evaluate
+from components.tools.offline import RecordingMocks, evaluate
 from components.vm import TYPE_TOKEN as VM
 
 KEY = public_key("ed25519")

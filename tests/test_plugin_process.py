@@ -31,7 +31,7 @@ from pulumi.runtime.proto import errors_pb2, provider_pb2, status_pb2
 
 from components import Network, VirtualMachine
 from components.hosting import MulticloudProvider
-from components.offline import evaluate
+from components.tools.offline import evaluate
 from components.version import __version__
 
 KEY = public_key("ed25519")

@@ -13,7 +13,7 @@ import yaml
 from policy_harness import REPO_ROOT, not_run, run_policies, summary
 
 from components.catalog import load
-from components.offline import evaluate
+from components.tools.offline import evaluate
 
 SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINB4VrRPQ1v/2LB9OSaQK4UGrCtSZb+uvIBK7XrERtnD dev@example.com"
 STACK_CONFIG = {"gcp:project": "demo-project"}

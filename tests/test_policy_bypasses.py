@@ -10,8 +10,8 @@ import pulumi_gcp as gcp
 from policy_harness import run_policies
 
 from components.catalog import load
-from components.offline import evaluate
 from components.pricing import to_cents
+from components.tools.offline import evaluate
 
 CONFIG = {
     "aws:region": "us-east-1",

@@ -13,10 +13,10 @@ import pytest
 from conftest import ROOT, public_key
 
 from components import catalog
-from components.offline import evaluate
-from components.plan import SECRET_PLACEHOLDER, stack_config
-from components.plan import main as plan_main
 from components.program import ConfigError, expand_entries
+from components.tools.offline import evaluate
+from components.tools.plan import SECRET_PLACEHOLDER, stack_config
+from components.tools.plan import main as plan_main
 from components.vm import TYPE_TOKEN
 
 KEY = public_key("ed25519")
@@ -134,7 +134,7 @@ def test_no_vm_is_registered_when_any_entry_is_bad():
             recorded.append(True)
 
     vms = [{"name": "ok", "cloud": "gcp"}, {"name": "bad", "cloud": "gcp", "cpus": 0}]
-    from components.offline import RecordingMocks
+    from components.tools.offline import RecordingMocks
 
     mocks = RecordingMocks()
     with pytest.raises(pulumi.RunError):

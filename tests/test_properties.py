@@ -33,7 +33,6 @@ from hypothesis import strategies as st
 from components import SpecError, pricing
 from components.catalog import load as load_catalog
 from components.images import IMAGE_ALIASES
-from components.offline import evaluate
 from components.spec import (
     AUTO_EXCLUDED,
     AZURE_RESERVED_USERNAMES,
@@ -42,6 +41,7 @@ from components.spec import (
     azure_supports_premium,
     validate,
 )
+from components.tools.offline import evaluate
 from components.vm import TYPE_TOKEN, VirtualMachine
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
@@ -352,6 +352,7 @@ def mutations(draw, base: tuple[str, dict], kind: str) -> tuple[str, dict, str]:
         assume(cloud == "aws")
         args.update(image="windows-2022", admin_password="Correct-Horse-Battery-9", ssh_public_key=KEYS["ed25519"])
         args.pop("arch", None), args.pop("admin_username", None), args.pop("user_data", None)
+        args.pop("disk_size_gib", None), args.pop("os_type", None)
         if "instance_type" in args and load_catalog("aws").get(args["instance_type"], args["region"]).arch != "x86_64":
             args = _size_args(args)
         return name, args, "ssh_public_key"

@@ -6,8 +6,8 @@ import re
 
 from conftest import DEFAULT_CONFIG, ROOT, public_key
 
-from components.offline import evaluate
-from components.plan import plan_stack
+from components.tools.offline import evaluate
+from components.tools.plan import plan_stack
 
 README = (ROOT / "README.md").read_text()
 

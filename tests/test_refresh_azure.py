@@ -151,8 +151,8 @@ def test_http_error_leaves_the_snapshot_alone(tmp_path):
 
 @responses.activate
 def test_cli_refresh_then_compare_uses_the_new_prices(tmp_path, capsys):
-    from components import compare
-    from components.catalog import cli
+    from components.tools import catalog as cli
+    from components.tools import compare
 
     shutil.copy(snapshot_path("azure"), snapshot_path("azure", tmp_path))
     serve_westeurope(responses.mock)
@@ -186,7 +186,7 @@ def test_cli_refresh_then_compare_uses_the_new_prices(tmp_path, capsys):
 
 @responses.activate
 def test_cli_refresh_failure_exits_1_and_says_the_snapshot_is_unchanged(tmp_path, capsys):
-    from components.catalog import cli
+    from components.tools import catalog as cli
 
     shutil.copy(snapshot_path("azure"), snapshot_path("azure", tmp_path))
     responses.get(azure.API, status=503)
@@ -248,7 +248,7 @@ def test_refresh_with_a_subscription_reads_size_facts_and_zones_from_resource_sk
 
 
 def test_cli_refresh_with_a_subscription_needs_a_token(tmp_path, capsys, monkeypatch):
-    from components.catalog.cli import main
+    from components.tools.catalog import main
 
     monkeypatch.delenv("AZURE_ACCESS_TOKEN", raising=False)
     before = snapshot_path("azure").read_bytes()

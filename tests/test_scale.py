@@ -10,8 +10,8 @@ import pulumi
 import pytest
 from conftest import DEFAULT_CONFIG, public_key, run_vms
 
-from components.offline import UNKNOWN, evaluate
 from components.program import run
+from components.tools.offline import UNKNOWN, evaluate
 from components.vm import TYPE_TOKEN
 
 GET_AMI = "aws:ec2/getAmi:getAmi"

@@ -10,14 +10,14 @@ import pytest
 import responses
 from conftest import ROOT
 
-from components import compare
 from components.catalog import load, load_cache_clear, nearest_offerings
-from components.catalog.cli import main as catalog_main
-from components.catalog.cli import redact
 from components.catalog.refresh import azure, gcp
 from components.catalog.snapshot import snapshot_path
-from components.plan import STAND_IN_SSH_KEY, stack_config
-from components.plan import main as plan_main
+from components.tools import compare
+from components.tools.catalog import main as catalog_main
+from components.tools.catalog import redact
+from components.tools.plan import STAND_IN_SSH_KEY, stack_config
+from components.tools.plan import main as plan_main
 
 
 @pytest.fixture(autouse=True)

@@ -24,9 +24,9 @@ import pytest
 from conftest import DEFAULT_CONFIG, ROOT, public_key
 
 from components.network import TYPE_TOKEN as NETWORK_TYPE_TOKEN
-from components.offline import RecordingMocks, evaluate
-from components.plan import stack_config
 from components.program import run
+from components.tools.offline import RecordingMocks, evaluate
+from components.tools.plan import stack_config
 from components.vm import TYPE_TOKEN, VirtualMachine
 
 SNAPSHOT = Path(__file__).resolve().parent / "snapshots" / "urns.json"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.plandiff import MARKER
+from components.tools.plandiff import MARKER
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW_DIR = ROOT / ".github" / "workflows"
@@ -417,10 +417,10 @@ def test_comment_step_refuses_a_body_without_the_marker(pull_request, tmp_path):
 
 
 # Stands in for .venv/bin/python in the cost job: `plan` fails in base/ (the stack is new) and
-# prints the head fixture in head/; `plan --diff` runs the real components.plandiff.main_diff.
+# prints the head fixture in head/; `plan --diff` runs the real components.tools.plandiff.main_diff.
 FAKE_VENV_PYTHON = """#!/usr/bin/env bash
 if [ "$4" = --diff ]; then
-  exec "$REAL_PYTHON" -c 'import sys; from components.plandiff import main_diff
+  exec "$REAL_PYTHON" -c 'import sys; from components.tools.plandiff import main_diff
 sys.exit(main_diff(sys.argv[1], sys.argv[2], sys.argv[4]))' "$5" "$6" "$7" "$8"
 fi
 [ "$4 $5 $6 $7" = "--stack $STACK --format json" ] || exit 3

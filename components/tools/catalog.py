@@ -21,7 +21,7 @@ import re
 import sys
 from pathlib import Path
 
-from .snapshot import CLOUDS, SnapshotError, read_document, snapshot_path
+from ..catalog.snapshot import CLOUDS, SnapshotError, read_document, snapshot_path
 
 
 class _Parser(argparse.ArgumentParser):
@@ -94,7 +94,7 @@ def split_regions(values: list[str] | None) -> list[str] | None:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
-    from .refresh.common import Progress, RefreshError, RichProgress
+    from ..catalog.refresh.common import Progress, RefreshError, RichProgress
 
     regions = split_regions(args.regions)
     progress = Progress() if args.no_progress else RichProgress()
@@ -116,15 +116,15 @@ def run_refresh(args: argparse.Namespace) -> int:
     options = {"data_dir": args.data_dir, "progress": progress, "allow_fewer_types": args.allow_fewer_types}
     try:
         if args.cloud == "aws":
-            from .refresh import aws
+            from ..catalog.refresh import aws
 
             report = aws.refresh(regions, **options)
         elif args.cloud == "azure":
-            from .refresh import azure
+            from ..catalog.refresh import azure
 
             report = azure.refresh(regions, subscription=args.subscription, token=token, **options)
         else:
-            from .refresh import gcp
+            from ..catalog.refresh import gcp
 
             report = gcp.refresh(regions, api_key=args.api_key, project=args.project, **options)
     except (RefreshError, SnapshotError) as error:
@@ -142,7 +142,7 @@ def run_refresh(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from .build import BuildError, build_from_source
+    from ..catalog.build import BuildError, build_from_source
 
     if bool(args.date) != bool(args.origin):
         print("catalog build: give --date and --origin together", file=sys.stderr)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalog import HOURS_PER_MONTH
+from ..catalog import HOURS_PER_MONTH
 
 SECRET_PLACEHOLDER = "Offline-Secret-Placeholder-0"
 # A well-formed ed25519 public key that is nobody's (stands in for a secret ssh_public_key).
@@ -178,16 +178,16 @@ class StackPlan:
     vms: list[dict[str, Any]]
     networks: list[dict[str, Any]]
     warnings: list[str]
-    """Default quotas the stack would exceed (``components/quotas.py``)."""
+    """Default quotas the stack would exceed (``components/tools/quotas.py``)."""
 
 
 def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
     """``plan_stack_and_networks``, and the default quotas the stack would exceed."""
-    from .network import TYPE_TOKEN as NETWORK_TYPE_TOKEN
+    from ..network import TYPE_TOKEN as NETWORK_TYPE_TOKEN
+    from ..pricing import instance_hourly, spec_cost
+    from ..program import run
+    from ..vm import TYPE_TOKEN
     from .offline import evaluate
-    from .pricing import instance_hourly, spec_cost
-    from .program import run
-    from .vm import TYPE_TOKEN
 
     project, config, secret_keys = stack_config(project_dir, stack)
     built: list = []
@@ -270,7 +270,7 @@ def total_line(rows: list[dict]) -> str:
 
 
 def _price_note(rows: list[dict]) -> str:
-    from .catalog import load
+    from ..catalog import load
 
     catalogs = {row["cloud"]: load(row["cloud"]) for row in rows}
     snapshot = ", ".join(f"{cloud} {c.snapshot_date}" for cloud, c in sorted(catalogs.items()))

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import (
+from ..catalog import (
     CLOUDS,
     HOURS_PER_MONTH,
     Accelerator,
@@ -28,7 +28,7 @@ from .catalog import (
     monthly_price,
     nearest_offerings,
 )
-from .catalog.sanity import PriceOutlier, price_outlier
+from ..catalog.sanity import PriceOutlier, price_outlier
 from .geo import DEFAULT_GEO, GEOS
 
 ARCHES = ("x86_64", "arm64", "any")
@@ -449,8 +449,8 @@ def search_cloud(catalog: Catalog, region: str, region_choice: str, q: Query) ->
 def skip_reason(offering, spot: bool = False) -> str | None:
     """Why the component's size search never picks a type by itself (a user can still name it as
     instance_type); None when it may. The same rules as components/spec.py's auto_selectable."""
-    from .cloud_rules import SizeNeeds, size_problem
-    from .spec import AUTO_EXCLUDED, azure_supports_premium
+    from ..cloud_rules import SizeNeeds, size_problem
+    from ..spec import AUTO_EXCLUDED, azure_supports_premium
 
     cloud = offering.cloud
     excluded = AUTO_EXCLUDED.get(cloud)
@@ -471,8 +471,8 @@ def component_pick_note(catalog: Catalog, region: str, q: Query, rows: list[Row]
     reason = skip_reason(first.offering, q.spot)
     if reason is None:
         return None
-    from .cloud_rules import SizeNeeds
-    from .spec import choose_offering
+    from ..cloud_rules import SizeNeeds
+    from ..spec import choose_offering
 
     memory = q.memory_gib or min(o.memory_gib for o in catalog.offerings(region).values())
     pick = choose_offering(
@@ -798,7 +798,7 @@ def check_chart_path(text: str) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .catalog.snapshot import SnapshotError
+    from ..catalog.snapshot import SnapshotError
 
     try:
         args = build_parser().parse_args(argv)
