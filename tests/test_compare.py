@@ -15,6 +15,7 @@ import pytest
 
 from components.catalog import load
 from components.catalog.snapshot import build_document, snapshot_path, write_document
+from components.cloud_rules.gcp import N1_GPU_LIMITS
 from components.tools import compare
 from components.tools.geo import GEOS, region_for
 
@@ -168,7 +169,7 @@ def test_gcp_attachable_gpu_priced_as_machine_plus_accelerator(capsys):
     assert first["instance_type"].startswith("n1-")
     assert first["price_hourly"] == pytest.approx(machine.price_hourly + t4.price_hourly)
     assert first["spot_price_hourly"] == pytest.approx(machine.spot_price_hourly + t4.spot_price_hourly)
-    assert first["vcpus"] <= compare.N1_GPU_LIMITS["T4"][1][0]
+    assert first["vcpus"] <= N1_GPU_LIMITS["T4"][1][0]
 
 
 def test_gcp_attached_gpu_respects_the_vcpu_limit_per_gpu_count(capsys):

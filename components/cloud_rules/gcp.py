@@ -18,6 +18,16 @@ from typing import Any
 
 from . import Change, SizeNeeds, common_size_problem
 
+# GPUs GCP lets you attach to N1 machines, and per GPU count the largest N1 shape allowed
+# (vCPUs, GiB), from https://cloud.google.com/compute/docs/gpus#gpus-list.
+N1_GPU_LIMITS: dict[str, dict[int, tuple[int, float]]] = {
+    "T4": {1: (48, 312), 2: (48, 312), 4: (96, 624)},
+    "P4": {1: (24, 156), 2: (48, 312), 4: (96, 624)},
+    "V100": {1: (12, 78), 2: (24, 156), 4: (48, 312), 8: (96, 624)},
+    "P100": {1: (16, 104), 2: (32, 208), 4: (64, 208)},
+    "K80": {1: (8, 52), 2: (16, 104), 4: (32, 208), 8: (64, 416)},
+}
+
 PD = ("pd-standard", "pd-balanced", "pd-ssd")
 NO_STANDARD = ("pd-balanced", "pd-ssd")
 HYPERDISK = ("hyperdisk-balanced",)

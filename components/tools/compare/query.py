@@ -1,0 +1,127 @@
+"""What ``compare`` is asked: its command line parsed into a ``Query`` (shape, GPUs, spot, arch),
+with one clear usage error for anything invalid."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...catalog import (
+    CLOUDS,
+)
+from ..geo import DEFAULT_GEO, GEOS
+
+ARCHES = ("x86_64", "arm64", "any")
+
+FORMATS = ("table", "json", "markdown", "csv")
+
+
+class UsageError(Exception):
+    """A bad option: printed with the valid choices, exit status 2."""
+
+
+@dataclass(frozen=True)
+class Query:
+    cpus: float = 0
+    memory_gib: float = 0
+    arch: str | None = "x86_64"
+    gpu_name: str | None = None
+    gpu_count: float = 1
+    burstable: bool = True
+    spot: bool = False
+    top: int = 3
+
+    def describe(self) -> str:
+        parts = []
+        if self.cpus:
+            parts.append(f">= {self.cpus:g} vCPU")
+        if self.memory_gib:
+            parts.append(f">= {self.memory_gib:g} GiB")
+        parts.append(self.arch or "any arch")
+        if self.gpu_name:
+            parts.append(f">= {self.gpu_count:g}x {self.gpu_name}")
+        if not self.burstable:
+            parts.append("no burstable")
+        parts.append("spot prices" if self.spot else "on-demand prices")
+        return ", ".join(parts)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="python -m components compare",
+        description="Compare the cheapest VM offerings for a shape across AWS, Azure and GCP.",
+    )
+    p.add_argument("--cpus", type=float, default=0, help="minimum vCPUs")
+    p.add_argument("--memory", type=float, default=0, metavar="GIB", help="minimum memory, GiB")
+    p.add_argument("--arch", choices=ARCHES, default="x86_64", help="default x86_64")
+    p.add_argument("--gpu", metavar="NAME:COUNT", help="e.g. T4:1, L4:1, A100:8")
+    p.add_argument(
+        "--no-burstable",
+        action="store_true",
+        help="leave out t*/B*/e2 shared-core types",
+    )
+    p.add_argument("--spot", action="store_true", help="rank by spot price")
+    p.add_argument("--clouds", default=",".join(CLOUDS), help="comma-separated, default all")
+    p.add_argument("--geo", choices=list(GEOS), help=f"default {DEFAULT_GEO}")
+    for cloud in CLOUDS:
+        p.add_argument(
+            f"--{cloud}-region",
+            metavar="REGION",
+            help=f"{cloud} region (overrides --geo)",
+        )
+    p.add_argument(
+        "--top",
+        type=int,
+        default=3,
+        metavar="K",
+        help="cheapest K per cloud, default 3",
+    )
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--chart", metavar="FILE.png", help="also write a bar chart of monthly prices")
+    p.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)  # tests, refreshed copies
+    return p
+
+
+def parse_gpu(text: str) -> tuple[str, float]:
+    name, sep, count = text.rpartition(":")
+    try:
+        number = float(count)
+    except ValueError:
+        number = 0
+    if not sep or not name.strip() or not math.isfinite(number) or number <= 0:
+        raise UsageError(f"--gpu {text!r}: expected NAME:COUNT with a positive COUNT, e.g. T4:1 or A100:8")
+    return name.strip(), number
+
+
+def parse_clouds(text: str) -> list[str]:
+    clouds = [c.strip().lower() for c in text.split(",") if c.strip()]
+    unknown = [c for c in clouds if c not in CLOUDS]
+    if unknown or not clouds:
+        raise UsageError(f"--clouds {text!r}: expected a comma-separated subset of {', '.join(CLOUDS)}")
+    return list(dict.fromkeys(clouds))
+
+
+def parse_query(args: argparse.Namespace) -> Query:
+    for option, value in (("--cpus", args.cpus), ("--memory", args.memory)):
+        if not math.isfinite(value) or value < 0:
+            raise UsageError(f"{option} {value:g}: expected a finite number >= 0")
+    if args.top < 1:
+        raise UsageError(f"--top {args.top}: expected a whole number >= 1")
+    gpu_name, gpu_count = parse_gpu(args.gpu) if args.gpu else (None, 1)
+    return Query(
+        cpus=args.cpus,
+        memory_gib=args.memory,
+        arch=None if args.arch == "any" else args.arch,
+        gpu_name=gpu_name,
+        gpu_count=gpu_count,
+        burstable=not args.no_burstable,
+        spot=args.spot,
+        top=args.top,
+    )
