@@ -1,30 +1,13 @@
-"""The cost diff of two offline plans: ``python -m components plan --diff BASE.json HEAD.json``.
-
-A plan is the JSON list that ``plan --format json`` prints, one object per VM with at least
-``name``, ``cloud``, ``region``, ``instance_type`` and ``monthly_price`` (a number, or null when the
-price is unknown). VMs are matched by name. Each is classified as added, removed, moved (cloud or
-region changed), resized (instance type changed), changed (zone, image, spot, disk, public IP or
-only the price changed) or unchanged. A fan-out VM is named ``<name>-<cloud>``, so moving it to
-another cloud renames it: a removed ``web-aws`` and an added ``web-gcp`` that are the only two VMs
-of base name ``web`` on either side count as one move.
-
-A VM's ``monthly_price`` is its full cost (compute, Windows licence, disks, public IPv4); a VM whose
-``unpriced`` list names parts without a price has a lower bound there, shown as "at least" (≥).
-Totals add up known prices only; unpriced parts and VMs with an unknown price are named, never taken
-as $0. A plan from before ``unpriced`` existed (no such key) still reads: its prices are exact or null.
-Everything here is a pure function of its arguments except ``main_diff``, which reads the two files
-and prints.
-"""
+"""Reading offline plans and classifying each VM's change between two of them; pure functions."""
 
 from __future__ import annotations
 
 import json
 import math
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 MARKER = "<!-- multicloud-vm-cost -->"
 
@@ -177,7 +160,7 @@ def check_vm(vm: Any, index: int, source: str) -> None:
 
 def read_plan_file(path: str | Path, missing_ok: bool = False) -> list[dict]:
     """The VMs of a plan file; a missing file is an empty plan only when missing_ok."""
-    from .inputs import InputFileError, read_text
+    from ..inputs import InputFileError, read_text
 
     path = Path(path)
     if missing_ok and not path.exists():
@@ -243,6 +226,14 @@ def show(value: Any) -> str:
     return str(value)
 
 
+def money(value: float | None, at_least: bool = False) -> str:
+    return "unknown" if value is None else f"{'≥ ' if at_least else ''}${value:,.2f}"
+
+
+def vm_money(vm: dict | None) -> str:
+    return money(monthly_price(vm), bool(unpriced(vm)))
+
+
 def classify(before: dict, after: dict) -> VmChange:
     """The change between two plans of what is the same VM."""
     location = field_changes(before, after, LOCATION_FIELDS)
@@ -306,200 +297,3 @@ def diff_plans(base: Sequence[dict], head: Sequence[dict]) -> PlanDiff:
     changes += [VmChange("added", None, vm, ()) for vm in added]
     changes.sort(key=lambda c: (KINDS.index(c.kind), c.name))
     return PlanDiff(tuple(changes), total_cost(base), total_cost(head))
-
-
-# --- rendering -----------------------------------------------------------------------------------
-
-
-def money(value: float | None, at_least: bool = False) -> str:
-    return "unknown" if value is None else f"{'≥ ' if at_least else ''}${value:,.2f}"
-
-
-def vm_money(vm: dict | None) -> str:
-    return money(monthly_price(vm), bool(unpriced(vm)))
-
-
-def signed_money(value: float | None, at_least: bool = False) -> str:
-    if value is None:
-        return "unknown"
-    return f"{'-' if value < 0 else '+'}${abs(value):,.2f}{' or more' if at_least else ''}"
-
-
-def placement(vm: dict | None) -> str:
-    """``aws us-east-1 t3.large`` (with `` spot`` for a spot VM), or an em dash for no VM."""
-    if vm is None:
-        return "—"
-    words = [vm["cloud"], vm["region"], vm["instance_type"]]
-    if vm.get("spot"):
-        words.append("spot")
-    return " ".join(words)
-
-
-def summary_line(diff: PlanDiff) -> str:
-    before = money(diff.before.known_monthly, bool(diff.before.unpriced_parts))
-    after = money(diff.after.known_monthly, bool(diff.after.unpriced_parts))
-    line = f"Monthly cost: {before} -> {after} ({signed_money(diff.monthly_delta)}"
-    line += " on the priced parts)" if diff.has_unpriced_parts else ")"
-    if diff.has_unknown_prices:
-        line += ", excluding VMs with an unknown price"
-    return line
-
-
-def unknown_price_note(diff: PlanDiff) -> str | None:
-    notes = []
-    for intro, sep, before, after in (
-        ("Not in the totals, price unknown: ", ", ", diff.before.unknown_price_vms, diff.after.unknown_price_vms),
-        ("Unpriced parts, so totals are at least: ", "; ", diff.before.unpriced_parts, diff.after.unpriced_parts),
-    ):
-        sides = [f"{side}: {sep.join(names)}" for side, names in (("before", before), ("after", after)) if names]
-        if sides:
-            notes.append(intro + "; ".join(sides) + ".")
-    return " ".join(notes) or None
-
-
-def change_counts(diff: PlanDiff) -> str:
-    counts = [f"{len(diff.of_kind(kind))} {kind}" for kind in KINDS if diff.of_kind(kind)]
-    return ", ".join(counts) if counts else "no VMs in either plan"
-
-
-def row_cells(change: VmChange) -> list[str]:
-    return [
-        change.name,
-        change.kind,
-        placement(change.before),
-        placement(change.after),
-        vm_money(change.before) if change.before else "—",
-        vm_money(change.after) if change.after else "—",
-        signed_money(change.monthly_delta, change.delta_at_least),
-        "; ".join(change.details),
-    ]
-
-
-ROW_HEADERS = [
-    "VM",
-    "change",
-    "before",
-    "after",
-    "$/month before",
-    "$/month after",
-    "delta",
-    "what",
-]
-
-
-def markdown_cell(text: str) -> str:
-    """Text that cannot end its table cell or open an HTML tag (VM names come from the PR)."""
-    return text.replace("<", "&lt;").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-
-
-def render_markdown(diff: PlanDiff) -> str:
-    """The pull-request comment: the hidden marker first, so that CI finds and updates it."""
-    lines = [MARKER, "### multicloud-vm: cost of this change", "", f"**{summary_line(diff)}**", ""]
-    note = unknown_price_note(diff)
-    if note:
-        lines += [f"> {markdown_cell(note)}", ""]
-    shown = diff.visible_changes
-    if not shown:
-        unchanged = len(diff.of_kind("unchanged"))
-        lines.append(f"No VM changes ({unchanged} VM{'s' if unchanged != 1 else ''} unchanged).")
-        return "\n".join(lines) + "\n"
-    lines.append(f"VMs: {change_counts(diff)}.")
-    lines.append("")
-    lines.append("| " + " | ".join(ROW_HEADERS) + " |")
-    lines.append("|" + "---|" * 4 + "---:|" * 3 + "---|")
-    for change in shown:
-        lines.append("| " + " | ".join(markdown_cell(cell) for cell in row_cells(change)) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def render_table(diff: PlanDiff) -> str:
-    """Plain aligned text for a terminal: the summary, then every changed VM."""
-    lines = [summary_line(diff)]
-    note = unknown_price_note(diff)
-    if note:
-        lines.append(note)
-    shown = diff.visible_changes
-    if not shown:
-        lines.append(f"No VM changes ({len(diff.of_kind('unchanged'))} unchanged).")
-        return "\n".join(lines) + "\n"
-    rows = [ROW_HEADERS] + [row_cells(change) for change in shown]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(ROW_HEADERS))]
-    lines.append("")
-    for row in rows:
-        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
-    return "\n".join(lines) + "\n"
-
-
-def change_to_dict(change: VmChange) -> dict:
-    return {
-        "name": change.name,
-        "kind": change.kind,
-        "before": change.before,
-        "after": change.after,
-        "monthly_before": change.monthly_before,
-        "monthly_after": change.monthly_after,
-        "monthly_delta": change.monthly_delta,
-        "delta_at_least": change.delta_at_least,
-        "details": list(change.details),
-    }
-
-
-def to_json(diff: PlanDiff) -> str:
-    document = {
-        "monthly_before": diff.before.known_monthly,
-        "monthly_after": diff.after.known_monthly,
-        "monthly_delta": diff.monthly_delta,
-        "unknown_price_before": list(diff.before.unknown_price_vms),
-        "unknown_price_after": list(diff.after.unknown_price_vms),
-        "unpriced_parts_before": list(diff.before.unpriced_parts),
-        "unpriced_parts_after": list(diff.after.unpriced_parts),
-        "totals_exclude_unknown_prices": diff.has_unknown_prices,
-        "totals_are_at_least": diff.has_unpriced_parts,
-        "counts": {kind: len(diff.of_kind(kind)) for kind in KINDS},
-        "changes": [change_to_dict(change) for change in diff.changes],
-    }
-    return json.dumps(document, indent=2) + "\n"
-
-
-RENDERERS = {"markdown": render_markdown, "table": render_table, "json": to_json}
-
-
-def main_diff(
-    base_path: str | Path,
-    head_path: str | Path,
-    fmt: str = "table",
-    stdout: TextIO | None = None,
-    stderr: TextIO | None = None,
-) -> int:
-    """``plan --diff BASE.json HEAD.json --format FMT``: prints the diff; 0, or 2 on a bad file.
-
-    A missing or empty BASE is an empty plan (the pull request adding the stack); HEAD must exist.
-    """
-    stdout = sys.stdout if stdout is None else stdout
-    stderr = sys.stderr if stderr is None else stderr
-    if fmt not in RENDERERS:
-        print(
-            f"plan --diff: unknown format {fmt!r}; expected one of {', '.join(FORMATS)}",
-            file=stderr,
-        )
-        return 2
-    try:
-        base = read_plan_file(base_path, missing_ok=True)
-        head = read_plan_file(head_path)
-    except PlanFileError as exc:
-        print(f"plan --diff: {exc}", file=stderr)
-        return 2
-    if not head:
-        print(
-            f"plan --diff: {head_path} has no VMs; a stack's plan always lists its VMs, so the head plan "
-            "step most likely failed (run `python -m components plan --format json` there)",
-            file=stderr,
-        )
-        return 2
-    if not base:
-        print(
-            f"plan --diff: {base_path} is missing, empty or has no VMs: every VM counts as added",
-            file=stderr,
-        )
-    stdout.write(RENDERERS[fmt](diff_plans(base, head)))
-    return 0
