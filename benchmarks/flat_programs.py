@@ -41,7 +41,7 @@ def _vm_opts(ignore: str, secret: str, *, delete_before_replace: bool = False, r
 def aws_network(args: dict, resolved: dict, shared: dict) -> None:
     import pulumi_aws as aws
 
-    from components.network_spec import aws_subnet_cidr
+    from components.spec.network import aws_subnet_cidr
 
     region, zone = args["region"], resolved["zone"]
     tags = {"Name": f"{NETWORK}-{region}", **args["tags"]}
@@ -271,7 +271,7 @@ def azure_vm(name: str, args: dict, resolved: dict, shared: dict) -> None:
 def gcp_network(args: dict, resolved: dict, shared: dict) -> None:
     import pulumi_gcp as gcp
 
-    from components.network_spec import gcp_subnet_cidr
+    from components.spec.network import gcp_subnet_cidr
 
     project, region = args["project"], args["region"]
     net = gcp.compute.Network(

@@ -10,7 +10,7 @@ import pulumi
 
 from .args import NetworkArgs
 from .clouds import network_provisioner
-from .network_spec import NetworkSpec, validate_network
+from .spec.network import NetworkSpec, validate_network
 
 __all__ = ["Network", "NetworkArgs"]
 

@@ -160,8 +160,8 @@ def _per_cloud_map(source: str, key: str, value: object, clouds: list[str]) -> d
 def shared_networks(specs: list[tuple[VmEntry, Any]]) -> dict[tuple, dict[str, Any]]:
     """NetworkArgs for the networks the stack's VMs share, by network key: per key, the regions and
     (AWS) exactly the zones its VMs use, and the tags every one of its VMs carries."""
-    from .network_spec import network_key
-    from .placement import AWS_AZ_ID
+    from .spec.network import network_key
+    from .spec.placement import AWS_AZ_ID
 
     groups: dict[tuple, list] = {}
     for entry, spec in specs:
@@ -191,9 +191,9 @@ def run() -> list:
     import pulumi
 
     from .network import Network
-    from .network_spec import network_key, network_name, validate_network
     from .pricing import instance_hourly, spec_cost
     from .spec import validate
+    from .spec.network import network_key, network_name, validate_network
     from .vm import VirtualMachine, cloud_defaults
 
     # The provider SDKs leave hundreds of thousands of long-lived objects after import; moving them out

@@ -290,7 +290,7 @@ def test_malformed_ssh_key_is_a_spec_error(moto_aws):
 
 def test_moto_rejects_malformed_key_behind_the_component(moto_aws, monkeypatch):
     """With the component's key check switched off, moto's ImportKeyPair rejects the same key."""
-    monkeypatch.setattr("components.spec.ssh_key_problem", lambda key, allowed: None)
+    monkeypatch.setattr("components.spec.access.ssh_key_problem", lambda key, allowed: None)
     rsa = public_key("rsa2048").split()
     with pytest.raises(MotoError, match=r"InvalidKeyPair\.Format"):
         run(moto_aws, {"badkey": {"instance_type": "t3.micro", "ssh_public_key": f"{rsa[0]} {rsa[1][:-12]}"}})

@@ -21,8 +21,8 @@ from conftest import DEFAULT_CONFIG, ROOT, public_key
 
 from components import Network, SpecError, VirtualMachine, catalog
 from components.catalog.zones import SOURCES_DIR
-from components.network_spec import GCP_REGION_RANGES, aws_subnet_cidr, validate_network
 from components.spec import CloudDefaults, validate
+from components.spec.network import GCP_REGION_RANGES, aws_subnet_cidr, validate_network
 from components.tools.offline import evaluate
 
 KEY = public_key("ed25519")

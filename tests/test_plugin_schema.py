@@ -26,8 +26,8 @@ from pulumi.provider.experimental.util import camel_case
 from components import args as args_module
 from components.args import DataDisk, IngressRule, NetworkArgs, VirtualMachineArgs
 from components.hosting import SCHEMA_NAMES, MulticloudProvider
-from components.network_spec import NETWORK_KEYS
 from components.spec import KNOWN_KEYS
+from components.spec.network import NETWORK_KEYS
 from components.version import __version__
 
 SCHEMA_FILE = ROOT / "plugin" / "schema.json"

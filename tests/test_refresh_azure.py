@@ -239,7 +239,7 @@ def test_refresh_with_a_subscription_reads_size_facts_and_zones_from_resource_sk
     # Other regions keep the zone facts they had.
     assert catalog.zones("eastus") == load("azure").zones("eastus")
     # Placement now refuses a zone that the verified data says does not offer the size.
-    from components.placement import ZoneError, place
+    from components.spec.placement import ZoneError, place
 
     e4s = catalog.get("Standard_E4s_v5", "westeurope")
     assert place("azure", e4s, catalog, "2") == "2"

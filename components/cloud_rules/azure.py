@@ -44,7 +44,7 @@ MAX_GEN1_OS_DISK_GIB = 2048
 # Windows computer names: 1-15 characters, not digits only.
 # https://learn.microsoft.com/troubleshoot/windows-server/active-directory/naming-conventions-for-computer-domain-site-ou
 # (Azure's list of disallowed admin passwords, such as "P@ssw0rd" or "Password1", holds only values
-# under 12 characters, which the 12-123 character rule in spec.py already refuses.)
+# under 12 characters, which the 12-123 character rule in components/spec/access.py already refuses.)
 
 
 def supports_premium(offering) -> bool:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pulumi
 
-    from ..network_spec import NetworkSpec
+    from ..spec.network import NetworkSpec
     from .base import CloudNetwork, CloudVm
 
 

@@ -12,9 +12,9 @@ from pulumi.runtime import settings
 
 from ..cloud_rules.aws import EBS_VOLUME_TYPE
 from ..images import AwsImage
-from ..network_spec import NetworkSpec, aws_subnet_cidr
-from ..placement import AWS_AZ_ID
 from ..spec import IngressRule, VmSpec
+from ..spec.network import NetworkSpec, aws_subnet_cidr
+from ..spec.placement import AWS_AZ_ID
 from .base import NETWORK_CIDR, SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, vm_opts
 from .scripts import linux_user_data, windows_user_data
 

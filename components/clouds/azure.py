@@ -13,8 +13,8 @@ from pulumi_azure_native import resources as azure_resources
 from ..cloud_rules import azure as rules
 from ..cloud_rules.azure import managed_disk_sku
 from ..images import AzureImage
-from ..network_spec import NetworkSpec, azure_subnet_cidr
 from ..spec import IngressRule, VmSpec
+from ..spec.network import NetworkSpec, azure_subnet_cidr
 from .base import NETWORK_CIDR, SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, secret, vm_opts
 
 NSG_PROTOCOL = {"tcp": "Tcp", "udp": "Udp", "icmp": "Icmp"}

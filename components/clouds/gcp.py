@@ -9,8 +9,8 @@ import pulumi_gcp as gcp
 
 from ..cloud_rules import gcp as rules
 from ..images import gcp_image_path
-from ..network_spec import NetworkSpec, gcp_subnet_cidr
 from ..spec import IngressRule, VmSpec
+from ..spec.network import NetworkSpec, gcp_subnet_cidr
 from .base import SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, secret, vm_opts
 from .scripts import windows_admin_script
 

@@ -312,7 +312,7 @@ def search_cloud(catalog: Catalog, region: str, region_choice: str, q: Query) ->
 
 def skip_reason(offering, spot: bool = False) -> str | None:
     """Why the component's size search never picks a type by itself (a user can still name it as
-    instance_type); None when it may. The same rules as components/spec.py's auto_selectable."""
+    instance_type); None when it may. The same rules as components.spec.auto_selectable."""
     from ...cloud_rules import SizeNeeds, size_problem
     from ...spec import AUTO_EXCLUDED, azure_supports_premium
 

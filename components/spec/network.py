@@ -1,6 +1,6 @@
 """Validation of a shared network: a ``NetworkArgs`` mapping becomes a checked ``NetworkSpec``.
 
-Pure Python (no Pulumi), like ``spec``. A network is the private address space that many VMs of
+Pure Python (no Pulumi), like the rest of ``spec``. A network is the private address space that many VMs of
 one cloud share, so that a stack's network count does not grow with its VM count (clouds cap
 networks per region or project: AWS 5 VPCs and 5 internet gateways per region, GCP 15 networks
 per project by default; see docs/networks.md):
@@ -22,9 +22,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import catalog
-from .errors import SpecError
+from .. import catalog
+from ..errors import SpecError
+from .model import CLOUD_ONLY_KEYS, CLOUDS, NAME_RULES, Checker, CloudDefaults
 from .placement import AWS_AZ_ID, ZoneError, requested_zone
+from .tags import check_tags
 
 NETWORK_KEYS = frozenset(["cloud", "regions", "zones", "cidr", "project", "resource_group_name", "tags"])
 DEFAULT_CIDR = "10.42.0.0/16"
@@ -120,8 +122,6 @@ def gcp_subnet_cidr(region: str) -> str:
 def validate_network(name: Any, args: Mapping[str, Any], defaults: Any = None) -> NetworkSpec:
     """Checks a network's args completely; raises SpecError naming the network, field and value.
     ``defaults`` is the provider configuration (a ``spec.CloudDefaults``) for region and project."""
-    from .spec import CLOUD_ONLY_KEYS, CLOUDS, NAME_RULES, CloudDefaults, _Checker, _tags
-
     defaults = defaults or CloudDefaults()
 
     if not isinstance(name, str) or not name:
@@ -165,7 +165,7 @@ def validate_network(name: Any, args: Mapping[str, Any], defaults: Any = None) -
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise fail(key, value, "expected a non-empty string")
 
-    tags = _tags(_Checker(name, args), cloud)
+    tags = check_tags(Checker(name, args), cloud)
     return NetworkSpec(name, cloud, tuple(regions), zones, cidr, project, group, tags)
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from .catalog import Catalog, Offering
+from ..catalog import Catalog, Offering
 
 AWS_AZ_ID = re.compile(r"^[a-z]+\d+-az\d+$")
 

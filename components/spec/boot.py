@@ -1,0 +1,128 @@
+"""What a VM boots and stores: the image (alias or native id), OS disk size, data disks, user data."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+from ..catalog import Offering
+from ..cloud_rules.gcp import secure_boot as gcp_secure_boot
+from ..images import (
+    DEFAULT_IMAGE,
+    GCP_SHIELDED_PROJECTS,
+    IMAGE_ALIASES,
+    NATIVE_IMAGE_FORMS,
+    AwsImage,
+    gcp_image_path,
+    gcp_image_project,
+)
+from .model import OS_TYPES, Checker, DataDisk, ImageChoice, is_plain
+
+DISK_TYPES = ("ssd", "standard")
+
+
+DEFAULT_DISK_GIB = 30
+
+
+MAX_DATA_DISKS = 16
+
+
+MAX_OS_DISK_GIB = {"aws": 16384, "azure": 4095, "gcp": 65536}
+
+
+MAX_DATA_DISK_GIB = {"aws": 16384, "azure": 32767, "gcp": 65536}
+
+
+MAX_AWS_MAGNETIC_GIB = 1024  # EBS "standard" (magnetic) volumes stop at 1 TiB
+
+
+# Raw user data each cloud accepts (cloud_rules has the sources): EC2 16 KB; Azure customData 65,535
+# bytes once decoded; GCP metadata values 256 KB.
+MAX_USER_DATA_BYTES = {"aws": 16384, "azure": 65535, "gcp": 262144}
+
+
+def check_image(check: Checker, offering: Offering) -> ImageChoice:
+    cloud, arch = offering.cloud, offering.arch
+    image = check.args.get("image", DEFAULT_IMAGE)
+    os_type_arg = check.args.get("os_type")
+    if os_type_arg is not None and os_type_arg not in OS_TYPES:
+        raise check.fail("os_type", os_type_arg, "expected one of " + ", ".join(OS_TYPES))
+    if not isinstance(image, str) or not image:
+        raise check.fail("image", image, "expected an alias (" + ", ".join(IMAGE_ALIASES) + ") or a native image id")
+    alias = IMAGE_ALIASES.get(image)
+    if alias is not None:
+        if os_type_arg is not None and os_type_arg != alias.os_type:
+            raise check.fail("os_type", os_type_arg, f"{image} is {alias.os_type}")
+        entry = alias.for_cloud(cloud).get(arch)
+        if entry is None:
+            have = ", ".join(alias.for_cloud(cloud)) or "none"
+            raise check.fail("image", image, f"no {arch} build of {image} on {cloud} (available: {have})")
+        generations = offering.facts.get("generations")
+        if cloud == "azure" and generations and "V2" not in generations:
+            entry = alias.azure_gen1.get(arch)
+            if entry is None:
+                raise check.fail("image", image, f"{offering.instance_type} boots only Gen1 images; {image} has none")
+        login_user = entry.login_user if isinstance(entry, AwsImage) else None
+        secure_boot = cloud != "gcp" or gcp_secure_boot(gcp_image_path(entry))
+        return ImageChoice(image, entry, alias.os_type, login_user, shielded_vm=True, secure_boot=secure_boot)
+
+    form, pattern = NATIVE_IMAGE_FORMS[cloud]
+    if not pattern.match(image):
+        close = difflib.get_close_matches(image, IMAGE_ALIASES, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise check.fail("image", image, f"expected an alias ({', '.join(IMAGE_ALIASES)}) or {form}{hint}")
+    os_type = os_type_arg or ("windows" if "windows" in image.lower() else "linux")
+    shielded = cloud == "gcp" and gcp_image_project(image) in GCP_SHIELDED_PROJECTS
+    secure_boot = shielded and gcp_secure_boot(image)
+    return ImageChoice(None, image, os_type, None, shielded_vm=shielded, secure_boot=secure_boot)
+
+
+def _check_disk_size(check: Checker, key: str, value: object, cloud: str, disk_type: str, *, os_disk: bool) -> int:
+    size = check.integer(key, value, 1, (MAX_OS_DISK_GIB if os_disk else MAX_DATA_DISK_GIB)[cloud])
+    if cloud == "aws" and disk_type == "standard" and size > MAX_AWS_MAGNETIC_GIB:
+        raise check.fail(
+            key, size, f"EBS standard (magnetic) volumes hold at most {MAX_AWS_MAGNETIC_GIB} GiB; use disk_type='ssd'"
+        )
+    return size
+
+
+def check_os_disk_size(check: Checker, cloud: str, image: ImageChoice, disk_type: str) -> int:
+    alias = IMAGE_ALIASES.get(image.alias or "")
+    minimum = alias.min_disk_gib[cloud] if alias else 1
+    if "disk_size_gib" not in check.args:
+        return max(DEFAULT_DISK_GIB, minimum)
+    size = _check_disk_size(check, "disk_size_gib", check.args["disk_size_gib"], cloud, disk_type, os_disk=True)
+    if size < minimum:
+        raise check.fail("disk_size_gib", size, f"{image.alias} on {cloud} needs an OS disk of at least {minimum} GiB")
+    return size
+
+
+def check_data_disks(check: Checker, cloud: str) -> tuple[DataDisk, ...]:
+    disks = check.args.get("data_disks", []) or []
+    if not isinstance(disks, (list, tuple)) or len(disks) > MAX_DATA_DISKS:
+        raise check.fail("data_disks", disks, f"expected a list of at most {MAX_DATA_DISKS} {{size_gib, disk_type}}")
+    result = []
+    for i, disk in enumerate(disks):
+        key = f"data_disks[{i}]"
+        if not isinstance(disk, Mapping) or "size_gib" not in disk or set(disk) - {"size_gib", "disk_type"}:
+            raise check.fail(key, disk, "expected {size_gib, disk_type}")
+        disk_type = disk.get("disk_type", "ssd")
+        if disk_type not in DISK_TYPES:
+            raise check.fail(f"{key}.disk_type", disk_type, "expected one of " + ", ".join(DISK_TYPES))
+        size = _check_disk_size(check, f"{key}.size_gib", disk["size_gib"], cloud, disk_type, os_disk=False)
+        result.append(DataDisk(size, disk_type))
+    return tuple(result)
+
+
+def check_user_data(check: Checker, cloud: str) -> Any:
+    user_data = check.args.get("user_data")
+    if user_data is None or not is_plain(user_data):
+        return user_data
+    if not isinstance(user_data, str):
+        raise check.fail("user_data", "[secret]", "expected cloud-init text")
+    limit = MAX_USER_DATA_BYTES[cloud]
+    size = len(user_data.encode())
+    if size > limit:
+        raise check.fail("user_data", f"[{size} bytes]", f"{cloud} accepts at most {limit} bytes of user data")
+    return user_data

@@ -1,0 +1,219 @@
+"""The spec's vocabulary: the keys a VM takes, the checked ``VmSpec`` they become, and the
+``Checker`` every field check reports through (a ``SpecError`` naming VM, field, value and what is valid)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..catalog import Offering
+from ..errors import SpecError
+from ..images import (
+    AwsImage,
+    AzureImage,
+    GcpImage,
+)
+
+if TYPE_CHECKING:
+    from .network import NetworkSpec
+
+
+CLOUDS = ("aws", "azure", "gcp")
+
+
+OS_TYPES = ("linux", "windows")
+
+
+KNOWN_KEYS = frozenset(
+    [
+        "cloud",
+        "region",
+        "zone",
+        "cpus",
+        "memory_gib",
+        "arch",
+        "burstable",
+        "instance_type",
+        "image",
+        "os_type",
+        "replace_on_image_change",
+        "disk_size_gib",
+        "disk_type",
+        "data_disks",
+        "admin_username",
+        "ssh_public_key",
+        "admin_password",
+        "user_data",
+        "ingress",
+        "public_ip",
+        "spot",
+        "subnet_id",
+        "tags",
+        "resource_group_name",
+        "project",
+        "network",
+    ]
+)
+
+
+CLOUD_ONLY_KEYS = {"resource_group_name": "azure", "project": "gcp"}
+
+
+NAME_RULES = {
+    "aws": (re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"), "letters, digits, '-', '_' or '.', 1-128 characters"),
+    "azure": (
+        re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?$"),
+        "letters, digits and '-', starting and ending with a letter or digit, at most 64 characters",
+    ),
+    # 63 is GCP's limit; children such as "<name>-fw-15-v6" get Pulumi's 8-character random suffix
+    # on top, so the VM's own name may use 46 of them.
+    "gcp": (
+        re.compile(r"^[a-z](?:[-a-z0-9]{0,44}[a-z0-9])?$"),
+        "lowercase RFC 1035: a lowercase letter, then lowercase letters, digits or '-', not ending "
+        "in '-', at most 46 characters (GCP allows 63; child resources append up to 17)",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class CloudDefaults:
+    """What the provider configuration supplies when a spec leaves it out."""
+
+    region: str | None = None
+    zone: str | None = None
+    project: str | None = None
+
+
+@dataclass(frozen=True)
+class IngressRule:
+    protocol: str
+    from_port: int | None  # None for icmp
+    to_port: int | None
+    sources: tuple[str, ...]
+    description: str = ""
+
+    @property
+    def ipv4_sources(self) -> tuple[str, ...]:
+        return tuple(s for s in self.sources if ":" not in s)
+
+    @property
+    def ipv6_sources(self) -> tuple[str, ...]:
+        return tuple(s for s in self.sources if ":" in s)
+
+    @property
+    def port_range(self) -> str:
+        if self.from_port is None:
+            return "*"
+        return str(self.from_port) if self.from_port == self.to_port else f"{self.from_port}-{self.to_port}"
+
+
+@dataclass(frozen=True)
+class DataDisk:
+    size_gib: int
+    disk_type: str
+
+
+@dataclass(frozen=True)
+class ImageChoice:
+    """The image a VM boots: an alias entry for its cloud and arch, or a native id."""
+
+    alias: str | None
+    native: AwsImage | AzureImage | GcpImage | str
+    os_type: str
+    login_user: str | None
+    shielded_vm: bool
+    secure_boot: bool = True
+    """Shielded VM with Secure Boot; False where the image's boot chain is not signed (GCP rhel-9 arm64)."""
+
+    @property
+    def is_alias(self) -> bool:
+        return self.alias is not None
+
+
+@dataclass(frozen=True)
+class VmSpec:
+    name: str
+    cloud: str
+    region: str
+    zone: str | None
+    project: str | None
+    offering: Offering
+    arch: str
+    image: ImageChoice
+    replace_on_image_change: bool
+    disk_size_gib: int
+    disk_type: str
+    data_disks: tuple[DataDisk, ...]
+    admin_username: str
+    ssh_public_key: str | None
+    admin_password: Any
+    user_data: Any
+    ingress: tuple[IngressRule, ...]
+    public_ip: bool
+    spot: bool
+    subnet_id: str | None
+    tags: dict[str, str] = field(default_factory=dict)
+    resource_group_name: str | None = None
+    network: NetworkSpec | None = None
+    """The shared network the VM joins; None for its own network (or ``subnet_id``)."""
+
+    @property
+    def instance_type(self) -> str:
+        return self.offering.instance_type
+
+    @property
+    def is_windows(self) -> bool:
+        return self.image.os_type == "windows"
+
+    @property
+    def hourly_price(self) -> float | None:
+        """Catalog list price (spot price for spot VMs); None when unknown. Catalog prices are Linux
+        prices, so a Windows VM's price (which includes a licence) is unknown."""
+        if self.is_windows:
+            return None
+        return self.offering.hourly_price(self.spot)
+
+
+def is_plain(value: Any) -> bool:
+    """False for Pulumi Outputs and other deferred values, which cannot be checked here."""
+    return isinstance(value, (str, int, float, bool, list, dict, tuple)) or value is None
+
+
+class Checker:
+    def __init__(self, vm: str, args: Mapping[str, Any]):
+        self.vm = vm
+        self.args = args
+
+    def fail(self, field_name: str, value: object, expected: str) -> SpecError:
+        return SpecError(self.vm, field_name, value, expected)
+
+    def choice(self, key: str, valid: tuple[str, ...], default: str | None = None) -> str:
+        value = self.args.get(key, default)
+        if value not in valid:
+            raise self.fail(key, value, "expected one of " + ", ".join(valid))
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.args.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(key, value, "expected true or false")
+        return value
+
+    def integer(self, key: str, value: object, low: int, high: int | None = None) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            else:
+                raise self.fail(key, value, f"expected a whole number >= {low}")
+        if value < low or (high is not None and value > high):
+            upper = f" and <= {high}" if high is not None else ""
+            raise self.fail(key, value, f"expected a whole number >= {low}{upper}")
+        return value
+
+    def optional_str(self, key: str) -> str | None:
+        value = self.args.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise self.fail(key, value, "expected a non-empty string")
+        return value

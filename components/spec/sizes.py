@@ -1,0 +1,159 @@
+"""Size: a named instance type checked against the catalog and cloud rules, or the cheapest offering
+that meets cpus, memory, arch, spot and disk needs (in the zones the VM may use)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .. import catalog, cloud_rules
+from ..catalog import Offering
+from ..cloud_rules import SizeNeeds
+from ..errors import SpecError
+from ..images import (
+    ARCHES,
+)
+from .model import Checker
+
+DEFAULT_CPUS = 2
+
+
+DEFAULT_MEMORY_GIB = 4
+
+
+# Families the cheapest-offering search never picks on its own (a user can still name them):
+# AWS Mac and high-memory types need dedicated hosts.
+AUTO_EXCLUDED = {"aws": re.compile(r"^(mac\d|mac-|u-|u7)")}
+
+
+def _arch(check: Checker) -> str | None:
+    arch = check.args.get("arch")
+    if arch is None:
+        return None
+    if arch not in ARCHES:
+        raise check.fail("arch", arch, "expected one of " + ", ".join(ARCHES))
+    return arch
+
+
+def resolve_size(
+    check: Checker, cloud: str, region: str, needs: SizeNeeds, zones: frozenset[str] | None
+) -> tuple[Offering, str]:
+    arch = _arch(check)
+    instance_type = check.optional_str("instance_type")
+    cat = catalog.load(cloud)
+    if instance_type is not None:
+        offering = cat.get(instance_type, region)
+        if offering is None:
+            if instance_type in cat.instance_types:
+                elsewhere = cat.regions_offering(instance_type)
+                raise check.fail(
+                    "instance_type",
+                    instance_type,
+                    f"not offered in {region}; offered in " + ", ".join(elsewhere[:8]),
+                )
+            similar = sorted(t for t in cat.offerings(region) if t.lower().startswith(instance_type.lower()[:4]))
+            hint = ", ".join(similar[:6]) or ", ".join(sorted(cat.offerings(region))[:6])
+            raise check.fail("instance_type", instance_type, f"unknown {cloud} size in {region}; e.g. {hint}")
+        if arch is not None and offering.arch != arch:
+            raise check.fail(
+                "arch", arch, f"{instance_type} is {offering.arch}; use arch={offering.arch!r} or another size"
+            )
+        problem = cloud_rules.size_problem(offering, needs)
+        if problem is not None:
+            raise _size_problem(check, needs, problem)
+        return offering, offering.arch
+
+    arch = arch or "x86_64"
+    cpus = check.integer("cpus", check.args.get("cpus", DEFAULT_CPUS), 1)
+    memory = check.args.get("memory_gib", DEFAULT_MEMORY_GIB)
+    if isinstance(memory, bool) or not isinstance(memory, (int, float)) or memory <= 0:
+        raise check.fail("memory_gib", memory, "expected a number of GiB > 0")
+    burstable = check.boolean("burstable", True)
+    offering = choose_offering(cat, region, cpus, memory, arch, burstable, needs, zones)
+    if offering is not None:
+        return offering, arch
+    nearest = catalog.nearest_offerings(cloud, region, cpus=cpus, memory_gib=memory, arch=arch)
+    constraint = f"cpus={cpus}, memory_gib={memory:g}, arch={arch}" + ("" if burstable else ", burstable=False")
+    constraint += ", spot" if needs.spot else ""
+    constraint += f", {needs.data_disks} data disks" if needs.data_disks else ""
+    if zones is not None:
+        constraint += f" in zone {', '.join(sorted(zones))}"
+    raise check.fail(
+        "cpus/memory_gib",
+        f"{cpus}/{memory:g}",
+        f"no {cloud} offering in {region} meets {constraint}; nearest: " + "; ".join(o.shape() for o in nearest),
+    )
+
+
+@lru_cache(maxsize=4096)
+def choose_offering(
+    cat: catalog.Catalog,
+    region: str,
+    cpus: int,
+    memory: float,
+    arch: str,
+    burstable: bool,
+    needs: SizeNeeds,
+    zones: frozenset[str] | None,
+) -> Offering | None:
+    """The offering a spec resolves to, memoised per loaded snapshot and shape: a fleet of VMs with the
+    same shape scans the region's offerings once, not once per VM (a reloaded Catalog is a miss).
+
+    A price far off the type's other regions is likely a data error, so an offering whose price is in
+    line wins; a suspect one is taken only when nothing else fits (the type itself is real)."""
+    candidates = catalog.find_cheapest(
+        cat.cloud,
+        region,
+        cpus=cpus,
+        memory_gib=memory,
+        arch=arch,
+        burstable=burstable,
+        spot=needs.spot,
+        zones=zones,
+        limit=200,
+        catalog=cat,
+    )
+    first_selectable = None
+    for offering in candidates:
+        if not auto_selectable(cat.cloud, offering, needs):
+            continue
+        if not _suspect_price(cat, offering, needs.spot):
+            return offering
+        first_selectable = first_selectable or offering
+    return first_selectable
+
+
+def _suspect_price(cat: catalog.Catalog, offering: Offering, spot: bool) -> bool:
+    """Whether the offering's price is far below or above the same type's other regions."""
+    from ..catalog.sanity import price_outlier
+
+    price = offering.hourly_price(spot) if spot else offering.price_hourly
+    return price_outlier(price, offering.region, cat.regional_prices(offering.instance_type, spot)) is not None
+
+
+def auto_selectable(cloud: str, offering: Offering, needs: SizeNeeds) -> bool:
+    excluded = AUTO_EXCLUDED.get(cloud)
+    if excluded and excluded.match(offering.instance_type):
+        return False
+    # Azure: only sizes with premium storage, which take Premium SSD (and Gen2 images).
+    if cloud == "azure" and not azure_supports_premium(offering):
+        return False
+    return cloud_rules.size_problem(offering, needs) is None
+
+
+def azure_supports_premium(offering: Offering) -> bool:
+    from ..cloud_rules.azure import supports_premium
+
+    return supports_premium(offering)
+
+
+def _size_problem(check: Checker, needs: SizeNeeds, problem: tuple[str, str]) -> SpecError:
+    field_name, reason = problem
+    if field_name == "data_disks.disk_type":
+        index = next(
+            i for i, disk in enumerate(check.args.get("data_disks") or []) if disk.get("disk_type") == "standard"
+        )
+        field_name = f"data_disks[{index}].disk_type"
+        return check.fail(field_name, "standard", reason)
+    value = {"spot": needs.spot, "disk_type": needs.boot_disk, "data_disks": f"[{needs.data_disks} disks]"}[field_name]
+    return check.fail(field_name, value, reason)
