@@ -6,9 +6,9 @@ import pytest
 from conftest import run_vms
 
 from components.clouds.aws import security_group_ingress
-from components.clouds.scripts import combine_user_data, linux_user_data
 from components.images import IMAGE_ALIASES
 from components.spec import CloudDefaults, validate
+from components.user_data import combine_user_data, linux_user_data
 
 INSTANCE = "aws:ec2/instance:Instance"
 

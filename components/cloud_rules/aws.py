@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..user_data import linux_user_data, windows_user_data
 from . import Change, SizeNeeds, common_size_problem
 
 # botocore CreateKeyPairRequest.KeyType: "ED25519 keys are not supported for Windows instances."
@@ -42,8 +43,6 @@ def size_problem(offering, needs: SizeNeeds) -> tuple[str, str] | None:
 
 
 def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
-    from ..clouds.scripts import linux_user_data, windows_user_data
-
     problems = []
     key = spec.ssh_public_key
     if spec.is_windows and key and key.split()[0] not in WINDOWS_KEY_TYPES:

@@ -15,8 +15,8 @@ from ..images import AwsImage
 from ..spec import IngressRule, VmSpec
 from ..spec.network import NetworkSpec, aws_subnet_cidr
 from ..spec.placement import AWS_AZ_ID
+from ..user_data import linux_user_data, windows_user_data
 from .base import NETWORK_CIDR, SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, vm_opts
-from .scripts import linux_user_data, windows_user_data
 
 DATA_DEVICE_NAMES = [f"/dev/sd{letter}" for letter in "fghijklmnopqrstu"]
 

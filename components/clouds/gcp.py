@@ -11,8 +11,8 @@ from ..cloud_rules import gcp as rules
 from ..images import gcp_image_path
 from ..spec import IngressRule, VmSpec
 from ..spec.network import NetworkSpec, gcp_subnet_cidr
+from ..user_data import windows_admin_script
 from .base import SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, secret, vm_opts
-from .scripts import windows_admin_script
 
 
 def disk_type(kind: str, machine_type: str, boot: bool = True) -> str:
