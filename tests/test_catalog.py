@@ -201,6 +201,20 @@ def test_catalog_build_rejects_a_folder_without_sources(tmp_path, capsys):
     assert "aws_vms.csv.gz: no such file; no snapshot was changed" in capsys.readouterr().err
 
 
+def test_catalog_build_without_moto_says_what_to_install(tmp_path, capsys, monkeypatch):
+    import importlib.util
+
+    from components.tools import catalog as cli
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "moto" else real_find_spec(name, *a)
+    )
+    assert cli.main(["build", "--source", str(SOURCE), "--data-dir", str(tmp_path)]) == 2
+    assert "pip install -r requirements-dev.txt; no snapshot was changed" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_catalog_info_and_bad_subcommands(capsys, monkeypatch):
     from components.tools import catalog as cli
 

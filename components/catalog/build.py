@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+import importlib.util
 import math
 import zlib
 from dataclasses import dataclass
@@ -185,6 +186,11 @@ def build_documents(source_dir: Path, date: str | None = None, origin: str | Non
     written if any input is unusable."""
     if not source_dir.is_dir():
         raise BuildError(f"{source_dir}: not a folder (expected a catalog-source folder)")
+    if importlib.util.find_spec("moto") is None:
+        raise BuildError(
+            "catalog build reads AWS zones and size facts from the data bundled with moto, which is not "
+            "installed: pip install -r requirements-dev.txt"
+        )
     rows_of = {cloud: read_vm_rows(source_dir / f"{cloud}_vms.csv.gz", cloud) for cloud in CLOUDS}
     inputs = {
         cloud: (rows, provenance(cloud, source_dir / f"{cloud}_vms.csv.gz", date, origin))
