@@ -239,9 +239,10 @@ def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
                 "resources": _resources(children),
             }
         )
+    # By name: the order networks finish registering in varies with what the engine awaits.
     networks = [
         {"name": network.name, "resources": _resources(evaluation.children_of(network.urn))}
-        for network in evaluation.of_type(NETWORK_TYPE_TOKEN)
+        for network in sorted(evaluation.of_type(NETWORK_TYPE_TOKEN), key=lambda n: n.name)
     ]
     from .quotas import quota_warnings
 
@@ -284,7 +285,7 @@ def _price_note(rows: list[dict]) -> str:
 
 
 def render_table(rows: list[dict], networks: list[dict] = (), warnings: list[str] = ()) -> str:
-    header = ["VM", "cloud", "region", "type", "vCPU", "GiB", "image", "$/hour", "$/month", "resources"]
+    header = ["VM", "cloud", "zone or region", "type", "vCPU", "GiB", "image", "$/hour", "$/month", "resources"]
     lines = [
         [
             r["name"],
@@ -328,7 +329,7 @@ def _members(rows: list[dict], network: str) -> str:
 
 def render_markdown(rows: list[dict], networks: list[dict] = (), warnings: list[str] = ()) -> str:
     out = [
-        "| VM | cloud | region | type | vCPU | GiB | image | $/hour | $/month | resources |",
+        "| VM | cloud | zone or region | type | vCPU | GiB | image | $/hour | $/month | resources |",
         "|---|---|---|---|---:|---:|---|---:|---:|---:|",
     ]
     for r in rows:
