@@ -1,4 +1,4 @@
-"""python -m components {plan,compare,catalog} ...  (see README).
+"""python -m components {plan,compare,catalog} ...  (see README.md and docs/).
 
 Bad input is each command's business: one clear line on stderr and exit status 2. Anything else that
 escapes a command is a bug: one line naming it and exit status 1; the traceback only with ``--debug``

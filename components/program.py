@@ -206,7 +206,7 @@ def run() -> list:
     config = pulumi.Config()
     raw = config.get_object(CONFIG_KEY)
     if raw is None:
-        raise pulumi.RunError(f"{namespace}:{CONFIG_KEY} is not set: give the stack a list of VMs (see the README)")
+        raise pulumi.RunError(f"{namespace}:{CONFIG_KEY} is not set: give the stack a list of VMs (see docs/config.md)")
     entries, config_problems = expand_all_entries(raw, namespace)
     # Check every entry, and the networks they will share, before registering anything; report all
     # the bad ones at once, whatever kind of error each has.

@@ -5,7 +5,7 @@ representative spec per cloud, every registered resource's URN, type, parent, an
 change makes the provider replace it (or that name or locate it). A change that touches any of them
 fails here with the list of what moved. When the change is intended:
 
-* a rename or re-parent: add ``aliases`` (see the README, "Renaming a VM without replacing it") so
+* a rename or re-parent: add ``aliases`` (see docs/testing.md, "Renaming a VM without replacing it") so
   the engine maps the old URNs to the new ones, then regenerate the snapshot;
 * anything else: regenerate the snapshot and say in the PR why the VMs may be replaced:
 
@@ -238,7 +238,7 @@ def test_urns_and_replacement_inputs_are_stable(case, snapshot):
     assert not problems, (
         f"{case}: this change would rename, re-parent or replace deployed resources:\n  "
         + "\n  ".join(problems)
-        + "\nIf intended: add aliases for renames (README), then UPDATE_SNAPSHOTS=1 pytest tests/test_urn_stability.py"
+        + "\nIf intended: add aliases for renames (docs/testing.md), then UPDATE_SNAPSHOTS=1 pytest tests/test_urn_stability.py"
     )
 
 

@@ -1,4 +1,4 @@
-"""The GitHub Actions workflows: schema-valid, clean under zizmor, built the way the README says.
+"""The GitHub Actions workflows: schema-valid, clean under zizmor, built the way docs/pull-requests.md says.
 
 check-jsonschema and zizmor are the ones requirements-dev.txt installs next to this Python.
 """
