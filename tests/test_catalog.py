@@ -210,9 +210,12 @@ def test_catalog_build_without_moto_says_what_to_install(tmp_path, capsys, monke
     monkeypatch.setattr(
         importlib.util, "find_spec", lambda name, *a: None if name == "moto" else real_find_spec(name, *a)
     )
-    assert cli.main(["build", "--source", str(SOURCE), "--data-dir", str(tmp_path)]) == 2
+    source, data = tmp_path / "source", tmp_path / "data"
+    source.mkdir()
+    data.mkdir()
+    assert cli.main(["build", "--source", str(source), "--data-dir", str(data)]) == 2
     assert "pip install -r requirements-dev.txt; no snapshot was changed" in capsys.readouterr().err
-    assert list(tmp_path.iterdir()) == []
+    assert list(data.iterdir()) == []
 
 
 def test_catalog_info_and_bad_subcommands(capsys, monkeypatch):
