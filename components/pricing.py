@@ -226,7 +226,7 @@ def spec_cost(spec, catalog: Catalog | None = None) -> VmCost:
 
 def instance_hourly(cost: VmCost) -> float | None:
     """What the instance itself costs per hour (compute + Windows licence); None when either is
-    unpriced. For the component's ``hourly_price`` output (see the lead's wiring in vm.py)."""
+    unpriced. The component's ``hourly_price`` output, and ``plan``'s."""
     parts = [p for p in (cost.part("compute"), cost.part("Windows licence")) if p is not None]
     if any(p.hourly is None for p in parts):
         return None

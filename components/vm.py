@@ -10,6 +10,7 @@ import pulumi
 
 from .args import DataDiskArgs, IngressRuleArgs, VirtualMachineArgs
 from .clouds import provisioner
+from .pricing import instance_hourly, spec_cost
 from .spec import CloudDefaults, VmSpec, validate
 
 __all__ = ["DataDiskArgs", "IngressRuleArgs", "VirtualMachine", "VirtualMachineArgs"]
@@ -55,8 +56,8 @@ class VirtualMachine(pulumi.ComponentResource):
     public_ip: pulumi.Output[str | None]
     """The public IPv4 address; none without ``public_ip``."""
     hourly_price: pulumi.Output[float | None]
-    """Catalog list price in USD per hour (the spot price for spot VMs); none when unknown (Windows
-    licences, AWS spot)."""
+    """List price in USD per hour of the instance: compute (the spot price for spot VMs) plus the
+    Windows licence; none when the catalog lacks either (AWS spot, most burstable Windows sizes)."""
     ssh_command: pulumi.Output[str | None]
     """``ssh user@address``; none without a public IP or an SSH key."""
 
@@ -75,7 +76,7 @@ class VirtualMachine(pulumi.ComponentResource):
         self.image = built.image
         self.private_ip = built.private_ip
         self.public_ip = built.public_ip if built.public_ip is not None else pulumi.Output.from_input(None)
-        self.hourly_price = pulumi.Output.from_input(self.spec.hourly_price)
+        self.hourly_price = pulumi.Output.from_input(instance_hourly(spec_cost(self.spec)))
         self.ssh_command = _ssh_command(self.spec, built.public_ip)
         self.register_outputs(self.outputs())
 

@@ -8,6 +8,7 @@ import pytest
 from conftest import DEFAULT_CONFIG, run_vms
 
 from components import SpecError, VirtualMachine
+from components.pricing import instance_hourly, spec_cost
 from components.tools.offline import UNKNOWN, RecordingMocks, evaluate
 from components.vm import TYPE_TOKEN
 
@@ -89,7 +90,7 @@ def test_preview_leaves_computed_outputs_unknown_but_resolution_known(cloud, ssh
     outputs = evaluation.outputs["app"]
     assert outputs["private_ip"] == UNKNOWN
     assert outputs["instance_type"] == vms["app"].spec.instance_type
-    assert outputs["hourly_price"] == vms["app"].spec.hourly_price
+    assert outputs["hourly_price"] == instance_hourly(spec_cost(vms["app"].spec))
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)

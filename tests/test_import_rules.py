@@ -37,7 +37,10 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
         {"pulumi", *PROVIDER_SDKS},
     ),
     "components.args": (set(), {"pulumi"}),
-    "components.vm": ({"components.args", "components.clouds", "components.spec"} | PURE_LEAVES, {"pulumi"}),
+    "components.vm": (
+        {"components.args", "components.clouds", "components.spec", "components.pricing"} | PURE_LEAVES,
+        {"pulumi"},
+    ),
     "components.network": (
         {"components.args", "components.clouds", "components.spec", "components.vm"} | PURE_LEAVES,
         {"pulumi"},

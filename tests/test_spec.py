@@ -6,6 +6,7 @@ import pytest
 from conftest import public_key
 
 from components import SpecError, catalog
+from components.pricing import instance_hourly, spec_cost
 from components.spec import (
     CloudDefaults,
     azure_supports_premium,
@@ -106,14 +107,21 @@ def test_instance_type_wins_and_sets_arch():
 
 
 def test_hourly_price_is_the_catalog_price_and_spot_price_when_spot():
+    def hourly(spec):
+        return instance_hourly(spec_cost(spec))
+
     offering = catalog.load("gcp").get("e2-standard-2", "us-central1")
-    assert spec_for("gcp", instance_type="e2-standard-2").hourly_price == offering.price_hourly
-    assert spec_for("gcp", instance_type="e2-standard-2", spot=True).hourly_price == offering.spot_price_hourly
+    assert hourly(spec_for("gcp", instance_type="e2-standard-2")) == offering.price_hourly
+    assert hourly(spec_for("gcp", instance_type="e2-standard-2", spot=True)) == offering.spot_price_hourly
     # The AWS snapshot has no spot prices: unknown, not the on-demand price.
-    assert spec_for("aws", instance_type="m5.large", spot=True).hourly_price is None
-    # Catalog prices are Linux prices: a Windows VM's price is unknown.
-    windows = spec_for("aws", image="windows-2022", admin_password=WINDOWS_PASSWORD)
-    assert windows.hourly_price is None
+    assert hourly(spec_for("aws", instance_type="m5.large", spot=True)) is None
+    # Catalog prices are Linux prices; a Windows VM adds its licence where the catalog prices it
+    # ($0.046 per vCPU-hour on m6i), and is unknown where it does not (most burstable types).
+    linux = catalog.load("aws").get("m6i.large", "us-east-1").price_hourly
+    windows = spec_for("aws", instance_type="m6i.large", image="windows-2022", admin_password=WINDOWS_PASSWORD)
+    assert hourly(windows) == pytest.approx(linux + 2 * 0.046)
+    burstable = spec_for("aws", instance_type="t3.large", image="windows-2022", admin_password=WINDOWS_PASSWORD)
+    assert hourly(burstable) is None
 
 
 def test_region_and_zone_defaults_come_from_provider_config():

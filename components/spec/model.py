@@ -167,14 +167,6 @@ class VmSpec:
     def is_windows(self) -> bool:
         return self.image.os_type == "windows"
 
-    @property
-    def hourly_price(self) -> float | None:
-        """Catalog list price (spot price for spot VMs); None when unknown. Catalog prices are Linux
-        prices, so a Windows VM's price (which includes a licence) is unknown."""
-        if self.is_windows:
-            return None
-        return self.offering.hourly_price(self.spot)
-
 
 def is_plain(value: Any) -> bool:
     """False for Pulumi Outputs and other deferred values, which cannot be checked here."""
