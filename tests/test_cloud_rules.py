@@ -51,6 +51,22 @@ def test_azure_rule_with_ipv4_and_ipv6_sources_becomes_one_nsg_rule_per_family()
     assert len({r["priority"] for r in rules}) == len(rules)
 
 
+def test_azure_takes_400_dual_stack_ingress_rules_within_nsg_priorities_and_not_401():
+    from components.clouds.azure import security_rules
+
+    def ingress(count):
+        return [{"port": 1000 + i, "sources": ["10.0.0.0/8", "2001:db8::/32"]} for i in range(count)]
+
+    most = spec("azure", "eastus", ssh_public_key=ED25519, ingress=ingress(400))
+    nsg = security_rules(most.ingress)
+    assert len(nsg) == 800 and max(r["priority"] for r in nsg) == 4091  # priorities run 100-4096
+    assert len({r["priority"] for r in nsg}) == 800
+    with pytest.raises(SpecError) as error:
+        spec("azure", "eastus", ssh_public_key=ED25519, ingress=ingress(401))
+    assert (error.value.field, error.value.value) == ("ingress", "[401 rules]")
+    assert "at most 400 rules" in str(error.value)
+
+
 def test_azure_spot_never_picks_the_b_series_and_refuses_it_named():
     picked = spec("azure", "eastus", ssh_public_key=ED25519, spot=True, cpus=1, memory_gib=1)
     assert not picked.instance_type.startswith("Standard_B")  # was Standard_B2ats_v2

@@ -268,6 +268,7 @@ BAD_SPECS = [
     ("azure", {"disk_size_gib": 40, "image": "rhel-9"}, "disk_size_gib", "at least 64 GiB"),
     ("aws", {"data_disks": [{"size_gib": -5}]}, "data_disks[0].size_gib", ">= 1"),
     ("aws", {"data_disks": [{"size_gib": 10, "disk_type": "nvme"}]}, "data_disks[0].disk_type", "ssd, standard"),
+    ("gcp", {"data_disks": [{"size_gib": 10}] * 17}, "data_disks", "at most 16 data disks on every cloud"),
     ("aws", {"disk_type": "fast"}, "disk_type", "ssd, standard"),
     (
         "aws",
@@ -309,7 +310,7 @@ BAD_SPECS = [
     ("azure", {"admin_username": "admin"}, "admin_username", "reserved"),
     ("aws", {"admin_username": "Bad User"}, "admin_username", "Linux user name"),
     ("gcp", {"tags": {"9lives": "x"}}, "tags.9lives", "start with a letter"),
-    ("gcp", {"tags": {"Team": "a", "team": "b"}}, "tags", "same GCP label key"),
+    ("gcp", {"tags": {"Team": "a", "team": "b", "c": "d"}}, "tags", "same GCP label key: Team, team"),
     ("aws", {"tags": {"aws:owner": "x"}}, "tags.aws:owner", "not starting with 'aws:'"),
     ("aws", {"public_ip": "yes"}, "public_ip", "true or false"),
     ("aws", {"user_data": "x" * 20000}, "user_data", "at most 16384 bytes"),

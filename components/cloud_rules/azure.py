@@ -34,7 +34,9 @@ MAX_RULE_PRIORITY = 4096
 MAX_RULES = 1000
 MAX_SOURCE_PREFIXES = 4000
 MAX_RULE_DESCRIPTION = 140
-MAX_INGRESS_RULES = (MAX_RULE_PRIORITY - FIRST_RULE_PRIORITY) // RULE_PRIORITY_STEP  # one IPv6 rule at +1
+# Ingress rule i takes priority 100 + 10 i and its IPv6 part 100 + 10 i + 1, both at most 4096: rules
+# 0-399; each makes up to two NSG rules, within the 1,000 per NSG.
+MAX_INGRESS_RULES = min((MAX_RULE_PRIORITY - 1 - FIRST_RULE_PRIORITY) // RULE_PRIORITY_STEP + 1, MAX_RULES // 2)
 # OSProfile.customData: "The maximum length of the binary array is 65535 bytes" (spec
 # Microsoft.Compute 2024-11-01 computeRPCommon.json).
 MAX_CUSTOM_DATA_BYTES = 65535
@@ -129,12 +131,6 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
             )
     if spec.is_windows and spec.name.isdigit():
         problems.append(("name", spec.name, "a Windows computer name cannot be digits only"))
-    if isinstance(spec.user_data, str):
-        size = len(spec.user_data.encode())
-        if size > MAX_CUSTOM_DATA_BYTES:
-            problems.append(
-                ("user_data", f"[{size} bytes]", f"Azure custom data holds at most {MAX_CUSTOM_DATA_BYTES} bytes")
-            )
     return problems
 
 

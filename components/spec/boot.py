@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..catalog import Offering
+from ..cloud_rules import aws as aws_rules
+from ..cloud_rules import azure as azure_rules
+from ..cloud_rules import gcp as gcp_rules
 from ..cloud_rules.gcp import secure_boot as gcp_secure_boot
 from ..images import (
     DEFAULT_IMAGE,
@@ -25,6 +28,8 @@ DISK_TYPES = ("ssd", "standard")
 DEFAULT_DISK_GIB = 30
 
 
+# The component's own limit on every cloud: its AWS data volumes take the device names /dev/sdf to
+# /dev/sdu. Each size may allow fewer (cloud rules).
 MAX_DATA_DISKS = 16
 
 
@@ -37,9 +42,13 @@ MAX_DATA_DISK_GIB = {"aws": 16384, "azure": 32767, "gcp": 65536}
 MAX_AWS_MAGNETIC_GIB = 1024  # EBS "standard" (magnetic) volumes stop at 1 TiB
 
 
-# Raw user data each cloud accepts (cloud_rules has the sources): EC2 16 KB; Azure customData 65,535
-# bytes once decoded; GCP metadata values 256 KB.
-MAX_USER_DATA_BYTES = {"aws": 16384, "azure": 65535, "gcp": 262144}
+# Raw user data each cloud accepts (the sources are beside each constant): EC2 16 KB; Azure customData
+# 65,535 bytes once decoded; GCP metadata values 256 KB. The AWS rules check it again as sent.
+MAX_USER_DATA_BYTES = {
+    "aws": aws_rules.MAX_USER_DATA_BYTES,
+    "azure": azure_rules.MAX_CUSTOM_DATA_BYTES,
+    "gcp": gcp_rules.MAX_METADATA_VALUE_BYTES,
+}
 
 
 def check_image(check: Checker, offering: Offering) -> ImageChoice:
@@ -100,8 +109,15 @@ def check_os_disk_size(check: Checker, cloud: str, image: ImageChoice, disk_type
 
 def check_data_disks(check: Checker, cloud: str) -> tuple[DataDisk, ...]:
     disks = check.args.get("data_disks", []) or []
-    if not isinstance(disks, (list, tuple)) or len(disks) > MAX_DATA_DISKS:
+    if not isinstance(disks, (list, tuple)):
         raise check.fail("data_disks", disks, f"expected a list of at most {MAX_DATA_DISKS} {{size_gib, disk_type}}")
+    if len(disks) > MAX_DATA_DISKS:
+        raise check.fail(
+            "data_disks",
+            f"[{len(disks)} disks]",
+            f"the component attaches at most {MAX_DATA_DISKS} data disks on every cloud (AWS device names "
+            "/dev/sdf-/dev/sdu); use fewer, larger disks",
+        )
     result = []
     for i, disk in enumerate(disks):
         key = f"data_disks[{i}]"
