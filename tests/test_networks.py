@@ -354,6 +354,7 @@ def test_bad_network_args_raise_spec_error_before_anything_is_registered(args, f
     with pytest.raises(SpecError) as error:
         validate_network("net", args, CloudDefaults(region=REGION[args["cloud"]]))
     assert error.value.field == field and expected in str(error.value), str(error.value)
+    assert str(error.value).startswith(f"Network 'net': {field}=")
     evaluation = None
     with pytest.raises(SpecError):
         evaluation = evaluate(lambda: Network("net", args), config=DEFAULT_CONFIG)

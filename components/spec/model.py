@@ -174,12 +174,15 @@ def is_plain(value: Any) -> bool:
 
 
 class Checker:
-    def __init__(self, vm: str, args: Mapping[str, Any]):
+    """Reads one spec's args and reports a bad field as a ``SpecError`` naming the VM (or Network)."""
+
+    def __init__(self, vm: str, args: Mapping[str, Any], kind: str = "VM"):
         self.vm = vm
         self.args = args
+        self.kind = kind
 
     def fail(self, field_name: str, value: object, expected: str) -> SpecError:
-        return SpecError(self.vm, field_name, value, expected)
+        return SpecError(self.vm, field_name, value, expected, kind=self.kind)
 
     def choice(self, key: str, valid: tuple[str, ...], default: str | None = None) -> str:
         value = self.args.get(key, default)

@@ -125,10 +125,10 @@ def validate_network(name: Any, args: Mapping[str, Any], defaults: Any = None) -
     defaults = defaults or CloudDefaults()
 
     if not isinstance(name, str) or not name:
-        raise SpecError(str(name), "name", name, "expected a non-empty string")
+        raise SpecError(str(name), "name", name, "expected a non-empty string", kind="Network")
 
     def fail(field_name: str, value: object, expected: str) -> SpecError:
-        return SpecError(name, field_name, value, expected)
+        return SpecError(name, field_name, value, expected, kind="Network")
 
     if not isinstance(args, Mapping):
         raise fail("args", args, "expected a mapping of NetworkArgs keys")
@@ -165,7 +165,7 @@ def validate_network(name: Any, args: Mapping[str, Any], defaults: Any = None) -
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise fail(key, value, "expected a non-empty string")
 
-    tags = check_tags(Checker(name, args), cloud)
+    tags = check_tags(Checker(name, args, kind="Network"), cloud)
     return NetworkSpec(name, cloud, tuple(regions), zones, cidr, project, group, tags)
 
 

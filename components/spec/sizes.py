@@ -46,10 +46,11 @@ def resolve_size(
         if offering is None:
             if instance_type in cat.instance_types:
                 elsewhere = cat.regions_offering(instance_type)
+                more = f" and {len(elsewhere) - 8} more" if len(elsewhere) > 8 else ""
                 raise check.fail(
                     "instance_type",
                     instance_type,
-                    f"not offered in {region}; offered in " + ", ".join(elsewhere[:8]),
+                    f"not offered in {region}; offered in " + ", ".join(elsewhere[:8]) + more,
                 )
             similar = sorted(t for t in cat.offerings(region) if t.lower().startswith(instance_type.lower()[:4]))
             hint = ", ".join(similar[:6]) or ", ".join(sorted(cat.offerings(region))[:6])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ..cloud_rules.aws import MAX_TAG_KEY, MAX_TAG_VALUE
 from .model import Checker
 
 
@@ -15,9 +16,11 @@ def check_tags(check: Checker, cloud: str) -> dict[str, str]:
     for key, value in tags.items():
         if not isinstance(key, str) or not key or not isinstance(value, str):
             raise check.fail(f"tags.{key}", value, "expected string keys and string values")
-        if cloud == "aws" and (len(key) > 127 or len(value) > 256 or key.lower().startswith("aws:")):
+        if cloud == "aws" and (len(key) > MAX_TAG_KEY or len(value) > MAX_TAG_VALUE or key.lower().startswith("aws:")):
             raise check.fail(
-                f"tags.{key}", value, "AWS tags: key 1-127 chars not starting with 'aws:', value at most 256"
+                f"tags.{key}",
+                value,
+                f"AWS tags: key 1-{MAX_TAG_KEY} chars not starting with 'aws:', value at most {MAX_TAG_VALUE}",
             )
         if cloud == "azure" and (len(key) > 512 or len(value) > 256 or re.search(r"[<>%&\\?/]", key)):
             raise check.fail(
@@ -26,7 +29,8 @@ def check_tags(check: Checker, cloud: str) -> dict[str, str]:
     if cloud == "gcp":
         labels = gcp_labels(tags)
         if len(labels) != len(tags):
-            raise check.fail("tags", dict(tags), "two keys become the same GCP label key: " + ", ".join(tags))
+            colliding = [k for k in tags if sum(gcp_label(other) == gcp_label(k) for other in tags) > 1]
+            raise check.fail("tags", dict(tags), "these keys become the same GCP label key: " + ", ".join(colliding))
         for original, key in zip(tags, labels):
             if not re.match(r"^[a-z]", key):
                 raise check.fail(f"tags.{original}", tags[original], "GCP label keys must start with a letter")
