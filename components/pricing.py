@@ -111,10 +111,6 @@ def to_cents(monthly: float) -> int:
     return int(Decimal(repr(monthly)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
 
 
-def total_cents(costs: Iterable[VmCost | Part]) -> int:
-    return sum(c.cents or 0 for c in costs)
-
-
 def native_disk_type(cloud: str, disk_type: str, offering, boot: bool = True) -> str:
     """The cloud's disk type for the component's ``ssd``/``standard`` on a size, exactly as
     ``components/clouds/*`` send it (one mapping per cloud, in ``cloud_rules``)."""
@@ -124,7 +120,7 @@ def native_disk_type(cloud: str, disk_type: str, offering, boot: bool = True) ->
         return aws.EBS_VOLUME_TYPE[disk_type]
     if cloud == "azure":
         return azure.managed_disk_sku(disk_type, offering)
-    return gcp.disk_type(disk_type, offering.instance_type, boot) or gcp.disk_type("ssd", offering.instance_type, boot)
+    return gcp.sent_disk_type(disk_type, offering.instance_type, boot)
 
 
 def azure_disk_tier(sku: str, size_gib: float) -> str | None:

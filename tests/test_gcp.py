@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import run_vms
 
-from components.clouds.gcp import disk_type, firewall_rules, network_tag, scheduling
+from components.cloud_rules.gcp import sent_disk_type as disk_type
+from components.clouds.gcp import firewall_rules, network_tag, scheduling
 from components.images import IMAGE_ALIASES
 from components.spec import CloudDefaults, validate
 
@@ -176,6 +177,8 @@ def test_hyperdisk_only_families():
     assert disk_type("ssd", "c4-standard-2") == "hyperdisk-balanced"
     assert disk_type("ssd", "n2-standard-2") == "pd-balanced"
     assert disk_type("standard", "n2-standard-2") == "pd-standard"
+    with pytest.raises(ValueError, match="c3d-standard-4 takes no standard disk"):
+        disk_type("standard", "c3d-standard-4")  # validation refuses it first; nothing sends or prices it
 
 
 def test_firewall_rules_mapping():

@@ -104,6 +104,15 @@ def disk_type(kind: str, machine_type: str, boot: bool = True) -> str | None:
     return "pd-standard" if "pd-standard" in supported else None
 
 
+def sent_disk_type(kind: str, machine_type: str, boot: bool = True) -> str:
+    """``disk_type`` for a validated spec, where validation has refused a ``standard`` disk the series
+    cannot take: what the adapter sends and what pricing prices."""
+    sent = disk_type(kind, machine_type, boot)
+    if sent is None:
+        raise ValueError(f"{machine_type} takes no {kind} disk (validation should have refused it)")
+    return sent
+
+
 def max_disks(offering) -> int:
     if offering.instance_type in SHARED_CORE_16:
         return 16

@@ -15,15 +15,6 @@ from ..user_data import windows_admin_script
 from .base import SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, secret, vm_opts
 
 
-def disk_type(kind: str, machine_type: str, boot: bool = True) -> str:
-    """The disk type sent (``cloud_rules.gcp``: pd-balanced/pd-standard, Hyperdisk where the series
-    takes nothing else); validation has refused a ``standard`` disk the series cannot take."""
-    sent = rules.disk_type(kind, machine_type, boot)
-    if sent is None:
-        raise ValueError(f"{machine_type} takes no {kind} disk (validation should have refused it)")
-    return sent
-
-
 def network_tag(name: str) -> str:
     return f"{name}-vm"[:63]
 
@@ -162,7 +153,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
             f"{name}-data-{index}",
             zone=spec.zone,
             size=disk.size_gib,
-            type=disk_type(disk.disk_type, spec.instance_type, boot=False),
+            type=rules.sent_disk_type(disk.disk_type, spec.instance_type, boot=False),
             labels=labels,
             project=project,
             opts=child_opts(parent),
@@ -185,7 +176,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
             "initialize_params": {
                 "image": image_path(spec),
                 "size": spec.disk_size_gib,
-                "type": disk_type(spec.disk_type, spec.instance_type),
+                "type": rules.sent_disk_type(spec.disk_type, spec.instance_type),
                 "labels": labels,
             },
         },
