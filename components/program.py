@@ -191,7 +191,7 @@ def run() -> list:
     import pulumi
 
     from .network import Network
-    from .pricing import instance_hourly, spec_cost
+    from .pricing import instance_hourly
     from .spec import validate
     from .spec.network import network_key, network_name, validate_network
     from .vm import VirtualMachine, cloud_defaults
@@ -250,7 +250,6 @@ def run() -> list:
         pulumi.export(vm.spec.name, vm.outputs())
     if networks:
         pulumi.export("networks", {net.spec.name: net.outputs() for net in networks.values()})
-    costs = {vm.spec.name: spec_cost(vm.spec) for vm in vms}
     pulumi.export(
         "comparison",
         [
@@ -259,9 +258,9 @@ def run() -> list:
                 "cloud": vm.spec.cloud,
                 "region": vm.spec.region,
                 "instance_type": vm.spec.instance_type,
-                "hourly_price": instance_hourly(costs[vm.spec.name]),
-                "monthly_price": costs[vm.spec.name].monthly,
-                "unpriced": list(costs[vm.spec.name].unpriced),
+                "hourly_price": instance_hourly(vm.cost),
+                "monthly_price": vm.cost.monthly,
+                "unpriced": list(vm.cost.unpriced),
             }
             for vm in vms
         ],

@@ -10,7 +10,7 @@ import pulumi
 
 from .args import DataDiskArgs, IngressRuleArgs, VirtualMachineArgs
 from .clouds import provisioner
-from .pricing import instance_hourly, spec_cost
+from .pricing import VmCost, instance_hourly, spec_cost
 from .spec import CloudDefaults, VmSpec, validate
 
 __all__ = ["DataDiskArgs", "IngressRuleArgs", "VirtualMachine", "VirtualMachineArgs"]
@@ -63,6 +63,7 @@ class VirtualMachine(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: VirtualMachineArgs, opts: pulumi.ResourceOptions | None = None):
         self.spec: VmSpec = validate(name, args, cloud_defaults(args.get("cloud") if hasattr(args, "get") else None))
+        self.cost: VmCost = spec_cost(self.spec)
         super().__init__(TYPE_TOKEN, name, None, opts)
 
         network = args.get("network") if self.spec.network is not None else None
@@ -76,7 +77,7 @@ class VirtualMachine(pulumi.ComponentResource):
         self.image = built.image
         self.private_ip = built.private_ip
         self.public_ip = built.public_ip if built.public_ip is not None else pulumi.Output.from_input(None)
-        self.hourly_price = pulumi.Output.from_input(instance_hourly(spec_cost(self.spec)))
+        self.hourly_price = pulumi.Output.from_input(instance_hourly(self.cost))
         self.ssh_command = _ssh_command(self.spec, built.public_ip)
         self.register_outputs(self.outputs())
 

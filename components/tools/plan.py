@@ -184,7 +184,7 @@ class StackPlan:
 def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
     """``plan_stack_and_networks``, and the default quotas the stack would exceed."""
     from ..network import TYPE_TOKEN as NETWORK_TYPE_TOKEN
-    from ..pricing import instance_hourly, spec_cost
+    from ..pricing import instance_hourly
     from ..program import run
     from ..vm import TYPE_TOKEN
     from .offline import evaluate
@@ -211,7 +211,7 @@ def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
         spec = vm.spec
         component = components[spec.name]
         children = evaluation.children_of(component.urn)
-        cost = spec_cost(spec)
+        cost = vm.cost
         rows.append(
             {
                 "name": spec.name,
