@@ -21,17 +21,25 @@ PULUMI = ("pulumi", "pulumi_policy", *PROVIDER_SDKS)
 STDLIB = sys.stdlib_module_names
 
 # layer -> (components/policies packages it may import, third-party packages it may import)
-PURE_LEAVES = {"components.errors", "components.version", "components.images", "components.user_data"}
+PURE_LEAVES = {
+    "components.errors",
+    "components.version",
+    "components.images",
+    "components.user_data",
+    "components.property_paths",
+}
 LAYERS: dict[str, tuple[set[str], set[str]]] = {
     "components.errors": (set(), set()),
     "components.version": (set(), set()),
     "components.images": (set(), set()),
     "components.user_data": (set(), set()),
+    "components.property_paths": (set(), set()),
     # refresh (boto3, requests, rich) and build (the data bundled with moto) import these lazily
     "components.catalog": (set(), {"boto3", "botocore", "requests", "rich", "moto"}),
     "components.cloud_rules": ({"components.catalog"} | PURE_LEAVES, set()),
     "components.spec": ({"components.catalog", "components.cloud_rules"} | PURE_LEAVES, set()),
     "components.pricing": ({"components.catalog", "components.cloud_rules"}, set()),
+    "components.changes": ({"components.cloud_rules", "components.catalog"} | PURE_LEAVES, set()),
     "components.clouds": (
         {"components.spec", "components.cloud_rules", "components.catalog"} | PURE_LEAVES,
         {"pulumi", *PROVIDER_SDKS},
@@ -59,6 +67,7 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
             "components.cloud_rules",
             "components.spec",
             "components.pricing",
+            "components.changes",
             "components.program",
             "components.vm",
             "components.network",
@@ -174,6 +183,7 @@ def test_the_pure_layers_and_the_offline_tools_load_no_pulumi_or_sdk():
     loaded = loaded_after(
         "import components, components.spec, components.cloud_rules.aws, components.cloud_rules.azure, "
         "components.cloud_rules.gcp, components.catalog, components.pricing, components.tools.compare, "
+        "components.changes, components.cloud_rules.resource_rules, components.tools.plan_changes, "
         "components.tools.catalog, components.__main__\n"
         "from components.spec import validate\n"
         "validate('web', {'cloud': 'azure', 'region': 'westeurope', 'ssh_public_key': "
@@ -181,7 +191,9 @@ def test_the_pure_layers_and_the_offline_tools_load_no_pulumi_or_sdk():
         "import contextlib, io\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    assert components.__main__.main(['compare', '--cpus', '2', '--memory', '4']) == 0\n"
-        "    assert components.__main__.main(['catalog', 'info']) == 0"
+        "    assert components.__main__.main(['catalog', 'info']) == 0\n"
+        "from components.cloud_rules.resource_rules import known_types\n"
+        "assert known_types()"
     )
     assert loaded & HEAVY == set()
 

@@ -15,8 +15,8 @@ from conftest import ROOT, public_key
 from components import catalog
 from components.program import ConfigError, expand_entries
 from components.tools.offline import evaluate
-from components.tools.plan import SECRET_PLACEHOLDER, stack_config
 from components.tools.plan import main as plan_main
+from components.tools.plan import stack_config, stand_in
 from components.vm import TYPE_TOKEN
 
 KEY = public_key("ed25519")
@@ -225,7 +225,7 @@ def test_plan_works_with_encrypted_secrets_it_cannot_decrypt(project_dir, capsys
         "        secure: v1:abcdefgh:ijklmnop\n"
     )
     _, config, secrets = stack_config(project_dir, "win")
-    assert config["multicloud-vm:vms"][0]["admin_password"] == SECRET_PLACEHOLDER
+    assert config["multicloud-vm:vms"][0]["admin_password"] == stand_in("admin_password", "v1:abcdefgh:ijklmnop")
     assert secrets == ["multicloud-vm:vms"]
     assert plan_main(["--stack", "win", "--format", "json", "--project-dir", str(project_dir)]) == 0
     (row,) = json.loads(capsys.readouterr().out)

@@ -16,8 +16,8 @@ from components.catalog.snapshot import snapshot_path
 from components.tools import compare
 from components.tools.catalog import main as catalog_main
 from components.tools.catalog import redact
-from components.tools.plan import STAND_IN_SSH_KEY, stack_config
 from components.tools.plan import main as plan_main
+from components.tools.plan import stack_config, stand_in
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +88,7 @@ def test_secrets_plan_cannot_decrypt_are_unknown_values_not_their_placeholder(pr
     )
     _, config, secrets = stack_config(project, "s")
     entry = config["multicloud-vm:vms"][0]
-    assert entry["ssh_public_key"] == STAND_IN_SSH_KEY and secrets == ["multicloud-vm:vms"]
+    assert entry["ssh_public_key"] == stand_in("ssh_public_key", "v1:abc") and secrets == ["multicloud-vm:vms"]
     assert plan_main(["--stack", "s", "--format", "json", "--project-dir", str(project)]) == 0
     (row,) = json.loads(capsys.readouterr().out)
     assert row["name"] == "web" and row["cloud"] == "azure"

@@ -66,6 +66,8 @@ class RegisteredResource:
     protect: bool = False
     delete_before_replace: bool = False
     replacement_trigger: Any = None
+    replace_with: list[str] = field(default_factory=list)
+    retain_on_delete: bool = False
     dependencies: list[str] = field(default_factory=list)
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
 
@@ -220,6 +222,8 @@ def record(request, urn: str, id_: str | None, state: dict) -> RegisteredResourc
         protect=bool(request.protect),
         delete_before_replace=bool(request.deleteBeforeReplace),
         replacement_trigger=_protobuf_value(request, "replacement_trigger"),
+        replace_with=list(getattr(request, "replace_with", [])),
+        retain_on_delete=bool(getattr(request, "retainOnDelete", False)),
         dependencies=list(request.dependencies),
         property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
     )

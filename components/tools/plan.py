@@ -10,11 +10,14 @@ the entry is still checked; a secret the plan needs the value of (a region, a si
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
 import json
 import os
 import re
 import sys
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +93,22 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def stand_in(field: str, ciphertext: object) -> str:
+    """The stand-in for a secret of ``field``, valid for it and derived from its ciphertext: another
+    ciphertext (a changed secret) gives another stand-in, so ``plan --changes`` sees the change."""
+    seed = hashlib.sha256(str(ciphertext).encode()).digest()
+    if field == "admin_password":
+        return f"Offline-Secret-{seed.hex()[:12]}-0"
+    if field == "ssh_public_key":
+        blob = b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20" + seed
+        return f"ssh-ed25519 {base64.b64encode(blob).decode()} offline-secret"
+    if field == "user_data":
+        return f"#cloud-config\n# offline-secret {seed.hex()[:16]}\n"
+    if field in ("tags", "description"):
+        return f"{STAND_IN_TEXT}-{seed.hex()[:12]}"
+    return STAND_INS[field]
+
+
 def _replace_secure(value: Any, path: str, secret_paths: list[str], field: str = "", unknown: list[str] = ()) -> Any:
     """``value`` with each ``{secure: ...}`` replaced by a stand-in valid for its field; the paths of
     secrets there is no stand-in for (the plan needs their value) go to ``unknown``."""
@@ -97,7 +116,7 @@ def _replace_secure(value: Any, path: str, secret_paths: list[str], field: str =
         if set(value) == {"secure"}:
             secret_paths.append(path)
             if field in STAND_INS:
-                return STAND_INS[field]
+                return stand_in(field, value["secure"])
             unknown.append(path)
             return SECRET_PLACEHOLDER
         parent = "tags" if field == "tags" else ""
@@ -179,6 +198,8 @@ class StackPlan:
     networks: list[dict[str, Any]]
     warnings: list[str]
     """Default quotas the stack would exceed (``components/tools/quotas.py``)."""
+    resources: list = dataclass_field(default_factory=list)
+    """Every resource of the run as the change engine reads it (``components/changes``)."""
 
 
 def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
@@ -244,9 +265,11 @@ def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
         {"name": network.name, "resources": _resources(evaluation.children_of(network.urn))}
         for network in sorted(evaluation.of_type(NETWORK_TYPE_TOKEN), key=lambda n: n.name)
     ]
+    from .plan_changes import add_registrations
     from .quotas import quota_warnings
 
-    return StackPlan(rows, networks, quota_warnings(evaluation.resources))
+    resources = add_registrations(rows, built, evaluation, TYPE_TOKEN, NETWORK_TYPE_TOKEN)
+    return StackPlan(rows, networks, quota_warnings(evaluation.resources), resources)
 
 
 def _resources(registered) -> list[dict[str, str]]:
@@ -364,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument("--project-dir", type=Path, default=None, help="directory holding Pulumi.yaml")
     parser.add_argument("--diff", nargs=2, metavar=("BASE.json", "HEAD.json"), help="compare two plan JSON files")
+    parser.add_argument("--changes", metavar="BEFORE.json", help="what pulumi up would do since a plan or stack export")
     try:
         options = parser.parse_args(argv)
     except SystemExit as exit_:
@@ -373,7 +397,16 @@ def main(argv: list[str] | None = None) -> int:
         from .plandiff import main_diff
 
         return main_diff(options.diff[0], options.diff[1], options.format)
+    before = None
     try:
+        if options.changes:
+            from ..changes import ChangesFileError
+            from .plan_changes import read_before
+
+            try:
+                before = read_before(options.changes)
+            except ChangesFileError as error:
+                raise PlanError(f"--changes {error}") from None
         project_dir = check_project_dir(options.project_dir) if options.project_dir else find_project_dir(Path.cwd())
         # Pulumi Cloud stack names may be fully qualified: org/project/stack.
         stack = options.stack.rsplit("/", 1)[-1]
@@ -383,6 +416,10 @@ def main(argv: list[str] | None = None) -> int:
     except PlanError as error:
         print(f"plan: {error}", file=sys.stderr)
         return 2
+    if before is not None:
+        from .plan_changes import main_changes
+
+        return main_changes(before, options.format, plan)
     if options.format == "json":
         print(json.dumps(plan.vms, indent=2))
         for warning in plan.warnings:

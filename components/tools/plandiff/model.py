@@ -36,6 +36,9 @@ class VmChange:
     before: dict | None
     after: dict | None
     details: tuple[str, ...]
+    up: str | None = None
+    """What ``pulumi up`` does to it and the data at risk (``replace (user_data); OS disk lost``), when
+    both plans carry registrations (``components/changes``)."""
 
     @property
     def name(self) -> str:
@@ -234,11 +237,35 @@ def vm_money(vm: dict | None) -> str:
     return money(monthly_price(vm), bool(unpriced(vm)))
 
 
-def classify(before: dict, after: dict) -> VmChange:
-    """The change between two plans of what is the same VM."""
+def lifecycle(base: Sequence[dict], head: Sequence[dict]) -> dict | None:
+    """Per VM name, what ``pulumi up`` would do to it (a ``components.changes.VmChange``), from the
+    plans' registrations; None when either plan has none (made before they were recorded)."""
+    from ...changes import ChangesFileError, compare
+    from ...changes.state import from_plan, has_registrations
+    from ..plan_changes import changed_fields
+
+    if not has_registrations(list(head)) or (base and not has_registrations(list(base))):
+        return None
+    try:
+        before, after = from_plan(list(base), "base plan"), from_plan(list(head), "head plan")
+    except ChangesFileError as error:
+        raise PlanFileError(str(error)) from None
+    return {c.name: c for c in compare(before, after, changed_fields(list(base), list(head)))}
+
+
+def up_text(change) -> str | None:
+    """``replace (user_data); OS disk lost; data disks kept`` for a VM's lifecycle change."""
+    return None if change is None else change.summary().split(": ", 1)[1]
+
+
+def classify(before: dict, after: dict, up=None) -> VmChange:
+    """The change between two plans of what is the same VM (``up``: what ``pulumi up`` does to it, a
+    ``components.changes.VmChange``)."""
     location = field_changes(before, after, LOCATION_FIELDS)
     size = field_changes(before, after, ("instance_type",))
     other = field_changes(before, after, OTHER_FIELDS)
+    if up is not None and up.change != "no change" and not (location or size or other):
+        other = [", ".join(up.because) or up.change]
     if not (location or size or other) and (monthly_price(before), unpriced(before)) != (
         monthly_price(after),
         unpriced(after),
@@ -252,7 +279,7 @@ def classify(before: dict, after: dict) -> VmChange:
         kind = "changed"
     else:
         kind = "unchanged"
-    return VmChange(kind, before, after, tuple(location + size + other))
+    return VmChange(kind, before, after, tuple(location + size + other), up_text(up))
 
 
 def fan_out_base_name(vm: dict) -> str | None:
@@ -286,14 +313,18 @@ def diff_plans(base: Sequence[dict], head: Sequence[dict]) -> PlanDiff:
     unchanged, and by name within each kind."""
     base_by_name = {vm["name"]: vm for vm in base}
     head_by_name = {vm["name"]: vm for vm in head}
-    changes = [classify(base_by_name[name], head_by_name[name]) for name in base_by_name.keys() & head_by_name.keys()]
+    ups = lifecycle(base, head) or {}
+    both = base_by_name.keys() & head_by_name.keys()
+    changes = [classify(base_by_name[name], head_by_name[name], ups.get(name)) for name in both]
     removed = [vm for name, vm in base_by_name.items() if name not in head_by_name]
     added = [vm for name, vm in head_by_name.items() if name not in base_by_name]
     for gone, new in pair_fan_out_moves(removed, added):
-        changes.append(classify(gone, new))
+        moved = classify(gone, new)
+        texts = [f"{name}: {up_text(ups[name])}" for name in (gone["name"], new["name"]) if name in ups]
+        changes.append(VmChange(moved.kind, moved.before, moved.after, moved.details, "; ".join(texts) or None))
         removed.remove(gone)
         added.remove(new)
-    changes += [VmChange("removed", vm, None, ()) for vm in removed]
-    changes += [VmChange("added", None, vm, ()) for vm in added]
+    changes += [VmChange("removed", vm, None, (), up_text(ups.get(vm["name"]))) for vm in removed]
+    changes += [VmChange("added", None, vm, (), up_text(ups.get(vm["name"]))) for vm in added]
     changes.sort(key=lambda c: (KINDS.index(c.kind), c.name))
     return PlanDiff(tuple(changes), total_cost(base), total_cost(head))

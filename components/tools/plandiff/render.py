@@ -50,7 +50,7 @@ def change_counts(diff: PlanDiff) -> str:
     return ", ".join(counts) if counts else "no VMs in either plan"
 
 
-def row_cells(change: VmChange) -> list[str]:
+def row_cells(change: VmChange, with_up: bool = False) -> list[str]:
     return [
         change.name,
         change.kind,
@@ -60,7 +60,7 @@ def row_cells(change: VmChange) -> list[str]:
         vm_money(change.after) if change.after else "—",
         signed_money(change.monthly_delta, change.delta_at_least),
         "; ".join(change.details),
-    ]
+    ] + ([change.up or "—"] if with_up else [])
 
 
 ROW_HEADERS = [
@@ -73,6 +73,12 @@ ROW_HEADERS = [
     "delta",
     "what",
 ]
+UP_HEADER = "pulumi up"
+
+
+def has_up(diff: PlanDiff) -> bool:
+    """Whether the plans carried registrations, so each VM's `pulumi up` change is known."""
+    return any(change.up for change in diff.changes)
 
 
 def markdown_cell(text: str) -> str:
@@ -93,10 +99,11 @@ def render_markdown(diff: PlanDiff) -> str:
         return "\n".join(lines) + "\n"
     lines.append(f"VMs: {change_counts(diff)}.")
     lines.append("")
-    lines.append("| " + " | ".join(ROW_HEADERS) + " |")
-    lines.append("|" + "---|" * 4 + "---:|" * 3 + "---|")
+    up = has_up(diff)
+    lines.append("| " + " | ".join(ROW_HEADERS + [UP_HEADER] * up) + " |")
+    lines.append("|" + "---|" * 4 + "---:|" * 3 + "---|" * (1 + up))
     for change in shown:
-        lines.append("| " + " | ".join(markdown_cell(cell) for cell in row_cells(change)) + " |")
+        lines.append("| " + " | ".join(markdown_cell(cell) for cell in row_cells(change, up)) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -110,8 +117,9 @@ def render_table(diff: PlanDiff) -> str:
     if not shown:
         lines.append(f"No VM changes ({len(diff.of_kind('unchanged'))} unchanged).")
         return "\n".join(lines) + "\n"
-    rows = [ROW_HEADERS] + [row_cells(change) for change in shown]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(ROW_HEADERS))]
+    up = has_up(diff)
+    rows = [ROW_HEADERS + [UP_HEADER] * up] + [row_cells(change, up) for change in shown]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines.append("")
     for row in rows:
         lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
@@ -129,6 +137,7 @@ def change_to_dict(change: VmChange) -> dict:
         "monthly_delta": change.monthly_delta,
         "delta_at_least": change.delta_at_least,
         "details": list(change.details),
+        "up": change.up,
     }
 
 

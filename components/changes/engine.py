@@ -1,0 +1,227 @@
+"""What ``pulumi up`` does to each resource, given the stack's resources before and after an edit.
+
+This follows the engine's step generator (pulumi/pulumi pkg/resource/deploy/step_generator.go) with
+the providers' diffs taken from the cloud rules (``components/cloud_rules/*_resources.py``):
+
+- a resource only after is created, one only before is deleted (aliases carry a resource over);
+- otherwise its inputs are diffed the way the engine does: ``ignoreChanges`` paths take their old
+  values (processIgnoreChanges); an input computed from a resource that is neither created nor
+  replaced keeps its old value, one computed from a new or replaced resource is unknown (it may
+  change); each changed path is replaced, restarted, refused or updated by the type's rules, a path
+  under ``replaceOnChanges`` replaces (applyReplaceOnChanges), a replacement trigger that changes
+  from one value to another replaces (one that appears or goes does not: pulumi/pulumi#20936);
+  ``replaceWith`` replaces with a replaced resource;
+- a delete-before-replace replacement first deletes its dependents that would be replaced too
+  (calculateDependentReplacements): walking the *old* state's dependents that the new run has not
+  registered yet, each whose input depends on a replaced resource is diffed with that input
+  unknown, and replaced when the input is one the provider replaces on. Such a dependent is then
+  recreated when the new run registers it, whatever its new inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..cloud_rules.resource_rules import type_rules
+from ..property_paths import contains, format_path, get, parse_path, replace_at, reset
+from .state import Resource
+from .values import changes, is_unknown, same, unknown_paths
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class PathChange:
+    path: str
+    effect: str
+    """``replace``, ``restart``, ``fails`` or ``update``."""
+    certain: bool = True
+    """False where an unknown value may or may not differ."""
+    source: str = ""
+    via: tuple[str, ...] = ()
+    """The created or replaced resources an unknown value comes from."""
+
+
+@dataclass
+class Step:
+    urn: str
+    op: str
+    """``same``, ``create``, ``update``, ``replace`` or ``delete``."""
+    old: Resource | None = None
+    new: Resource | None = None
+    changes: list[PathChange] = field(default_factory=list)
+    cause: str = "inputs"
+    """``inputs``, ``replacement trigger``, ``replace_with``, or ``dependent`` (of ``root``)."""
+    root: str | None = None
+    delete_before_replace: bool = False
+    unknown_type: bool = False
+
+    @property
+    def restart(self) -> bool:
+        return self.op == "update" and any(c.effect == "restart" for c in self.changes)
+
+    @property
+    def fails(self) -> list[PathChange]:
+        return [c for c in self.changes if c.effect == "fails"] if self.op == "update" else []
+
+    @property
+    def certain(self) -> bool:
+        """Whether the step happens for sure, not only because of values that may have changed."""
+        if self.op == "replace" and self.cause not in ("dependent", "replace_with"):
+            return any(c.certain for c in self.changes if c.effect == "replace")
+        if self.op == "update":
+            return any(c.certain for c in self.changes)
+        return True
+
+    @property
+    def resource(self) -> Resource:
+        return self.new or self.old  # type: ignore[return-value]
+
+
+def without_defaults(inputs: dict, new: dict) -> dict:
+    """Old inputs without the values a terraform-bridged provider filled in itself (named in
+    ``__defaults``) where the new inputs do not set them: they are not the program's."""
+    if not isinstance(inputs, dict):
+        return inputs
+    defaults = inputs.get("__defaults") if isinstance(inputs.get("__defaults"), list) else []
+    out = {}
+    for key, value in inputs.items():
+        if key == "__defaults" or (key in defaults and key not in (new or {})):
+            continue
+        new_value = new.get(key) if isinstance(new, dict) else None
+        out[key] = without_defaults(value, new_value) if isinstance(value, dict) else value
+    return out
+
+
+def plan_steps(before: list[Resource], after: list[Resource]) -> dict[str, Step]:
+    """Every resource's step, keyed by URN: the new run's in registration order, then the deletes."""
+    olds = {r.urn: r for r in before}
+    alias_of = {}
+    for resource in after:
+        found = next((a for a in resource.aliases if a in olds), None)
+        if resource.urn not in olds and found:
+            alias_of[resource.urn] = found
+    steps: dict[str, Step] = {}
+    registered: set[str] = set()
+    condemned: dict[str, tuple[str, list[PathChange]]] = {}
+    for resource in after:
+        old_urn = alias_of.get(resource.urn, resource.urn)
+        registered |= {resource.urn, old_urn}
+        old = olds.get(old_urn)
+        if old is None:
+            step = Step(resource.urn, "create", None, resource)
+        elif old_urn in condemned:
+            root, keys = condemned[old_urn]
+            step = Step(resource.urn, "replace", old, resource, keys, "dependent", root, resource.delete_before_replace)
+        else:
+            step = diff_resource(old, resource, steps)
+            if step.op == "replace" and step.delete_before_replace:
+                condemn_dependents(old, before, registered, condemned)
+        steps[resource.urn] = step
+    carried = set(alias_of.values()) | set(steps)
+    for old in before:
+        if old.urn not in carried:
+            steps[old.urn] = Step(old.urn, "delete", old, None)
+    return steps
+
+
+def _resolve_unknowns(new: Resource, inputs: dict, old_inputs: dict, steps: dict[str, Step]):
+    """New inputs with each computed value whose sources are all kept as they were set to the old
+    value; and, for each value left unknown, the created or replaced resources it comes from."""
+    via: dict[tuple, tuple[str, ...]] = {}
+    for path in unknown_paths(inputs):
+        sources = new.property_dependencies.get(str(path[0]), [])
+        moving = tuple(u for u in sources if u not in steps or steps[u].op in ("create", "replace", "delete"))
+        old_value = get(old_inputs, path, _MISSING)
+        if sources and not moving and old_value is not _MISSING:
+            inputs = replace_at(inputs, path, old_value)
+        else:
+            via[path] = moving
+    return inputs, via
+
+
+def diff_resource(old: Resource, new: Resource, steps: dict[str, Step]) -> Step:
+    """The step for a resource in both runs: same, update or replace, and the changes behind it."""
+    rules = type_rules(new.type)
+    old_inputs = without_defaults(old.inputs, new.inputs)
+    inputs = new.inputs
+    for text in new.ignore_changes:
+        try:
+            inputs = reset(inputs, old_inputs, parse_path(text))
+        except ValueError:
+            continue
+    inputs, via = _resolve_unknowns(new, inputs, old_inputs, steps)
+    roc = [parse_path(p) for p in new.replace_on_changes if _parses(p)]
+    found: list[PathChange] = []
+    for path, certain in changes(old_inputs, inputs, salt=new.urn):
+        if rules is None:
+            effect, source = "update", "an unknown resource type: its effect is not known here"
+        else:
+            effect, rule = rules.effect(path, old_inputs, inputs)
+            source = rule.source if rule else rules.source
+        if any(contains(pattern, path) for pattern in roc):
+            effect, source = "replace", "replace_on_changes (resource option)"
+        sources = next((v for p, v in via.items() if p[: len(path)] == path or path[: len(p)] == p), ())
+        found.append(PathChange(format_path(path), effect, certain, source, sources))
+    step = Step(new.urn, "same", old, new, found, delete_before_replace=new.delete_before_replace)
+    step.unknown_type = rules is None and new.custom
+    if any(c.effect == "replace" for c in found):
+        step.op = "replace"
+    elif found:
+        step.op = "update"
+    trigger = _trigger_changed(old.replacement_trigger, new.replacement_trigger)
+    if trigger is not None:
+        step.changes.append(PathChange("replacement trigger", "replace", trigger, "replacementTrigger option"))
+        if step.op != "replace" or not step.certain:
+            step.op, step.cause = "replace", "replacement trigger"
+    replaced_with = [u for u in new.replace_with if u in steps and steps[u].op == "replace"]
+    if replaced_with and step.op != "replace":
+        step.op, step.cause, step.root = "replace", "replace_with", replaced_with[0]
+    return step
+
+
+def _parses(text: str) -> bool:
+    try:
+        parse_path(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _trigger_changed(old, new) -> bool | None:
+    """True when a replacement trigger changed from one value to another; None when it did not (or
+    appeared or went: no replacement); False when the new one is unknown (it may have)."""
+    if old is None or new is None:
+        return None
+    if is_unknown(new) or is_unknown(old):
+        return False
+    return None if same(old, new) else True
+
+
+def condemn_dependents(root: Resource, before: list[Resource], registered: set[str], condemned: dict) -> None:
+    """calculateDependentReplacements: the old dependents of ``root`` not yet registered by the new run
+    that the provider replaces once an input computed from a replaced resource is unknown."""
+    replace_set = {root.urn}
+    reached = {root.urn}
+    start = next((i for i, r in enumerate(before) if r.urn == root.urn), len(before))
+    for dependent in before[start + 1 :]:
+        edges = set(dependent.dependencies) | {u for us in dependent.property_dependencies.values() for u in us}
+        if not edges & reached or dependent.urn in registered:
+            continue
+        reached.add(dependent.urn)
+        if not dependent.custom:
+            continue
+        keys = [k for k in dependent.inputs if set(dependent.property_dependencies.get(k, [])) & replace_set]
+        if not keys:
+            continue
+        rules = type_rules(dependent.type)
+        hits = []
+        for key in keys:
+            rule = rules.replaces_on(key) if rules else None
+            if rule or rules is None:
+                source = rule.source if rule else "an unknown resource type: assumed replaced"
+                via = tuple(u for u in dependent.property_dependencies[key] if u in replace_set)
+                hits.append(PathChange(key, "replace", True, source, via))
+        if hits:
+            replace_set.add(dependent.urn)
+            condemned[dependent.urn] = (root.urn, hits)
