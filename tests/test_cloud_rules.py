@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from conftest import public_key, run_vms
 
-from components import SpecError, catalog, cloud_rules
+from components import SpecError, catalog
 from components.cloud_rules import gcp as gcp_rules
 from components.spec import CloudDefaults, validate
 
@@ -332,19 +332,6 @@ def test_gcp_user_data_changes_replace_the_vm():
     assert 'metadata["ssh-keys"]' not in vm.replace_on_changes  # the guest agent applies keys live
 
 
-def test_every_lifecycle_entry_names_its_source_and_a_known_effect():
-    effects = {"update", "restart", "replace", "refused", "deallocate"}
-    outcomes = {"update", "restart", "replace", "fails", "ignored"}
-    for cloud in ("aws", "azure", "gcp"):
-        table = cloud_rules.lifecycle(cloud)
-        assert {"image alias", "instance_type", "user_data", "ssh_public_key", "spot", "tags"} <= set(table)
-        for prop, change in table.items():
-            assert change.cloud_does in effects and change.component_does in outcomes, (cloud, prop)
-            assert change.source, (cloud, prop)
-            if change.cloud_does == "refused":
-                assert change.component_does in ("replace", "fails"), (cloud, prop)
-
-
 def test_catalog_size_facts_come_from_their_sources():
     aws = catalog.load("aws")
     assert aws.facts("t2.nano")["spot"] is False and aws.facts("m5.large")["spot"] is True
@@ -353,14 +340,3 @@ def test_catalog_size_facts_come_from_their_sources():
     assert azure.facts("Standard_B2als_v2")["max_data_disks"] == 4
     assert azure.facts("Standard_A2_v2")["generations"] == ["V1"]
     assert all(azure.facts(s).get("spot") is False for s in azure.instance_types if s.startswith("Standard_B"))
-
-
-def test_the_lifecycle_tables_in_the_docs_are_the_rules_tables():
-    import re
-
-    from conftest import ROOT
-
-    page = (ROOT / "docs" / "cloud-rules.md").read_text()
-    for cloud in ("aws", "azure", "gcp"):
-        (table,) = re.findall(rf"<!-- lifecycle:{cloud} -->\n(.*?)\n<!-- /lifecycle:{cloud} -->", page, re.S)
-        assert table == cloud_rules.lifecycle_markdown(cloud), f"regenerate docs/cloud-rules.md ({cloud})"

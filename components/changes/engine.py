@@ -157,9 +157,9 @@ def diff_resource(old: Resource, new: Resource, steps: dict[str, Step]) -> Step:
         if rules is None:
             effect, source = "update", "an unknown resource type: its effect is not known here"
         else:
-            effect, rule = rules.effect(path, old_inputs, inputs)
+            effect, rule = rules.effect(path, old_inputs, inputs, certain)
             source = rule.source if rule else rules.source
-        if any(contains(pattern, path) for pattern in roc):
+        if any(contains(pattern, path) or (not certain and contains(path, pattern)) for pattern in roc):
             effect, source = "replace", "replace_on_changes (resource option)"
         sources = next((v for p, v in via.items() if p[: len(path)] == path or path[: len(p)] == p), ())
         found.append(PathChange(format_path(path), effect, certain, source, sources))

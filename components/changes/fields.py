@@ -16,7 +16,12 @@ FIELDS = (
 )  # fmt: skip
 BOOT = ("user_data", "ssh_public_key", "admin_username", "admin_password")
 
-_AWS_NETWORK = (("cidrBlock", ("network",)), ("availabilityZone", ("zone",)), ("region", ("region",)))
+_AWS_NETWORK = (
+    ("cidrBlock", ("network",)),
+    ("availabilityZone", ("zone",)),
+    ("availabilityZoneId", ("zone",)),
+    ("region", ("region",)),
+)
 _TAGS = (("tags", ("tags",)), ("labels", ("tags",)))
 
 BY_PATH: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
@@ -61,6 +66,7 @@ BY_PATH: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("osProfile.adminPassword", ("admin_password",)),
         ("osProfile.linuxConfiguration.ssh", ("ssh_public_key", "admin_username")),
         ("osProfile.computerName", ("name",)),
+        ("osProfile", BOOT),
         ("storageProfile.imageReference", ("image",)),
         ("storageProfile.osDisk.diskSizeGB", ("disk_size_gib",)),
         ("storageProfile.osDisk.managedDisk", ("disk_type", "instance_type")),
@@ -97,6 +103,7 @@ BY_PATH: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ('metadata["windows-startup-script-ps1"]', ("user_data",)),
         ('metadata["ssh-keys"]', ("ssh_public_key", "admin_username")),
         ('metadata["sysprep-specialize-script-ps1"]', ("admin_password", "admin_username")),
+        ("metadata", BOOT),
         ("bootDisk.initializeParams.image", ("image",)),
         ("bootDisk.initializeParams.size", ("disk_size_gib",)),
         ("bootDisk.initializeParams.type", ("disk_type", "instance_type")),

@@ -119,14 +119,12 @@ def same(old: Any, new: Any, salt: str = "", path: Path = ()) -> bool | None:
 
 
 def changes(old: Any, new: Any, salt: str = "", path: Path = ()) -> list[tuple[Path, bool]]:
-    """Every place where ``new`` differs from ``old``, as (path, certain): certain is False where an
-    unknown value may or may not differ. Maps and lists are compared member by member."""
+    """Every place where ``new`` differs from ``old``, as (path, certain): certain is False where a
+    secret known only encrypted may or may not differ. Maps and lists are compared member by member."""
     if isinstance(old, dict) and isinstance(new, dict):
         found = []
         for key in sorted(set(old) | set(new)):
-            if key not in old:
-                found.append(((*path, key), not _holds_unknown(new[key])))
-            elif key not in new:
+            if key not in old or key not in new:
                 found.append(((*path, key), True))
             else:
                 found += changes(old[key], new[key], salt, (*path, key))
@@ -144,17 +142,12 @@ def changes(old: Any, new: Any, salt: str = "", path: Path = ()) -> list[tuple[P
         return []
     if verdict is None and not (is_unknown(old) or is_unknown(new)):
         return [(path, True)]  # different kinds of value (a map for a string, ...)
-    return [(path, verdict is False)]
+    # A value computed from a new or replaced resource changes (its id does); an encrypted secret may.
+    return [(path, verdict is False or not _secret_unknown(old, new))]
 
 
-def _holds_unknown(value: Any) -> bool:
-    if is_unknown(value):
-        return True
-    if isinstance(value, dict):
-        return any(_holds_unknown(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_holds_unknown(v) for v in value)
-    return False
+def _secret_unknown(*values: Any) -> bool:
+    return any(is_unknown(v) and v.reason == "secret" for v in values)
 
 
 def unknown_paths(value: Any, path: Path = ()) -> list[Path]:

@@ -9,8 +9,12 @@ SKUs, rules), before anything is registered:
   (``spot``, ``data_disks``, ``disk_type`` or ``data_disks.disk_type``). The size search skips such
   sizes; a size the user names fails with the reason.
 - ``spec_problems(spec)``: every other rule on the resolved spec, as ``(field, value, expected)``.
-- ``LIFECYCLE``: per VM property, what a change does on that cloud (update in place, stop/start,
-  replace, or refused by the cloud) and what the component's resource options make of it.
+- ``LIFECYCLE``: per user-facing edit (``ROWS``), what the cloud itself does with it (update in place,
+  stop/start, replace, refused, or only with the VM deallocated), with its source. What ``pulumi up``
+  does with the component's resources, and to the data, is not kept by hand: the lifecycle tables
+  (``components/tools/lifecycle.py``) run each edit through the component and the change engine.
+- ``*_resources``: per resource type, what the provider does when an input changes (replace,
+  restart, refused, update), the facts the change engine (``components/changes``) runs on.
 """
 
 from __future__ import annotations
@@ -34,17 +38,38 @@ class SizeNeeds:
     data_disks: int = 0
 
 
+# The edits every cloud's lifecycle table covers, in this order.
+ROWS = (
+    "image alias",
+    "instance_type (same series)",
+    "instance_type (another series)",
+    "user_data",
+    "ssh_public_key",
+    "admin_username",
+    "admin_password (Windows)",
+    "zone",
+    "region",
+    "spot",
+    "disk_type",
+    "disk_size_gib (grow)",
+    "data_disks (add)",
+    "data_disks (remove the first)",
+    "data_disks (reorder)",
+    "ingress",
+    "public_ip",
+    "tags",
+)
+CLOUD_EFFECTS = ("update", "restart", "replace", "refused", "deallocate")
+
+
 @dataclass(frozen=True)
 class Change:
-    """What changing one VM property does."""
+    """What the cloud itself does with an edit of a running VM."""
 
     cloud_does: str
-    """``update`` (in place, running), ``restart`` (the provider stops and starts the VM),
-    ``replace`` (the provider replaces it), ``refused`` (the cloud rejects an in-place change),
-    ``deallocate`` (the cloud needs the VM deallocated first, which no provider does)."""
-    component_does: str
-    """What ``pulumi up`` does with the component's options: ``update``, ``restart``, ``replace``,
-    ``fails`` (documented: the update is tried and the cloud refuses), ``ignored``."""
+    """``update`` (in place, running), ``restart`` (only while stopped: stop, change, start),
+    ``replace`` (it cannot change: a new VM), ``refused`` (the API rejects an in-place change),
+    ``deallocate`` (only with the VM deallocated, which no provider does)."""
     source: str
     note: str = ""
 
@@ -74,12 +99,3 @@ def common_size_problem(offering: Offering, needs: SizeNeeds, spot_source: str) 
     if limit is not None and needs.data_disks > limit:
         return "data_disks", f"{offering.instance_type} takes at most {limit} data disks, not {needs.data_disks}"
     return None
-
-
-def lifecycle_markdown(cloud: str) -> str:
-    """The lifecycle table of a cloud as Markdown (docs/cloud-rules.md holds it; a test compares)."""
-    rows = ["| change of | the cloud | `pulumi up` with the component | source / note |", "|---|---|---|---|"]
-    for prop, change in lifecycle(cloud).items():
-        note = f"{change.source}" + (f"; {change.note}" if change.note else "")
-        rows.append(f"| {prop} | {change.cloud_does} | {change.component_does} | {note} |")
-    return "\n".join(rows)

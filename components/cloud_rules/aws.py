@@ -89,48 +89,42 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
     return problems
 
 
-TF = "terraform-provider-aws internal/service/ec2/ec2_instance.go (the bridged provider behind pulumi-aws)"
+EC2 = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide"
 
-# aws.ec2.Instance: what a change does. The component sets user_data_replace_on_change and, for
-# spot VMs, replaces on instance type changes; with data volumes it deletes before replacing.
+# What EC2 itself does with each edit of a running instance (the component's outcome is generated:
+# components/tools/lifecycle.py).
 LIFECYCLE: dict[str, Change] = {
-    "image alias": Change(
-        "replace",
-        "replace",
-        "component: replacement_trigger on the alias (Pulumi resource option replacementTrigger)",
-        "a newer AMI behind the same alias is ignored (ignore_changes on ami) unless replace_on_image_change",
+    "image alias": Change("replace", "RunInstances ImageId: the root volume is made from the AMI at launch"),
+    "instance_type (same series)": Change(
+        "restart", f"{EC2}/change-instance-type.html: 'You must stop your instance before you can change its type'"
     ),
-    "instance_type": Change(
-        "restart",
-        "restart",
-        f"{TF}: stop, ModifyInstanceAttribute, start; ForceNew across CPU architectures",
-        "spot VMs cannot be stopped (one-time requests) nor change type: replaced instead",
+    "instance_type (another series)": Change(
+        "replace",
+        f"{EC2}/change-instance-type.html: the new type must support the AMI's architecture (x86_64 to arm64 here)",
+        "within one architecture another series is a restart like the same series",
     ),
     "user_data": Change(
         "restart",
-        "replace",
-        f"{TF}: stop/start unless user_data_replace_on_change; cloud-init and EC2Launch run it once per "
-        "instance, so an in-place change would never run",
+        f"{EC2}/user-data.html: user data changes only while the instance is stopped",
+        "cloud-init and EC2Launch run it once per instance: only a new instance runs new user data",
     ),
-    "ssh_public_key": Change("replace", "replace", f"{TF}: key_name ForceNew; aws_key_pair public_key ForceNew"),
-    "admin_password": Change(
-        "restart", "replace", "the component's Windows admin script is user data (see user_data)", ""
+    "ssh_public_key": Change("replace", f"{EC2}/ec2-key-pairs.html: the key pair is set at launch"),
+    "admin_username": Change("restart", "the admin user is created by the component's cloud-config, in user data"),
+    "admin_password (Windows)": Change(
+        "restart", "the password is set by the component's EC2Launch script, in user data"
     ),
-    "zone / network / subnet_id": Change("replace", "replace", f"{TF}: subnet_id, availability_zone ForceNew"),
-    "public_ip": Change("replace", "replace", f"{TF}: associate_public_ip_address ForceNew"),
-    "spot": Change("replace", "replace", f"{TF}: instance_market_options ForceNew"),
+    "zone": Change("replace", f"{EC2}/using-regions-availability-zones.html: an instance stays in its AZ"),
+    "region": Change("replace", "EC2 resources are regional"),
+    "spot": Change("replace", f"{EC2}/spot-requests.html: a one-time Spot request cannot become On-Demand"),
+    "disk_type": Change("update", "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modify-volume.html"),
     "disk_size_gib (grow)": Change(
-        "update", "update", f"{TF}: root_block_device volume_size via ModifyVolume; EBS volumes cannot shrink"
+        "update",
+        "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modify-volume.html: online; a volume cannot shrink",
     ),
-    "disk_type": Change("update", "update", f"{TF}: root_block_device volume_type via ModifyVolume"),
-    "data_disks (add)": Change("update", "update", "aws.ebs.Volume + VolumeAttachment are created and attached"),
-    "data_disks (remove)": Change("update", "update", "the attachment and the volume are deleted (data lost)"),
-    "ingress": Change("update", "update", "aws.ec2.SecurityGroup rules are updated in place"),
-    "tags": Change("update", "update", f"{TF}: tags in place"),
-    "instance replaced with data disks": Change(
-        "replace",
-        "replace",
-        "pulumi/pulumi-aws#2769: a new instance cannot attach volumes the old one holds (VolumeInUse)",
-        "the component sets delete_before_replace on instances with data disks",
-    ),
+    "data_disks (add)": Change("update", f"{EC2}/ebs-attaching-volume.html: attaches to a running instance"),
+    "data_disks (remove the first)": Change("update", "a volume detaches from a running instance (unmount it first)"),
+    "data_disks (reorder)": Change("update", "a volume keeps its data wherever it is attached"),
+    "ingress": Change("update", "security group rules change in place"),
+    "public_ip": Change("replace", f"{EC2}/using-instance-addressing.html: a public IPv4 is assigned only at launch"),
+    "tags": Change("update", "CreateTags / DeleteTags"),
 }

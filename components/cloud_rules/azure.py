@@ -144,7 +144,7 @@ WINDOWS_RUN_CUSTOM_DATA = (
 )
 
 LEARN = "https://learn.microsoft.com/azure/virtual-machines"
-REFUSED = "Azure answers PropertyChangeNotAllowed; azure-native (no Compute forceNew entry) would try an update"
+REFUSED_BY_AZURE = "Azure answers PropertyChangeNotAllowed to an update"
 
 # compute.VirtualMachine input paths (camelCase: nested replace_on_changes paths are not translated by
 # the Python SDK) the component replaces on, because Azure refuses to change them in place.
@@ -162,46 +162,43 @@ REPLACE_ON_CHANGES = (
     "storageProfile.osDisk.managedDisk.storageAccountType",
 )
 
+# What Azure itself does with each edit of a running VM (the component's outcome is generated:
+# components/tools/lifecycle.py).
 LIFECYCLE: dict[str, Change] = {
     "image alias": Change(
-        "refused",
-        "replace",
-        "component: replacement_trigger on the alias; imageReference is fixed at creation "
-        "(pulumi/pulumi-azure-native#2674)",
-        "a newer image behind the same alias is ignored unless replace_on_image_change",
+        "refused", "storageProfile.imageReference is fixed at creation (pulumi/pulumi-azure-native#2674)"
     ),
-    "instance_type": Change(
-        "update",
-        "update",
-        f"{LEARN}/sizes/resize-vm: the VM restarts; 'Deallocation may be necessary if the new size isn't "
+    "instance_type (same series)": Change(
+        "restart",
+        f"{LEARN}/sizes/resize-vm: resizing restarts the VM; 'Deallocation may be necessary if the new size isn't "
         "available on the same hardware cluster'",
         "if Azure answers OperationNotAllowed, deallocate the VM (az vm deallocate) and run pulumi up again",
     ),
-    "user_data": Change("refused", "replace", f"osProfile.customData: {REFUSED}"),
-    "ssh_public_key": Change("refused", "replace", f"osProfile.linuxConfiguration.ssh.publicKeys: {REFUSED}"),
-    "admin_username": Change("refused", "replace", f"osProfile.adminUsername: {REFUSED}"),
-    "admin_password": Change(
-        "refused", "replace", "osProfile.adminPassword is create-only (terraform-provider-azurerm ForceNew)"
+    "instance_type (another series)": Change(
+        "restart",
+        f"{LEARN}/sizes/resize-vm (Standard_D2s_v5 to Standard_D2_v5 here)",
+        "a size without Premium storage takes no Premium SSD: the component's disks change SKU with it",
     ),
-    "zone": Change("refused", "replace", f"zones: {REFUSED} (API 2024-11-01)"),
-    "region": Change("refused", "replace", "location: InvalidResourceLocation (pulumi/pulumi-azure-native#3053)"),
-    "spot": Change(
-        "refused",
-        "replace",
-        f"priority: VMPriorityCannotBeApplied ({LEARN}/error-codes-spot); evictionPolicy is set at creation",
-    ),
-    "disk_type": Change("refused", "replace", f"osDisk.managedDisk.storageAccountType: {REFUSED}"),
+    "user_data": Change("refused", f"osProfile.customData: {REFUSED_BY_AZURE}"),
+    "ssh_public_key": Change("refused", f"osProfile.linuxConfiguration.ssh.publicKeys: {REFUSED_BY_AZURE}"),
+    "admin_username": Change("refused", f"osProfile.adminUsername: {REFUSED_BY_AZURE}"),
+    "admin_password (Windows)": Change("refused", "osProfile.adminPassword is set at creation"),
+    "zone": Change("refused", f"zones: {REFUSED_BY_AZURE}"),
+    "region": Change("refused", "location: InvalidResourceLocation (pulumi/pulumi-azure-native#3053)"),
+    "spot": Change("refused", f"priority: VMPriorityCannotBeApplied ({LEARN}/error-codes-spot)"),
+    "disk_type": Change("deallocate", f"{LEARN}/disks-convert-types: a disk's type changes with the VM deallocated"),
     "disk_size_gib (grow)": Change(
         "deallocate",
-        "fails",
-        "'Disk resizing is allowed only when creating a VM or when the VM is deallocated'",
-        "deallocate the VM (az vm deallocate), run pulumi up, start it; a smaller disk is refused",
+        f"{LEARN}/linux/expand-disks: 'Disk resizing is allowed only when creating a VM or when the VM is "
+        "deallocated' (OS disks); a smaller disk is refused",
+        "deallocate the VM (az vm deallocate), run pulumi up, start it",
     ),
-    "data_disks (add)": Change("update", "update", f"{LEARN}/linux/attach-disk-portal: a new LUN attaches live"),
-    "data_disks (remove)": Change(
-        "update", "update", "the disk is detached, not deleted (deleteOption applies on VM deletion only)"
+    "data_disks (add)": Change("update", f"{LEARN}/linux/attach-disk-portal: a new LUN attaches live"),
+    "data_disks (remove the first)": Change(
+        "update", "a data disk detaches live; deleteOption applies only when the VM is deleted"
     ),
-    "ingress": Change("update", "update", "the NSG's securityRules are updated in place"),
-    "public_ip": Change("update", "update", "the NIC's ipConfiguration takes or drops the public IP in place"),
-    "tags": Change("update", "update", "tags update in place"),
+    "data_disks (reorder)": Change("update", "a disk keeps its data at whatever LUN"),
+    "ingress": Change("update", "the NSG's security rules update in place"),
+    "public_ip": Change("update", "the NIC's IP configuration takes or drops the public IP in place"),
+    "tags": Change("update", "tags update in place"),
 }

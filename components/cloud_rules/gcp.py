@@ -191,41 +191,43 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
     return problems
 
 
-TF = "terraform-provider-google resource_compute_instance.go (the bridged provider behind pulumi-gcp)"
+GCE = "https://cloud.google.com/compute/docs"
 
+# What Compute Engine itself does with each edit of a running VM (the component's outcome is
+# generated: components/tools/lifecycle.py).
 LIFECYCLE: dict[str, Change] = {
-    "image alias": Change(
-        "replace",
-        "replace",
-        "component: replacement_trigger on the alias; boot_disk.initialize_params.image is ForceNew",
-        "a newer image behind the same alias is ignored unless replace_on_image_change",
+    "image alias": Change("replace", f"{GCE}/disks: the boot disk is made from the image at creation"),
+    "instance_type (same series)": Change(
+        "restart", f"{GCE}/instances/changing-machine-type-of-stopped-instance: only while stopped"
     ),
-    "instance_type": Change("restart", "restart", f"{TF}: machine_type with allow_stopping_for_update"),
+    "instance_type (another series)": Change(
+        "refused",
+        f"{GCE}/instances/changing-machine-type-of-stopped-instance: the new series must take the VM's disk "
+        "types (e2-standard-2 to c4-standard-2 here: C4 takes only Hyperdisk)",
+    ),
     "user_data": Change(
         "update",
-        "replace",
-        f"{TF}: metadata updates in place, but cloud-init runs user-data once per instance and a startup "
-        "script only at the next boot: the component replaces the VM so the new data runs",
+        f"{GCE}/metadata/overview: metadata updates live",
+        "cloud-init runs user-data once per instance and a startup script runs at the next boot",
     ),
-    "admin_password": Change(
-        "update", "replace", "the sysprep-specialize script runs only at first boot (see user_data)"
+    "ssh_public_key": Change("update", f"{GCE}/connect/add-ssh-keys: the guest agent applies ssh-keys metadata live"),
+    "admin_username": Change("update", "the user is part of the ssh-keys metadata (see ssh_public_key)"),
+    "admin_password (Windows)": Change(
+        "update", "metadata updates live, but the sysprep-specialize script runs only at first boot"
     ),
-    "ssh_public_key": Change("update", "update", "ssh-keys metadata: the guest agent applies it live"),
-    "zone": Change("replace", "replace", f"{TF}: zone ForceNew"),
-    "spot": Change("replace", "replace", f"{TF}: scheduling.provisioning_model and preemptible ForceNew"),
-    "disk_type": Change("replace", "replace", f"{TF}: boot_disk.initialize_params.type ForceNew"),
-    "disk_size_gib (grow)": Change(
-        "update",
-        "update",
-        f"{TF}: boot_disk.initialize_params.size grows in place (disks.resize); a smaller one is refused",
+    "zone": Change("replace", f"{GCE}/instances/moving-instance-across-zones: a new instance from snapshots"),
+    "region": Change("replace", "instances and disks are zonal"),
+    "spot": Change("replace", f"{GCE}/instances/spot: the provisioning model is set at creation"),
+    "disk_type": Change(
+        "replace", f"{GCE}/disks/modify-persistent-disk: a disk's type is fixed (a new disk from a snapshot)"
     ),
-    "public_ip": Change("update", "update", f"{TF}: access_config updates in place"),
-    "network / subnet_id": Change(
-        "restart", "restart", f"{TF}: network_interface subnetwork with allow_stopping_for_update"
-    ),
-    "data_disks (add/remove)": Change("update", "update", f"{TF}: attached_disk attaches and detaches live"),
-    "ingress": Change("update", "update", "gcp.compute.Firewall rules update in place"),
-    "tags": Change("update", "update", f"{TF}: labels update in place"),
+    "disk_size_gib (grow)": Change("update", f"{GCE}/disks/resize-persistent-disk: grows online; never shrinks"),
+    "data_disks (add)": Change("update", f"{GCE}/disks/add-persistent-disk: attaches live"),
+    "data_disks (remove the first)": Change("update", "a disk detaches live (unmount it first)"),
+    "data_disks (reorder)": Change("update", "a disk keeps its data under whatever device name"),
+    "ingress": Change("update", "VPC firewall rules update in place"),
+    "public_ip": Change("update", f"{GCE}/ip-addresses/reserve-static-external-ip-address: access configs change live"),
+    "tags": Change("update", f"{GCE}/labeling-resources: labels update live"),
 }
 
 # Metadata keys whose change replaces the VM (see LIFECYCLE: user_data, admin_password).

@@ -52,15 +52,17 @@ class TypeRules:
     """``vm``: a VM, whose OS disk goes with it; ``disk``: a data disk; empty: no data of its own."""
     parsed: tuple = field(default=(), compare=False, repr=False)
 
-    def effect(self, path: tuple, old: dict, new: dict) -> tuple[str, Rule | None]:
+    def effect(self, path: tuple, old: dict, new: dict, certain: bool = True) -> tuple[str, Rule | None]:
         """What a change at ``path`` does: the first rule at or above it that applies. A rule below it
-        (a block or element added, removed or replaced whole) applies only to terraform's ForceNew:
-        azure-native sends array additions and removals as plain updates (diff.go calculateValueDiff)."""
+        (a block or element added, removed or replaced whole) applies only to terraform's ForceNew
+        (azure-native sends array additions and removals as plain updates: diff.go
+        calculateValueDiff), or where the change is not certain (an encrypted value that may have
+        changed anywhere within)."""
         nested_force_new = not self.type.startswith("azure-native:")
         for rule, pattern in zip(self.rules, self.parsed or _parse(self.rules)):
             if not overlaps(pattern, path):
                 continue
-            if len(pattern) > len(path) and not (nested_force_new and rule.effect == "replace"):
+            if len(pattern) > len(path) and certain and not (nested_force_new and rule.effect == "replace"):
                 continue
             if rule.when is None or rule.when(old, new):
                 return rule.effect, rule

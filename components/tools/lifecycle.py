@@ -1,0 +1,249 @@
+"""The lifecycle tables of docs/cloud-rules.md, generated rather than kept by hand.
+
+For every user-facing edit (``cloud_rules.ROWS``) on every cloud, a representative VM with two data
+disks is registered before and after the edit under the offline engine, and the change engine
+(``components/changes``) says what ``pulumi up`` does to it and to each of its disks. What the cloud
+itself does stays data with its source (``cloud_rules.<cloud>.LIFECYCLE``). An edit the component
+refuses is shown as its ``SpecError``.
+
+``python -m components.tools.lifecycle --write`` rewrites the tables in docs/cloud-rules.md; a test
+keeps the page equal to what this module generates.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .. import cloud_rules
+from ..changes import Resource, Step, VmChange, from_registrations, plan_steps, vm_changes
+from ..changes.vms import OS_DISK
+from ..errors import SpecError
+from ..spec import CloudDefaults, validate
+
+NAME = "db"
+PROJECT = "lifecycle-project"
+CONFIG = {"aws:region": "us-east-1", "azure-native:location": "eastus", "gcp:region": "us-central1",
+          "gcp:project": PROJECT}  # fmt: skip
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "cloud-rules.md"
+
+
+def public_key(seed: str) -> str:
+    """A well-formed ed25519 public key that is nobody's."""
+    blob = b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20" + hashlib.sha256(seed.encode()).digest()
+    return f"ssh-ed25519 {base64.b64encode(blob).decode()} {seed}@lifecycle"
+
+
+PLACES = {
+    "aws": ("us-east-1", "use1-az1", "use1-az2", "us-west-2", "m6i.large", "m6i.xlarge", "m7g.large"),
+    "azure": ("eastus", "1", "2", "westus2", "Standard_D2s_v5", "Standard_D4s_v5", "Standard_D2_v5"),
+    "gcp": ("us-central1", "us-central1-a", "us-central1-b", "europe-west1", "e2-standard-2", "e2-standard-4",
+            "c4-standard-2"),
+}  # fmt: skip
+
+
+def disks(*sizes: int, named: bool) -> list[dict]:
+    names = {100: "logs", 200: "data", 300: "scratch"}
+    return [{"name": names[s], "size_gib": s} if named else {"size_gib": s} for s in sizes]
+
+
+@cache
+def disk_names_supported(cloud: str) -> bool:
+    """Whether the component takes a data disk ``name`` (stable disk identity); the tables use names
+    where it does, so they show what a user of named disks gets."""
+    try:
+        validate(NAME, {**base_args(cloud, named=False), "data_disks": disks(100, named=True)}, defaults(cloud))
+    except SpecError:
+        return False
+    return True
+
+
+def base_args(cloud: str, windows: bool = False, named: bool | None = None) -> dict:
+    region, zone, _, _, size, _, _ = PLACES[cloud]
+    named = disk_names_supported(cloud) if named is None else named
+    args: dict[str, Any] = {
+        "cloud": cloud,
+        "region": region,
+        "zone": zone,
+        "instance_type": size,
+        "data_disks": disks(100, 200, named=named),
+        "ingress": [{"port": 22, "sources": ["10.0.0.0/8"]}],
+        "tags": {"team": "web"},
+    }
+    if windows:
+        return {
+            **args,
+            "image": "windows-2022",
+            "admin_password": "Lifecycle-Table-Pass-1",
+            "user_data": "Write-Host 1",
+        }
+    return {**args, "ssh_public_key": public_key("before"), "user_data": "#!/bin/sh\necho 1\n"}
+
+
+def edit_of(cloud: str, row: str) -> tuple[dict, dict, set[str]]:
+    """(args before, args after, fields edited) for a row on a cloud; None in after removes a key."""
+    _, _, other_zone, other_region, _, bigger, other_series = PLACES[cloud]
+    named = disk_names_supported(cloud)
+    edits: dict[str, dict] = {
+        "image alias": {"image": "debian-12"},
+        "instance_type (same series)": {"instance_type": bigger},
+        "instance_type (another series)": {"instance_type": other_series},
+        "user_data": {"user_data": "#!/bin/sh\necho 2\n"},
+        "ssh_public_key": {"ssh_public_key": public_key("after")},
+        "admin_username": {"admin_username": "deploy"},
+        "admin_password (Windows)": {"admin_password": "Lifecycle-Table-Pass-2"},
+        "zone": {"zone": other_zone},
+        "region": {"region": other_region, "zone": None},
+        "spot": {"spot": True},
+        "disk_type": {"disk_type": "standard"},
+        "disk_size_gib (grow)": {"disk_size_gib": 64},
+        "data_disks (add)": {"data_disks": disks(100, 200, 300, named=named)},
+        "data_disks (remove the first)": {"data_disks": disks(200, named=named)},
+        "data_disks (reorder)": {"data_disks": disks(200, 100, named=named)},
+        "ingress": {"ingress": [{"port": 22, "sources": ["10.0.0.0/8"]}, {"port": 443, "sources": ["0.0.0.0/0"]}]},
+        "public_ip": {"public_ip": True},
+        "tags": {"tags": {"team": "web", "cost-center": "42"}},
+    }
+    before = base_args(cloud, windows="Windows" in row)
+    after = {k: v for k, v in {**before, **edits[row]}.items() if v is not None}
+    fields = {key for key in edits[row] if key not in ("zone",) or row == "zone"}
+    return before, after, fields | ({"zone"} if row == "region" else set())
+
+
+def defaults(cloud: str) -> CloudDefaults:
+    return CloudDefaults(region=PLACES[cloud][0], project=PROJECT)
+
+
+@cache
+def registered(cloud: str, args_key: str) -> tuple[Resource, ...]:
+    """The resources one VM with these args registers (the offline engine, in preview)."""
+    import json
+
+    from ..vm import VirtualMachine
+    from .offline import evaluate
+
+    args = json.loads(args_key)
+    evaluation = evaluate(lambda: VirtualMachine(NAME, args), config=CONFIG, preview=True)
+    return tuple(from_registrations(evaluation.resources))
+
+
+def _key(args: dict) -> str:
+    import json
+
+    return json.dumps(args, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    cloud: str
+    row: str
+    change: VmChange | None
+    steps: dict[str, Step]
+    before: tuple[Resource, ...]
+    after: tuple[Resource, ...]
+    error: str = ""
+
+
+@cache
+def outcome(cloud: str, row: str) -> Outcome:
+    before_args, after_args, fields = edit_of(cloud, row)
+    before = registered(cloud, _key(before_args))
+    try:
+        validate(NAME, after_args, defaults(cloud))
+    except SpecError as error:
+        return Outcome(cloud, row, None, {}, before, (), str(error))
+    after = registered(cloud, _key(after_args))
+    steps = plan_steps(list(before), list(after))
+    (change,) = vm_changes(list(before), list(after), steps, {NAME: fields})
+    return Outcome(cloud, row, change, steps, before, after)
+
+
+def component_cell(result: Outcome) -> str:
+    """``replace`` (with the inputs that decide it), ``restart``, ``update in place``, ``fails``."""
+    if result.change is None:
+        return "SpecError"
+    change = result.change
+    if change.notes and change.change == "update in place":
+        return "fails"
+    vm = next((s for s in result.steps.values() if s.new and s.new.type == VM_TYPES[result.cloud]), None)
+    if change.change not in ("replace", "restart") or vm is None:
+        return change.change
+    effect = change.change
+    if vm.cause != "inputs":
+        return f"{effect} ({vm.cause})"
+    paths = [c.path for c in vm.changes if c.effect == effect]
+    paths = sorted(set(paths), key=lambda p: (p != "replacement trigger", paths.index(p)))
+    return f"{effect} ({', '.join(paths[:2])}{', ...' if len(paths) > 2 else ''})"
+
+
+VM_TYPES = {"aws": "aws:ec2/instance:Instance", "azure": "azure-native:compute:VirtualMachine",
+            "gcp": "gcp:compute/instance:Instance"}  # fmt: skip
+
+
+def data_cell(result: Outcome) -> str:
+    """``OS disk lost; data disks kept``, or the disks by what happens to them where that differs."""
+    if result.change is None:
+        return "—"
+    data = result.change.data
+    parts = [f"OS disk {data[OS_DISK]}"] if OS_DISK in data else []
+    disks_ = {name.removeprefix(f"{NAME}-"): state for name, state in data.items() if name != OS_DISK}
+    states = list(dict.fromkeys(disks_.values()))
+    if len(states) == 1:
+        parts.append(f"data disks {states[0]}")
+    else:
+        parts += [", ".join(n for n, s in disks_.items() if s == state) + f" {state}" for state in states]
+    return "; ".join(parts)
+
+
+def note_cell(cloud: str, row: str, result: Outcome) -> str:
+    fact = cloud_rules.lifecycle(cloud)[row]
+    parts = [fact.source, fact.note]
+    if result.error:
+        parts.append("the component refuses it: " + result.error.split(": ", 1)[-1])
+    parts += result.change.notes if result.change else []
+    return "; ".join(p.replace("|", "\\|") for p in parts if p)
+
+
+HEADER = "| change of | the cloud | `pulumi up` with the component | data | source / note |\n|---|---|---|---|---|"
+
+
+def table(cloud: str) -> str:
+    """A cloud's lifecycle table as Markdown."""
+    rows = [HEADER]
+    for row in cloud_rules.ROWS:
+        result = outcome(cloud, row)
+        fact = cloud_rules.lifecycle(cloud)[row]
+        cells = [row, fact.cloud_does, component_cell(result), data_cell(result), note_cell(cloud, row, result)]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def render_page(text: str) -> str:
+    """``text`` (docs/cloud-rules.md) with each cloud's table between its markers regenerated."""
+    for cloud in ("aws", "azure", "gcp"):
+        pattern = re.compile(rf"(<!-- lifecycle:{cloud} -->\n).*?(\n<!-- /lifecycle:{cloud} -->)", re.S)
+        text = pattern.sub(lambda m, c=cloud: m.group(1) + table(c) + m.group(2), text)
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    text = PAGE.read_text()
+    page = render_page(text)
+    if "--write" in argv:
+        if page != text:
+            PAGE.write_text(page)
+        print(f"{PAGE}: lifecycle tables {'rewritten' if page != text else 'unchanged'}")
+        return 0
+    print(page)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
