@@ -72,6 +72,24 @@ def corpus(tmp_path):
     (plans / "negative.json").write_text(
         '[{"name": "a", "cloud": "aws", "region": "r", "instance_type": "t", "monthly_price": -1}]'
     )
+    before = tmp_path / "before"
+    before.mkdir()
+    record = {"urn": "urn:pulumi:dev::multicloud-vm::aws:ec2/vpc:Vpc::v", "type": "aws:ec2/vpc:Vpc", "inputs": {}}
+    row = {"name": "a", "cloud": "aws", "region": "us-east-1", "instance_type": "t3.micro"}
+    for name, text in {
+        "not-json.json": "{not json",
+        "number.json": "42",
+        "old-plan.json": json.dumps([row]),
+        "deep.json": "[" * 100_000 + "]" * 100_000,
+        "nan.json": json.dumps([{**row, "registrations": [{**record, "inputs": {"size": float("nan")}}]}]),
+        "bad-urn.json": json.dumps([{**row, "registrations": [{**record, "urn": "vpc"}]}]),
+        "export-no-list.json": json.dumps({"version": 3, "deployment": {"resources": {"a": 1}}}),
+        "deep-inputs.json": json.dumps([{**row, "registrations": [{**record, "inputs": _nested(300)}]}]),
+        "export-bad-deps.json": json.dumps(
+            {"deployment": {"resources": [{**record, "propertyDependencies": {"cidrBlock": "vpc"}}]}}
+        ),
+    }.items():
+        (before / name).write_text(text)
     sources = tmp_path / "sources"
     for name, files in {
         "missing-gcp": {"aws": None, "azure": None},
@@ -102,6 +120,13 @@ def corpus(tmp_path):
     load_cache_clear()
 
 
+def _nested(depth: int) -> dict:
+    value: dict = {}
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
 def cases(t: Path) -> list[tuple[list[str], str]]:
     """(arguments, a words the one line must contain)."""
     data, corrupt, plans, src = str(t / "data"), str(t / "corrupt"), t / "plans", t / "sources"
@@ -124,6 +149,25 @@ def cases(t: Path) -> list[tuple[list[str], str]]:
         (["plan", "--diff", str(plans / "ok.json"), str(plans / "empty.json")], "has no VMs"),
         (["plan", "--diff", str(plans / "ok.json"), str(plans / "negative.json")], "number >= 0"),
         (["plan", "--diff", str(plans / "ok.json"), str(t / "missing.json")], "no such file"),
+        (["plan", "--changes", str(t / "before" / "missing.json")], "no such file"),
+        (["plan", "--changes", str(t / "before")], "is a folder"),
+        (["plan", "--changes", str(t / "before" / "not-json.json")], "not valid JSON"),
+        (["plan", "--changes", str(t / "before" / "number.json")], "expected a plan"),
+        (["plan", "--changes", str(t / "before" / "old-plan.json")], "a plan without registrations"),
+        (["plan", "--changes", str(t / "before" / "deep.json")], "nested too deeply"),
+        (["plan", "--changes", str(t / "before" / "nan.json")], "nan is not a finite number"),
+        (["plan", "--changes", str(t / "before" / "bad-urn.json")], "urn must be a Pulumi URN"),
+        (["plan", "--changes", str(t / "before" / "export-no-list.json")], "deployment.resources must be a list"),
+        (["plan", "--changes", str(t / "before" / "deep-inputs.json")], "nested too deeply"),
+        (
+            ["plan", "--diff", str(t / "before" / "bad-urn.json"), str(t / "before" / "nan.json")],
+            "must be a Pulumi URN",
+        ),
+        (
+            ["plan", "--diff", str(t / "before" / "deep-inputs.json"), str(t / "before" / "deep-inputs.json")],
+            "too deeply",
+        ),
+        (["plan", "--changes", str(t / "before" / "export-bad-deps.json")], "expected a list of strings"),
         (["compare", "--cpus", "nan"], "finite"),
         (["compare", "--memory", "inf"], "finite"),
         (["compare", "--gpu", "T4:nan"], "positive COUNT"),

@@ -77,5 +77,10 @@ def main_diff(
             f"plan --diff: {base_path} is missing, empty or has no VMs: every VM counts as added",
             file=stderr,
         )
-    stdout.write(RENDERERS[fmt](diff_plans(base, head)))
+    try:
+        diff = diff_plans(base, head)
+    except PlanFileError as exc:
+        print(f"plan --diff: {exc}", file=stderr)
+        return 2
+    stdout.write(RENDERERS[fmt](diff))
     return 0

@@ -250,6 +250,8 @@ def lifecycle(base: Sequence[dict], head: Sequence[dict]) -> dict | None:
         before, after = from_plan(list(base), "base plan"), from_plan(list(head), "head plan")
     except ChangesFileError as error:
         raise PlanFileError(str(error)) from None
+    except (ValueError, RecursionError):
+        raise PlanFileError("a plan's registrations are nested too deeply") from None
     return {c.name: c for c in compare(before, after, changed_fields(list(base), list(head)))}
 
 
