@@ -102,6 +102,7 @@ def plan_steps(before: list[Resource], after: list[Resource]) -> dict[str, Step]
         if resource.urn not in olds and found:
             alias_of[resource.urn] = found
     steps: dict[str, Step] = {}
+    graph = (reverse_edges(before), {r.urn: i for i, r in enumerate(before)})
     registered: set[str] = set()
     condemned: dict[str, tuple[str, list[PathChange]]] = {}
     for resource in after:
@@ -116,7 +117,7 @@ def plan_steps(before: list[Resource], after: list[Resource]) -> dict[str, Step]
         else:
             step = diff_resource(old, resource, steps)
             if step.op == "replace" and step.delete_before_replace:
-                condemn_dependents(old, before, registered, condemned)
+                condemn_dependents(old, olds, graph, registered, condemned)
         steps[resource.urn] = step
     carried = set(alias_of.values()) | set(steps)
     for old in before:
@@ -198,17 +199,31 @@ def _trigger_changed(old, new) -> bool | None:
     return None if same(old, new) else True
 
 
-def condemn_dependents(root: Resource, before: list[Resource], registered: set[str], condemned: dict) -> None:
-    """calculateDependentReplacements: the old dependents of ``root`` not yet registered by the new run
-    that the provider replaces once an input computed from a replaced resource is unknown."""
+def reverse_edges(before: list[Resource]) -> dict[str, list[str]]:
+    """URN -> the URNs of the resources that depend on it (dependencies and property dependencies)."""
+    dependents: dict[str, list[str]] = {}
+    for resource in before:
+        edges = set(resource.dependencies) | {u for us in resource.property_dependencies.values() for u in us}
+        for urn in edges:
+            dependents.setdefault(urn, []).append(resource.urn)
+    return dependents
+
+
+def condemn_dependents(
+    root: Resource, olds: dict[str, Resource], graph: tuple[dict, dict], registered: set[str], condemned: dict
+) -> None:
+    """calculateDependentReplacements: the old dependents of ``root`` (graph.DependingOn: those reached
+    through resources not yet registered by the new run, in state order) that the provider replaces
+    once an input computed from a replaced resource is unknown."""
+    dependents, order = graph
+    reached, frontier = set(), [root.urn]
+    while frontier:
+        for urn in dependents.get(frontier.pop(), []):
+            if urn not in reached and urn not in registered and order.get(urn, -1) > order[root.urn]:
+                reached.add(urn)
+                frontier.append(urn)
     replace_set = {root.urn}
-    reached = {root.urn}
-    start = next((i for i, r in enumerate(before) if r.urn == root.urn), len(before))
-    for dependent in before[start + 1 :]:
-        edges = set(dependent.dependencies) | {u for us in dependent.property_dependencies.values() for u in us}
-        if not edges & reached or dependent.urn in registered:
-            continue
-        reached.add(dependent.urn)
+    for dependent in sorted((olds[u] for u in reached), key=lambda r: order[r.urn]):
         if not dependent.custom:
             continue
         keys = [k for k in dependent.inputs if set(dependent.property_dependencies.get(k, [])) & replace_set]
