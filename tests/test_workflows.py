@@ -424,6 +424,7 @@ if [ "$4" = --diff ]; then
 sys.exit(main_diff(sys.argv[1], sys.argv[2], sys.argv[4]))' "$5" "$6" "$7" "$8"
 fi
 [ "$4 $5 $6 $7" = "--stack $STACK --format json" ] || exit 3
+if [ "$(basename "$PWD")" = base ] && [ -n "$BASE_PLAN" ]; then cat "$BASE_PLAN"; exit 0; fi
 [ "$(basename "$PWD")" = head ] || { echo "no stack $STACK" >&2; exit 1; }
 cat "$HEAD_PLAN"
 """
@@ -468,6 +469,41 @@ def test_cost_job_scripts_diff_an_absent_base_against_the_head(pull_request, tmp
     first, *body, last = outputs.read_text().splitlines()
     assert first == f"comment<<{last}" and re.fullmatch(r"comment-[0-9a-f]{32}", last)
     assert "\n".join(body) + "\n" == comment
+
+
+def test_cost_job_comment_says_what_pulumi_up_does_to_each_vm(pull_request, tmp_path):
+    """Plans that carry their registrations give the comment a pulumi-up column (the change engine)."""
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(FAKE_VENV_PYTHON)
+    python.chmod(0o755)
+    plans = ROOT / "tests" / "fixtures" / "plans"
+    env = {
+        **os.environ,
+        "STACK": "dev",
+        "REAL_PYTHON": sys.executable,
+        "PYTHONPATH": str(ROOT),
+        "BASE_PLAN": str(plans / "changes-base.json"),
+        "HEAD_PLAN": str(plans / "changes-head.json"),
+        "GITHUB_OUTPUT": str(tmp_path / "github_output"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "step_summary"),
+    }
+    for step in steps(pull_request["jobs"]["cost"]):
+        if "run" in step and "working-directory" in step:
+            (tmp_path / step["working-directory"]).mkdir(exist_ok=True)
+            result = subprocess.run(
+                ["bash", "-eo", "pipefail", "-c", step["run"]],
+                cwd=tmp_path / step["working-directory"],
+                env=env,
+                check=False,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert result.returncode == 0, (step["name"], result.stdout, result.stderr)
+    comment = (tmp_path / "comment.md").read_text()
+    assert "| VM | change | before | after | $/month before | $/month after | delta | what | pulumi up |" in comment
+    assert "| user_data | replace (user_data); OS disk lost; data disks kept |" in comment
 
 
 def test_policy_pack_config_the_workflows_name_exists():
