@@ -115,6 +115,27 @@ def test_a_gcp_resize_restarts_only_with_allow_stopping_for_update_else_fails():
     assert "needs allow_stopping_for_update" in stopped.notes[0]
 
 
+def test_a_renamed_vm_keeps_its_resources_through_the_aliases_its_children_inherit():
+    """The SDK sends only the component's alias; the engine derives its children's (name prefix
+    swapped under the aliased parent). A GCP instance's own name is its VM name: that replaces it."""
+    import pulumi
+    from conftest import DEFAULT_CONFIG
+
+    from components import VirtualMachine
+    from components.tools.offline import evaluate
+
+    spec = {"cloud": "gcp", "data_disks": [{"size_gib": 20}]}
+    before = registered(spec, name="web")
+    renamed = evaluate(
+        lambda: VirtualMachine("front", spec, pulumi.ResourceOptions(aliases=[pulumi.Alias(name="web")])),
+        config=DEFAULT_CONFIG,
+        preview=True,
+    )
+    (change,) = compare(before, from_registrations(renamed.resources))
+    assert (change.name, change.change, change.because) == ("front", "replace", ["name"])
+    assert change.data == {"OS disk": "lost", "front-data-0": "kept"}
+
+
 def test_a_type_the_rules_do_not_know_is_an_update_of_unknown_effect_never_nothing():
     before = registered({"cloud": "gcp"})
     vm = before[0].urn

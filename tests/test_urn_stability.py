@@ -311,7 +311,7 @@ def test_an_aliased_rename_records_the_alias_and_maps_every_child_to_its_old_urn
     after = evaluate(renamed, config=DEFAULT_CONFIG, mocks=StableMocks())
     [component] = after.of_type(TYPE_TOKEN)
     assert component.name == "frontend-aws"
-    assert component.aliases == ["web-aws"]
+    assert component.aliases == [component.urn.replace("frontend-aws", "web-aws")]  # the URN the alias names
     new_children = {r.urn for r in after.resources if r.type != TYPE_TOKEN}
     assert new_children.isdisjoint(old_children)  # without the alias, every child would be replaced
     assert set(after.outputs["inherited"]) == old_children

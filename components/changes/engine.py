@@ -97,8 +97,9 @@ def plan_steps(before: list[Resource], after: list[Resource]) -> dict[str, Step]
     """Every resource's step, keyed by URN: the new run's in registration order, then the deletes."""
     olds = {r.urn: r for r in before}
     alias_of = {}
+    aliases = all_aliases(after)
     for resource in after:
-        found = next((a for a in resource.aliases if a in olds), None)
+        found = next((a for a in aliases[resource.urn] if a in olds), None)
         if resource.urn not in olds and found:
             alias_of[resource.urn] = found
     steps: dict[str, Step] = {}
@@ -124,6 +125,29 @@ def plan_steps(before: list[Resource], after: list[Resource]) -> dict[str, Step]
         if old.urn not in carried:
             steps[old.urn] = Step(old.urn, "delete", old, None)
     return steps
+
+
+def all_aliases(after: list[Resource]) -> dict[str, list[str]]:
+    """Each resource's aliases, with those it inherits from an aliased parent, as the engine derives
+    them (the SDKs leave that to the engine): under each alias of the parent, the same name and the
+    name with the parent's name prefix changed to the alias's."""
+    by_urn = {r.urn: r for r in after}
+    found: dict[str, list[str]] = {}
+    for resource in after:  # parents register before their children
+        own = list(resource.aliases)
+        parent = by_urn.get(resource.parent or "")
+        if parent is not None:
+            name = resource.urn.rpartition("::")[2]
+            for alias in found.get(parent.urn, []):
+                chain = alias.split("::")[2]
+                prefix = "::".join(resource.urn.split("::")[:2])
+                old_parent = alias.rsplit("::", 1)[-1]
+                names = {name}
+                if name.startswith(parent.name):
+                    names.add(old_parent + name[len(parent.name) :])
+                own += [f"{prefix}::{chain}${resource.type}::{n}" for n in sorted(names)]
+        found[resource.urn] = own
+    return found
 
 
 def _resolve_unknowns(new: Resource, inputs: dict, old_inputs: dict, steps: dict[str, Step]):

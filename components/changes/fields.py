@@ -12,7 +12,7 @@ from ..property_paths import overlaps, parse_path
 # The fields a plan row digests, to tell which of several candidates changed (see field_digests).
 FIELDS = (
     "image", "instance_type", "user_data", "ssh_public_key", "admin_username", "admin_password", "zone",
-    "region", "network", "spot", "disk_type", "disk_size_gib", "data_disks", "ingress", "public_ip", "tags",
+    "region", "network", "spot", "disk_type", "disk_size_gib", "data_disks", "ingress", "public_ip", "tags", "name",
 )  # fmt: skip
 BOOT = ("user_data", "ssh_public_key", "admin_username", "admin_password")
 
@@ -60,6 +60,7 @@ BY_PATH: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "aws:ec2/vpc:Vpc": (*_AWS_NETWORK, *_TAGS),
     "aws:ec2/subnet:Subnet": (*_AWS_NETWORK, ("vpcId", ("network",)), *_TAGS),
     "azure-native:compute:VirtualMachine": (
+        ("vmName", ("name",)),
         ("hardwareProfile", ("instance_type",)),
         ("osProfile.customData", ("user_data",)),
         ("osProfile.adminUsername", ("admin_username",)),
@@ -97,6 +98,7 @@ BY_PATH: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     ),
     "azure-native:network:PublicIPAddress": (("zones", ("zone",)), ("location", ("region",)), *_TAGS),
     "gcp:compute/instance:Instance": (
+        ("name", ("name",)),
         ("machineType", ("instance_type",)),
         ('metadata["user-data"]', ("user_data",)),
         ('metadata["startup-script"]', ("user_data",)),

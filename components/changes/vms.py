@@ -181,7 +181,9 @@ def vm_changes(
     changed_fields: dict[str, set[str]] | None = None,
 ) -> list[VmChange]:
     """Every VM of either run, by name, with its change, its causes and its data at risk."""
-    components = {r.urn: r for r in [*before, *after] if r.type == VM_TYPE}
+    carried = {s.old.urn for s in steps.values() if s.old is not None and s.new is not None}
+    components = {r.urn: r for r in after if r.type == VM_TYPE}
+    components |= {r.urn: r for r in before if r.type == VM_TYPE and r.urn not in carried}
     everything = {r.urn: r for r in [*before, *after]}
     out = []
     for urn, component in sorted(components.items(), key=lambda item: item[1].name):

@@ -218,7 +218,7 @@ def record(request, urn: str, id_: str | None, state: dict) -> RegisteredResourc
         ignore_changes=list(request.ignoreChanges),
         replace_on_changes=list(request.replaceOnChanges),
         additional_secret_outputs=list(request.additionalSecretOutputs),
-        aliases=[a.urn or a.spec.name for a in request.aliases],
+        aliases=[alias_urn(a, urn, request.parent or None, request.type) for a in request.aliases],
         protect=bool(request.protect),
         delete_before_replace=bool(request.deleteBeforeReplace),
         replacement_trigger=_protobuf_value(request, "replacement_trigger"),
@@ -227,6 +227,18 @@ def record(request, urn: str, id_: str | None, state: dict) -> RegisteredResourc
         dependencies=list(request.dependencies),
         property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
     )
+
+
+def alias_urn(alias, urn: str, parent: str | None, type_: str) -> str:
+    """The URN an alias names: given as a URN, or as a spec whose parts default to the resource's own
+    (name, type, stack, project, parent), as the engine resolves it."""
+    if alias.urn:
+        return alias.urn
+    spec = alias.spec
+    stack, project = urn.split("::")[0].split(":")[-1], urn.split("::")[1]
+    parent = None if spec.noParent else (spec.parentUrn or parent)
+    chain = parent.split("::")[2] + "$" if parent else ""
+    return f"urn:pulumi:{spec.stack or stack}::{spec.project or project}::{chain}{spec.type or type_}::{spec.name or urn.rsplit('::', 1)[-1]}"
 
 
 def _protobuf_value(request, field: str) -> Any:
