@@ -209,3 +209,13 @@ def test_every_rule_names_a_source_and_parses():
         rules = type_rules(type_)
         assert rules.source and len(rules.parsed) == len(rules.rules)
         assert all(rule.source for rule in rules.rules), type_
+
+
+def test_plan_changes_warns_when_before_is_another_stack(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    export = (FIXTURES / "stack-export.json").read_text().replace("urn:pulumi:dev::", "urn:pulumi:prod::")
+    (tmp_path / "prod.json").write_text(export)
+    assert plan_main(["--stack", "dev", "--changes", str(tmp_path / "prod.json")]) == 0
+    out, err = capsys.readouterr()
+    assert "BEFORE is of stack multicloud-vm/prod, not this one" in err
+    assert "web-aws    create" in out

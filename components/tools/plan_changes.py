@@ -150,6 +150,19 @@ def main_changes(before: tuple, fmt: str, plan, stdout: TextIO | None = None) ->
     (a StackPlan); 0."""
     stdout = stdout or sys.stdout
     resources, kind, rows = before
+    stacks = {_stack_of(r.urn) for r in resources} - {_stack_of(r.urn) for r in plan.resources}
+    if resources and stacks and len(stacks) == len({_stack_of(r.urn) for r in resources}):
+        print(
+            f"plan: warning: BEFORE is of stack {', '.join(sorted(stacks))}, not this one: its VMs show as "
+            "deleted and this stack's as created (pass --stack to compare the same stack)",
+            file=sys.stderr,
+        )
     changes = compare(resources, plan.resources, changed_fields(rows, plan.vms))
     print(render(changes, fmt, kind), file=stdout)
     return 0
+
+
+def _stack_of(urn: str) -> str:
+    """``project/stack`` of a URN (``urn:pulumi:<stack>::<project>::...``)."""
+    parts = urn.split("::")
+    return f"{parts[1]}/{parts[0].rsplit(':', 1)[-1]}" if len(parts) > 2 else urn
