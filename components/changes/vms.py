@@ -45,10 +45,12 @@ class VmChange:
     """Each disk (the OS disk first) -> ``kept``, ``updated``, ``lost``, ``new`` or ``detached``."""
     notes: list[str] = field(default_factory=list)
     certain: bool = True
+    refused: list[str] = field(default_factory=list)
+    """``resource: input`` for each update the cloud will refuse (the ``pulumi up`` fails there)."""
 
     def as_dict(self) -> dict:
         return {"name": self.name, "change": self.change, "because": self.because, "data_lost": self.data_lost,
-                "data": self.data, "certain": self.certain, "notes": self.notes}  # fmt: skip
+                "data": self.data, "certain": self.certain, "refused": self.refused, "notes": self.notes}  # fmt: skip
 
     def summary(self) -> str:
         """``db: replace (user_data); OS disk lost; data disks kept``."""
@@ -214,6 +216,7 @@ def vm_changes(
             result.because = [f"{name} (may change)" for name in result.because]
         result.data_lost = [n for n, s in result.data.items() if s == "lost"]
         result.notes = _notes(child_steps)
+        result.refused = [f"{s.resource.name}: {c.path}" for s in child_steps for c in s.fails]
         out.append(result)
     return out
 
@@ -239,7 +242,14 @@ def _change(own: Step | None, vm_step: Step | None, child_steps: list[Step]) -> 
 
 def _notes(child_steps: list[Step]) -> list[str]:
     notes = []
+    replaced = {s.resource.type for s in child_steps if s.op == "replace"}
     for step in child_steps:
+        rules = type_rules(step.resource.type)
+        if rules and rules.deleted_with in replaced and step.op in ("same", "update"):
+            notes.append(
+                f"{step.resource.name}: the cloud deletes it with the replaced {rules.deleted_with.rsplit(':', 1)[-1]} "
+                "and pulumi up does not create it again (it does not depend on it)"
+            )
         for change in step.fails:
             notes.append(f"{step.resource.name}: {change.path}: the cloud refuses this update ({change.source})")
         if step.unknown_type and step.op != "same":

@@ -112,6 +112,9 @@ TYPES = rules_for(
                 LOCATION,
                 *(Rule(path, "fails", f"{REFUSED} ({path})") for path in ("publisher", "type")),
             ),
+            # An extension is a child resource of its VM in Azure: deleting the VM deletes it.
+            # https://learn.microsoft.com/azure/virtual-machines/extensions/overview
+            deleted_with="azure-native:compute:VirtualMachine",
         ),
         TypeRules(
             "azure-native:compute:Disk",

@@ -50,6 +50,9 @@ class TypeRules:
     rules: tuple[Rule, ...] = ()
     holds: str = ""
     """``vm``: a VM, whose OS disk goes with it; ``disk``: a data disk; empty: no data of its own."""
+    deleted_with: str = ""
+    """A resource type the cloud deletes this one with (an Azure VM's extensions): if that is
+    replaced while this one is not, it is gone and Pulumi does not know."""
     parsed: tuple = field(default=(), compare=False, repr=False)
 
     def effect(self, path: tuple, old: dict, new: dict, certain: bool = True) -> tuple[str, Rule | None]:
@@ -82,7 +85,7 @@ def _parse(rules: tuple[Rule, ...]) -> tuple:
 
 def rules_for(types: list[TypeRules]) -> dict[str, TypeRules]:
     """Type token -> rules, with the paths parsed once."""
-    return {t.type: TypeRules(t.type, t.source, t.rules, t.holds, _parse(t.rules)) for t in types}
+    return {t.type: TypeRules(t.type, t.source, t.rules, t.holds, t.deleted_with, _parse(t.rules)) for t in types}
 
 
 @cache

@@ -169,7 +169,7 @@ def component_cell(result: Outcome) -> str:
     if result.change is None:
         return "SpecError"
     change = result.change
-    if change.notes and change.change == "update in place":
+    if change.refused and change.change == "update in place":
         return "fails"
     vm = next((s for s in result.steps.values() if s.new and s.new.type == VM_TYPES[result.cloud]), None)
     if change.change not in ("replace", "restart") or vm is None:
