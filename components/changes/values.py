@@ -19,7 +19,10 @@ UNKNOWN_WIRE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SIG = "4dabf18193072939515e22adb298388d"
 SECRET = "1b47061264138c4ac30d75fd1eb44270"
 # PBKDF2 rounds for a secret's digest: a committed plan must not make a weak password cheap to guess.
+# The scheme names them, so a digest made otherwise is not compared (it may or may not match).
 DIGEST_ROUNDS = 10_000
+STRETCHED = f"pbkdf2-sha256-{DIGEST_ROUNDS}"
+QUICK = "sha256"
 
 
 class Unknown:
@@ -50,13 +53,13 @@ def digest(value: Any, salt: str) -> str:
     if not isinstance(value, str):
         return quick_digest(value, salt)
     data = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str).encode()
-    return "pbkdf2-sha256:" + hashlib.pbkdf2_hmac("sha256", data, salt.encode(), DIGEST_ROUNDS).hex()[:40]
+    return f"{STRETCHED}:" + hashlib.pbkdf2_hmac("sha256", data, salt.encode(), DIGEST_ROUNDS).hex()[:40]
 
 
 def quick_digest(value: Any, salt: str) -> str:
     """A fast digest for values that are not secret (a public key, tags), to tell them apart."""
     data = json.dumps([salt, value], sort_keys=True, separators=(",", ":"), default=str).encode()
-    return "sha256:" + hashlib.sha256(data).hexdigest()[:40]
+    return f"{QUICK}:" + hashlib.sha256(data).hexdigest()[:40]
 
 
 def is_unknown(value: Any) -> bool:
@@ -114,6 +117,8 @@ def same(old: Any, new: Any, salt: str = "", path: Path = ()) -> bool | None:
         if isinstance(old, Secret) and isinstance(new, Secret):
             return old == new
         secret, plain = (old, new) if isinstance(old, Secret) else (new, old)
+        if secret.digest.split(":", 1)[0] not in (STRETCHED, QUICK):
+            return None  # made by another version: it may or may not match
         return secret.digest == digest(plain, f"{salt}|{format_path(path)}")
     if isinstance(old, bool) or isinstance(new, bool):
         return type(old) is type(new) and old == new
@@ -144,10 +149,13 @@ def changes(old: Any, new: Any, salt: str = "", path: Path = ()) -> list[tuple[P
     verdict = same(old, new, salt, path)
     if verdict is True:
         return []
-    if verdict is None and not (is_unknown(old) or is_unknown(new)):
-        return [(path, True)]  # different kinds of value (a map for a string, ...)
-    # A value computed from a new or replaced resource changes (its id does); an encrypted secret may.
-    return [(path, verdict is False or not _secret_unknown(old, new))]
+    if verdict is False:
+        return [(path, True)]
+    if is_unknown(old) or is_unknown(new):
+        # A value computed from a new or replaced resource changes (its id does); an encrypted one may.
+        return [(path, not _secret_unknown(old, new))]
+    # A digest made by another version may or may not match; values of different kinds differ.
+    return [(path, not (isinstance(old, Secret) or isinstance(new, Secret)))]
 
 
 def _secret_unknown(*values: Any) -> bool:
