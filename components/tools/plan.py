@@ -202,8 +202,9 @@ class StackPlan:
     """Every resource of the run as the change engine reads it (``components/changes``)."""
 
 
-def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
-    """``plan_stack_and_networks``, and the default quotas the stack would exceed."""
+def plan_stack_full(project_dir: Path, stack: str, records: bool = False) -> StackPlan:
+    """``plan_stack_and_networks``, and the default quotas the stack would exceed; with ``records``,
+    each row also carries its registrations and field digests (``plan --format json``)."""
     from ..network import TYPE_TOKEN as NETWORK_TYPE_TOKEN
     from ..pricing import instance_hourly
     from ..program import run
@@ -268,7 +269,7 @@ def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
     from .plan_changes import add_registrations
     from .quotas import quota_warnings
 
-    resources = add_registrations(rows, built, evaluation, TYPE_TOKEN, NETWORK_TYPE_TOKEN)
+    resources = add_registrations(rows, built, evaluation, TYPE_TOKEN, NETWORK_TYPE_TOKEN, records)
     return StackPlan(rows, networks, quota_warnings(evaluation.resources), resources)
 
 
@@ -412,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         stack = options.stack.rsplit("/", 1)[-1]
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", stack):
             raise PlanError(f"--stack {options.stack!r}: expected a stack name such as dev (letters, digits, - _ .)")
-        plan = plan_stack_full(project_dir, stack)
+        plan = plan_stack_full(project_dir, stack, records=options.format == "json" or before is not None)
     except PlanError as error:
         print(f"plan: {error}", file=sys.stderr)
         return 2

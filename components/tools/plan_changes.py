@@ -57,10 +57,14 @@ def field_digests(spec) -> dict[str, str | None]:
     return out
 
 
-def add_registrations(rows: list[dict], built: list, evaluation, vm_type: str, network_type: str) -> list[Resource]:
-    """Adds each VM's registrations (and its shared network's) and field digests to its plan row;
-    returns every resource of the run, for ``--changes``."""
+def add_registrations(
+    rows: list[dict], built: list, evaluation, vm_type: str, network_type: str, records: bool = True
+) -> list[Resource]:
+    """Every resource of the run, for ``--changes``; with ``records``, each VM's plan row gets its
+    registrations (and its shared network's) and field digests too."""
     resources = from_registrations(evaluation.resources)
+    if not records:
+        return resources
     by_name = {r.name: r for r in resources if r.type == vm_type}
     networks = {r.name: r for r in resources if r.type == network_type}
     for row, vm in zip(rows, built):
