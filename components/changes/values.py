@@ -96,7 +96,7 @@ def to_wire(value: Any, secret_paths: list[Path], salt: str, path: Path = (), se
     ``secret_paths`` as a salted digest; maps and lists keep their shape, so a change is still seen
     where it is (``osProfile.customData``, not all of ``osProfile``)."""
     secret = secret or path in secret_paths
-    if is_unknown(value) or type(value).__name__ == "Unknown":
+    if is_unknown(value):
         return UNKNOWN_WIRE
     if isinstance(value, dict):
         return {k: to_wire(v, secret_paths, salt, (*path, k), secret) for k, v in value.items()}
@@ -114,11 +114,12 @@ def same(old: Any, new: Any, salt: str = "", path: Path = ()) -> bool | None:
     if is_unknown(old) or is_unknown(new):
         return None
     if isinstance(old, Secret) or isinstance(new, Secret):
-        if isinstance(old, Secret) and isinstance(new, Secret):
+        secrets = [v for v in (old, new) if isinstance(v, Secret)]
+        if any(v.digest.split(":", 1)[0] not in (STRETCHED, QUICK) for v in secrets):
+            return None  # made by another version: it may or may not match
+        if len(secrets) == 2:
             return old == new
         secret, plain = (old, new) if isinstance(old, Secret) else (new, old)
-        if secret.digest.split(":", 1)[0] not in (STRETCHED, QUICK):
-            return None  # made by another version: it may or may not match
         return secret.digest == digest(plain, f"{salt}|{format_path(path)}")
     if isinstance(old, bool) or isinstance(new, bool):
         return type(old) is type(new) and old == new

@@ -26,6 +26,7 @@ from .state import Resource
 
 VM_TYPE = "multicloud:index:VirtualMachine"
 OS_DISK = "OS disk"
+VM_OP_ORDER = ("replace", "delete", "update", "same", "create")
 # Where each VM type keeps its OS disk's settings, and what keeps the disk when the VM goes.
 OS_DISK_PATHS = {"aws": "rootBlockDevice", "azure-native": "storageProfile.osDisk", "gcp": "bootDisk"}
 KEEPS_OS_DISK = {
@@ -191,7 +192,9 @@ def vm_changes(
     for urn, component in sorted(components.items(), key=lambda item: item[1].name):
         children = _descendants(urn, list(everything.values()))
         child_steps = [steps[c.urn] for c in children if c.urn in steps]
-        vm_step = next((s for s in child_steps if (type_rules(s.resource.type) or _NONE).holds == "vm"), None)
+        vm_steps = [s for s in child_steps if (type_rules(s.resource.type) or _NONE).holds == "vm"]
+        # A VM resource renamed without an alias is one deleted and one created: the deletion counts.
+        vm_step = min(vm_steps, key=lambda s: VM_OP_ORDER.index(s.op), default=None)
         own = steps.get(urn)
         known = (changed_fields or {}).get(component.name)
         change = _change(own, vm_step, child_steps)
