@@ -225,3 +225,28 @@ def test_plan_changes_warns_when_before_is_another_stack(tmp_path, capsys, monke
     out, err = capsys.readouterr()
     assert "BEFORE is of stack multicloud-vm/prod, not this one" in err
     assert "web-aws    create" in out
+
+
+def test_azure_data_disks_are_known_by_their_lun_not_their_place_in_the_list():
+    before = registered({"cloud": "azure", "ssh_public_key": KEY, "data_disks": [{"size_gib": 10}, {"size_gib": 20}]})
+    after = copy.deepcopy(before)
+    vm = only(after, "azure-native:compute:VirtualMachine")
+    del vm.inputs["storageProfile"]["dataDisks"][0]  # LUN 0 goes; LUN 1 stays where it is
+    step = plan_steps(before, after)[vm.urn]
+    assert [c.path for c in step.changes] == ['storageProfile.dataDisks["0"]'] and step.op == "update"
+
+
+def test_a_retained_or_protected_disk_is_not_lost_and_detaching_may_stop_the_instance():
+    before = registered(AWS_DB)
+    after = [r for r in copy.deepcopy(before) if r.type not in (VOLUME, "aws:ec2/volumeAttachment:VolumeAttachment")]
+    attachment = only(before, "aws:ec2/volumeAttachment:VolumeAttachment")
+    attachment.inputs["stopInstanceBeforeDetaching"] = True
+    (removed,) = compare(before, after)
+    assert removed.data_lost == ["db-data-0"]
+    assert any("detaching stops the instance first" in note for note in removed.notes)
+    only(before, VOLUME).retain_on_delete = True
+    (retained,) = compare(before, after)
+    assert retained.data["db-data-0"] == "retained" and retained.data_lost == []
+    only(before, VOLUME).protect = True
+    (protected,) = compare(before, after)
+    assert protected.data["db-data-0"] == "protected" and "refuses to delete it" in protected.notes[0]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..cloud_rules.resource_rules import type_rules
+from ..cloud_rules.resource_rules import by_key, type_rules
 from ..property_paths import contains, format_path, get, parse_path, replace_at, reset
 from .state import Resource
 from .values import changes, is_unknown, same, unknown_paths
@@ -170,6 +170,8 @@ def diff_resource(old: Resource, new: Resource, steps: dict[str, Step]) -> Step:
     rules = type_rules(new.type)
     old_inputs = without_defaults(old.inputs, new.inputs)
     inputs = new.inputs
+    if rules is not None and rules.keyed:
+        old_inputs, inputs = by_key(old_inputs, rules.keyed), by_key(inputs, rules.keyed)
     for text in new.ignore_changes:
         try:
             inputs = reset(inputs, old_inputs, parse_path(text))

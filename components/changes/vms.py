@@ -27,6 +27,7 @@ from .state import Resource
 VM_TYPE = "multicloud:index:VirtualMachine"
 OS_DISK = "OS disk"
 VM_OP_ORDER = ("replace", "delete", "update", "same", "create")
+KEPT = ("kept", "updated", "new", "detached", "retained", "protected")
 # Where each VM type keeps its OS disk's settings, and what keeps the disk when the VM goes.
 OS_DISK_PATHS = {"aws": "rootBlockDevice", "azure-native": "storageProfile.osDisk", "gcp": "bootDisk"}
 KEEPS_OS_DISK = {
@@ -43,7 +44,9 @@ class VmChange:
     because: list[str] = field(default_factory=list)
     data_lost: list[str] = field(default_factory=list)
     data: dict[str, str] = field(default_factory=dict)
-    """Each disk (the OS disk first) -> ``kept``, ``updated``, ``lost``, ``new`` or ``detached``."""
+    """Each disk (the OS disk first) -> ``kept``, ``updated``, ``lost``, ``new``, ``detached``,
+    ``retained`` (deleted from the stack, kept in the cloud: retain_on_delete) or ``protected``
+    (pulumi up refuses to delete it)."""
     notes: list[str] = field(default_factory=list)
     certain: bool = True
     refused: list[str] = field(default_factory=list)
@@ -67,10 +70,10 @@ def data_phrases(data: dict[str, str]) -> list[str]:
     lost = [name for name, state in disks.items() if state == "lost"]
     if lost:
         phrases.append(f"data lost: {', '.join(lost)}")
-    elif disks and all(state in ("kept", "updated", "new", "detached") for state in disks.values()):
+    elif disks and all(state in KEPT for state in disks.values()):
         kept = [s for s in disks.values() if s != "new"]
         if kept:
-            phrases.append("data disks kept" + (" (some detached)" if "detached" in kept else ""))
+            phrases.append("data disks kept" + (" (some detached)" if {"detached", "retained"} & set(kept) else ""))
     return phrases
 
 
@@ -166,8 +169,13 @@ def disk_states(vm_step: Step | None, children: list[Resource], steps: dict[str,
         step = steps.get(child.urn)
         if rules is None or rules.holds != "disk" or step is None:
             continue
-        op = step.op
-        states[child.name] = {"same": "kept", "update": "updated", "create": "new"}.get(op, "lost")
+        old = step.old
+        if step.op in ("delete", "replace") and old is not None and old.protect:
+            states[child.name] = "protected"
+        elif step.op in ("delete", "replace") and old is not None and old.retain_on_delete:
+            states[child.name] = "retained"
+        else:
+            states[child.name] = {"same": "kept", "update": "updated", "create": "new"}.get(step.op, "lost")
     disks = sorted((name for name in states if name != OS_DISK), key=natural)
     return {name: states[name] for name in ([OS_DISK] if OS_DISK in states else []) + disks}
 
@@ -248,6 +256,13 @@ def _notes(child_steps: list[Step]) -> list[str]:
     replaced = {s.resource.type for s in child_steps if s.op == "replace"}
     for step in child_steps:
         rules = type_rules(step.resource.type)
+        old = step.old
+        if old is not None and step.op in ("delete", "replace") and old.protect:
+            notes.append(f"{old.name}: protected: pulumi up refuses to {step.op} it and stops there")
+        if rules and rules.delete_note and old is not None and step.op in ("delete", "replace"):
+            condition, note = rules.delete_note
+            if old.inputs.get(condition) is True:
+                notes.append(f"{old.name}: {note}")
         if rules and rules.deleted_with in replaced and step.op in ("same", "update"):
             notes.append(
                 f"{step.resource.name}: the cloud deletes it with the replaced {rules.deleted_with.rsplit(':', 1)[-1]} "

@@ -98,6 +98,11 @@ TYPES = rules_for(
                 Rule(path, "replace", f"{TF}/ec2/ebs_volume_attachment.go: {path} ForceNew")
                 for path in ("deviceName", "instanceId", "volumeId", "region")
             ),
+            delete_note=(
+                "stopInstanceBeforeDetaching",
+                "detaching stops the instance first (stop_instance_before_detaching, "
+                f"{TF}/ec2/ebs_volume_attachment.go resourceVolumeAttachmentDelete) and leaves it stopped",
+            ),
         ),
         TypeRules(
             "aws:ec2/keyPair:KeyPair",

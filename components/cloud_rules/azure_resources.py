@@ -38,6 +38,7 @@ VM_REFUSED = (
     "storageProfile.osDisk.createOption",
     "storageProfile.dataDisks[*].name",
     "storageProfile.dataDisks[*].createOption",
+    "storageProfile.dataDisks[*].managedDisk.id",
 )
 # Changes Azure makes only with the VM deallocated, which azure-native never does.
 DEALLOCATE = {
@@ -103,6 +104,9 @@ TYPES = rules_for(
                 ),
             ),
             holds="vm",
+            # DataDisk.lun: "Specifies the logical unit number of the data disk ... must be unique for
+            # each data disk attached to a VM" (Microsoft.Compute 2024-11-01): a disk is its LUN.
+            keyed=(("storageProfile.dataDisks", "lun"),),
         ),
         TypeRules(
             "azure-native:compute:VirtualMachineExtension",

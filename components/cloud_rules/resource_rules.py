@@ -53,6 +53,11 @@ class TypeRules:
     deleted_with: str = ""
     """A resource type the cloud deletes this one with (an Azure VM's extensions): if that is
     replaced while this one is not, it is gone and Pulumi does not know."""
+    keyed: tuple[tuple[str, str], ...] = ()
+    """(list input, key): lists whose members the cloud knows by a key, not their position (an Azure
+    VM's data disks by LUN): compared member by member by that key."""
+    delete_note: tuple[str, str] | None = None
+    """(boolean input, note): what deleting the resource does beside deleting it, when that input is set."""
     parsed: tuple = field(default=(), compare=False, repr=False)
 
     def effect(self, path: tuple, old: dict, new: dict, certain: bool = True) -> tuple[str, Rule | None]:
@@ -85,7 +90,10 @@ def _parse(rules: tuple[Rule, ...]) -> tuple:
 
 def rules_for(types: list[TypeRules]) -> dict[str, TypeRules]:
     """Type token -> rules, with the paths parsed once."""
-    return {t.type: TypeRules(t.type, t.source, t.rules, t.holds, t.deleted_with, _parse(t.rules)) for t in types}
+    return {
+        t.type: TypeRules(t.type, t.source, t.rules, t.holds, t.deleted_with, t.keyed, t.delete_note, _parse(t.rules))
+        for t in types
+    }
 
 
 @cache
@@ -94,6 +102,27 @@ def _registry() -> dict[str, TypeRules]:
     for module in CLOUD_MODULES.values():
         registry.update(importlib.import_module(f"{__package__}.{module}").TYPES)
     return registry
+
+
+def by_key(inputs: dict, keyed: tuple[tuple[str, str], ...]) -> dict:
+    """``inputs`` with each keyed list turned into a map by its members' key (``{"0": {...}}``), so
+    that a member removed from the middle is one removal, not a change of every member after it."""
+    for path, key in keyed:
+        parsed = parse_path(path)
+        members = get(inputs, parsed)
+        if isinstance(members, list) and all(isinstance(m, dict) and key in m for m in members):
+            inputs = _set(inputs, parsed, {_key_text(m[key]): m for m in members})
+    return inputs
+
+
+def _key_text(value) -> str:
+    """``0`` for a LUN given as 0 or 0.0 (numbers cross the wire as floats)."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _set(value: dict, path: tuple, replacement) -> dict:
+    head, rest = path[0], path[1:]
+    return {**value, head: _set(value[head], rest, replacement) if rest else replacement}
 
 
 def type_rules(type_token: str) -> TypeRules | None:
