@@ -64,8 +64,8 @@ def test_the_docs_table_is_generated_and_every_row_is_what_the_component_registe
 @pytest.mark.parametrize("cloud", CLOUDS)
 def test_registering_the_same_vm_twice_changes_nothing(cloud):
     args = lifecycle.base_args(cloud)
-    first = lifecycle.registered(cloud, lifecycle._key(args))
-    again = lifecycle.registered.__wrapped__(cloud, lifecycle._key(args))
+    first, lock = lifecycle.deployed(cloud, lifecycle._key(args))
+    again = lifecycle.registered.__wrapped__(cloud, lifecycle._key(args), lock)
     assert first is not again
     (change,) = compare(list(first), list(again))
     assert change.change == "no change" and set(change.data.values()) == {"kept"}

@@ -13,9 +13,11 @@ keeps the page equal to what this module generates.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import re
 import sys
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,6 +30,7 @@ from ..errors import SpecError
 from ..spec import CloudDefaults, validate
 
 NAME = "db"
+STACK = "dev"
 PROJECT = "lifecycle-project"
 CONFIG = {"aws:region": "us-east-1", "azure-native:location": "eastus", "gcp:region": "us-central1",
           "gcp:project": PROJECT}  # fmt: skip
@@ -121,16 +124,50 @@ def defaults(cloud: str) -> CloudDefaults:
 
 
 @cache
-def registered(cloud: str, args_key: str) -> tuple[Resource, ...]:
-    """The resources one VM with these args registers (the offline engine, in preview)."""
+def registered(cloud: str, args_key: str, lock: str | None = None) -> tuple[Resource, ...]:
+    """The resources one VM with these args registers (the offline engine, in preview), with the
+    stack's lock ``lock`` beside it (the text ``python -m components lock`` writes) where given."""
+    return _register(args_key, lock)[0]
+
+
+@cache
+def deployed(cloud: str, args_key: str) -> tuple[tuple[Resource, ...], str | None]:
+    """A VM with these args as first deployed: its resources, and the stack lock recorded for it
+    (None where the component keeps no lock)."""
+    resources, vm = _register(args_key, None)
+    try:
+        from ..spec.lock import entry_document, render
+    except ImportError:
+        return resources, None
+    return resources, render({NAME: entry_document(vm.spec)}, STACK)
+
+
+def _register(args_key: str, lock: str | None) -> tuple[tuple[Resource, ...], Any]:
     import json
 
     from ..vm import VirtualMachine
     from .offline import evaluate
 
-    args = json.loads(args_key)
-    evaluation = evaluate(lambda: VirtualMachine(NAME, args), config=CONFIG, preview=True)
-    return tuple(from_registrations(evaluation.resources))
+    args, built = json.loads(args_key), []
+    with _lock_session(lock):
+        evaluation = evaluate(lambda: built.append(VirtualMachine(NAME, args)), config=CONFIG, preview=True)
+    return tuple(from_registrations(evaluation.resources)), built[0]
+
+
+@contextlib.contextmanager
+def _lock_session(lock: str | None):
+    """Runs the component with ``lock`` as its stack's lock (and never a lock lying in the working
+    directory), where the component keeps one."""
+    try:
+        from .. import lockfile
+    except ImportError:
+        yield
+        return
+    with tempfile.TemporaryDirectory() as directory:
+        if lock is not None:
+            (Path(directory) / lockfile.file_name(STACK)).write_text(lock)
+        with lockfile.session(Path(directory)):
+            yield
 
 
 def _key(args: dict) -> str:
@@ -152,13 +189,14 @@ class Outcome:
 
 @cache
 def outcome(cloud: str, row: str) -> Outcome:
+    """A row: the VM deployed with the before args (and its lock), then the edit."""
     before_args, after_args, fields = edit_of(cloud, row)
-    before = registered(cloud, _key(before_args))
+    before, lock = deployed(cloud, _key(before_args))
     try:
         validate(NAME, after_args, defaults(cloud))
+        after = registered(cloud, _key(after_args), lock)
     except SpecError as error:
         return Outcome(cloud, row, None, {}, before, (), str(error))
-    after = registered(cloud, _key(after_args))
     steps = plan_steps(list(before), list(after))
     (change,) = vm_changes(list(before), list(after), steps, {NAME: fields})
     return Outcome(cloud, row, change, steps, before, after)
