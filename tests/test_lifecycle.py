@@ -42,10 +42,13 @@ def test_the_docs_table_is_generated_and_every_row_is_what_the_component_registe
             assert lifecycle.component_cell(result) == "SpecError" and result.error.startswith("VM 'db'")
             continue
         change = result.change
+        if change.change == "no change":
+            # Only reordering named disks changes nothing: a disk is its name, not its place.
+            assert row == "data_disks (reorder)" and lifecycle.disk_names_supported(cloud), (cloud, row)
+            continue
         before = {r.urn: (r.inputs, r.replacement_trigger) for r in result.before}
         after = {r.urn: (r.inputs, r.replacement_trigger) for r in result.after}
         assert before != after, f"{cloud} {row}: the edit registers nothing different"
-        assert change.change != "no change", (cloud, row)
         _, _, fields = lifecycle.edit_of(cloud, row)
         assert set(change.because) & fields, (cloud, row, change.because)
         # What the cloud refuses is never sent as an update that looks fine.

@@ -151,17 +151,27 @@ def all_aliases(after: list[Resource]) -> dict[str, list[str]]:
 
 
 def _resolve_unknowns(new: Resource, inputs: dict, old_inputs: dict, steps: dict[str, Step]):
-    """New inputs with each computed value whose sources are all kept as they were set to the old
-    value; and, for each value left unknown, the created or replaced resources it comes from."""
+    """New inputs with each computed value set to the old one where its sources are kept as they
+    were; and, for each value left unknown, the created or replaced resources it may come from.
+
+    Property dependencies are per top-level input: a list of disk IDs depends on every disk. Where
+    some of those sources are new or replaced, each unknown value without an old one (a new member)
+    takes one of them; only if there are more of them than such values are the members that existed
+    before taken as possibly changed too (an existing disk's ID stays what it was)."""
     via: dict[tuple, tuple[str, ...]] = {}
+    by_key: dict[str, list[tuple]] = {}
     for path in unknown_paths(inputs):
-        sources = new.property_dependencies.get(str(path[0]), [])
+        by_key.setdefault(str(path[0]), []).append(path)
+    for key, paths in by_key.items():
+        sources = new.property_dependencies.get(key, [])
         moving = tuple(u for u in sources if u not in steps or steps[u].op in ("create", "replace", "delete"))
-        old_value = get(old_inputs, path, _MISSING)
-        if sources and not moving and old_value is not _MISSING:
-            inputs = replace_at(inputs, path, old_value)
-        else:
-            via[path] = moving
+        known = [p for p in paths if get(old_inputs, p, _MISSING) is not _MISSING]
+        fresh = len(paths) - len(known)
+        for path in paths:
+            if path in known and sources and len(moving) <= fresh:
+                inputs = replace_at(inputs, path, get(old_inputs, path))
+            else:
+                via[path] = moving
     return inputs, via
 
 
