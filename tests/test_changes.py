@@ -64,15 +64,19 @@ def test_dependents_already_registered_by_the_new_run_are_not_replaced_with_thei
     before the replaced one (they cannot depend on it)."""
     before = registered(AWS_DB)
     after = registered({**AWS_DB, "user_data": "#!/bin/sh\necho 2\n"})
-    old_volume, volume = only(before, VOLUME), only(after, VOLUME)
-    # The new program gives the volume its zone as a constant; the deployed state still has it
-    # depend on the instance.
+    old_volume, volume, instance = only(before, VOLUME), only(after, VOLUME), only(after, INSTANCE)
+    # The deployed state has the volume's zone from the instance (the component before issue 18); the
+    # new program gives it a constant; the instance is replaced delete-before-replace.
+    old_volume.property_dependencies["availabilityZone"] = [instance.urn]
+    old_volume.dependencies = [*old_volume.dependencies, instance.urn]
     old_volume.inputs["availabilityZone"] = volume.inputs["availabilityZone"] = "us-east-1a"
-    volume.property_dependencies["availabilityZone"], volume.dependencies = [], []
+    volume.property_dependencies["availabilityZone"] = []
+    volume.dependencies = [u for u in volume.dependencies if u != instance.urn]
+    instance.delete_before_replace = True
     registered_first = [volume] + [r for r in after if r is not volume]
     assert plan_steps(before, registered_first)[volume.urn].op == "same"
-    step = plan_steps(before, after)[volume.urn]  # registered after the instance: deleted with it
-    assert step.op == "replace" and step.cause == "dependent"
+    step = plan_steps(before, [*[r for r in after if r is not volume], volume])[volume.urn]
+    assert step.op == "replace" and step.cause == "dependent" and step.root == instance.urn
 
 
 def test_a_replacement_trigger_replaces_when_it_changes_not_when_it_first_appears():
@@ -147,15 +151,18 @@ def test_a_type_the_rules_do_not_know_is_an_update_of_unknown_effect_never_nothi
 
 
 def test_azure_inline_data_disks_go_with_their_vm_unless_detached():
-    before = registered({"cloud": "azure", "ssh_public_key": KEY, "data_disks": [{"size_gib": 10}]})
-    after = registered({"cloud": "azure", "ssh_public_key": KEY, "zone": "2", "data_disks": [{"size_gib": 10}]})
+    before = registered({"cloud": "azure", "ssh_public_key": KEY})
+    after = registered({"cloud": "azure", "ssh_public_key": KEY, "zone": "2"})
+    inline = {"lun": 0, "name": "inline-0", "createOption": "Empty", "diskSizeGB": 10, "deleteOption": "Delete"}
+    for resources in (before, after):
+        only(resources, "azure-native:compute:VirtualMachine").inputs["storageProfile"]["dataDisks"] = [dict(inline)]
     (change,) = compare(before, after)
-    disk = only(before, "azure-native:compute:VirtualMachine").inputs["storageProfile"]["dataDisks"][0]
-    lost = disk.get("deleteOption") == "Delete"
-    assert change.change == "replace" and (disk["name"] in change.data_lost) == lost
-    disk["deleteOption"] = "Detach"
+    assert change.change == "replace" and change.data_lost == ["OS disk", "inline-0"]
+    only(before, "azure-native:compute:VirtualMachine").inputs["storageProfile"]["dataDisks"][0]["deleteOption"] = (
+        "Detach"
+    )
     (detached,) = compare(before, after)
-    assert detached.data[disk["name"]] == "kept"
+    assert detached.data["inline-0"] == "kept" and detached.data_lost == ["OS disk"]
 
 
 def test_a_plan_file_round_trips_and_compares_secrets_by_salted_digest():

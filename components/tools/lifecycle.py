@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import os
 import re
 import sys
 import tempfile
@@ -163,11 +164,19 @@ def _lock_session(lock: str | None):
     except ImportError:
         yield
         return
+    saved = os.environ.get(lockfile.LOCK_DIR_ENV)
     with tempfile.TemporaryDirectory() as directory:
         if lock is not None:
             (Path(directory) / lockfile.file_name(STACK)).write_text(lock)
-        with lockfile.session(Path(directory)):
-            yield
+        os.environ[lockfile.LOCK_DIR_ENV] = directory  # it takes precedence over the session's
+        try:
+            with lockfile.session(Path(directory)):
+                yield
+        finally:
+            if saved is None:
+                os.environ.pop(lockfile.LOCK_DIR_ENV, None)
+            else:
+                os.environ[lockfile.LOCK_DIR_ENV] = saved
 
 
 def _key(args: dict) -> str:
