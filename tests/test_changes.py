@@ -73,6 +73,7 @@ def test_dependents_already_registered_by_the_new_run_are_not_replaced_with_thei
     volume.property_dependencies["availabilityZone"] = []
     volume.dependencies = [u for u in volume.dependencies if u != instance.urn]
     instance.delete_before_replace = True
+    before = [*[r for r in before if r is not old_volume], old_volume]  # state order is dependency order
     registered_first = [volume] + [r for r in after if r is not volume]
     assert plan_steps(before, registered_first)[volume.urn].op == "same"
     step = plan_steps(before, [*[r for r in after if r is not volume], volume])[volume.urn]
