@@ -213,8 +213,12 @@ def spec_cost(spec, catalog: Catalog | None = None) -> VmCost:
         size,
         spot=spec.spot,
         os_type=spec.image.os_type,
-        os_disk=(spec.disk_size_gib, native_disk_type(cloud, spec.disk_type, offering)),
-        data_disks=[(d.size_gib, native_disk_type(cloud, d.disk_type, offering, boot=False)) for d in spec.data_disks],
+        # The types as sent: kept from the stack's lock, or decided for this size.
+        os_disk=(spec.disk_size_gib, spec.os_disk_sent or native_disk_type(cloud, spec.disk_type, offering)),
+        data_disks=[
+            (d.size_gib, d.sent_type or native_disk_type(cloud, d.disk_type, offering, boot=False))
+            for d in spec.data_disks
+        ],
         public_ip=spec.public_ip,
         catalog=catalog,
     )
