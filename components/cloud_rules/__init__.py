@@ -59,8 +59,14 @@ class Change:
     note: str = ""
 
 
+_modules: dict[str, Any] = {}
+
+
 def rules(cloud: str):
-    return importlib.import_module(f"{__name__}.{cloud}")
+    module = _modules.get(cloud)
+    if module is None:
+        module = _modules[cloud] = importlib.import_module(f"{__name__}.{cloud}")
+    return module
 
 
 def size_problem(offering: Offering, needs: SizeNeeds) -> tuple[str, str] | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
+from typing import NamedTuple
 
 from ..cloud_rules import rules, sent_disk_type
 from ..cloud_rules.azure import MAX_DISK_NAME as AZURE_MAX_DISK_NAME
@@ -84,7 +84,24 @@ def _flag(check: Checker, key: str, value: object) -> bool:
     return value
 
 
-def check_data_disks(check: Checker, cloud: str) -> tuple[DataDisk, ...]:
+class DiskArgs(NamedTuple):
+    """A data disk as given and checked, before its slot, origin and sent type are decided."""
+
+    size_gib: int
+    disk_type: str
+    name: str | None
+    index: int
+    lun: int | None
+    renamed_from: str | None
+    protect: bool
+    retain_on_delete: bool
+
+    @property
+    def key(self) -> str:
+        return self.name or str(self.index)
+
+
+def check_data_disks(check: Checker, cloud: str) -> tuple[DiskArgs, ...]:
     """The data disks as given: sizes, types, names, renames, pinned slots and protection checked;
     slots, origins and sent types are decided by ``finish_disks``."""
     disks = check.args.get("data_disks", []) or []
@@ -97,7 +114,7 @@ def check_data_disks(check: Checker, cloud: str) -> tuple[DataDisk, ...]:
             f"the component attaches at most {MAX_DATA_DISKS} data disks on every cloud (AWS device names "
             "/dev/sdf-/dev/sdu); use fewer, larger disks",
         )
-    result: list[DataDisk] = []
+    result: list[DiskArgs] = []
     for i, disk in enumerate(disks):
         key = f"data_disks[{i}]"
         if not isinstance(disk, Mapping) or "size_gib" not in disk or set(disk) - set(DISK_KEYS):
@@ -111,22 +128,22 @@ def check_data_disks(check: Checker, cloud: str) -> tuple[DataDisk, ...]:
         if lun is not None:
             lun = check.integer(f"{key}.lun", lun, 0, MAX_SLOT)
         result.append(
-            DataDisk(
-                size_gib=_check_size(check, f"{key}.size_gib", disk["size_gib"], cloud, disk_type),
-                disk_type=disk_type,
-                name=_check_name(check, cloud, f"{key}.name", disk.get("name")),
-                index=i,
-                lun=lun,
-                renamed_from=_check_renamed_from(check, f"{key}.renamed_from", disk.get("renamed_from")),
-                protect=_flag(check, f"{key}.protect", disk.get("protect", False)),
-                retain_on_delete=_flag(check, f"{key}.retain_on_delete", disk.get("retain_on_delete", False)),
+            DiskArgs(
+                _check_size(check, f"{key}.size_gib", disk["size_gib"], cloud, disk_type),
+                disk_type,
+                _check_name(check, cloud, f"{key}.name", disk.get("name")),
+                i,
+                lun,
+                _check_renamed_from(check, f"{key}.renamed_from", disk.get("renamed_from")),
+                _flag(check, f"{key}.protect", disk.get("protect", False)),
+                _flag(check, f"{key}.retain_on_delete", disk.get("retain_on_delete", False)),
             )
         )
     _check_identities(check, result)
     return tuple(result)
 
 
-def _check_identities(check: Checker, disks: list[DataDisk]) -> None:
+def _check_identities(check: Checker, disks: list[DiskArgs]) -> None:
     """Keys, renames and pinned slots are unique; a disk cannot be renamed from another's key."""
     keys: dict[str, int] = {}
     for disk in disks:
@@ -158,7 +175,7 @@ def _check_identities(check: Checker, disks: list[DataDisk]) -> None:
             luns[disk.lun] = disk.index
 
 
-def previous(disk: DataDisk, entry: LockEntry | None) -> LockedDisk | None:
+def previous(disk: DiskArgs | DataDisk, entry: LockEntry | None) -> LockedDisk | None:
     """The disk's record in the lock: under its key, else under the key it was renamed from."""
     if entry is None:
         return None
@@ -168,7 +185,7 @@ def previous(disk: DataDisk, entry: LockEntry | None) -> LockedDisk | None:
     return locked
 
 
-def pinned_types(entry: LockEntry | None, os_kind: str, disks: tuple[DataDisk, ...]) -> tuple[str | None, frozenset]:
+def pinned_types(entry: LockEntry | None, os_kind: str, disks: tuple[DiskArgs, ...]) -> tuple[str | None, frozenset]:
     """The sent types that must not change: the OS disk's and each existing data disk's, as long as
     the user has not changed that disk's ``disk_type``."""
     if entry is None:
@@ -182,7 +199,7 @@ def pinned_types(entry: LockEntry | None, os_kind: str, disks: tuple[DataDisk, .
     return boot, frozenset(data)
 
 
-def _check_unnamed_removals(check: Checker, disks: tuple[DataDisk, ...], entry: LockEntry | None) -> None:
+def _check_unnamed_removals(check: Checker, disks: tuple[DiskArgs, ...], entry: LockEntry | None) -> None:
     """Disks without a name are identified by position, so removing one while others without a name
     stay is ambiguous (the disks after it would take its place, and its resources): refused."""
     if entry is None:
@@ -201,14 +218,17 @@ def _check_unnamed_removals(check: Checker, disks: tuple[DataDisk, ...], entry: 
 
 
 def finish_disks(
-    check: Checker, disks: tuple[DataDisk, ...], entry: LockEntry | None, offering
+    check: Checker, disks: tuple[DiskArgs, ...], entry: LockEntry | None, offering
 ) -> tuple[DataDisk, ...]:
     """Slots, origins and sent types: from the lock where the disk is in it, else decided now. A disk
     cannot shrink (no cloud shrinks a disk), which also catches an unnamed disk that moved position."""
     cloud = offering.cloud
+    if not disks:
+        return ()
     held_by_lock = {d.slot for d in (entry.data_disks.values() if entry else ())}
     slots: dict[int, int] = {}
-    decided: list[DataDisk] = []
+    decided: list[tuple[DiskArgs, int, str, str]] = []
+    sent_for = {kind: sent_disk_type(cloud, kind, offering, boot=False) for kind in {d.disk_type for d in disks}}
     for disk in disks:
         locked = previous(disk, entry)
         if locked is not None and disk.size_gib < locked.size_gib:
@@ -245,35 +265,44 @@ def finish_disks(
         else:
             slot = -1
         origin = locked.origin if locked is not None else (disk.renamed_from or disk.key)
-        sent = (
-            locked.sent
-            if locked is not None and locked.disk_type == disk.disk_type
-            else sent_disk_type(cloud, disk.disk_type, offering, boot=False)
-        )
-        decided.append(replace(disk, slot=slot, origin=origin, sent_type=sent))
+        sent = locked.sent if locked is not None and locked.disk_type == disk.disk_type else sent_for[disk.disk_type]
+        decided.append((disk, slot, origin, sent))
     _check_unnamed_removals(check, disks, entry)
-    for disk in sorted(decided, key=lambda d: d.name is not None):  # positions first: they cannot move
-        if disk.slot < 0:
+    for disk, slot, _, _ in sorted(decided, key=lambda d: d[0].name is not None):  # positions first: fixed
+        if slot < 0:
             continue
-        if disk.slot in slots:
-            holder = decided[slots[disk.slot]]
+        if slot in slots:
+            holder = disks[slots[slot]]
             if disk.name is not None and disk.lun is None:
                 disk, holder = holder, disk
             if disk.name is None:
                 raise check.fail(
                     f"data_disks[{disk.index}]",
                     f"[{disk.size_gib} GiB, no name]",
-                    f"a disk without a name takes the slot of its position ({disk.slot}), which disk "
+                    f"a disk without a name takes the slot of its position ({slot}), which disk "
                     f"{holder.key!r} holds; give this disk a name",
                 )
-            raise check.fail(f"data_disks[{disk.index}].lun", disk.slot, f"disk {holder.key!r} holds that slot")
-        slots[disk.slot] = disk.index
+            raise check.fail(f"data_disks[{disk.index}].lun", slot, f"disk {holder.key!r} holds that slot")
+        slots[slot] = disk.index
     result = []
-    for disk in decided:
-        if disk.slot < 0:
+    for disk, slot, origin, sent in decided:
+        if slot < 0:
             free = [s for s in range(MAX_SLOT + 1) if s not in slots and s not in held_by_lock]
-            free = free or [s for s in range(MAX_SLOT + 1) if s not in slots]
-            disk = replace(disk, slot=free[0])
-            slots[disk.slot] = disk.index
-        result.append(disk)
+            slot = (free or [s for s in range(MAX_SLOT + 1) if s not in slots])[0]
+            slots[slot] = disk.index
+        result.append(
+            DataDisk(
+                disk.size_gib,
+                disk.disk_type,
+                disk.name,
+                disk.index,
+                disk.lun,
+                disk.renamed_from,
+                disk.protect,
+                disk.retain_on_delete,
+                slot,
+                origin,
+                sent,
+            )
+        )
     return tuple(result)

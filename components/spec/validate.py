@@ -21,9 +21,9 @@ from ..cloud_rules.azure import image_generation_of
 from ..errors import SpecError
 from .access import check_admin_password, check_admin_username, check_ingress, check_ssh_key, check_subnet_id
 from .boot import check_image, check_os_disk_size, check_user_data
-from .disks import DISK_TYPES, check_data_disks, finish_disks, pinned_types, previous
+from .disks import DISK_TYPES, DiskArgs, check_data_disks, finish_disks, pinned_types, previous
 from .lock import LockEntry, LockUse, resolution_inputs, use_of
-from .model import CLOUD_ONLY_KEYS, CLOUDS, KNOWN_KEYS, NAME_RULES, Checker, CloudDefaults, DataDisk, VmSpec
+from .model import CLOUD_ONLY_KEYS, CLOUDS, KNOWN_KEYS, NAME_RULES, Checker, CloudDefaults, VmSpec
 from .network import NetworkSpec
 from .placement import ZoneError, place, requested_zone, search_zones
 from .sizes import DEFAULT_CPUS, DEFAULT_MEMORY_GIB, locked_size, resolve_size
@@ -85,7 +85,7 @@ def validate(
         use = _with_catalog_pick(check, use, cloud, region, needs, zones)
     else:
         offering, arch = resolve_size(check, cloud, region, needs, zones)
-        preferred = requested if requested is not None or entry is None else _still_offered(entry.zone, offering)
+        preferred = requested if requested is not None or entry is None else _still_offered(entry, offering)
         zone = _place(check, offering, preferred, network, network_zones, defaults)
         if entry is not None:
             _check_transition(check, entry, offering, zone, data_disks)
@@ -150,8 +150,11 @@ def _locked_zone(
     return zone
 
 
-def _still_offered(zone: str | None, offering: Offering) -> str | None:
+def _still_offered(entry: LockEntry, offering: Offering) -> str | None:
     """The zone a re-resolved VM stays in when its new size is offered there (a move replaces it)."""
+    zone = entry.zone
+    if entry.resolved_from.get("region") != offering.region:
+        return None
     if zone is None or not offering.zones or zone in offering.zones:
         return zone
     return None
@@ -173,7 +176,7 @@ def _with_catalog_pick(
 
 
 def _check_transition(
-    check: Checker, entry: LockEntry, offering: Offering, zone: str | None, disks: tuple[DataDisk, ...]
+    check: Checker, entry: LockEntry, offering: Offering, zone: str | None, disks: tuple[DiskArgs, ...]
 ) -> None:
     """A re-resolved VM must stay where its data disks are, and change size only as its cloud can in place."""
     size_field = "instance_type" if "instance_type" in check.args else "cpus/memory_gib"
@@ -189,7 +192,7 @@ def _check_transition(
         raise check.fail(
             moved,
             value,
-            f"the data disks {', '.join(kept)} are in {where}, and a disk cannot move: the VM would be placed in "
+            f"the data disks {', '.join(map(repr, kept))} are in {where}, and a disk cannot move: the VM would be placed in "
             f"{offering.region}{' zone ' + zone if zone else ''} and its disks replaced, their data lost; keep "
             f"{where}" + (" (a size offered there)" if moved == size_field else "") + ", or snapshot the disks and "
             "restore them where the VM goes",
