@@ -205,3 +205,43 @@ def test_an_explicit_instance_type_always_wins_and_defaults_written_out_change_n
     assert validate("web", {**args, "spot": False, "burstable": True}, lock=entry).lock.status == "kept"
     named = validate("web", {**args, "instance_type": "m5.large"}, lock=entry)
     assert named.instance_type == "m5.large" and named.lock.status == "changed"
+
+
+def test_preview_warns_of_a_vm_the_lock_does_not_describe_and_only_then(monkeypatch, tmp_path):
+    from day_two import register, write_lock
+
+    args = {"cloud": "gcp", "region": "us-central1", "ssh_public_key": public_key("ed25519")}
+    unlocked, vm = register("web", args, monkeypatch, tmp_path)
+    (warning,) = unlocked.warnings
+    assert warning.startswith(
+        "web: e2-medium in us-central1-a comes from today's catalog and is not in vms.dev.lock.json"
+    )
+    assert "python -m components lock --stack dev" in warning
+    write_lock(tmp_path, vm)
+    locked, _ = register("web", args, monkeypatch, tmp_path)
+    assert locked.warnings == []
+    changed, _ = register("web", {**args, "cpus": 4}, monkeypatch, tmp_path)
+    (warning,) = changed.warnings
+    assert "re-resolved to" in warning and "the lock has e2-medium" in warning
+
+
+def test_a_hand_written_program_finds_its_stacks_lock_in_the_working_directory(monkeypatch, tmp_path):
+    """Pulumi runs a program in its project directory: the component reads vms.<stack>.lock.json there,
+    for the running stack (pulumi.get_stack()), without any configuration."""
+    from day_two import register
+
+    args = {"cloud": "aws", "region": "eu-west-1", "ssh_public_key": public_key("ed25519")}
+    _, vm = register("web", args, monkeypatch)
+    monkeypatch.delenv(LOCK_DIR_ENV)
+    monkeypatch.chdir(tmp_path)
+    from components.spec.lock import entry_document, render
+
+    entry = entry_document(vm.spec)
+    entry["instance_type"] = "m5.large"  # what an earlier resolution recorded
+    (tmp_path / file_name("dev")).write_text(render({"web": entry}, "dev"))
+    evaluation, kept = register("web", args, monkeypatch)
+    assert kept.spec.instance_type == "m5.large" and kept.spec.lock.status == "kept"
+    assert evaluation.warnings == []
+    (tmp_path / file_name("dev")).rename(tmp_path / file_name("prod"))  # another stack's lock: not ours
+    _, fresh = register("web", args, monkeypatch)
+    assert fresh.spec.instance_type == vm.spec.instance_type and fresh.spec.lock.status == "new"
