@@ -177,8 +177,8 @@ LIFECYCLE: dict[str, Change] = {
     "data_disks (remove)": Change(
         "update",
         "update",
-        f"{TF_ATTACHMENT}: stop_instance_before_detaching stops the instance, then the volume is detached and "
-        "deleted (data lost unless retain_on_delete)",
+        f"{TF_ATTACHMENT}: stop_instance_before_detaching stops the instance (not a spot one: it cannot stop), "
+        "then the volume is detached and deleted (data lost unless retain_on_delete)",
         "the VM stays stopped; start it again (aws ec2 start-instances)",
     ),
     "ingress": Change("update", "update", "aws.ec2.SecurityGroup rules are updated in place"),
