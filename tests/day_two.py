@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 
 from conftest import DEFAULT_CONFIG
+from plugin_harness import StableMocks  # outputs independent of registration order: ids compare across runs
 
 from components.lockfile import LOCK_DIR_ENV, file_name
 from components.spec.lock import entry_document, render
-from components.tools.offline import Evaluation, RecordingMocks, evaluate
+from components.tools.offline import Evaluation, evaluate
 
 VM_TYPES = {
     "aws": "aws:ec2/instance:Instance",
@@ -20,13 +21,6 @@ VM_TYPES = {
 # The resources that hold a disk's data: they must never take an input from the VM.
 DISK_TYPES = {"aws": "aws:ebs/volume:Volume", "azure": "azure-native:compute:Disk", "gcp": "gcp:compute/disk:Disk"}
 ATTACHMENT = "aws:ec2/volumeAttachment:VolumeAttachment"
-
-
-class StableMocks(RecordingMocks):
-    """Outputs independent of registration order, so ids that flow into inputs compare across runs."""
-
-    def resource_outputs(self, type_: str, name: str, inputs: dict, serial: int) -> tuple[str, dict]:
-        return super().resource_outputs(type_, name, inputs, 0)
 
 
 def register(name: str, args: dict, monkeypatch, lock_dir: Path | None = None) -> tuple[Evaluation, object]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -106,13 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
 
-    from .plan import PlanError, check_project_dir, find_project_dir
+    from .plan import PlanError, project_and_stack
 
     try:
-        project_dir = check_project_dir(options.project_dir) if options.project_dir else find_project_dir(Path.cwd())
-        stack = options.stack.rsplit("/", 1)[-1]
-        if not re.fullmatch(r"[A-Za-z0-9_.-]+", stack):
-            raise PlanError(f"--stack {options.stack!r}: expected a stack name such as dev (letters, digits, - _ .)")
+        project_dir, stack = project_and_stack(options.project_dir, options.stack)
         if not (project_dir / f"Pulumi.{stack}.yaml").is_file():
             raise PlanError(f"no stack file Pulumi.{stack}.yaml in {project_dir}")
         path = lockfile.lock_path(stack, Path(os.environ.get(lockfile.LOCK_DIR_ENV) or project_dir))

@@ -376,6 +376,16 @@ def render_markdown(
     return "\n".join(out)
 
 
+def project_and_stack(project_dir: Path | None, stack: str) -> tuple[Path, str]:
+    """``--project-dir`` (checked) or the project found from here, and ``--stack`` as a stack's short
+    name (Pulumi Cloud names may be fully qualified: org/project/stack); PlanError for bad ones."""
+    directory = check_project_dir(project_dir) if project_dir else find_project_dir(Path.cwd())
+    name = stack.rsplit("/", 1)[-1]
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+        raise PlanError(f"--stack {stack!r}: expected a stack name such as dev (letters, digits, - _ .)")
+    return directory, name
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         print(f"plan: error: {message}", file=sys.stderr)
@@ -398,11 +408,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return main_diff(options.diff[0], options.diff[1], options.format)
     try:
-        project_dir = check_project_dir(options.project_dir) if options.project_dir else find_project_dir(Path.cwd())
-        # Pulumi Cloud stack names may be fully qualified: org/project/stack.
-        stack = options.stack.rsplit("/", 1)[-1]
-        if not re.fullmatch(r"[A-Za-z0-9_.-]+", stack):
-            raise PlanError(f"--stack {options.stack!r}: expected a stack name such as dev (letters, digits, - _ .)")
+        project_dir, stack = project_and_stack(options.project_dir, options.stack)
         plan = plan_stack_full(project_dir, stack)
     except PlanError as error:
         print(f"plan: {error}", file=sys.stderr)
