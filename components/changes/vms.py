@@ -226,7 +226,7 @@ def vm_changes(
         if not result.certain:
             result.because = [f"{name} (may change)" for name in result.because]
         result.data_lost = [n for n, s in result.data.items() if s == "lost"]
-        result.notes = _notes(child_steps)
+        result.notes = _notes(child_steps, vm_step)
         result.refused = [f"{s.resource.name}: {c.path}" for s in child_steps for c in s.fails]
         out.append(result)
     return out
@@ -251,18 +251,21 @@ def _change(own: Step | None, vm_step: Step | None, child_steps: list[Step]) -> 
     return "no change"
 
 
-def _notes(child_steps: list[Step]) -> list[str]:
+def _notes(child_steps: list[Step], vm_step: Step | None = None) -> list[str]:
     notes = []
     replaced = {s.resource.type for s in child_steps if s.op == "replace"}
+    vm_goes = vm_step is not None and vm_step.op in ("replace", "delete")
+    side_effects: dict[str, list[str]] = {}
     for step in child_steps:
         rules = type_rules(step.resource.type)
         old = step.old
         if old is not None and step.op in ("delete", "replace") and old.protect:
             notes.append(f"{old.name}: protected: pulumi up refuses to {step.op} it and stops there")
-        if rules and rules.delete_note and old is not None and step.op in ("delete", "replace"):
+        # What deleting it does to the VM matters only to a VM that stays (detaching stops it).
+        if rules and rules.delete_note and old is not None and step.op in ("delete", "replace") and not vm_goes:
             condition, note = rules.delete_note
             if old.inputs.get(condition) is True:
-                notes.append(f"{old.name}: {note}")
+                side_effects.setdefault(note, []).append(old.name)
         if rules and rules.deleted_with in replaced and step.op in ("same", "update"):
             notes.append(
                 f"{step.resource.name}: the cloud deletes it with the replaced {rules.deleted_with.rsplit(':', 1)[-1]} "
@@ -272,4 +275,5 @@ def _notes(child_steps: list[Step]) -> list[str]:
             notes.append(f"{step.resource.name}: {change.path}: the cloud refuses this update ({change.source})")
         if step.unknown_type and step.op != "same":
             notes.append(f"{step.resource.name}: {step.resource.type} is not in the cloud rules: effect not known")
+    notes += [f"{', '.join(sorted(names, key=natural))}: {note}" for note, names in side_effects.items()]
     return notes

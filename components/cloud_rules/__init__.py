@@ -9,6 +9,10 @@ SKUs, rules), before anything is registered:
   (``spot``, ``data_disks``, ``disk_type`` or ``data_disks.disk_type``). The size search skips such
   sizes; a size the user names fails with the reason.
 - ``spec_problems(spec)``: every other rule on the resolved spec, as ``(field, value, expected)``.
+- ``resize_problem(old_type, offering)``: why a VM of ``old_type`` cannot become ``offering`` in
+  place (a new VM, losing its OS disk, would be needed), or None.
+- ``sent_disk_type(cloud, kind, offering, boot)``: the cloud's disk type for ``ssd``/``standard`` on a
+  size, as the adapters send it when nothing is pinned.
 - ``LIFECYCLE``: per user-facing edit (``ROWS``), what the cloud itself does with it (update in place,
   stop/start, replace, refused, or only with the VM deallocated), with its source. What ``pulumi up``
   does with the component's resources, and to the data, is not kept by hand: the lifecycle tables
@@ -36,6 +40,12 @@ class SizeNeeds:
     boot_disk: str = "ssd"
     data_disk_types: frozenset[str] = frozenset()
     data_disks: int = 0
+    pinned_boot: str | None = None
+    """The OS disk's type as sent when the VM was created (from the stack's lock): the size must take it."""
+    pinned_data: frozenset[str] = frozenset()
+    """The types, as sent, of the data disks that exist (from the stack's lock): the size must take them."""
+    pinned_generation: str | None = None
+    """Azure: the Hyper-V generation of the image the VM was created from (from the stack's lock)."""
 
 
 # The edits every cloud's lifecycle table covers, in this order.
@@ -74,8 +84,14 @@ class Change:
     note: str = ""
 
 
+_modules: dict[str, Any] = {}
+
+
 def rules(cloud: str):
-    return importlib.import_module(f"{__name__}.{cloud}")
+    module = _modules.get(cloud)
+    if module is None:
+        module = _modules[cloud] = importlib.import_module(f"{__name__}.{cloud}")
+    return module
 
 
 def size_problem(offering: Offering, needs: SizeNeeds) -> tuple[str, str] | None:
@@ -84,6 +100,15 @@ def size_problem(offering: Offering, needs: SizeNeeds) -> tuple[str, str] | None
 
 def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
     return rules(spec.cloud).spec_problems(spec)
+
+
+def resize_problem(old_type: str, offering: Offering) -> str | None:
+    return rules(offering.cloud).resize_problem(old_type, offering)
+
+
+def sent_disk_type(cloud: str, kind: str, offering: Offering, boot: bool = True) -> str:
+    """The disk type the adapters send for ``ssd``/``standard`` on this size (one mapping per cloud)."""
+    return rules(cloud).sent_disk_type_for(kind, offering, boot)
 
 
 def lifecycle(cloud: str) -> Mapping[str, Change]:

@@ -24,11 +24,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .. import cloud_rules
+from .. import cloud_rules, lockfile
 from ..changes import Resource, Step, VmChange, from_registrations, plan_steps, vm_changes
 from ..changes.vms import OS_DISK
 from ..errors import SpecError
 from ..spec import CloudDefaults, validate
+from ..spec.lock import entry_document, render
 
 NAME = "db"
 STACK = "dev"
@@ -132,14 +133,10 @@ def registered(cloud: str, args_key: str, lock: str | None = None) -> tuple[Reso
 
 
 @cache
-def deployed(cloud: str, args_key: str) -> tuple[tuple[Resource, ...], str | None]:
-    """A VM with these args as first deployed: its resources, and the stack lock recorded for it
-    (None where the component keeps no lock)."""
+def deployed(cloud: str, args_key: str) -> tuple[tuple[Resource, ...], str]:
+    """A VM with these args as first deployed: its resources, and the stack lock recorded for it."""
     resources, vm = _register(args_key, None)
-    lock = _lock_modules()
-    if lock is None:
-        return resources, None
-    return resources, lock[1].render({NAME: lock[1].entry_document(vm.spec)}, STACK)
+    return resources, render({NAME: entry_document(vm.spec)}, STACK)
 
 
 def _register(args_key: str, lock: str | None) -> tuple[tuple[Resource, ...], Any]:
@@ -154,25 +151,10 @@ def _register(args_key: str, lock: str | None) -> tuple[tuple[Resource, ...], An
     return tuple(from_registrations(evaluation.resources)), built[0]
 
 
-def _lock_modules():
-    """(components.lockfile, components.spec.lock): the stack lock, in a component that keeps one."""
-    import importlib
-
-    try:
-        return importlib.import_module("components.lockfile"), importlib.import_module("components.spec.lock")
-    except ModuleNotFoundError:
-        return None
-
-
 @contextlib.contextmanager
 def _lock_session(lock: str | None):
     """Runs the component with ``lock`` as its stack's lock (and never a lock lying in the working
-    directory), where the component keeps one."""
-    modules = _lock_modules()
-    if modules is None:
-        yield
-        return
-    lockfile = modules[0]
+    directory)."""
     saved = os.environ.get(lockfile.LOCK_DIR_ENV)
     with tempfile.TemporaryDirectory() as directory:
         if lock is not None:
