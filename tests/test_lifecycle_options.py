@@ -60,7 +60,9 @@ def test_gcp_instance_options():
     assert option_set(vm) == {
         "delete_before_replace": True,  # its name is fixed
         "replace_on_changes": sorted(f'metadata["{k}"]' for k in gcp_rules.REPLACE_ON_METADATA),
-        "ignore_changes": ["bootDisk.initializeParams.image"],
+        # The boot disk's labels are set at creation only (cloud_rules.gcp.CREATION_ONLY): a tag edit
+        # would otherwise replace the VM.
+        "ignore_changes": ["bootDisk.initializeParams.image", *gcp_rules.CREATION_ONLY],
         "additional_secret_outputs": ["effectiveLabels", "metadata", "pulumiLabels"],  # pulumi_gcp adds the labels
         "replacement_trigger": "ubuntu-24.04",
         "protect": False,
@@ -132,4 +134,4 @@ def test_azure_vm_disk_and_extension_options():
 @pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])
 def test_opting_in_to_image_updates_drops_the_ignored_image(cloud):
     (vm,) = [r for r in registered(cloud, replace_on_image_change=True).values() if r.name == "vm-vm"]
-    assert vm.ignore_changes == []
+    assert vm.ignore_changes == (list(gcp_rules.CREATION_ONLY) if cloud == "gcp" else [])

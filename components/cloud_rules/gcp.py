@@ -300,5 +300,12 @@ LIFECYCLE: dict[str, Change] = {
     "tags": Change("update", f"{GCE}/labeling-resources: labels update live"),
 }
 
+# Instance inputs set at creation only: the boot disk's labels. terraform-provider-google makes every
+# boot_disk.initialize_params field ForceNew, labels too (resource_compute_instance.go;
+# hashicorp/terraform-provider-google#4387), so a tag edit would replace the VM and lose its OS disk
+# although labels change live. The boot disk keeps the labels it was created with; the instance's and
+# the data disks' labels follow the tags.
+CREATION_ONLY = ("bootDisk.initializeParams.labels",)
+
 # Metadata keys whose change replaces the VM (see LIFECYCLE: user_data, admin_password).
 REPLACE_ON_METADATA = ("user-data", "startup-script", "windows-startup-script-ps1", "sysprep-specialize-script-ps1")

@@ -61,6 +61,7 @@ def vm_opts(
     fixed_name: bool,
     replace_on_changes: list[str] | tuple[str, ...] = (),
     delete_before_replace: bool = False,
+    creation_only: tuple[str, ...] = (),
 ) -> pulumi.ResourceOptions:
     """Options of the VM resource itself, the same on every cloud.
 
@@ -70,11 +71,13 @@ def vm_opts(
     property holding the password or user data stays secret in the provider's outputs too; a VM
     with a fixed physical name (its hostname) must be deleted before its replacement is created, as
     must one whose data disks move to the replacement. ``replace_on_changes`` lists the properties the
-    cloud cannot change in place although the provider would try (see ``cloud_rules``).
+    cloud cannot change in place although the provider would try (see ``cloud_rules``);
+    ``creation_only`` the inputs set when the VM is created and never after, whose change the
+    provider would make a replacement for nothing (see ``cloud_rules``).
     """
     return child_opts(
         parent,
-        ignore_changes=[] if spec.replace_on_image_change else [image_property],
+        ignore_changes=([] if spec.replace_on_image_change else [image_property]) + list(creation_only),
         additional_secret_outputs=[secret_property],
         delete_before_replace=fixed_name or delete_before_replace,
         replace_on_changes=list(replace_on_changes) or None,

@@ -212,6 +212,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
             secret_property="metadata",
             fixed_name=True,
             replace_on_changes=[f'metadata["{key}"]' for key in rules.REPLACE_ON_METADATA],
+            creation_only=rules.CREATION_ONLY,
         ),
     )
     resources["instance"] = instance
