@@ -430,25 +430,26 @@ cat "$HEAD_PLAN"
 """
 
 
-def test_cost_job_scripts_diff_an_absent_base_against_the_head(pull_request, tmp_path):
-    job = pull_request["jobs"]["cost"]
+def run_cost_job(pull_request: dict, tmp_path: Path, **plans: str) -> Path:
+    """Runs the cost job's scripts with FAKE_VENV_PYTHON (``HEAD_PLAN``, and ``BASE_PLAN`` if given) in
+    tmp_path; the GitHub output file."""
     python = tmp_path / ".venv" / "bin" / "python"
     python.parent.mkdir(parents=True)
     python.write_text(FAKE_VENV_PYTHON)
     python.chmod(0o755)
     (tmp_path / "base").mkdir()
     (tmp_path / "head").mkdir()
-    outputs, summary = tmp_path / "github_output", tmp_path / "step_summary"
+    outputs = tmp_path / "github_output"
     env = {
         **os.environ,
         "STACK": "dev",
         "REAL_PYTHON": sys.executable,
         "PYTHONPATH": str(ROOT),
-        "HEAD_PLAN": str(ROOT / "tests" / "fixtures" / "plans" / "head.json"),
+        **plans,
         "GITHUB_OUTPUT": str(outputs),
-        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "step_summary"),
     }
-    for step in steps(job):
+    for step in steps(pull_request["jobs"]["cost"]):
         if "run" in step and "working-directory" in step:
             result = subprocess.run(
                 ["bash", "-eo", "pipefail", "-c", step["run"]],
@@ -460,6 +461,12 @@ def test_cost_job_scripts_diff_an_absent_base_against_the_head(pull_request, tmp
                 timeout=60,
             )
             assert result.returncode == 0, (step["name"], result.stdout, result.stderr)
+    return outputs
+
+
+def test_cost_job_scripts_diff_an_absent_base_against_the_head(pull_request, tmp_path):
+    outputs = run_cost_job(pull_request, tmp_path, HEAD_PLAN=str(ROOT / "tests" / "fixtures" / "plans" / "head.json"))
+    summary = tmp_path / "step_summary"
     assert (tmp_path / "base.json").read_text() == ""
     comment = (tmp_path / "comment.md").read_text()
     assert comment.startswith(MARKER + "\n")
@@ -473,34 +480,13 @@ def test_cost_job_scripts_diff_an_absent_base_against_the_head(pull_request, tmp
 
 def test_cost_job_comment_says_what_pulumi_up_does_to_each_vm(pull_request, tmp_path):
     """Plans that carry their registrations give the comment a pulumi-up column (the change engine)."""
-    python = tmp_path / ".venv" / "bin" / "python"
-    python.parent.mkdir(parents=True)
-    python.write_text(FAKE_VENV_PYTHON)
-    python.chmod(0o755)
     plans = ROOT / "tests" / "fixtures" / "plans"
-    env = {
-        **os.environ,
-        "STACK": "dev",
-        "REAL_PYTHON": sys.executable,
-        "PYTHONPATH": str(ROOT),
-        "BASE_PLAN": str(plans / "changes-base.json"),
-        "HEAD_PLAN": str(plans / "changes-head.json"),
-        "GITHUB_OUTPUT": str(tmp_path / "github_output"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "step_summary"),
-    }
-    for step in steps(pull_request["jobs"]["cost"]):
-        if "run" in step and "working-directory" in step:
-            (tmp_path / step["working-directory"]).mkdir(exist_ok=True)
-            result = subprocess.run(
-                ["bash", "-eo", "pipefail", "-c", step["run"]],
-                cwd=tmp_path / step["working-directory"],
-                env=env,
-                check=False,
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-            assert result.returncode == 0, (step["name"], result.stdout, result.stderr)
+    run_cost_job(
+        pull_request,
+        tmp_path,
+        BASE_PLAN=str(plans / "changes-base.json"),
+        HEAD_PLAN=str(plans / "changes-head.json"),
+    )
     comment = (tmp_path / "comment.md").read_text()
     assert "| VM | change | before | after | $/month before | $/month after | delta | what | pulumi up |" in comment
     assert "| user_data | replace (user_data); OS disk lost; data disks kept |" in comment

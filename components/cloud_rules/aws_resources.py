@@ -10,7 +10,7 @@ regional resource takes a ``region`` argument that moves nothing: a change repla
 from __future__ import annotations
 
 from ..catalog import load
-from .resource_rules import Rule, TypeRules, is_true, rules_for, shrinks, value_at
+from .resource_rules import Rule, TypeRules, force_new, is_true, rules_for, shrinks, value_at
 
 TF = "terraform-provider-aws internal/service"
 REGION = Rule("region", "replace", "terraform-provider-aws v6 enhanced region support: region is ForceNew")
@@ -43,7 +43,7 @@ TYPES = rules_for(
             "aws:ec2/instance:Instance",
             INSTANCE,
             (
-                *(Rule(path, "replace", f"{INSTANCE}: {path} ForceNew") for path in _INSTANCE_FORCE_NEW),
+                *force_new(INSTANCE, *_INSTANCE_FORCE_NEW),
                 REGION,
                 Rule(
                     "instanceType",
@@ -82,9 +82,8 @@ TYPES = rules_for(
             "aws:ebs/volume:Volume",
             f"{TF}/ec2/ebs_volume.go resourceEBSVolume()",
             (
-                *(
-                    Rule(path, "replace", f"{TF}/ec2/ebs_volume.go: {path} ForceNew")
-                    for path in ("availabilityZone", "encrypted", "kmsKeyId", "snapshotId", "outpostArn")
+                *force_new(
+                    f"{TF}/ec2/ebs_volume.go", "availabilityZone", "encrypted", "kmsKeyId", "snapshotId", "outpostArn"
                 ),
                 REGION,
                 Rule("size", "fails", SHRINK_REFUSED, when=shrinks("size")),
@@ -94,10 +93,7 @@ TYPES = rules_for(
         TypeRules(
             "aws:ec2/volumeAttachment:VolumeAttachment",
             f"{TF}/ec2/ebs_volume_attachment.go resourceVolumeAttachment()",
-            tuple(
-                Rule(path, "replace", f"{TF}/ec2/ebs_volume_attachment.go: {path} ForceNew")
-                for path in ("deviceName", "instanceId", "volumeId", "region")
-            ),
+            force_new(f"{TF}/ec2/ebs_volume_attachment.go", "deviceName", "instanceId", "volumeId", "region"),
             delete_note=(
                 "stopInstanceBeforeDetaching",
                 "detaching stops the instance first (stop_instance_before_detaching, "
@@ -107,33 +103,29 @@ TYPES = rules_for(
         TypeRules(
             "aws:ec2/keyPair:KeyPair",
             f"{TF}/ec2/ec2_key_pair.go resourceKeyPair()",
-            tuple(
-                Rule(path, "replace", f"{TF}/ec2/ec2_key_pair.go: {path} ForceNew")
-                for path in ("keyName", "keyNamePrefix", "publicKey", "region")
-            ),
+            force_new(f"{TF}/ec2/ec2_key_pair.go", "keyName", "keyNamePrefix", "publicKey", "region"),
         ),
         TypeRules(
             "aws:ec2/securityGroup:SecurityGroup",
             f"{TF}/ec2/vpc_security_group.go resourceSecurityGroup()",
-            tuple(
-                Rule(path, "replace", f"{TF}/ec2/vpc_security_group.go: {path} ForceNew")
-                for path in ("name", "namePrefix", "description", "vpcId", "region")
-            ),
+            force_new(f"{TF}/ec2/vpc_security_group.go", "name", "namePrefix", "description", "vpcId", "region"),
         ),
         TypeRules(
             "aws:ec2/vpc:Vpc",
             f"{TF}/ec2/vpc_.go resourceVPC()",
-            tuple(
-                Rule(path, "replace", f"{TF}/ec2/vpc_.go: {path} ForceNew")
-                for path in ("cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength", "region")
-            ),
+            force_new(f"{TF}/ec2/vpc_.go", "cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength", "region"),
         ),
         TypeRules(
             "aws:ec2/subnet:Subnet",
             f"{TF}/ec2/vpc_subnet.go resourceSubnet()",
-            tuple(
-                Rule(path, "replace", f"{TF}/ec2/vpc_subnet.go: {path} ForceNew")
-                for path in ("availabilityZone", "availabilityZoneId", "cidrBlock", "vpcId", "outpostArn", "region")
+            force_new(
+                f"{TF}/ec2/vpc_subnet.go",
+                "availabilityZone",
+                "availabilityZoneId",
+                "cidrBlock",
+                "vpcId",
+                "outpostArn",
+                "region",
             ),
         ),
         TypeRules(
@@ -149,41 +141,27 @@ TYPES = rules_for(
         TypeRules(
             "aws:ec2/routeTableAssociation:RouteTableAssociation",
             f"{TF}/ec2/vpc_route_table_association.go: route_table_id is replaced in place",
-            tuple(
-                Rule(path, "replace", f"{TF}/ec2/vpc_route_table_association.go: {path} ForceNew")
-                for path in ("subnetId", "gatewayId", "region")
-            ),
+            force_new(f"{TF}/ec2/vpc_route_table_association.go", "subnetId", "gatewayId", "region"),
         ),
         TypeRules(
             "aws:iam/role:Role",
             f"{TF}/iam/role.go resourceRole()",
-            tuple(
-                Rule(path, "replace", f"{TF}/iam/role.go: {path} ForceNew") for path in ("name", "namePrefix", "path")
-            ),
+            force_new(f"{TF}/iam/role.go", "name", "namePrefix", "path"),
         ),
         TypeRules(
             "aws:iam/instanceProfile:InstanceProfile",
             f"{TF}/iam/instance_profile.go resourceInstanceProfile(): role updates in place",
-            tuple(
-                Rule(path, "replace", f"{TF}/iam/instance_profile.go: {path} ForceNew")
-                for path in ("name", "namePrefix", "path")
-            ),
+            force_new(f"{TF}/iam/instance_profile.go", "name", "namePrefix", "path"),
         ),
         TypeRules(
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
             f"{TF}/iam/role_policy_attachment.go resourceRolePolicyAttachment()",
-            tuple(
-                Rule(path, "replace", f"{TF}/iam/role_policy_attachment.go: {path} ForceNew")
-                for path in ("role", "policyArn")
-            ),
+            force_new(f"{TF}/iam/role_policy_attachment.go", "role", "policyArn"),
         ),
         TypeRules(
             "aws:iam/rolePolicy:RolePolicy",
             f"{TF}/iam/role_policy.go resourceRolePolicy(): policy updates in place",
-            tuple(
-                Rule(path, "replace", f"{TF}/iam/role_policy.go: {path} ForceNew")
-                for path in ("name", "namePrefix", "role")
-            ),
+            force_new(f"{TF}/iam/role_policy.go", "name", "namePrefix", "role"),
         ),
         TypeRules(
             "aws:ssm/parameter:Parameter",

@@ -8,7 +8,7 @@ mmv1 resources are generated from GoogleCloudPlatform/magic-modules ``mmv1/produ
 
 from __future__ import annotations
 
-from .resource_rules import Rule, TypeRules, count_changes, is_true, rules_for, shrinks
+from .resource_rules import Rule, TypeRules, count_changes, force_new, is_true, rules_for, shrinks
 
 TF = "terraform-provider-google google/services"
 INSTANCE = f"{TF}/compute/resource_compute_instance.go ResourceComputeInstance()"
@@ -28,10 +28,6 @@ _INSTANCE_FORCE_NEW = (
     "scheduling.preemptible", "scheduling.provisioningModel", "scratchDisks", "confidentialInstanceConfig",
     "hostname", "canIpForward",
 )  # fmt: skip
-
-
-def force_new(source: str, *paths: str) -> tuple[Rule, ...]:
-    return tuple(Rule(path, "replace", f"{source}: {path} ForceNew") for path in paths)
 
 
 TYPES = rules_for(

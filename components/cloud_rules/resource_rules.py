@@ -149,6 +149,11 @@ def shrinks(path: str) -> Callable[[dict, dict], bool]:
     return condition
 
 
+def force_new(source: str, *paths: str) -> tuple[Rule, ...]:
+    """Replace rules for inputs a terraform schema marks ForceNew (``source``: the schema's file)."""
+    return tuple(Rule(path, "replace", f"{source}: {path} ForceNew") for path in paths)
+
+
 def count_changes(path: str) -> Callable[[dict, dict], bool]:
     """A condition: the list at ``path`` gets longer or shorter (terraform ForceNew on a list)."""
 
