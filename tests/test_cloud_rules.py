@@ -1,7 +1,7 @@
 """What a real cloud rejects never reaches it; what it cannot update becomes a replacement.
 
-One test per case found in the review (issue 11), each through the public API, plus the lifecycle
-options on the registered VM resources. The rules themselves live in ``components/cloud_rules``."""
+One test per case found in the review (issue 11), each through the public API (what an edit does
+to a deployed VM is tested in ``test_lifecycle.py``). The rules live in ``components/cloud_rules``."""
 
 from __future__ import annotations
 
