@@ -3,6 +3,7 @@ in the order one field's answer narrows the next (cloud, region, network, zone, 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Mapping
 from typing import Any
@@ -86,15 +87,28 @@ def validate(name: Any, args: Mapping[str, Any], defaults: CloudDefaults | None 
         tags=check_tags(check, cloud),
         resource_group_name=check.optional_str("resource_group_name"),
         network=network,
+        stack=defaults.stack,
     )
     for field_name, value, expected in cloud_rules.spec_problems(spec):
         raise check.fail(field_name, value, expected)
     return spec
 
 
+def check_secret_values(spec: VmSpec, admin_password: Any, user_data: Any) -> None:
+    """The checks ``validate`` leaves out for values it cannot see yet (Pulumi Outputs, such as
+    ``config.require_secret``), on those values once they are known: the same SpecError as for plain
+    values (the component runs this inside the Output, so the update fails with it)."""
+    check = Checker(spec.name, {"admin_password": admin_password, "user_data": user_data})
+    check_admin_password(check, spec.image)
+    check_user_data(check, spec.cloud)
+    known = dataclasses.replace(spec, admin_password=admin_password, user_data=user_data)
+    for field_name, value, expected in cloud_rules.spec_problems(known):
+        raise check.fail(field_name, value, expected)
+
+
 def _check_name(check: Checker, cloud: str) -> None:
     pattern, rule = NAME_RULES[cloud]
-    if not pattern.match(check.vm):
+    if not pattern.fullmatch(check.vm):
         raise check.fail("name", check.vm, f"{cloud} names must be {rule}")
 
 
