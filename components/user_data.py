@@ -90,8 +90,8 @@ def gcp_windows_admin_script(username: str, secret: str) -> str:
         f"$secret = {ps_value(secret + '/versions/latest:access')}",
     ]
     fetch = (
-        f"$token = (Invoke-RestMethod -Headers @{{ 'Metadata-Flavor' = 'Google' }} -Uri '{GCP_TOKEN_URL}').access_token; "
-        '$answer = Invoke-RestMethod -Headers @{ Authorization = "Bearer $token" } '
+        f"$token = (Invoke-RestMethod -UseBasicParsing -Headers @{{ 'Metadata-Flavor' = 'Google' }} -Uri '{GCP_TOKEN_URL}').access_token; "
+        '$answer = Invoke-RestMethod -UseBasicParsing -Headers @{ Authorization = "Bearer $token" } '
         '-Uri "https://secretmanager.googleapis.com/v1/$secret"; '
         "$value = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($answer.payload.data))"
     )
