@@ -12,6 +12,7 @@ every series here has Spot SKUs (Cloud Billing; A4 by its preemptible price).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -265,8 +266,6 @@ CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 
 def _stack_digest(spec: Any) -> str:
-    import hashlib
-
     return hashlib.sha256(f"{spec.stack or 'project/stack'}/{spec.name}".encode()).hexdigest()[:8]
 
 

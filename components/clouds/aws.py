@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -70,7 +70,7 @@ class WindowsAdmin:
     user_data: pulumi.Output[str]
     instance_profile: pulumi.Output[str]
     password_store: pulumi.Resource
-    depends_on: list[pulumi.Resource] = field(default_factory=list)
+    depends_on: list[pulumi.Resource]
 
 
 def _policy(statement: dict) -> str:

@@ -176,7 +176,8 @@ def _zones(fail, cloud: str, regions: list[str], zones: object, cat: catalog.Cat
             raise fail("zones", zones, f"only for AWS (subnets per zone); {cloud} subnets span the region's zones")
         return ()
     if zones is None:
-        return tuple(z for region in regions for z in cat.zones(region) if z not in constrained_zones(cat, region))
+        left_out = {region: constrained_zones(cat, region) for region in regions}
+        return tuple(z for region in regions for z in cat.zones(region) if z not in left_out[region])
     if not isinstance(zones, (list, tuple)) or not zones:
         raise fail("zones", zones, "expected a non-empty list of AZ IDs of the network's regions")
     result = []
