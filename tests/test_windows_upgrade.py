@@ -25,9 +25,11 @@ SPECS = {
 }
 INSTANCES = ("aws:ec2/instance:Instance", "gcp:compute/instance:Instance")
 # What changes on the instance, and why it is not a replacement (see the LIFECYCLE row).
+# On AWS also the root volume's tags, moved from ``volumeTags`` into ``rootBlockDevice`` (issue 18: in
+# place, see cloud_rules.aws VOLUME_TAGS).
 EXPECTED = {
-    "aws": {"userData", "iamInstanceProfile", "userDataReplaceOnChange"},
-    "aws-spot": {"userData", "iamInstanceProfile"},
+    "aws": {"userData", "iamInstanceProfile", "userDataReplaceOnChange", "rootBlockDevice", "volumeTags"},
+    "aws-spot": {"userData", "iamInstanceProfile", "rootBlockDevice", "volumeTags"},
     "gcp": {"metadata", "serviceAccount"},
 }
 
