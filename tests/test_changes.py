@@ -258,3 +258,41 @@ def test_a_retained_or_protected_disk_is_not_lost_and_detaching_may_stop_the_ins
     only(before, VOLUME).protect = True
     (protected,) = compare(before, after)
     assert protected.data["db-data-0"] == "protected" and "refuses to delete it" in protected.notes[0]
+
+
+def test_a_windows_vm_is_replaced_with_its_password_store_and_its_endpoint_only_updated():
+    """replace_with: a new admin password replaces the SSM parameter (delete-before-replace), and the
+    VM with it. The SSM endpoint's policy names the parameter, so calculateDependentReplacements
+    re-diffs it with the policy unknown: policy is not ForceNew, so the endpoint is updated."""
+    args = {"cloud": "aws", "image": "windows-2022", "admin_password": "Lifecycle-Table-Pass-1"}
+    before = registered(args)
+    after = registered({**args, "admin_password": "Lifecycle-Table-Pass-2"})
+    steps = plan_steps(before, after)
+    by_type = {s.resource.type: s for s in steps.values()}
+    assert by_type["aws:ssm/parameter:Parameter"].op == "replace"
+    assert (by_type[INSTANCE].op, by_type[INSTANCE].cause) == ("replace", "replace_with")
+    endpoint = only(before, "aws:ec2/vpcEndpoint:VpcEndpoint")
+    assert endpoint.inputs["privateDnsEnabled"] is False and steps[endpoint.urn].op == "update"
+    (change,) = compare(before, after)
+    assert change.summary() == "db: replace (admin_password); OS disk lost"
+
+
+def test_a_conditional_force_new_replaces_a_dependent_only_where_its_condition_holds():
+    """calculateDependentReplacements asks the provider, whose CustomizeDiff decides: an AWS
+    instance whose user data depends on a replaced resource is replaced only with
+    user_data_replace_on_change (a Windows VM's is off: stop, modify, start)."""
+    args = {"cloud": "aws", "image": "windows-2022", "admin_password": "Lifecycle-Table-Pass-1"}
+    for replace_on_change in (False, True):
+        before, after = registered(args), registered(args)
+        endpoint = only(before, "aws:ec2/vpcEndpoint:VpcEndpoint")
+        for resources in (before, after):
+            instance = only(resources, INSTANCE)
+            instance.inputs["userDataReplaceOnChange"] = replace_on_change
+            instance.replace_with = []
+            assert endpoint.urn in instance.property_dependencies["userData"]
+        only(after, "aws:ec2/vpcEndpoint:VpcEndpoint").inputs["vpcId"] = "vpc-elsewhere"  # ForceNew
+        only(before, "aws:ec2/vpcEndpoint:VpcEndpoint").delete_before_replace = True
+        steps = plan_steps(before, after)
+        assert steps[endpoint.urn].op == "replace"
+        # Not replaced, the instance is updated with its user data computed anew (a stop and start).
+        assert steps[only(before, INSTANCE).urn].op == ("replace" if replace_on_change else "update")

@@ -27,7 +27,7 @@ def page_table(cloud: str) -> str:
 def test_every_row_says_what_the_cloud_does_with_a_source():
     for cloud in CLOUDS:
         facts = cloud_rules.lifecycle(cloud)
-        assert tuple(facts) == cloud_rules.ROWS, cloud
+        assert list(facts) == lifecycle.rows(cloud), cloud
         for row, fact in facts.items():
             assert fact.cloud_does in cloud_rules.CLOUD_EFFECTS and fact.source, (cloud, row)
 
@@ -72,3 +72,21 @@ def test_registering_the_same_vm_twice_changes_nothing(cloud):
     assert first is not again
     (change,) = compare(list(first), list(again))
     assert change.change == "no change" and set(change.data.values()) == {"kept"}
+
+
+def test_the_upgrade_rows_are_the_recorded_windows_vms_meeting_this_version():
+    """The rows for a Windows VM an earlier version deployed register what test_windows_upgrade
+    recorded, and the engine sees the instance change exactly where that test says."""
+    from conftest import DEFAULT_CONFIG
+    from test_windows_upgrade import EXPECTED, SPECS
+
+    assert lifecycle.UPGRADE_SPECS == SPECS and lifecycle.UPGRADE_CONFIG == DEFAULT_CONFIG
+    seen = {}
+    for row, cases in lifecycle.UPGRADES.items():
+        for cloud, case in cases.items():
+            result = lifecycle.outcome(cloud, row)
+            (step,) = [s for s in result.steps.values() if s.new and s.new.type == lifecycle.VM_TYPES[cloud]]
+            assert {c.path.split(".")[0].split("[")[0] for c in step.changes} == EXPECTED[case], case
+            assert {s.op for s in result.steps.values()} <= {"same", "create", step.op}, case
+            seen[case] = result.change.change
+    assert seen == {"aws": "restart", "aws-spot": "replace", "gcp": "restart"}

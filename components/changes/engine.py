@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from ..cloud_rules.resource_rules import by_key, type_rules
 from ..property_paths import contains, format_path, get, parse_path, replace_at, reset
 from .state import Resource
-from .values import changes, is_unknown, same, unknown_paths
+from .values import Unknown, changes, is_unknown, same, unknown_paths
 
 _MISSING = object()
 
@@ -266,9 +266,10 @@ def condemn_dependents(
         if not keys:
             continue
         rules = type_rules(dependent.type)
+        unknown = {**dependent.inputs, **{key: Unknown() for key in keys}}
         hits = []
         for key in keys:
-            rule = rules.replaces_on(key) if rules else None
+            rule = rules.replaces_on(key, dependent.inputs, unknown) if rules else None
             if rule or rules is None:
                 source = rule.source if rule else "an unknown resource type: assumed replaced"
                 via = tuple(u for u in dependent.property_dependencies[key] if u in replace_set)

@@ -15,6 +15,7 @@ FIELDS = (
     "region", "network", "spot", "disk_type", "disk_size_gib", "data_disks", "ingress", "public_ip", "tags", "name",
 )  # fmt: skip
 BOOT = ("user_data", "ssh_public_key", "admin_username", "admin_password")
+FIRST_BOOT = ("admin_password", "admin_username", "user_data")
 
 _AWS_NETWORK = (
     ("cidrBlock", ("network",)),
@@ -39,6 +40,7 @@ BY_PATH: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("rootBlockDevice.volumeType", ("disk_type",)),
         ("vpcSecurityGroupIds", ("ingress", "network")),
         ("region", ("region",)),
+        ("iamInstanceProfile", ("admin_password",)),
         *_TAGS,
         ("volumeTags", ("tags",)),
     ),
@@ -57,6 +59,8 @@ BY_PATH: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("region", ("region",)),
         *_TAGS,
     ),
+    # A Windows VM's admin password store; its version covers what the first boot applies.
+    "aws:ssm/parameter:Parameter": (("valueWo", ("admin_password",)), ("valueWoVersion", FIRST_BOOT), *_TAGS),
     "aws:ec2/vpc:Vpc": (*_AWS_NETWORK, *_TAGS),
     "aws:ec2/subnet:Subnet": (*_AWS_NETWORK, ("vpcId", ("network",)), *_TAGS),
     "azure-native:compute:VirtualMachine": (
@@ -116,7 +120,12 @@ BY_PATH: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("networkInterfaces[*].accessConfigs", ("public_ip",)),
         ("networkInterfaces", ("network", "zone")),
         ("attachedDisks", ("data_disks",)),
+        ("serviceAccount", ("admin_password",)),
         *_TAGS,
+    ),
+    "gcp:secretmanager/secretVersion:SecretVersion": (
+        ("secretDataWo", ("admin_password",)),
+        ("secretDataWoVersion", FIRST_BOOT),
     ),
     "gcp:compute/disk:Disk": (
         ("size", ("data_disks",)),
@@ -139,6 +148,16 @@ WHOLE: dict[str, tuple[str, ...]] = {
     "azure-native:network:PublicIPAddress": ("public_ip",),
     "gcp:compute/disk:Disk": ("data_disks",),
     "gcp:compute/firewall:Firewall": ("ingress",),
+    # A Windows VM's password store and who may read it (added with a Windows image).
+    "aws:ssm/parameter:Parameter": ("admin_password",),
+    "aws:iam/role:Role": ("admin_password",),
+    "aws:iam/rolePolicy:RolePolicy": ("admin_password",),
+    "aws:iam/instanceProfile:InstanceProfile": ("admin_password",),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ("admin_password",),
+    "gcp:secretmanager/secret:Secret": ("admin_password",),
+    "gcp:secretmanager/secretVersion:SecretVersion": ("admin_password",),
+    "gcp:secretmanager/secretIamMember:SecretIamMember": ("admin_password",),
+    "gcp:serviceaccount/account:Account": ("admin_password",),
 }
 _PARSED = {
     type_: tuple((parse_path(path) if path else (), fields) for path, fields in entries)

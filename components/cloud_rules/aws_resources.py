@@ -29,6 +29,7 @@ def arch_changes(old: dict, new: dict) -> bool:
 
 
 INSTANCE = f"{TF}/ec2/ec2_instance.go resourceInstance()"
+VPC_ENDPOINT = f"{TF}/ec2/vpc_endpoint.go resourceVPCEndpoint()"
 _INSTANCE_FORCE_NEW = (
     "ami", "associatePublicIpAddress", "availabilityZone", "cpuOptions", "ebsBlockDevices", "ebsOptimized",
     "enclaveOptions", "ephemeralBlockDevices", "hibernation", "hostId", "instanceMarketOptions",
@@ -162,6 +163,30 @@ TYPES = rules_for(
             "aws:iam/rolePolicy:RolePolicy",
             f"{TF}/iam/role_policy.go resourceRolePolicy(): policy updates in place",
             force_new(f"{TF}/iam/role_policy.go", "name", "namePrefix", "role"),
+        ),
+        TypeRules(
+            "aws:ec2/vpcEndpoint:VpcEndpoint",
+            f"{VPC_ENDPOINT}: policy, subnet_ids, security_group_ids, dns_options update in place",
+            (
+                *force_new(
+                    VPC_ENDPOINT,
+                    "vpcId",
+                    "serviceName",
+                    "vpcEndpointType",
+                    "serviceRegion",
+                    "region",
+                    "resourceConfigurationArn",
+                    "serviceNetworkArn",
+                    "dnsOptions.privateDnsPreference",
+                    "dnsOptions.privateDnsSpecifiedDomains",
+                ),
+                Rule(
+                    "privateDnsEnabled",
+                    "replace",
+                    f"{VPC_ENDPOINT}: CustomizeDiff ForceNew on private_dns_enabled unless the type is Interface",
+                    when=lambda old, new: value_at(new, "vpcEndpointType") != "Interface",
+                ),
+            ),
         ),
         TypeRules(
             "aws:ssm/parameter:Parameter",

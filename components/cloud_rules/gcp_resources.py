@@ -133,7 +133,13 @@ TYPES = rules_for(
         TypeRules(
             "gcp:secretmanager/secretVersion:SecretVersion",
             f"{TF}/secretmanager/resource_secret_manager_secret_version.go",
-            force_new(f"{TF}/secretmanager/resource_secret_manager_secret_version.go", "secret", "secretData"),
+            force_new(
+                "magic-modules mmv1/products/secretmanager/SecretVersion.yaml (immutable: ForceNew)",
+                "secret",
+                "secretData",
+                "secretDataWoVersion",
+                "isSecretDataBase64",
+            ),
         ),
         TypeRules(
             "gcp:secretmanager/secretIamMember:SecretIamMember",

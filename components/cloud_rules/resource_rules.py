@@ -76,10 +76,11 @@ class TypeRules:
                 return rule.effect, rule
         return "update", None
 
-    def replaces_on(self, key: str) -> Rule | None:
-        """A replace rule at or below the top-level input ``key`` (an unknown ``key`` may touch it)."""
+    def replaces_on(self, key: str, old: dict, new: dict) -> Rule | None:
+        """A replace rule at or below the top-level input ``key`` (an unknown ``key`` may touch it)
+        that applies to these inputs (old, and new with ``key`` unknown)."""
         for rule, pattern in zip(self.rules, self.parsed or _parse(self.rules)):
-            if rule.effect == "replace" and pattern[0] in (key, "*"):
+            if rule.effect == "replace" and pattern[0] in (key, "*") and (rule.when is None or rule.when(old, new)):
                 return rule
         return None
 

@@ -187,9 +187,33 @@ class Outcome:
     error: str = ""
 
 
+# Rows for a VM an earlier version deployed: the instance as that version registered it (recorded in
+# tests/fixtures/windows_vms_before_issue19.json, at commit 32d56de, for tests/test_windows_upgrade.py),
+# beside what this version registers for the same spec. Row -> cloud -> recorded case.
+RECORDED = PAGE.parents[1] / "tests" / "fixtures" / "windows_vms_before_issue19.json"
+UPGRADES = {
+    "Windows VM deployed by an earlier version": {"aws": "aws", "gcp": "gcp"},
+    "Windows spot VM deployed by an earlier version": {"aws": "aws-spot"},
+}
+UPGRADE_SPECS = {
+    "aws": {"cloud": "aws", "zone": "use1-az4"},
+    "aws-spot": {"cloud": "aws", "zone": "use1-az4", "spot": True, "instance_type": "m5.large"},
+    "gcp": {"cloud": "gcp", "zone": "us-central1-a"},
+}
+UPGRADE_ARGS = {"image": "windows-2022", "admin_password": "Correct-Horse-Battery-9", "public_ip": True}
+UPGRADE_CONFIG = {**CONFIG, "gcp:project": "test-project"}
+
+
+def rows(cloud: str) -> list[str]:
+    """A cloud's table rows: every edit, then the upgrades recorded for it."""
+    return [*cloud_rules.ROWS, *(row for row, cases in UPGRADES.items() if cloud in cases)]
+
+
 @cache
 def outcome(cloud: str, row: str) -> Outcome:
     """A row: the VM deployed with the before args (and its lock), then the edit."""
+    if row in UPGRADES:
+        return upgrade(cloud, row)
     before_args, after_args, fields = edit_of(cloud, row)
     before, lock = deployed(cloud, _key(before_args))
     try:
@@ -199,6 +223,49 @@ def outcome(cloud: str, row: str) -> Outcome:
         return Outcome(cloud, row, None, {}, before, (), str(error))
     steps = plan_steps(list(before), list(after))
     (change,) = vm_changes(list(before), list(after), steps, {NAME: fields})
+    return Outcome(cloud, row, change, steps, before, after)
+
+
+def upgrade(cloud: str, row: str) -> Outcome:
+    """An upgrade row: what this version registers, against the same with the instance as recorded
+    (the resources this version adds are created; the others are taken as registered now)."""
+    import dataclasses
+    import json
+
+    from ..vm import VirtualMachine
+    from .offline import RecordingMocks, evaluate
+
+    class StableMocks(RecordingMocks):  # outputs independent of registration order, as recorded
+        def resource_outputs(self, type_: str, name: str, inputs: dict, serial: int) -> tuple[str, dict]:
+            return super().resource_outputs(type_, name, inputs, 0)
+
+    case = UPGRADES[row][cloud]
+    recorded = json.loads(RECORDED.read_text())["vms"][case]
+    args = {**UPGRADE_SPECS[case], **UPGRADE_ARGS}
+    with _lock_session(None):
+        now = evaluate(lambda: VirtualMachine("win", args), config=UPGRADE_CONFIG, mocks=StableMocks()).resources
+    kept = set(recorded["urns"])
+
+    def as_recorded(r):
+        if r.type != VM_TYPES[cloud]:
+            return r
+        links = {k: [u for u in v if u in kept] for k, v in r.property_dependencies.items()}
+        return dataclasses.replace(
+            r,
+            inputs=recorded["inputs"],
+            ignore_changes=recorded["ignore"],
+            replace_on_changes=recorded["replaceOnChanges"],
+            delete_before_replace=recorded["dbr"],
+            replacement_trigger=recorded["trigger"],
+            replace_with=[],
+            dependencies=[u for u in r.dependencies if u in kept],
+            property_dependencies={k: v for k, v in links.items() if v},
+        )
+
+    before = tuple(from_registrations([as_recorded(r) for r in now if r.urn in kept]))
+    after = tuple(from_registrations(now))
+    steps = plan_steps(list(before), list(after))
+    (change,) = vm_changes(list(before), list(after), steps, {"win": set()})
     return Outcome(cloud, row, change, steps, before, after)
 
 
@@ -232,7 +299,9 @@ def data_cell(result: Outcome) -> str:
     parts = [f"OS disk {data[OS_DISK]}"] if OS_DISK in data else []
     disks_ = {name.removeprefix(f"{NAME}-"): state for name, state in data.items() if name != OS_DISK}
     states = list(dict.fromkeys(disks_.values()))
-    if len(states) == 1:
+    if not states:
+        parts.append("no data disks")
+    elif len(states) == 1:
         parts.append(f"data disks {states[0]}")
     else:
         parts += [", ".join(n for n, s in disks_.items() if s == state) + f" {state}" for state in states]
@@ -253,13 +322,13 @@ HEADER = "| change of | the cloud | `pulumi up` with the component | data | sour
 
 def table(cloud: str) -> str:
     """A cloud's lifecycle table as Markdown."""
-    rows = [HEADER]
-    for row in cloud_rules.ROWS:
+    lines = [HEADER]
+    for row in rows(cloud):
         result = outcome(cloud, row)
         fact = cloud_rules.lifecycle(cloud)[row]
         cells = [row, fact.cloud_does, component_cell(result), data_cell(result), note_cell(cloud, row, result)]
-        rows.append("| " + " | ".join(cells) + " |")
-    return "\n".join(rows)
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def render_page(text: str) -> str:
