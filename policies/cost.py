@@ -292,11 +292,15 @@ def stack_costs(
             total += priced.hourly
             cents += _month_cents(priced)
             if priced.worst is not None:
-                unit = "vCPUs at the rate of" if any(m.per_vcpu for m in run.machines) else "x"
-                labels.append(
-                    f"{priced.count:g} {unit} {priced.worst.label()}".replace(" x ", "x ", 1)
-                    + (f" ({run.label})" if run.label else "")
+                shape = priced.worst.label()
+                what = (
+                    f"{priced.count:g} vCPUs at the rate of {shape}"
+                    if run.machines[0].per_vcpu
+                    else f"{priced.count:g}x {shape}"
                 )
+                labels.append(what + (f" ({run.label})" if run.label else ""))
+            elif run.label:
+                labels.append(run.label)  # nothing left to bill (a reservation the stack's VMs fill)
         missing: tuple[str, ...] = ()
         if entry.type in SINGLE_VMS and region is not None and not reason:
             spot = any(m.spot for r in runs for m in r.machines)

@@ -74,8 +74,8 @@ NEAR_INTERNET = [
         True,
         lambda n: nsg(
             n,
-            nsg_rule("no-a", "22", "198.51.100.7/32", "Deny", 100),
-            {**nsg_rule("no-b", "22", "203.0.113.9/32", "Deny", 101)},
+            nsg_rule("no-a", "22", "8.8.8.8/32", "Deny", 100),
+            {**nsg_rule("no-b", "22", "1.1.1.1/32", "Deny", 101)},
             nsg_rule("ssh", "22", "*", priority=200),
         ),
     ),
