@@ -5,10 +5,11 @@ Sources are sets of addresses, not strings: ``0.0.0.0/1`` plus ``128.0.0.0/1`` i
 internet, as is ``*``, ``Internet``, ``::/0`` or ``0.0.0.0/0`` minus the private ranges. "Open to the
 internet" means the addresses a rule list lets through (after the Deny rules above each Allow) are
 too many for anyone to list who is in them: every public IPv4 address (0.0.0.0/0 without the IANA
-special-purpose ranges) or every global unicast IPv6 address (2000::/3), or more of them than a
-:class:`Threshold` allows (by default more public IPv4 addresses than one /8 holds, or more global
-IPv6 addresses than one /16), or a source named by what it is rather than by its addresses (a
-country's address space, a threat-intelligence list) that is not shadowed by a Deny.
+special-purpose ranges) or every global unicast IPv6 address (2000::/3 without the documentation
+prefixes), or more of them than a :class:`Threshold` allows (by default more public IPv4 addresses
+than one /8 holds, or more global IPv6 addresses than one /16), or a source named by what it is
+rather than by its addresses (a country's address space, a threat-intelligence list) that is not
+shadowed by a Deny.
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ NOT_PUBLIC_V4 = addresses(
     "240.0.0.0/4",
 )
 PUBLIC_V4 = addresses("0.0.0.0/0") - NOT_PUBLIC_V4
-GLOBAL_V6 = addresses("2000::/3")
+# Global unicast IPv6 without the documentation prefixes (RFC 3849, RFC 9637).
+GLOBAL_V6 = addresses("2000::/3") - addresses("2001:db8::/32", "3fff::/20")
 INTERNET = PUBLIC_V4 | GLOBAL_V6
 
 # Sources that mean "any address": Azure's * and Any, GCP/AWS CIDRs of length 0 in any spelling.

@@ -135,6 +135,11 @@ PREFIXES = {"aws": ("aws:", "aws-native:"), "azure": ("azure-native:", "azure:")
 
 def kinds_of(token: str, properties: Iterable[str] = ()) -> set[str]:
     """The kinds a type is, by name and by the properties its schema declares."""
+    return set(_name_kinds(token) | _property_kinds(frozenset(properties)))
+
+
+@functools.cache
+def _name_kinds(token: str) -> frozenset[str]:
     name = token.rsplit(":", 1)[-1]
     found = set()
     for kind, patterns in KINDS.items():
@@ -142,8 +147,7 @@ def kinds_of(token: str, properties: Iterable[str] = ()) -> set[str]:
             target = token if pattern.startswith("^") else name
             if re.search(pattern, target):
                 found.add(kind)
-    found |= _property_kinds(frozenset(properties))
-    return found
+    return frozenset(found)
 
 
 @functools.cache

@@ -75,7 +75,7 @@ NEAR_INTERNET = [
         lambda n: nsg(
             n,
             nsg_rule("no-a", "22", "8.8.8.8/32", "Deny", 100),
-            {**nsg_rule("no-b", "22", "1.1.1.1/32", "Deny", 101)},
+            {**nsg_rule("no-b", "22", "2606:4700::1111/128", "Deny", 101)},
             nsg_rule("ssh", "22", "*", priority=200),
         ),
     ),

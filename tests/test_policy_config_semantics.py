@@ -70,7 +70,7 @@ def test_deny_rules_above_are_taken_out_before_the_threshold():
         nsg(
             "nsg",
             nsg_rule("no-a", "22", "8.8.8.8/32", "Deny", 100),
-            nsg_rule("no-b", "22", "1.1.1.1/32", "Deny", 101),
+            nsg_rule("no-b", "22", "2606:4700::1111/128", "Deny", 101),
             nsg_rule("ssh", "22", "*", priority=200),
         )
         nsg("denied", nsg_rule("no", "22", "0.0.0.0/1", "Deny", 100), nsg_rule("ssh", "22", "0.0.0.0/0", priority=200))
