@@ -134,14 +134,29 @@ EXCLUDED = (
         r"|azure-native:(azuresphere|testbase|kusto|devtestlab|azurestackhci):\w*Image\w*",
         "defines or builds an image: a VM is judged by the image reference it boots",
     ),
+    NotJudged(
+        r"azure-native:standbypool:StandbyVirtualMachinePool",
+        "keeps pre-created VMs for a scale set (the scale set is checked); the pool's standby VMs are not priced",
+        ("vm-hourly-price-ceiling", "vm-price-unknown", "stack-monthly-budget"),
+    ),
     Exclusion(
         r"azure-native:standbypool:StandbyVirtualMachinePool",
-        "keeps pre-created VMs for a scale set (checked); the pool's standby VMs are not priced (a known gap)",
+        "its VMs are the scale set's (checked): the pool holds no image, login, address or user data of its own",
+    ),
+    NotJudged(
+        r"azure-native:devtestlab:(VirtualMachine|VirtualMachineSchedule|Disk|Formula|CustomImage)",
+        "DevTest Labs VMs and disks are governed by the lab's own policies (allowed sizes, public IPs, images, "
+        "auto-shutdown), which this pack does not model",
     ),
     Exclusion(
         r"azure-native:devtestlab:.*",
-        "DevTest Labs VMs and disks are governed by the lab's own policies (allowed sizes, public IPs, images, "
-        "auto-shutdown); this pack does not model labs",
+        "settings of a DevTest Lab (schedules, secrets, users, policies): runs or opens nothing itself",
+    ),
+    NotJudged(
+        r"azure-native:workloads:(SapVirtualInstance|SapApplicationServerInstance|SapCentralServerInstance"
+        r"|SapDatabaseInstance)|azure-native:scom:Instance",
+        "SAP on Azure and SCOM managed instances deploy VMs sized and configured by the service, which no rule of "
+        "this pack judges",
     ),
     Exclusion(
         r"azure-native:(azurestackhci|scvmm|connectedvmwarevsphere|networkcloud|vmwarecloudsimple|avs"

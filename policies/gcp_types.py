@@ -196,10 +196,11 @@ EXCLUDED = (
         r"gcp:tpu/v2Vm:V2Vm|gcp:container/(awsNodePool|azureNodePool|awsCluster|azureCluster):.*"
         r"|gcp:(dataflow/(job|flexTemplateJob|pipeline)|composer/environment|vertex/(aiPersistentResource"
         r"|aiDeploymentResourcePool|aiEndpointWithModelGardenDeployment|aiIndexEndpointDeployedIndex)"
-        r"|workstations/workstationConfig|hypercomputecluster/cluster|vpcaccess/connector|dataproc/cluster):.*",
+        r"|workstations/workstationConfig|hypercomputecluster/cluster|vpcaccess/connector|dataproc/cluster"
+        r"|workbench/instance):.*",
         "VMs a Google service runs and bills by the hour (TPU VMs, GKE on AWS/Azure node pools, Dataflow workers, "
-        "Composer environments, Vertex AI resources, Cloud Workstations, Hypercompute clusters, Serverless VPC "
-        "Access connectors, Dataproc clusters): the service picks their images and identities and prices them "
+        "Composer environments, Vertex AI resources and Workbench instances, Cloud Workstations, Hypercompute "
+        "clusters, Serverless VPC Access connectors, Dataproc clusters): the service picks their images and identities and prices them "
         "per service, so no rule of this pack judges them",
     ),
     Exclusion(
