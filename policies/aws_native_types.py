@@ -53,7 +53,13 @@ def instance_reader(props: dict) -> list[fleets.Run]:
 
 
 def group_reader(props: dict) -> list[fleets.Run]:
-    return fleets.aws_autoscaling_group({**props, "launchConfiguration": props.get("launchConfigurationName")})
+    """The group as pulumi-aws's, its launch configuration named by launchConfigurationName."""
+    runs = fleets.aws_autoscaling_group({**props, "launchConfiguration": props.get("launchConfigurationName")})
+    renamed = {"launchConfiguration": "launchConfigurationName"}
+    return [
+        replace(run, templates=tuple(replace(t, prop=renamed.get(t.prop, t.prop)) for t in run.templates))
+        for run in runs
+    ]
 
 
 def template_reader(props: dict) -> list[fleets.Run]:

@@ -228,7 +228,8 @@ def aws_batch_compute_environment(props: dict) -> list[Run]:
     minimum = count_of(resources.get("minVcpus") if "minVcpus" in resources else resources.get("minvCpus"), 0.0)
     names = strings(resources.get("instanceTypes")) or ["optimal"]
     machines = tuple(Machine(n, kind == "spot", where="computeResources.instanceTypes", per_vcpu=True) for n in names)
-    return [Run(minimum, machines, label="minimum vCPUs")]
+    templates = aws_template("computeResources", resources.get("launchTemplate"))
+    return [Run(minimum, machines, templates, label="minimum vCPUs")]
 
 
 def _aks_count(pool: dict) -> Any:

@@ -164,7 +164,7 @@ def _part_cost(name: str, part: Part) -> Cost:
 
 def _keys(props: dict) -> set[str]:
     keys = set()
-    for key in ("name", "id", "selfLink", "selfLinkUnique", "arn", "launchTemplateName"):
+    for key in ("name", "id", "selfLink", "selfLinkUnique", "arn", "launchTemplateName", "launchConfigurationName"):
         for value in strings(props.get(key)):
             keys |= {value, str(last_segment(value))}
     return keys

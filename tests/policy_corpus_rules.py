@@ -131,6 +131,24 @@ LAUNCH_TEMPLATES = [
     ),
     Case(TEMPLATES, "group-template-elsewhere", True, lambda n: group(n, {"id": "lt-0123456789abcdef0"})),
     Case(TEMPLATES, "group-template-in-stack", False, lambda n: group(n, {"id": lt(f"{n}-lt", root_volume()).id})),
+    Case(
+        TEMPLATES,
+        "batch-template-elsewhere",
+        True,
+        lambda n: aws.batch.ComputeEnvironment(
+            n,
+            type="MANAGED",
+            compute_resources={
+                "type": "EC2",
+                "max_vcpus": 16,
+                "subnets": ["subnet-1"],
+                "security_group_ids": ["sg-1"],
+                "instance_role": "arn:aws:iam::123456789012:instance-profile/ecs",
+                "launch_template": {"launch_template_name": "shared"},
+            },
+            tags=OWNER,
+        ),
+    ),
 ]
 
 
