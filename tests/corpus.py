@@ -1,5 +1,5 @@
 """The whole policy corpus: the shapes and cases of tests/policy_corpus.py and of the modules that
-extend it (other providers, capacity, the rules' newer semantics), named and recorded once per
+extend it (aws-native, classic azure, capacity, the rules' newer semantics), named and recorded once per
 process as two programs (every insecure shape and blocked case; every secure shape and passing
 case) under Pulumi mocks."""
 
@@ -10,15 +10,17 @@ import functools
 from policy_corpus import CASES as BASE_CASES
 from policy_corpus import PACK_CONFIG, STACK_CONFIG, Case, Shape
 from policy_corpus import SHAPES as BASE_SHAPES
+from policy_corpus_aws_native import CASES as AWS_NATIVE_CASES
+from policy_corpus_aws_native import SHAPES as AWS_NATIVE_SHAPES
+from policy_corpus_azure_classic import CASES as AZURE_CLASSIC_CASES
+from policy_corpus_azure_classic import SHAPES as AZURE_CLASSIC_SHAPES
 from policy_corpus_capacity import CASES as CAPACITY_CASES
 from policy_corpus_capacity import SHAPES as CAPACITY_SHAPES
-from policy_corpus_providers import CASES as PROVIDER_CASES
-from policy_corpus_providers import SHAPES as PROVIDER_SHAPES
 from policy_corpus_rules import CASES as RULE_CASES
 from policy_corpus_rules import SHAPES as RULE_SHAPES
 
-SHAPES: list[Shape] = BASE_SHAPES + PROVIDER_SHAPES + CAPACITY_SHAPES + RULE_SHAPES
-CASES: list[Case] = BASE_CASES + PROVIDER_CASES + CAPACITY_CASES + RULE_CASES
+SHAPES: list[Shape] = BASE_SHAPES + AWS_NATIVE_SHAPES + AZURE_CLASSIC_SHAPES + CAPACITY_SHAPES + RULE_SHAPES
+CASES: list[Case] = BASE_CASES + AWS_NATIVE_CASES + AZURE_CLASSIC_CASES + CAPACITY_CASES + RULE_CASES
 PREFIXES = {"aws": "aws", "aws-native": "awsn", "azure-native": "az", "azure": "azc", "gcp": "gcp"}
 
 __all__ = ["CASES", "PACK_CONFIG", "SHAPES", "STACK_CONFIG", "record", "shape_name"]
