@@ -178,6 +178,7 @@ EXCLUDED = (
         "without a launch template in the stack its nodes boot the service's AMI with the service's defaults for "
         "the root volume, metadata options and public addresses, which the pack cannot see",
         ("disk-encryption-required", "ec2-imdsv2-required", "public-ip-on-vm", "allowed-images"),
+        judged_when=fleets.names_template,
     ),
     Exclusion(
         BATCH,

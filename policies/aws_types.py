@@ -203,6 +203,7 @@ EXCLUDED = (
         "service's defaults for the root volume, metadata options and public addresses, which the pack cannot see "
         "(with a launch template in the stack, the template is judged)",
         ("disk-encryption-required", "ec2-imdsv2-required", "public-ip-on-vm", "allowed-images"),
+        judged_when=fleets.names_template,
     ),
     Exclusion(
         r"aws:ec2/subnetCidrReservation:.*|aws:ec2transitgateway/instance(ConnectEndpoint|State):.*"

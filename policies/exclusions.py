@@ -12,7 +12,9 @@ A leaf module: the per-cloud modules import it, and it imports nothing of the pa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -34,4 +36,7 @@ class Exclusion:
 @dataclass(frozen=True)
 class NotJudged(Exclusion):
     """Types this pack cannot judge for ``rules`` (empty: for any rule): a resource of them gets the
-    advisory ``not-judged-by-this-pack`` violation with ``reason``."""
+    advisory ``not-judged-by-this-pack`` violation with ``reason``, unless ``judged_when`` says its
+    props make it judged after all (a node group whose launch template carries its settings)."""
+
+    judged_when: Callable[[dict[str, Any]], bool] | None = None

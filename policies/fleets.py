@@ -88,6 +88,12 @@ def count_of(value: Any, default: Any = None) -> Any:
     return default if n is None else max(n, 0.0)
 
 
+def names_template(props: dict) -> bool:
+    """A node group or Batch environment that names a launch template (judged there, or named by
+    launch-template-not-in-stack): its nodes' settings are the template's."""
+    return is_known(props.get("launchTemplate")) or is_known(dig(props, "computeResources", "launchTemplate"))
+
+
 def known(*values: Any) -> bool:
     return all(isinstance(v, float) for v in values)
 

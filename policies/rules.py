@@ -167,7 +167,8 @@ def validate_templates_in_stack(args: StackValidationArgs, report_violation: Rep
 
 
 def validate_not_judged(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    for message in NOT_JUDGED.messages(canonical_type(args.resource_type), args.name):
+    props = as_dict(plain(args.props))
+    for message in NOT_JUDGED.messages(canonical_type(args.resource_type), args.name, props):
         report_violation(message, args.urn)
 
 

@@ -30,11 +30,15 @@ class NotJudgedIndex:
 
     entries: tuple[NotJudged, ...]
 
-    def reasons(self, resource_type: str) -> list[tuple[str, tuple[str, ...]]]:
-        return [(e.reason, e.rules) for e in self.entries if re.fullmatch(e.pattern, resource_type)]
+    def reasons(self, resource_type: str, props: dict) -> list[tuple[str, tuple[str, ...]]]:
+        return [
+            (e.reason, e.rules)
+            for e in self.entries
+            if re.fullmatch(e.pattern, resource_type) and not (e.judged_when and e.judged_when(props))
+        ]
 
-    def messages(self, resource_type: str, name: str) -> list[str]:
-        found = self.reasons(resource_type)
+    def messages(self, resource_type: str, name: str, props: dict) -> list[str]:
+        found = self.reasons(resource_type, props)
         if not found:
             return []
         parts = []
@@ -42,8 +46,8 @@ class NotJudgedIndex:
             scope = f" (for {', '.join(rules)})" if rules else ""
             parts.append(f"{reason}{scope}")
         return [
-            f"{describe(resource_type, name)}: not judged by this pack: {'; '.join(parts)}. Review it yourself "
-            f"(or keep it out of stacks this pack guards)."
+            f"{describe(resource_type, name)}: not judged by this pack: {'; '.join(parts)}. Fix: review it "
+            f"yourself; make not-judged-by-this-pack mandatory to keep such resources out of the stack."
         ]
 
 

@@ -279,6 +279,21 @@ NOT_JUDGED_CASES = [
         ),
     ),
     Case(NOT_JUDGED, "plain-bucket", False, lambda n: aws.s3.Bucket(n)),
+    # A node group's nodes take what its launch template says (the template is judged).
+    Case(
+        NOT_JUDGED,
+        "eks-with-template",
+        False,
+        lambda n: aws.eks.NodeGroup(
+            n,
+            cluster_name="eks",
+            node_role_arn="arn:aws:iam::123456789012:role/node",
+            subnet_ids=["subnet-1"],
+            scaling_config={"desired_size": 1, "min_size": 1, "max_size": 2},
+            launch_template={"id": lt(f"{n}-lt", root_volume()).id, "version": "$Latest"},
+            tags=OWNER,
+        ),
+    ),
 ]
 
 CASES = NEAR_INTERNET + LAUNCH_TEMPLATES + WINDOWS_IMAGES + USER_DATA + NOT_JUDGED_CASES
