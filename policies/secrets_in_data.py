@@ -47,6 +47,7 @@ SECRET_KEY = re.compile(
 )
 NOT_SECRET_KEYS = re.compile(r"(?i)^(nopasswd|lock_passwd|ssh_pwauth|.*_file|.*_path|.*_url|.*_len(gth)?)$")
 NOT_LITERAL = ("$", "%", "{", "[", "(", "<", "`", "!", "&", "*", "|", ">", "@")
+TEMPLATE_MARKERS = ("{{", "${", "$(", "<%", "%{")
 WORDS = frozenset({"true", "false", "yes", "no", "null", "none", "~", "required", "optional", "prompt", "all"})
 
 
@@ -64,6 +65,8 @@ class Finding:
 def _literal(value: str) -> str | None:
     """The literal a value holds, or None for a reference, an expression or a command."""
     text = value.strip().rstrip(",;")
+    if any(marker in text for marker in TEMPLATE_MARKERS):
+        return None  # filled in by a template engine or the shell when the VM boots
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         inner = text[1:-1]
         return None if text[0] == '"' and "$" in inner else inner
