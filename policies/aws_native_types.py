@@ -33,7 +33,9 @@ LIGHTSAIL = "aws-native:lightsail:Instance"
 TEMPLATE_DATA = ("launchTemplateData",)
 FLEET_CONFIG = ("spotFleetRequestConfigData",)
 SPECS = ("spotFleetRequestConfigData", "launchSpecifications")
-CFN_DEFAULT_INSTANCE_TYPE = "m1.small"  # AWS::EC2::Instance InstanceType's default
+# AWS::EC2::Instance's InstanceType defaults to m1.small
+# (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-instance.html).
+CFN_DEFAULT_INSTANCE_TYPE = "m1.small"
 
 
 def instance_disks(name: str, props: dict, ctx: Context) -> list[str]:

@@ -195,9 +195,14 @@ def consumes(resource_type: str, props: dict, reservation: Reservation) -> bool:
 
 # --- Kubernetes node pools -----------------------------------------------------------------------------
 
-EKS_DEFAULT_TYPE = "t3.medium"  # a node group with no instanceTypes and no template type runs t3.medium
+# A node group with no instanceTypes and no template type runs t3.medium (EKS CreateNodegroup,
+# instanceTypes: https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html).
+EKS_DEFAULT_TYPE = "t3.medium"
+# GKE nodes without a machine type are e2-medium, and a regional cluster's pools run in three of the
+# region's zones unless nodeLocations says otherwise
+# (https://cloud.google.com/kubernetes-engine/docs/concepts/regional-clusters).
 GKE_DEFAULT_MACHINE = "e2-medium"
-GKE_REGIONAL_ZONES = 3  # a regional pool without nodeLocations runs in three of the region's zones
+GKE_REGIONAL_ZONES = 3
 
 
 def aws_eks_node_group(props: dict) -> list[Run]:
@@ -233,8 +238,8 @@ def aws_batch_compute_environment(props: dict) -> list[Run]:
 
 
 def _aks_count(pool: dict) -> Any:
-    """An AKS pool's node count: count (default 1), at least minCount when autoscaling; a stopped pool
-    runs none."""
+    """An AKS pool's node count: count (default 1, ManagedClusterAgentPoolProfile.count in the AKS REST
+    API), at least minCount when autoscaling; a stopped pool (powerState Stopped) runs none."""
     if lower(dig(pool, "powerState", "code")) == "stopped":
         return 0.0
     count = count_of(pool.get("count"), 1.0)
