@@ -9,7 +9,12 @@ import gzip
 
 import pytest
 
-from components.user_data import cloud_config_for_user, windows_user_data
+from components.user_data import (
+    aws_windows_admin_script,
+    aws_windows_user_data,
+    cloud_config_for_user,
+    gcp_windows_admin_script,
+)
 from policies.secrets_in_data import decoded, find_secrets
 
 SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINB4VrRPQ1v/2LB9OSaQK4UGrCtSZb+uvIBK7XrERtnD dev@example.com"
@@ -18,7 +23,11 @@ SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINB4VrRPQ1v/2LB9OSaQK4UGrCtSZb+uv
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        (windows_user_data("admin", "Corr3ct-Horse-Battery!", None), "ConvertTo-SecureString as a literal"),
+        # what the component sent before issue 19 moved the password to the clouds' secret stores
+        (
+            "<powershell>\n$password = ConvertTo-SecureString 'Corr3ct-Horse-Battery!' -AsPlainText -Force\n</powershell>",
+            "ConvertTo-SecureString as a literal",
+        ),
         ("'P@ssw0rd!' | ConvertTo-SecureString -AsPlainText -Force", "ConvertTo-SecureString as a literal"),
         ("#cloud-config\nusers:\n  - name: u\n    plain_text_passwd: hunter22\n", "'plain_text_passwd'"),
         ("export DB_PASSWORD=s3cr3tpw\n", "'DB_PASSWORD'"),
@@ -38,6 +47,9 @@ def test_literal_secrets_are_found(text, kind):
     "text",
     [
         cloud_config_for_user("admin", SSH_KEY),  # the component's Linux cloud-config: a public key, NOPASSWD sudo
+        # the component's Windows first-boot scripts: the password is fetched from the secret store
+        aws_windows_user_data(aws_windows_admin_script("admin", "/multicloud-vm/dev/admin", "us-east-1"), None),
+        gcp_windows_admin_script("admin", "projects/demo/secrets/vm-admin"),
         "$s = (Get-SECSecretValue -SecretId admin).SecretString\n$p = ConvertTo-SecureString $s -AsPlainText -Force",
         "export DB_PASSWORD=$(gcloud secrets versions access latest --secret=db)",
         'password: "{{ vault_db_password }}"',
