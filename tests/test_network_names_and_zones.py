@@ -117,8 +117,9 @@ def test_the_stack_program_builds_distinct_networks_for_the_issues_resource_grou
     assert len({n.urn for n in networks}) == 3
     urns = [r.urn for r in evaluation.resources]
     assert len(urns) == len(set(urns))
-    aliases = {n.name: n.aliases for n in networks}
-    assert aliases[network_name(("azure", "eastus", "Team-RG"))] == ["net-azure-eastus-team-rg"]
+    (renamed,) = [n for n in networks if n.name == network_name(("azure", "eastus", "Team-RG"))]
+    # The alias as the URN it names: the old name, with the network's type and parent.
+    assert renamed.aliases == [renamed.urn.rsplit("::", 1)[0] + "::net-azure-eastus-team-rg"]
 
 
 # --- constrained zones ----------------------------------------------------------------------------------
