@@ -296,3 +296,12 @@ def test_a_conditional_force_new_replaces_a_dependent_only_where_its_condition_h
         assert steps[endpoint.urn].op == "replace"
         # Not replaced, the instance is updated with its user data computed anew (a stop and start).
         assert steps[only(before, INSTANCE).urn].op == ("replace" if replace_on_change else "update")
+
+
+def test_a_plan_file_leaves_out_the_aliases_azure_native_adds_for_its_api_versions():
+    vm = only(registered({"cloud": "azure", "ssh_public_key": KEY}), "azure-native:compute:VirtualMachine")
+    assert len(vm.aliases) > 10 and "options" in to_record(vm, 0)
+    assert "aliases" not in to_record(vm, 0)["options"]
+    renamed = vm.urn.replace("::db-vm", "::old-vm")  # a rename's alias stays
+    vm.aliases.append(renamed)
+    assert to_record(vm, 0)["options"]["aliases"] == [renamed]
