@@ -4,6 +4,7 @@ No ``from __future__ import annotations`` here: the Pulumi SDK reads the class's
 every instance, and string annotations would be compiled and evaluated again for each VM.
 """
 
+import os
 from typing import Any
 
 import pulumi
@@ -16,6 +17,7 @@ from .spec import CloudDefaults, VmSpec, validate
 __all__ = ["DataDiskArgs", "IngressRuleArgs", "VirtualMachine", "VirtualMachineArgs"]
 
 TYPE_TOKEN = "multicloud:index:VirtualMachine"
+GCP_PROJECT_VARIABLES = ("GOOGLE_PROJECT", "GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT")
 
 
 def cloud_defaults(cloud: Any) -> CloudDefaults:
@@ -26,7 +28,14 @@ def cloud_defaults(cloud: Any) -> CloudDefaults:
         return CloudDefaults(region=pulumi.Config("azure-native").get("location"))
     if cloud == "gcp":
         config = pulumi.Config("gcp")
-        return CloudDefaults(region=config.get("region"), zone=config.get("zone"), project=config.get("project"))
+        # The provider's own fallback when gcp:project is unset (pulumi_gcp/config/vars.py).
+        environment = next((os.environ[v] for v in GCP_PROJECT_VARIABLES if os.environ.get(v)), None)
+        return CloudDefaults(
+            region=config.get("region"),
+            zone=config.get("zone"),
+            project=config.get("project"),
+            environment_project=environment,
+        )
     return CloudDefaults()
 
 

@@ -21,7 +21,7 @@ AWS_VM = "aws:ec2/instance:Instance"
 
 
 def spec(cloud, region, **args):
-    return validate("vm", {"cloud": cloud, **args}, CloudDefaults(region=region))
+    return validate("vm", {"cloud": cloud, **args}, CloudDefaults(region=region, project="test-project"))
 
 
 def only(evaluation, type_token):

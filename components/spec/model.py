@@ -84,6 +84,9 @@ class CloudDefaults:
     region: str | None = None
     zone: str | None = None
     project: str | None = None
+    environment_project: str | None = None
+    """The project the GCP provider takes from its environment (GOOGLE_PROJECT, ...) when
+    ``gcp:project`` is unset; a VM then leaves ``project`` to the provider, as before."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from .boot import DISK_TYPES, check_data_disks, check_image, check_os_disk_size,
 from .model import CLOUD_ONLY_KEYS, CLOUDS, KNOWN_KEYS, NAME_RULES, Checker, CloudDefaults, VmSpec
 from .network import NetworkSpec
 from .placement import ZoneError, place, requested_zone, search_zones
+from .scope import check_project, check_resource_group
 from .sizes import resolve_size
 from .tags import check_tags
 
@@ -39,7 +40,7 @@ def validate(name: Any, args: Mapping[str, Any], defaults: CloudDefaults | None 
     _check_name(check, cloud)
 
     region = _region(check, cloud, defaults)
-    project = check.optional_str("project") or (defaults.project if cloud == "gcp" else None)
+    project = check_project(check, cloud, defaults)
     network = _network(check, cloud, region, project)
     requested = _requested_zone(check, cloud, region)
     network_zones = network.zones_of(region) if network is not None and cloud == "aws" else None
@@ -84,7 +85,7 @@ def validate(name: Any, args: Mapping[str, Any], defaults: CloudDefaults | None 
         spot=spot,
         subnet_id=check_subnet_id(check, cloud),
         tags=check_tags(check, cloud),
-        resource_group_name=check.optional_str("resource_group_name"),
+        resource_group_name=check_resource_group(check),
         network=network,
     )
     for field_name, value, expected in cloud_rules.spec_problems(spec):
