@@ -64,7 +64,7 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
             "components.network",
         }
         | PURE_LEAVES,
-        {"pulumi", "google", "yaml", "matplotlib"},
+        {"pulumi", "pulumi_policy", "google", "yaml", "jsonschema", "matplotlib"},
     ),
     "components.__main__": ({"components.catalog"}, set()),
     "components": ({"components.vm", "components.network"} | PURE_LEAVES, set()),
@@ -72,9 +72,17 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
 }
 # Within the tools, only these modules may import these packages.
 TOOLS_ONLY_IN = {
-    "pulumi": {"components.tools.plan", "components.tools.offline"},
-    "google": {"components.tools.offline"},  # protobuf, for the mocks engine
-    "yaml": {"components.tools.plan"},
+    "pulumi": {
+        "components.tools.plan",
+        "components.tools.offline",
+        "components.tools.program_runner",
+        "components.tools.policy_check",
+    },
+    # the policy SDK, and the schema check of its config, only where `plan --policy-pack` runs a pack
+    "pulumi_policy": {"components.tools.policy_check"},
+    "jsonschema": {"components.tools.policy_check"},
+    "google": {"components.tools.offline", "components.tools.policy_check"},  # protobuf, for the engine
+    "yaml": {"components.tools.stack_files"},
     "matplotlib": {"components.tools.compare.chart"},
 }
 # Each adapter imports its own cloud's SDK, never another's.
@@ -198,7 +206,7 @@ def test_a_vm_of_one_cloud_loads_only_that_clouds_sdk():
         "from components.tools.offline import evaluate\n"
         "from components import VirtualMachine\n"
         "evaluate(lambda: VirtualMachine('web', {'cloud': 'gcp', 'region': 'us-central1'}), "
-        "config={'gcp:project': 'p'})"
+        "config={'gcp:project': 'test-project'})"
     )
     assert "pulumi_gcp" in loaded
     assert loaded & {"pulumi_aws", "pulumi_azure_native"} == set()

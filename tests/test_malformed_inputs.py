@@ -46,6 +46,7 @@ def corpus(tmp_path):
     def project(name: str, pulumi_yaml: str | bytes, stack: str | bytes = GOOD_STACK) -> None:
         folder = tmp_path / name
         folder.mkdir()
+        (folder / "__main__.py").write_text((ROOT / "__main__.py").read_text())
         for file, content in (("Pulumi.yaml", pulumi_yaml), ("Pulumi.dev.yaml", stack)):
             (folder / file).write_bytes(content if isinstance(content, bytes) else content.encode())
 
