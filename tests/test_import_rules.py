@@ -194,6 +194,15 @@ def test_the_pure_layers_and_the_offline_tools_load_no_pulumi_or_sdk():
     assert loaded & HEAVY == set()
 
 
+def test_plan_without_a_policy_pack_loads_no_policy_sdk():
+    loaded = loaded_after(
+        "import contextlib, io, components.__main__\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert components.__main__.main(['plan', '--format', 'json']) == 0"
+    )
+    assert "pulumi" in loaded and loaded & {"pulumi_policy", "jsonschema"} == set()
+
+
 def test_the_policy_pack_loads_no_provider_sdk():
     loaded = loaded_after("import sys; sys.path.insert(0, 'policies'); import policies.rules")
     assert "pulumi_policy" in loaded
