@@ -62,6 +62,9 @@ class Violation:
     urn: str  # "" for a violation of the whole stack
     message: str
     description: str = ""
+    attributed_to: str = ""
+    """The URN the engine shows the violation on: the analyzed resource for a resource policy; for a
+    stack policy the resource it names, else the root stack (pkg/resource/deploy/analyze_snapshot.go)."""
 
     @property
     def resource_name(self) -> str:
@@ -254,11 +257,15 @@ def _options(resource: RegisteredResource) -> proto.AnalyzerResourceOptions:
     )
 
 
-def _violations(response) -> list[Violation]:
+def _violations(response, attributed_to: str, in_stack: set[str] = frozenset()) -> list[Violation]:
+    """The response's diagnostics; a resource policy's are shown on the resource analyzed
+    (``attributed_to``), a stack policy's on the resource they name if it is in the stack, else on
+    the root stack (``attributed_to``)."""
     out = []
     for d in response.diagnostics:
         message = d.message[len(d.description) :].lstrip("\n") if d.message.startswith(d.description) else d.message
-        out.append(Violation(d.policyName, _LEVEL_NAMES[d.enforcementLevel], d.urn, message, d.description))
+        shown_on = d.urn if in_stack and d.urn in in_stack else attributed_to
+        out.append(Violation(d.policyName, _LEVEL_NAMES[d.enforcementLevel], d.urn, message, d.description, shown_on))
     return out
 
 
@@ -293,7 +300,7 @@ def run_policies(
         analyze = proto.AnalyzeRequest(
             type=r.type, properties=_struct(r.inputs), urn=r.urn, name=r.name, options=_options(r), provider=provider
         )
-        violations += _violations(servicer.Analyze(analyze, None))
+        violations += _violations(servicer.Analyze(analyze, None), r.urn)
         stack_resources.append(
             proto.AnalyzerResource(
                 type=r.type,
@@ -309,7 +316,9 @@ def run_policies(
                 },
             )
         )
-    violations += _violations(servicer.AnalyzeStack(proto.AnalyzeStackRequest(resources=stack_resources), None))
+    root_stack = f"urn:pulumi:{stack}::{project}::pulumi:pulumi:Stack::{project}-{stack}"
+    response = servicer.AnalyzeStack(proto.AnalyzeStackRequest(resources=stack_resources), None)
+    violations += _violations(response, root_stack, {r.urn for r in resources})
     return violations
 
 
@@ -412,12 +421,12 @@ def render(pack: Pack, violations: list[Violation]) -> str:
     """The ``Policies:`` section of ``pulumi preview``'s summary for one local pack."""
     mark = "❌" if has_mandatory(violations) else "⚠️" if violations else "✅"
     lines = ["Policies:", f"    {mark} {pack.name}@v{pack.version} (local: {pack.path})"]
-    ordered = sorted(violations, key=lambda v: (_RANK.get(v.level, 99), v.policy, v.urn))
+    ordered = sorted(violations, key=lambda v: (_RANK.get(v.level, 99), v.policy, v.attributed_to))
     for v in ordered:
         where = ""
-        if v.urn:
-            type_ = v.urn.split("::")[-2].rsplit("$", 1)[-1]
-            where = f"  ({_type_display(type_)}: {v.resource_name})"
+        if v.attributed_to:
+            type_ = v.attributed_to.split("::")[-2].rsplit("$", 1)[-1]
+            where = f"  ({_type_display(type_)}: {v.attributed_to.rsplit('::', 1)[-1]})"
         lines.append(f"        - [{v.level}]  {v.policy}{where}")
         text = "\n".join(part for part in (v.description, v.message) if part)
         lines += [f"          {line}" for line in text.splitlines()]

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -450,7 +449,3 @@ def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any], li
     """The project name, the full config map the program would see, and the keys holding secrets."""
     files = read_stack(project_dir, stack)
     return files.project, files.config, files.secret_keys
-
-
-def iter_warnings(files: StackFiles) -> Iterator[str]:
-    yield from (str(note) for note in files.notes if note.warn)
