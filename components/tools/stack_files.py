@@ -202,7 +202,7 @@ class _Reader:
         elif node.tag in ("tag:yaml.org,2002:str", "!"):
             return text
         else:
-            value = _explicit(node.tag, text)
+            value = _explicit(node.tag, text, f"{self.file} line {line}: {shown}")
         if isinstance(value, float) and math.isfinite(value) and value.is_integer() and abs(value) < 2**63:
             value = int(value)  # through JSON, Go's 4.0 is 4
         if node.tag != _PLAIN:
@@ -238,7 +238,9 @@ class _Reader:
             raise PlanError(f"{self.file} line {node.start_mark.line + 1}: a mapping key must be a plain value")
         if node.tag == _PLAIN:
             return resolve_plain(node.value)
-        return node.value if node.tag in ("tag:yaml.org,2002:str", "!") else _explicit(node.tag, node.value)
+        if node.tag in ("tag:yaml.org,2002:str", "!"):
+            return node.value
+        return _explicit(node.tag, node.value, f"{self.file} line {node.start_mark.line + 1}")
 
     def mapping(self, node, path: str) -> dict[str, Any]:
         import yaml
@@ -248,9 +250,10 @@ class _Reader:
             if isinstance(key, yaml.ScalarNode):
                 line = key.start_mark.line + 1
                 if key.value in seen:
+                    where = _join(path, key.value).removeprefix("config.")
                     raise PlanError(
-                        f"{self.file} line {line}: {_join(path, key.value).removeprefix('config.')} is given twice (first at line "
-                        f"{seen[key.value]}); Pulumi refuses duplicate keys: keep one"
+                        f"{self.file} line {line}: {where} is given twice (first at line {seen[key.value]}); "
+                        "Pulumi refuses duplicate keys: keep one"
                     )
                 seen[key.value] = line
         result: dict[str, Any] = {}
@@ -275,7 +278,7 @@ _PLAIN = "!multicloud-vm/plain"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-def _explicit(tag: str, text: str) -> Any:
+def _explicit(tag: str, text: str, where: str) -> Any:
     """A scalar with an explicit core tag (``!!int 22``); other tags keep the text, as go-yaml does."""
     core = tag.removeprefix("tag:yaml.org,2002:")
     resolved = resolve_plain(text)
@@ -288,7 +291,7 @@ def _explicit(tag: str, text: str) -> Any:
     if core == "float" and isinstance(resolved, int | float) and not isinstance(resolved, bool):
         return float(resolved)
     if core in ("bool", "int", "float"):
-        raise PlanError(f"cannot read {text!r} as !!{core}")
+        raise PlanError(f"{where}: {text!r} is not a valid !!{core}")
     return text
 
 
