@@ -17,7 +17,7 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -85,24 +85,46 @@ class StackPlan:
     networks: list[dict[str, Any]]
     warnings: list[str]
     """Default quotas the stack would exceed (``components/tools/quotas.py``)."""
+    notes: list[str] = field(default_factory=list)
+    """What the stack's lock keeps, or does not yet, that a user should know (``lock_notes``)."""
     evaluation: Any = None
     """What the program registered (``offline.Evaluation``), for the policy pack."""
     files: StackFiles | None = None
+
+
+def _evaluate_stack(project_dir: Path, stack: str, reresolve: frozenset[str] = frozenset()) -> tuple:
+    """Runs the project's program under mocks (preview), reading the stack's lock from the project
+    directory as ``pulumi up`` would (and re-resolving the VMs in ``reresolve``): the stack's files
+    and the run (its evaluation and the VMs it built)."""
+    from .. import lockfile
+    from ..spec.lock import LockError
+    from .program_runner import locate, run_program
+
+    files = read_stack(project_dir, stack)
+    program = locate(project_dir, files.project_file)
+    try:
+        with lockfile.session(project_dir, reresolve):
+            run = run_program(program, files, stack)
+    except LockError as error:
+        raise PlanError(str(error)) from None
+    except PlanError as error:
+        hints = files.hints_for(str(error))
+        raise PlanError("; ".join([str(error), *map(str, hints)])) from None
+    return files, run
+
+
+def plan_stack_built(project_dir: Path, stack: str, reresolve: frozenset[str] = frozenset()) -> list:
+    """The stack's VirtualMachine components as the program builds them (``lock`` records their specs)."""
+    return _evaluate_stack(project_dir, stack, reresolve)[1].vms
 
 
 def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
     """``plan_stack_and_networks``, and the default quotas the stack would exceed."""
     from ..network import TYPE_TOKEN as NETWORK_TYPE_TOKEN
     from ..pricing import instance_hourly
-    from .program_runner import locate, run_program
+    from .lock import lock_notes, lock_status
 
-    files = read_stack(project_dir, stack)
-    program = locate(project_dir, files.project_file)
-    try:
-        run = run_program(program, files, stack)
-    except PlanError as error:
-        hints = files.hints_for(str(error))
-        raise PlanError("; ".join([str(error), *map(str, hints)])) from None
+    files, run = _evaluate_stack(project_dir, stack)
     evaluation = run.evaluation
     by_urn = {r.urn: r for r in evaluation.resources}
     rows = []
@@ -136,6 +158,7 @@ def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
                 "cost": cost.breakdown(),
                 "cost_detail": cost.describe(),
                 "resources": _resources(children),
+                "lock": lock_status(spec),
             }
         )
     # By name: the order networks finish registering in varies with what the engine awaits.
@@ -146,7 +169,7 @@ def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
     from .quotas import quota_warnings
 
     warnings = [*(str(n) for n in files.notes if n.warn), *quota_warnings(evaluation.resources)]
-    return StackPlan(rows, networks, warnings, evaluation, files)
+    return StackPlan(rows, networks, warnings, lock_notes(rows, stack), evaluation, files)
 
 
 def _urn_of(resource) -> str:
@@ -191,7 +214,7 @@ def _price_note(rows: list[dict]) -> str:
     )
 
 
-def render_table(rows: list[dict], networks: list[dict] = (), warnings: list[str] = ()) -> str:
+def render_table(rows: list[dict], networks: list[dict] = (), warnings: list[str] = (), notes: list[str] = ()) -> str:
     header = ["VM", "cloud", "zone or region", "type", "vCPU", "GiB", "image", "$/hour", "$/month", "resources"]
     lines = [
         [
@@ -215,6 +238,7 @@ def render_table(rows: list[dict], networks: list[dict] = (), warnings: list[str
     out.append("")
     out.append(total_line(rows))
     out += [f"Warning: {warning}" for warning in warnings]
+    out += [f"Lock: {note}" for note in notes]
     out.append("")
     for r in rows:
         joined = f" (in network {r['network']})" if r.get("network") else ""
@@ -234,7 +258,9 @@ def _members(rows: list[dict], network: str) -> str:
     return f"{len(names)} VM{'s' if len(names) != 1 else ''} ({', '.join(names)})"
 
 
-def render_markdown(rows: list[dict], networks: list[dict] = (), warnings: list[str] = ()) -> str:
+def render_markdown(
+    rows: list[dict], networks: list[dict] = (), warnings: list[str] = (), notes: list[str] = ()
+) -> str:
     out = [
         "| VM | cloud | zone or region | type | vCPU | GiB | image | $/hour | $/month | resources |",
         "|---|---|---|---|---:|---:|---|---:|---:|---:|",
@@ -248,6 +274,7 @@ def render_markdown(rows: list[dict], networks: list[dict] = (), warnings: list[
     out.append("")
     out.append(f"**{total_line(rows)}**")
     out += [f"\n> **Warning:** {warning}" for warning in warnings]
+    out += [f"\n> **Lock:** {note}" for note in notes]
     if networks:
         out.append("")
         out += [
@@ -257,6 +284,16 @@ def render_markdown(rows: list[dict], networks: list[dict] = (), warnings: list[
     out.append("")
     out.append(f"_{_price_note(rows)}_")
     return "\n".join(out)
+
+
+def project_and_stack(project_dir: Path | None, stack: str) -> tuple[Path, str]:
+    """``--project-dir`` (checked) or the project found from here, and ``--stack`` as a stack's short
+    name (Pulumi Cloud names may be fully qualified: org/project/stack); PlanError for bad ones."""
+    directory = check_project_dir(project_dir) if project_dir else find_project_dir(Path.cwd())
+    name = stack.rsplit("/", 1)[-1]
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+        raise PlanError(f"--stack {stack!r}: expected a stack name such as dev (letters, digits, - _ .)")
+    return directory, name
 
 
 class _Parser(argparse.ArgumentParser):
@@ -283,11 +320,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return main_diff(options.diff[0], options.diff[1], options.format)
     try:
-        project_dir = check_project_dir(options.project_dir) if options.project_dir else find_project_dir(Path.cwd())
-        # Pulumi Cloud stack names may be fully qualified: org/project/stack.
-        stack = options.stack.rsplit("/", 1)[-1]
-        if not re.fullmatch(r"[A-Za-z0-9_.-]+", stack):
-            raise PlanError(f"--stack {options.stack!r}: expected a stack name such as dev (letters, digits, - _ .)")
+        project_dir, stack = project_and_stack(options.project_dir, options.stack)
         checker = _policy_checker(options.policy_pack, options.policy_pack_config)
         plan = plan_stack_full(project_dir, stack)
         verdict = checker(plan, stack) if checker else None
@@ -298,10 +331,12 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(plan.vms, indent=2))
         for warning in plan.warnings:
             print(f"plan: warning: {warning}", file=sys.stderr)
+        for note in plan.notes:
+            print(f"plan: lock: {note}", file=sys.stderr)
     elif options.format == "markdown":
-        print(render_markdown(plan.vms, plan.networks, plan.warnings))
+        print(render_markdown(plan.vms, plan.networks, plan.warnings, plan.notes))
     else:
-        print(render_table(plan.vms, plan.networks, plan.warnings))
+        print(render_table(plan.vms, plan.networks, plan.warnings, plan.notes))
     if verdict is None:
         return 0
     report, refused = verdict
