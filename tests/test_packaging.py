@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -71,7 +72,7 @@ def test_the_installed_package_works_from_another_folder(tmp_path):
     check_plan(installed, elsewhere, tmp_path / "my-project")
     script = run(installed, elsewhere, str(installed / "bin" / "multicloud-vm"), "nonsense")
     assert (script.returncode, script.stdout) == (2, "")
-    assert script.stderr.startswith("usage: multicloud-vm {plan,compare,catalog}")
+    assert script.stderr.startswith("usage: multicloud-vm {plan,") and "unknown command 'nonsense'" in script.stderr
 
 
 def check_contents(installed: Path, elsewhere: Path) -> None:
@@ -134,7 +135,8 @@ def check_plan(installed: Path, elsewhere: Path, project: Path) -> None:
         "json",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
+    # Only notes (the example commits no lock file): no traceback, no error.
+    assert all(line.startswith(("plan: lock: ", "plan: warning: ")) for line in result.stderr.splitlines())
     rows = json.loads(result.stdout)
     assert [(r["name"], r["cloud"], r["network"]) for r in rows] == [
         ("web-1", "aws", "shop"),
@@ -152,4 +154,4 @@ def test_a_mistyped_command_prints_usage_on_stderr_and_exits_2(capsys):
     assert out == "" and err.startswith("usage: ") and "unknown command 'plna'; did you mean plan?" in err
     assert len(err.splitlines()) == 1
     assert cli.main([]) == 2 and "no command given" in capsys.readouterr().err
-    assert cli.main(["--help"]) == 0 and "plan     Offline plan" in capsys.readouterr().out
+    assert cli.main(["--help"]) == 0 and re.search(r"\n  plan +Offline plan", capsys.readouterr().out)

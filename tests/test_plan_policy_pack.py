@@ -58,7 +58,8 @@ def test_json_stays_json_and_the_verdict_goes_to_stderr(capsys):
     )
     assert code == 3
     assert len(json.loads(out)) == 4
-    assert err.startswith("Policies:\n") and "admin-ports-open-to-internet" in err
+    report = err[err.index("Policies:\n") :]
+    assert "admin-ports-open-to-internet" in report and report.endswith("(admin-ports-open-to-internet)\n")
 
 
 def test_markdown_puts_the_verdict_in_a_block(capsys):
