@@ -46,7 +46,7 @@ def test_ssh_open_to_the_world_exits_3_and_names_the_policy(capsys):
     assert f"    ❌ multicloud-vm-guardrails@v0.1.0 (local: {PACK})" in out
     lines = out.splitlines()
     heading = lines.index("        - [mandatory]  admin-ports-open-to-internet  (aws:ec2:SecurityGroup: web-1-sg)")
-    assert lines[heading + 1] == "          SSH (22) and RDP (3389) must not be open to the internet."
+    assert lines[heading + 1].startswith("          SSH (22) and RDP (3389) must not be open to the internet")
     assert lines[heading + 2].startswith("          SecurityGroup 'web-1-sg' (aws:ec2/securityGroup:SecurityGroup)")
     assert "(gcp:compute:Firewall: db-fw-1)" in out
     assert err == "plan: the policy pack refuses this stack: 4 mandatory violations (admin-ports-open-to-internet)\n"

@@ -78,6 +78,14 @@ def test_component_windows_vms_pass_the_mandatory_rules():
     assert mandatory(violations) == []
 
 
+def test_component_windows_vms_keep_no_secret_in_user_data():
+    """The admin password travels through the clouds' secret stores, never user data or metadata:
+    no-secrets-in-user-data passes the component's Windows VMs even when made mandatory."""
+    specs = {cloud: windows(cloud, cpus=2, memory_gib=8, burstable=False) for cloud in REGIONS}
+    violations = judge_vms(specs, pack_config={"no-secrets-in-user-data": "mandatory"})
+    assert [v for v in violations if v.policy == "no-secrets-in-user-data"] == []
+
+
 def test_component_windows_vm_whose_licence_has_no_price_fails_closed():
     """The cheapest 2 vCPU / 8 GiB sizes are burstable (t3a.large, Standard_B2as_v2); no public Windows
     licence price was found for them, so the pack cannot price the VM and both cost rules fail closed."""
