@@ -290,16 +290,62 @@ def test_cost_job_plans_base_and_head_in_separate_checkouts_with_a_read_only_tok
             "persist-credentials": False,
         },
     ]
-    assert job["env"] == {"STACK": "${{ vars.PULUMI_STACK }}"}
+    assert "if" not in job  # forks get no variables, and the cost needs none: the job always runs
+    assert job["env"] == {"STACK_VARIABLE": "${{ vars.PULUMI_STACK }}"}
     scripts = {step["name"]: step for step in steps(job) if "run" in step}
     plan = '../.venv/bin/python -m components plan --stack "$STACK" --format json'
+    for name in ("Plan the base", "Plan the head, judged by the base's policy pack"):
+        assert scripts[name]["env"] == {"STACK": "${{ steps.stack.outputs.name }}"}
+        assert scripts[name]["if"] == "steps.stack.outputs.name != ''"
     assert scripts["Plan the base"]["working-directory"] == "base"
     assert f"{plan} > ../base.json" in scripts["Plan the base"]["run"]
-    assert scripts["Plan the head"]["working-directory"] == "head"
-    assert scripts["Plan the head"]["run"] == f"{plan} > ../head.json"
+    head = scripts["Plan the head, judged by the base's policy pack"]
+    assert head["working-directory"] == "head"
+    assert f'{plan} "${{pack[@]}}" > ../head.json' in head["run"]
+    # The pack and its config are the base branch's: a pull request's edit to them does not judge itself.
+    assert "pack=(--policy-pack ../base/policies --policy-pack-config ../base/policies/config.json)" in head["run"]
     assert scripts["Diff the plans"]["run"].startswith(
         "../.venv/bin/python -m components plan --diff ../base.json ../head.json --format markdown > ../comment.md\n"
     )
+    failing = scripts["Fail when a mandatory policy fails"]
+    assert failing["if"] == "steps.head.outputs.policy-status == '3'" and "exit 1" in failing["run"]
+    assert list(scripts).index("Fail when a mandatory policy fails") == len(scripts) - 1
+
+
+def run_stack_choice(job: dict, tmp_path: Path, stack_files: list[str], variable: str) -> tuple[str, str]:
+    (tmp_path / "head").mkdir()
+    for name in stack_files:
+        (tmp_path / "head" / name).write_text("config: {}\n")
+    outputs = tmp_path / "out"
+    (step,) = [s for s in steps(job) if s.get("id") == "stack"]
+    result = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", step["run"]],
+        cwd=tmp_path / "head",
+        env={**os.environ, "STACK_VARIABLE": variable, "GITHUB_OUTPUT": str(outputs)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return outputs.read_text().strip(), result.stdout
+
+
+@pytest.mark.parametrize(
+    ("files", "variable", "chosen"),
+    [
+        (["Pulumi.dev.yaml"], "", "dev"),  # a fork: no variables, one stack file
+        (["Pulumi.dev.yaml", "Pulumi.prod.yaml"], "", ""),  # a fork of a repository with several
+        (["Pulumi.dev.yaml", "Pulumi.prod.yaml"], "acme/multicloud-vm/prod", "acme/multicloud-vm/prod"),
+        ([], "", ""),
+        (["Pulumi.x;echo hi.yaml"], "", ""),  # a stack file name that is not a stack name
+    ],
+)
+def test_cost_job_prices_the_only_stack_when_github_passes_no_variables(
+    pull_request, tmp_path, files, variable, chosen
+):
+    output, stdout = run_stack_choice(pull_request["jobs"]["cost"], tmp_path, files, variable)
+    assert output == f"name={chosen}"
+    assert ("::notice::No stack to price" in stdout) == (chosen == "")
 
 
 def test_comment_job_runs_no_pull_request_code_and_updates_one_marked_comment(pull_request):
@@ -401,8 +447,8 @@ def test_comment_step_refuses_a_body_without_the_marker(pull_request, tmp_path):
     assert "does not start with <!-- multicloud-vm-cost -->" in result.stdout
 
 
-# Stands in for .venv/bin/python in the cost job: `plan` fails in base/ (the stack is new) and
-# prints the head fixture in head/; `plan --diff` runs the real components.tools.plandiff.main_diff.
+# Stands in for .venv/bin/python in the cost job: `plan` fails in base/ (the stack is new) unless
+# BASE_PLAN names a plan, and prints the head fixture in head/; `plan --diff` runs the real components.tools.plandiff.main_diff.
 FAKE_VENV_PYTHON = """#!/usr/bin/env bash
 if [ "$4" = --diff ]; then
   exec "$REAL_PYTHON" -c 'import sys; from components.tools.plandiff import main_diff
@@ -411,35 +457,42 @@ fi
 [ "$4 $5 $6 $7" = "--stack $STACK --format json" ] || exit 3
 if [ "$(basename "$PWD")" = base ] && [ -n "$BASE_PLAN" ]; then cat "$BASE_PLAN"; exit 0; fi
 [ "$(basename "$PWD")" = head ] || { echo "no stack $STACK" >&2; exit 1; }
+[ "$8 $9 ${10} ${11}" = "--policy-pack ../base/policies --policy-pack-config ../base/policies/config.json" ] || exit 4
 cat "$HEAD_PLAN"
+echo "Policies:" >&2
+echo "    ❌ pack@v0.1.0 (local: ../base/policies)" >&2
+exit "$POLICY_STATUS"
 """
 
 
-def run_cost_job(pull_request: dict, tmp_path: Path, **plans: str) -> Path:
+def run_cost_job(pull_request: dict, tmp_path: Path, policy_status: str = "0", **plans: str) -> dict[str, Path]:
     """Runs the cost job's scripts with FAKE_VENV_PYTHON (``HEAD_PLAN``, and ``BASE_PLAN`` if given) in
-    tmp_path; the GitHub output file."""
+    tmp_path; each step's GitHub output file, by step name."""
     python = tmp_path / ".venv" / "bin" / "python"
     python.parent.mkdir(parents=True)
     python.write_text(FAKE_VENV_PYTHON)
     python.chmod(0o755)
-    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "policies").mkdir(parents=True)
+    for name in ("PulumiPolicy.yaml", "config.json"):
+        (tmp_path / "base" / "policies" / name).write_text("")
     (tmp_path / "head").mkdir()
-    outputs = tmp_path / "github_output"
     env = {
         **os.environ,
         "STACK": "dev",
         "REAL_PYTHON": sys.executable,
         "PYTHONPATH": str(ROOT),
         **plans,
-        "GITHUB_OUTPUT": str(outputs),
+        "POLICY_STATUS": policy_status,
         "GITHUB_STEP_SUMMARY": str(tmp_path / "step_summary"),
     }
+    outputs = {}
     for step in steps(pull_request["jobs"]["cost"]):
-        if "run" in step and "working-directory" in step:
+        if "run" in step and "working-directory" in step and step.get("id") != "stack":
+            outputs[step["name"]] = tmp_path / f"output-{len(outputs)}"
             result = subprocess.run(
                 ["bash", "-eo", "pipefail", "-c", step["run"]],
                 cwd=tmp_path / step["working-directory"],
-                env=env,
+                env={**env, "GITHUB_OUTPUT": str(outputs[step["name"]])},
                 check=False,
                 capture_output=True,
                 text=True,
@@ -449,16 +502,24 @@ def run_cost_job(pull_request: dict, tmp_path: Path, **plans: str) -> Path:
     return outputs
 
 
-def test_cost_job_scripts_diff_an_absent_base_against_the_head(pull_request, tmp_path):
-    outputs = run_cost_job(pull_request, tmp_path, HEAD_PLAN=str(ROOT / "tests" / "fixtures" / "plans" / "head.json"))
+@pytest.mark.parametrize("policy_status", ["0", "3"])
+def test_cost_job_scripts_diff_an_absent_base_against_the_head(pull_request, tmp_path, policy_status):
+    head = str(ROOT / "tests" / "fixtures" / "plans" / "head.json")
+    outputs = run_cost_job(pull_request, tmp_path, policy_status, HEAD_PLAN=head)
     summary = tmp_path / "step_summary"
     assert (tmp_path / "base.json").read_text() == ""
+    head_output = outputs["Plan the head, judged by the base's policy pack"].read_text()
+    assert head_output == f"policy-status={policy_status}\n"
     comment = (tmp_path / "comment.md").read_text()
     assert comment.startswith(MARKER + "\n")
     assert "**Monthly cost: $0.00 -> $1,031.49 (+$1,031.49), excluding" in comment
     assert "VMs: 8 added." in comment
+    assert comment.endswith(
+        "<details><summary>Policy pack of the base branch</summary>\n\n```\nPolicies:\n"
+        "    ❌ pack@v0.1.0 (local: ../base/policies)\n```\n</details>\n"
+    )
     assert summary.read_text() == comment
-    first, *body, last = outputs.read_text().splitlines()
+    first, *body, last = outputs["Diff the plans"].read_text().splitlines()
     assert first == f"comment<<{last}" and re.fullmatch(r"comment-[0-9a-f]{32}", last)
     assert "\n".join(body) + "\n" == comment
 
@@ -475,6 +536,12 @@ def test_cost_job_comment_says_what_pulumi_up_does_to_each_vm(pull_request, tmp_
     comment = (tmp_path / "comment.md").read_text()
     assert "| VM | change | before | after | $/month before | $/month after | delta | what | pulumi up |" in comment
     assert "| user_data | replace (user_data); OS disk lost; data disks kept |" in comment
+
+
+def test_the_comment_is_posted_even_when_the_cost_job_fails_on_a_policy(pull_request):
+    condition = pull_request["jobs"]["cost-comment"]["if"]
+    assert condition.startswith("always()") and "needs.cost.outputs.comment != ''" in condition
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in condition
 
 
 def test_policy_pack_config_the_workflows_name_exists():

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from ..changes import ChangesFileError, VmChange, compare, from_registrations, parse_before
 from ..changes.fields import FIELDS
-from ..changes.state import Resource, to_record
+from ..changes.state import Resource, normalize_urn, to_record
 from ..changes.values import digest, quick_digest
 from .inputs import InputFileError
 
@@ -58,18 +58,17 @@ def field_digests(spec) -> dict[str, str | None]:
 
 
 def add_registrations(
-    rows: list[dict], built: list, evaluation, vm_type: str, network_type: str, records: bool = True
+    rows: list[dict], built: list, urns: list[str], evaluation, network_type: str, records: bool = True
 ) -> list[Resource]:
-    """Every resource of the run, for ``--changes``; with ``records``, each VM's plan row gets its
-    registrations (and its shared network's) and field digests too."""
+    """Every resource of the run, for ``--changes``; with ``records``, each VM's plan row (of the VM
+    ``built`` registered as the component ``urns``) gets its registrations (and its shared network's)
+    and field digests too."""
     resources = from_registrations(evaluation.resources)
     if not records:
         return resources
-    by_name = {r.name: r for r in resources if r.type == vm_type}
     networks = {r.name: r for r in resources if r.type == network_type}
-    for row, vm in zip(rows, built):
-        component = by_name[vm.spec.name]
-        row["registrations"] = [to_record(r, order) for order, r in _tree(component.urn, resources)]
+    for row, vm, urn in zip(rows, built, urns):
+        row["registrations"] = [to_record(r, order) for order, r in _tree(normalize_urn(urn), resources)]
         network = networks.get(row.get("network") or "")
         row["network_registrations"] = (
             [to_record(r, order) for order, r in _tree(network.urn, resources)] if network else []
@@ -149,9 +148,9 @@ def render(changes: list[VmChange], fmt: str, kind: str) -> str:
     return "\n".join(out)
 
 
-def main_changes(before: tuple, fmt: str, plan, stdout: TextIO | None = None) -> int:
+def main_changes(before: tuple, fmt: str, plan, stdout: TextIO | None = None) -> None:
     """Prints every VM's change from BEFORE (``read_before``'s answer) to the planned stack ``plan``
-    (a StackPlan); 0."""
+    (a StackPlan)."""
     stdout = stdout or sys.stdout
     resources, kind, rows = before
     stacks = {_stack_of(r.urn) for r in resources} - {_stack_of(r.urn) for r in plan.resources}
@@ -163,7 +162,6 @@ def main_changes(before: tuple, fmt: str, plan, stdout: TextIO | None = None) ->
         )
     changes = compare(resources, plan.resources, changed_fields(rows, plan.vms))
     print(render(changes, fmt, kind), file=stdout)
-    return 0
 
 
 def _stack_of(urn: str) -> str:
