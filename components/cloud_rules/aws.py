@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..user_data import linux_user_data, windows_user_data
 from . import Change, SizeNeeds, common_size_problem
 
 # botocore CreateKeyPairRequest.KeyType: "ED25519 keys are not supported for Windows instances."
@@ -71,6 +70,10 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
         problems.append(("tags", f"[{len(tags)} tags with Name]", f"AWS resources take at most {MAX_TAGS} tags"))
     plain = all(isinstance(v, (str, type(None))) for v in (spec.user_data, spec.admin_password))
     if plain:
+        # The boot scripts' MIME code is loaded only to measure them (the size rules are loaded by
+        # ``compare`` too, which has no use for it).
+        from ..user_data import linux_user_data, windows_user_data
+
         sent = (
             windows_user_data(spec.admin_username, spec.admin_password or "", spec.user_data)
             if spec.is_windows

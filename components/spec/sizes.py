@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .. import catalog, cloud_rules
 from ..catalog import Offering
 from ..cloud_rules import SizeNeeds
 from ..errors import SpecError
-from ..images import (
-    ARCHES,
-)
-from .model import Checker
+
+if TYPE_CHECKING:  # the size rules are also what ``compare`` asks, which loads no more than it needs
+    from .model import Checker
 
 DEFAULT_CPUS = 2
 
@@ -27,6 +27,8 @@ AUTO_EXCLUDED = {"aws": re.compile(r"^(mac\d|mac-|u-|u7)")}
 
 
 def _arch(check: Checker) -> str | None:
+    from ..images import ARCHES
+
     arch = check.args.get("arch")
     if arch is None:
         return None
@@ -125,11 +127,8 @@ def choose_offering(
 
 
 def _suspect_price(cat: catalog.Catalog, offering: Offering, spot: bool) -> bool:
-    """Whether the offering's price is far below or above the same type's other regions."""
-    from ..catalog.sanity import price_outlier
-
-    price = offering.hourly_price(spot) if spot else offering.price_hourly
-    return price_outlier(price, offering.region, cat.regional_prices(offering.instance_type, spot)) is not None
+    """Whether the price sanity rules (``catalog/sanity.py``) doubt the offering's price."""
+    return bool(cat.findings(offering, spot))
 
 
 def auto_selectable(cloud: str, offering: Offering, needs: SizeNeeds) -> bool:
