@@ -74,7 +74,7 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
 TOOLS_ONLY_IN = {
     "pulumi": {"components.tools.plan", "components.tools.offline"},
     "google": {"components.tools.offline"},  # protobuf, for the mocks engine
-    "yaml": {"components.tools.plan"},
+    "yaml": {"components.tools.plan", "components.tools.catalog"},  # stack files; catalog seed-gcp's pricing.yml
     "matplotlib": {"components.tools.compare.chart"},
 }
 # Each adapter imports its own cloud's SDK, never another's.

@@ -195,10 +195,15 @@ class Catalog:
             for row in block["rows"]:
                 type_index = row[0]
                 name, vcpus, memory, arch, gpu_name, gpu_count = types[type_index][:6]
-                zones = None if region_zones is None else mask_zones(row[3] if len(row) > 3 else None, region_zones)
+                facts = facts_of.get(type_index, EMPTY_FACTS)
+                zones = (
+                    None
+                    if region_zones is None or facts.get("zones_unverified")
+                    else mask_zones(row[3] if len(row) > 3 else None, region_zones)
+                )
                 cached[name] = Offering(
                     cloud, name, region, vcpus, memory, arch, gpu_name, gpu_count, row[1], row[2], zones,
-                    facts_of.get(type_index, EMPTY_FACTS), row[4] if len(row) > 4 else None,
+                    facts, row[4] if len(row) > 4 else None,
                 )  # fmt: skip
             self._by_region[region] = cached
         return cached
@@ -237,6 +242,20 @@ class Catalog:
 
     def part_prices(self, region: str) -> dict[str, float]:
         return dict(self._block(region).get("prices", {}))
+
+    def windows_licence(self, region: str, instance_type: str) -> tuple[float | None, str]:
+        """The Windows Server licence of a size per hour, and how it is priced: the size's own price,
+        else the per-vCPU rate times its licensed vCPUs (not for types ``licence_per_vcpu`` excludes:
+        burstable types, Azure A v2 and D v1 sizes); (None, why) when the snapshot cannot price it."""
+        own = self.part_price(region, f"licence:windows:{instance_type}")
+        if own is not None:
+            return own, f"${own:g}/h for {instance_type}"
+        rate = self.part_price(region, "licence:windows")
+        offering = self.get(instance_type, region)
+        if rate is None or offering is None or not licence_per_vcpu(self.cloud, instance_type):
+            return None, f"no Windows licence price for {instance_type} in {region}"
+        vcpus = offering.licensed_vcpus
+        return rate * vcpus, f"{vcpus:g} vCPU x ${rate:g}/h"
 
     def region_date(self, region: str) -> str:
         """The date a region's prices were collected: its own if a partial refresh set one."""

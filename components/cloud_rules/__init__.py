@@ -32,6 +32,7 @@ class SizeNeeds:
     boot_disk: str = "ssd"
     data_disk_types: frozenset[str] = frozenset()
     data_disks: int = 0
+    windows: bool = False  # the image is Windows: the size search prefers sizes whose licence is priced
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,20 @@ MAX_USER_DATA_BYTES = {
 }
 
 
+def requested_os(args: Mapping[str, Any]) -> str:
+    """The OS an image argument asks for, before the size is known (the same reading as
+    :func:`check_image`, which then checks it): an alias's, else ``os_type``, else ``windows`` when a
+    native image's id says so."""
+    image = args.get("image", DEFAULT_IMAGE)
+    alias = IMAGE_ALIASES.get(image) if isinstance(image, str) else None
+    if alias is not None:
+        return alias.os_type
+    os_type = args.get("os_type")
+    if os_type in OS_TYPES:
+        return os_type
+    return "windows" if isinstance(image, str) and "windows" in image.lower() else "linux"
+
+
 def check_image(check: Checker, offering: Offering) -> ImageChoice:
     cloud, arch = offering.cloud, offering.arch
     image = check.args.get("image", DEFAULT_IMAGE)

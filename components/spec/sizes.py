@@ -102,8 +102,11 @@ def choose_offering(
     """The offering a spec resolves to, memoised per loaded snapshot and shape: a fleet of VMs with the
     same shape scans the region's offerings once, not once per VM (a reloaded Catalog is a miss).
 
-    A price far off the type's other regions is likely a data error, so an offering whose price is in
-    line wins; a suspect one is taken only when nothing else fits (the type itself is real)."""
+    Among the sizes that fit, the cheapest without doubts wins: a Windows VM prefers sizes whose
+    licence has a price (a burstable size's Windows licence may have no public one), any VM a price
+    the sanity rules do not doubt (likely a data error) and a size whose zones the catalog knows
+    (GCP C4A is seeded by region). A doubtful size is taken only when every size that fits has a
+    doubt, the one with the fewest first (the type itself is real)."""
     candidates = catalog.find_cheapest(
         cat.cloud,
         region,
@@ -116,14 +119,26 @@ def choose_offering(
         limit=200,
         catalog=cat,
     )
-    first_selectable = None
+    best, best_doubts = None, None
     for offering in candidates:
         if not auto_selectable(cat.cloud, offering, needs):
             continue
-        if not _suspect_price(cat, offering, needs.spot):
+        doubts = size_doubts(cat, offering, needs)
+        if not any(doubts):
             return offering
-        first_selectable = first_selectable or offering
-    return first_selectable
+        if best_doubts is None or doubts < best_doubts:
+            best, best_doubts = offering, doubts
+    return best
+
+
+def size_doubts(cat: catalog.Catalog, offering: Offering, needs: SizeNeeds) -> tuple[bool, bool, bool]:
+    """Why the size search would rather not take a size that fits, most serious first: its Windows
+    licence has no price (for a Windows VM), its price is doubted, its zones are unknown."""
+    return (
+        needs.windows and cat.windows_licence(offering.region, offering.instance_type)[0] is None,
+        _suspect_price(cat, offering, needs.spot),
+        offering.zones is None and bool(offering.facts.get("zones_unverified")),
+    )
 
 
 def _suspect_price(cat: catalog.Catalog, offering: Offering, spot: bool) -> bool:

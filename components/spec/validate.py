@@ -12,7 +12,7 @@ from ..catalog import Offering
 from ..cloud_rules import SizeNeeds
 from ..errors import SpecError
 from .access import check_admin_password, check_admin_username, check_ingress, check_ssh_key, check_subnet_id
-from .boot import DISK_TYPES, check_data_disks, check_image, check_os_disk_size, check_user_data
+from .boot import DISK_TYPES, check_data_disks, check_image, check_os_disk_size, check_user_data, requested_os
 from .model import CLOUD_ONLY_KEYS, CLOUDS, KNOWN_KEYS, NAME_RULES, Checker, CloudDefaults, VmSpec
 from .network import NetworkSpec
 from .placement import ZoneError, place, requested_zone, search_zones
@@ -46,7 +46,8 @@ def validate(name: Any, args: Mapping[str, Any], defaults: CloudDefaults | None 
     spot = check.boolean("spot", False)
     disk_type = check.choice("disk_type", DISK_TYPES, "ssd")
     data_disks = check_data_disks(check, cloud)
-    needs = SizeNeeds(spot, disk_type, frozenset(d.disk_type for d in data_disks), len(data_disks))
+    windows = requested_os(args) == "windows"
+    needs = SizeNeeds(spot, disk_type, frozenset(d.disk_type for d in data_disks), len(data_disks), windows)
     offering, arch = resolve_size(check, cloud, region, needs, search_zones(cloud, requested, network_zones))
     zone = _place(check, offering, requested, network, network_zones, defaults)
     image = check_image(check, offering)

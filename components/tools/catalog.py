@@ -1,10 +1,13 @@
-"""python -m components catalog {build,refresh,info}: make or update the offerings snapshot.
+"""python -m components catalog {build,refresh,info,vendor-aws,seed-gcp}: make or update the offerings snapshot.
 
     python -m components catalog build --source ../shared/catalog-source
     python -m components catalog refresh aws --regions us-east-1 eu-central-1
+    python -m components catalog refresh aws --spot-feed            # spot prices only, no credentials
     python -m components catalog refresh azure [--subscription ID]   # token in AZURE_ACCESS_TOKEN
     python -m components catalog refresh gcp --api-key KEY [--project PROJECT]
     python -m components catalog info
+    python -m components catalog vendor-aws                          # maintainers: sources/aws_moto.json.gz from moto
+    python -m components catalog seed-gcp --pricing pricing.yml --machine-types machinetyperegion.csv --date D --origin T
 
 A refresh or build checks everything it fetched or read before it writes, and writes the new
 snapshot(s) beside the old ones and renames them into place, so a failed, empty or interrupted run
@@ -68,6 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     info = commands.add_parser("info", help="what each snapshot holds and how old it is")
     info.add_argument("--data-dir", type=Path)
+
+    commands.add_parser(
+        "vendor-aws",
+        help="regenerate sources/aws_moto.json.gz (AWS size facts, per-AZ offerings) from the installed moto",
+    )
+    seed = commands.add_parser("seed-gcp", help="regenerate sources/gcp_seeded.json.gz from a Cyclenerd pricing.yml")
+    seed.add_argument("--pricing", type=Path, required=True, metavar="pricing.yml")
+    seed.add_argument("--machine-types", type=Path, required=True, metavar="machinetyperegion.csv")
+    seed.add_argument("--date", type=iso_date, required=True, help="the date pricing.yml was generated")
+    seed.add_argument("--origin", required=True, help="where the files come from (repository, commit)")
+    seed.add_argument("--output", type=Path, help=argparse.SUPPRESS)  # tests
     return parser
 
 
@@ -192,9 +206,48 @@ def run_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_vendor_aws(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("moto") is None:
+        print(
+            "catalog vendor-aws: reads AWS size facts and zones from the data bundled with moto, which is not "
+            "installed: pip install -r requirements-dev.txt",
+            file=sys.stderr,
+        )
+        return 2
+    from ..catalog import vendored
+
+    path = vendored.write()
+    print(f"wrote {path} from moto {vendored.read(path)['moto']}; rebuild the snapshots with catalog build")
+    return 0
+
+
+def run_seed_gcp(args: argparse.Namespace) -> int:
+    from ..catalog import seeds
+
+    for option, path in (("--pricing", args.pricing), ("--machine-types", args.machine_types)):
+        if not path.is_file():
+            print(f"catalog seed-gcp: {option} {path}: no such file", file=sys.stderr)
+            return 2
+    try:
+        import yaml
+
+        with args.pricing.open() as f:
+            pricing = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        path = seeds.write(pricing, args.machine_types, date=args.date, origin=args.origin, path=args.output)
+    except Exception as error:  # a YAML or CSV file that is not what it should be: one line, exit 2
+        print(f"catalog seed-gcp: cannot read the inputs ({type(error).__name__}: {error})", file=sys.stderr)
+        return 2
+    print(f"wrote {path} ({len(seeds.read(path)['types'])} machine types); rebuild the snapshots with catalog build")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    return {"build": run_build, "refresh": run_refresh, "info": run_info}[args.command](args)
+    commands = {"build": run_build, "refresh": run_refresh, "info": run_info}
+    commands.update({"vendor-aws": run_vendor_aws, "seed-gcp": run_seed_gcp})
+    return commands[args.command](args)
