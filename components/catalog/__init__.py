@@ -311,6 +311,16 @@ class Catalog:
     def _type_indexes(self) -> dict[str, int]:
         return {t[0]: i for i, t in enumerate(self._types)}
 
+    def types_with_gpu(self, gpu_name: str, count: float = 1) -> list[str]:
+        """The types with at least ``count`` of a GPU built in (``A100``: any A100; ``A100-80GB``)."""
+        card, memory = gpus.parse(gpu_name)
+        facts = self._facts
+        return [
+            t[0]
+            for i, t in enumerate(self._types)
+            if gpus.matches(t[4], facts.get(i, EMPTY_FACTS).get("gpu_memory_gb"), card, memory) and (t[5] or 0) >= count
+        ]
+
     @cached_property
     def gpu_cards(self) -> list[tuple[str, float | None]]:
         """(card, memory GB) of every GPU the snapshot's types have built in."""
@@ -400,6 +410,16 @@ def find_cheapest(
     return candidates[:limit]
 
 
+def shortfall(o: Offering, cpus: float, memory_gib: float, arch: str | None) -> tuple:
+    """How far a shape falls short of a request, for ranking the nearest shapes: other arch last,
+    then how many times too small in log space (a request 1,000x any shape still ranks the biggest
+    first; a linear shortfall of 1 - size/request is ~1 for every shape and ties on price), price."""
+    short = sum(
+        math.log(want / have) for want, have in ((cpus, o.vcpus), (memory_gib, o.memory_gib)) if want and have < want
+    )
+    return (arch is not None and o.arch != arch, round(short, 9), o.price_hourly, o.instance_type)
+
+
 def nearest_offerings(
     cloud: str,
     region: str,
@@ -414,16 +434,5 @@ def nearest_offerings(
     any arch, ranked by how far short they fall (relative) and then by price."""
     catalog = catalog or load(cloud)
     offerings = [o for o in catalog.offerings(region).values() if o.has_price and o.placeable and not o.gpu_name]
-
-    def shortfall(o: Offering) -> tuple:
-        # How many times too small, in log space: a request 1,000x any shape still ranks the biggest
-        # first (a linear shortfall of 1 - size/request is ~1 for every shape and ties on price).
-        short = sum(
-            math.log(want / have)
-            for want, have in ((cpus, o.vcpus), (memory_gib, o.memory_gib))
-            if want and have < want
-        )
-        return (arch is not None and o.arch != arch, round(short, 9), o.price_hourly, o.instance_type)
-
-    offerings.sort(key=shortfall)
+    offerings.sort(key=lambda o: shortfall(o, cpus, memory_gib, arch))
     return offerings[:limit]

@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="azure: also read sizes' facts and zones from the Resource SKUs API with this subscription "
         "(bearer token in AZURE_ACCESS_TOKEN: az account get-access-token --query accessToken -o tsv)",
     )
+    refresh.add_argument(
+        "--spot-feed",
+        action="store_true",
+        help="aws: only spot prices, from the public feed of the EC2 Spot pricing page (no credentials)",
+    )
     refresh.add_argument("--no-progress", action="store_true", help="no progress bar")
     refresh.add_argument(
         "--allow-fewer-types",
@@ -127,9 +132,16 @@ def run_refresh(args: argparse.Namespace) -> int:
     if args.regions is not None and not regions:
         print("catalog refresh: --regions names no region", file=sys.stderr)
         return 2
+    if args.spot_feed and args.cloud != "aws":
+        print(f"catalog refresh {args.cloud}: --spot-feed is for aws only", file=sys.stderr)
+        return 2
     options = {"data_dir": args.data_dir, "progress": progress, "allow_fewer_types": args.allow_fewer_types}
     try:
-        if args.cloud == "aws":
+        if args.spot_feed:
+            from ..catalog.refresh import aws_spot
+
+            report = aws_spot.refresh(regions, data_dir=args.data_dir, progress=progress)
+        elif args.cloud == "aws":
             from ..catalog.refresh import aws
 
             report = aws.refresh(regions, **options)

@@ -57,11 +57,12 @@ class RefreshReport:
     kept_regions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     parts: str = ""
+    what: str = "offerings"
 
     def summary(self) -> str:
         kept = f"; kept {len(self.kept_regions)} other regions from the previous snapshot" if self.kept_regions else ""
         lines = [
-            f"{self.cloud}: wrote {self.path} with {self.rows} offerings of {self.types} types "
+            f"{self.cloud}: wrote {self.path} with {self.rows} {self.what} of {self.types} types "
             f"in {len(self.regions)} refreshed regions{kept}"
         ]
         notes = self.notes + ([self.parts] if self.parts else [])
