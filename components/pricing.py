@@ -156,6 +156,14 @@ def compute_part(cloud: str, region: str, instance_type: str, spot: bool, cat: C
     if offering is None:
         return Part("compute", None, f"the catalog has no {instance_type} in {region}")
     hourly = offering.hourly_price(spot)
+    if hourly is None and spot and offering.has_price:
+        # Said, not silently replaced: a size search without spot prices ranks by the on-demand price.
+        return Part(
+            "compute",
+            None,
+            f"no spot price for {instance_type} in {region} (on-demand ${offering.price_hourly:g}/h; "
+            f"catalog refresh {cloud}{' --spot-feed' if cloud == 'aws' else ''} fetches spot prices)",
+        )
     if hourly is None:
         missing = "spot price" if spot else "price"
         return Part("compute", None, f"no {missing} for {instance_type} in {region}")

@@ -4,19 +4,19 @@
 from __future__ import annotations
 
 import json
+import os
 import re
-from datetime import date
 from functools import cache
 
-from .zones import SOURCES_DIR
-
-CHANGES = SOURCES_DIR / "price_changes.json"
+# Not catalog.zones.SOURCES_DIR: that module loads what a query needs not (pathlib, dataclasses).
+CHANGES = os.path.join(os.path.dirname(__file__), "sources", "price_changes.json")
 STALE_DAYS = 90  # prices this far apart are not comparable as equals
 
 
 @cache
 def _changes() -> list[tuple[str, re.Pattern, str, str]]:
-    document = json.loads(CHANGES.read_text())
+    with open(CHANGES) as f:
+        document = json.load(f)
     return [(c["cloud"], re.compile(c["pattern"]), c["effective"], c["change"]) for c in document["changes"]]
 
 
@@ -30,4 +30,6 @@ def price_changes(cloud: str, instance_type: str, price_date: str) -> list[str]:
 
 
 def days_between(first: str, second: str) -> int:
+    from datetime import date
+
     return abs((date.fromisoformat(first) - date.fromisoformat(second)).days)

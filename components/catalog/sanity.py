@@ -2,13 +2,18 @@
 same snapshot says elsewhere.
 
 Regional differences are real (AWS sa-east-1 runs up to 1.8x us-east-1, Azure Brazil Southeast up to
-2.4x, AWS and Azure India well under the US), but some snapshot rows are not. Three rules, each
+2.4x, AWS and Azure India well under the US), but some snapshot rows are not. Four rules, each
 checked on every row when a snapshot is written (``derive``, stored with the region's block):
 
 - **far from the median**: a price under 0.5x or over 2.5x the same type's median in at least two
   other regions (GCP a3 H100 in us-central1 at 0.45x its other regions, Azure F*ams_v6 in New
   Zealand North at 0.1x); for spot prices too;
 - **far below every other region**: under 0.6x the cheapest of at least two other regions;
+- **a GPU size far below the US**: GPU list prices are lowest in the US regions on all three clouds
+  (no GPU size of the shipped AWS and Azure snapshots, nor of GCP's Billing Catalog, is more than
+  25% cheaper anywhere than in its cloud's cheapest US region), so a GPU size under 0.75x the
+  cheapest US price of its cloud is flagged (catalog-source's GCP a2-highgpu-1g at $2.43 in
+  europe-west4 against $3.67 in us-central1; the Billing Catalog lists $3.75);
 - **bigger but cheaper**: a size at least as big as another of its family in every dimension (vCPUs,
   memory, GPUs, GPU memory, bundled local SSD) and bigger in one, but cheaper in the same region (GCP
   a2-ultragpu-1g, one 80 GB A100, under a2-highgpu-1g, one 40 GB A100, in us-central1). Burstable
@@ -32,6 +37,27 @@ FAR_ABOVE = 2.5  # ... or over 2.5 times it
 BELOW_ALL = 0.6  # flag a price under 0.6x the cheapest other region
 MIN_OTHER_REGIONS = 2  # one other region is an anecdote, not a baseline
 BIGGER_CHEAPER_MARGIN = 0.999  # rounding in the price data is not a finding
+BELOW_US_GPU = 0.75  # flag a GPU size under 0.75x its cheapest US region
+AZURE_US_REGIONS = frozenset(
+    [
+        "eastus",
+        "eastus2",
+        "westus",
+        "westus2",
+        "westus3",
+        "centralus",
+        "northcentralus",
+        "southcentralus",
+        "westcentralus",
+    ]
+)
+
+
+def is_us_region(cloud: str, region: str) -> bool:
+    """A commercial US region (not AWS GovCloud)."""
+    if cloud == "azure":
+        return region in AZURE_US_REGIONS
+    return region.startswith("us-") and "gov" not in region
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +68,7 @@ class PriceOutlier:
     median_elsewhere: float
     regions_compared: int
     what: str = "price"
-    kind: str = "outlier"  # "outlier" | "below-all" | "bigger-cheaper"
+    kind: str = "outlier"  # "outlier" | "below-all" | "below-us" | "bigger-cheaper"
     other: str = ""  # the smaller size a bigger-cheaper price undercuts
 
     @property
@@ -50,6 +76,11 @@ class PriceOutlier:
         return self.price / self.median_elsewhere
 
     def describe(self) -> str:
+        if self.kind == "below-us":
+            return (
+                f"{self.what} ${self.price:g}/h is {self.ratio:.2f}x the cheapest US region's ${self.median_elsewhere:g}/h; "
+                "GPU list prices are lowest in the US, verify before relying on it"
+            )
         if self.kind == "bigger-cheaper":
             return (
                 f"{self.what} ${self.price:g}/h is below the ${self.median_elsewhere:g}/h of {self.other}, a smaller "
@@ -190,6 +221,11 @@ def derive(document: dict) -> tuple[list[int], dict[str, dict[str, list]]]:
             if row[2] is not None and row[2] > 0:
                 spot.setdefault(index, {})[region] = row[2]
     sorted_on_demand = {index: sorted(prices.values()) for index, prices in on_demand.items()}
+    us_gpu = {
+        index: min(us)
+        for index, prices in on_demand.items()
+        if types[index][4] and (us := [p for r, p in prices.items() if is_us_region(cloud, r)])
+    }
     sorted_spot = {index: sorted(prices.values()) for index, prices in spot.items()}
     flags: dict[str, dict[str, list]] = {}
     for region in regions:
@@ -204,6 +240,9 @@ def derive(document: dict) -> tuple[list[int], dict[str, dict[str, list]]]:
                 finding = _judge(value, _without(ordered, value), what) if value is not None and value > 0 else None
                 if finding:
                     found.setdefault(index, []).append(finding.to_json())
+            us_price = us_gpu.get(index)
+            if us_price and price and price < BELOW_US_GPU * us_price and not found.get(index):
+                found.setdefault(index, []).append(PriceOutlier(price, us_price, 0, "price", "below-us").to_json())
             if price and price > 0 and not is_burstable(cloud, names[index]):
                 families.setdefault(family(cloud, names[index]), []).append((index, dimensions(types[index]), price))
         for sizes in families.values():

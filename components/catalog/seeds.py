@@ -11,7 +11,9 @@ reads, local SSD included), agrees with catalog-source to within 25% on 10,066 o
 ``sources/gcp_seeded.json.gz``:
 
 - the prices of every A2/A3 type and every type with bundled local SSD (``replace``), in each region
-  the compilation prices it (catalog-source's price stays where it has none);
+  the compilation prices it (catalog-source's price stays where it has none); where the compilation
+  has no price for the local SSD of the region (C4 local SSD in asia-southeast3), the size's price is
+  dropped rather than shown without its disks;
 - the C4A types (``add``), in the regions where the Compute API lists them (the same project's
   ``tools/machinetyperegion.csv``) and the snapshot has the region. Which zones of a region offer
   them is not in either source: their zones are unverified (``catalog refresh gcp --project``
@@ -65,9 +67,18 @@ def from_cyclenerd(pricing: dict, machine_regions: dict[str, set[str]], *, date:
         if use is None:
             continue
         prices = {}
+        family = name.split("-")[0]
+        ssd_rates = (
+            pricing["compute"]
+            .get("storage", {})
+            .get(f"local-{family}" if family in ("c4", "c4a", "c4d") else "local", {})
+        )
         for region, cost in sorted(entry.get("cost", {}).items()):
             hourly = _price(cost.get("hour"))
             if hourly is None or (use == "add" and region not in machine_regions.get(name, ())):
+                continue
+            if entry.get("local-ssd") and not ssd_rates.get("cost", {}).get(region, {}).get("month"):
+                prices[region] = [None, None]  # priced without its local SSD: not a price of the size
                 continue
             prices[region] = [hourly, _price(cost.get("hour_spot"))]
         if not prices:
@@ -135,7 +146,7 @@ def apply(rows: list[dict], regions: set[str], seed: dict) -> tuple[list[dict], 
             continue
         gpu = entry.get("gpu")
         for region, (hourly, spot) in sorted(entry["prices"].items()):
-            if region not in regions:
+            if region not in regions or hourly is None:
                 continue
             out.append(
                 {

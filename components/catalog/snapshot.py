@@ -42,10 +42,8 @@ older gzip-JSON form (formats 1 and 2, ``<cloud>.json.gz``) still load.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
-import tempfile
 import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -266,6 +264,8 @@ def write_documents(documents: Mapping[Path, dict]) -> None:
     """Replaces several snapshot files together or not at all: each is written beside its target
     first; only when all are written are they renamed into place, and if a rename fails the files
     already replaced get their old contents back."""
+    import tempfile
+
     staged: list[tuple[Path, str]] = []
     try:
         for path, document in documents.items():
@@ -294,6 +294,8 @@ def write_documents(documents: Mapping[Path, dict]) -> None:
 
 
 def _restore(path: Path, content: bytes | None) -> None:
+    import tempfile
+
     if content is None:
         path.unlink(missing_ok=True)
         return
@@ -313,6 +315,8 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _legacy_document(path: Path, data: bytes) -> dict:
+    import gzip
+
     try:
         document = json.loads(gzip.decompress(data))
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:

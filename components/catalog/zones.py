@@ -18,7 +18,6 @@ Standard library only.
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -76,6 +75,8 @@ def aws_zone_data(regions: Iterable[str], offerings: dict[str, dict[str, list[st
 
 def gcp_zone_data(path: Path | None = None) -> ZoneData:
     """GCP zones and the machine types each offers, from the seeded facts file."""
+    import gzip
+
     with gzip.open(path or SOURCES_DIR / "gcp_zones.json.gz", "rt") as f:
         document = json.load(f)
     data = ZoneData(source=f"Compute API machineTypes per zone ({document['date']}; see catalog/sources/README.md)")
