@@ -229,7 +229,8 @@ def test_plan_works_with_encrypted_secrets_it_cannot_decrypt(project_dir, capsys
     assert secrets == ["multicloud-vm:vms"]
     assert plan_main(["--stack", "win", "--format", "json", "--project-dir", str(project_dir)]) == 0
     (row,) = json.loads(capsys.readouterr().out)
-    assert row["region"] == "us-west-2" and row["os_type"] == "windows" and row["hourly_price"] is None
+    # A default Windows VM is fully priced since issue 20 (the size search prefers a priced licence).
+    assert row["region"] == "us-west-2" and row["os_type"] == "windows" and row["hourly_price"] > 0
 
 
 def test_plan_reports_bad_stack_config_and_missing_stacks(project_dir, capsys):

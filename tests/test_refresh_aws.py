@@ -126,6 +126,7 @@ def test_shape_of_describe_instance_types_entries():
             "spot": True,
             "boot_modes": ["legacy-bios", "uefi"],
             "max_data_disks": limits["g5.xlarge"] - 1,
+            "gpu_memory_gb": 24,  # GpuInfo: 22,888 MiB, the 24 GB A10G
         },
     }
     assert shapes["m7g.large"]["facts"]["boot_modes"] == ["uefi"]
