@@ -31,7 +31,7 @@ def encode(header: dict, blocks: dict[str, object]) -> bytes:
     """The file's bytes: the header (with the block index) and each block compressed on its own.
     Deterministic: the same header and blocks give the same bytes."""
     payloads = {
-        name: zlib.compress(json.dumps(value, separators=(",", ":"), allow_nan=False).encode(), 9)
+        name: zlib.compress(json.dumps(value, separators=(",", ":"), allow_nan=False).encode(), 6)
         for name, value in blocks.items()
     }
     index, offset = {}, 0

@@ -137,10 +137,26 @@ def _judge(price: float, others: list[float], what: str) -> PriceOutlier | None:
     return None
 
 
-def _without(ordered: list[float], value: float) -> list[float]:
-    """A sorted list less one occurrence of ``value`` (which it holds)."""
-    index = bisect_left(ordered, value)
-    return ordered[:index] + ordered[index + 1 :]
+def _judge_among(price: float, ordered: list[float], what: str) -> PriceOutlier | None:
+    """``_judge`` against ``ordered`` (every region's price of the type, sorted, ``price`` among
+    them) less ``price`` itself, without copying the list: this runs once per row of a snapshot."""
+    skip = bisect_left(ordered, price)
+    count = len(ordered) - 1
+    if count < MIN_OTHER_REGIONS:
+        return None
+
+    def other(k: int) -> float:
+        return ordered[k] if k < skip else ordered[k + 1]
+
+    middle = count // 2
+    baseline = other(middle) if count % 2 else (other(middle - 1) + other(middle)) / 2
+    ratio = price / baseline
+    if not FAR_BELOW <= ratio <= FAR_ABOVE:
+        return PriceOutlier(price, baseline, count, what)
+    cheapest = other(0)
+    if price < BELOW_ALL * cheapest:
+        return PriceOutlier(price, cheapest, count, what, "below-all")
+    return None
 
 
 # --- bigger but cheaper, within a family ---------------------------------------------------------
@@ -227,6 +243,10 @@ def derive(document: dict) -> tuple[list[int], dict[str, dict[str, list]]]:
         if types[index][4] and (us := [p for r, p in prices.items() if is_us_region(cloud, r)])
     }
     sorted_spot = {index: sorted(prices.values()) for index, prices in spot.items()}
+    comparable = {  # per type: (family, dimensions), or None for a burstable type
+        index: None if is_burstable(cloud, names[index]) else (family(cloud, names[index]), dimensions(types[index]))
+        for index in range(len(types))
+    }
     flags: dict[str, dict[str, list]] = {}
     for region in regions:
         found: dict[int, list] = {}
@@ -237,14 +257,15 @@ def derive(document: dict) -> tuple[list[int], dict[str, dict[str, list]]]:
                 ("price", price, sorted_on_demand.get(index)),
                 ("spot price", spot_price, sorted_spot.get(index)),
             ):
-                finding = _judge(value, _without(ordered, value), what) if value is not None and value > 0 else None
+                finding = _judge_among(value, ordered, what) if value is not None and value > 0 else None
                 if finding:
                     found.setdefault(index, []).append(finding.to_json())
             us_price = us_gpu.get(index)
             if us_price and price and price < BELOW_US_GPU * us_price and not found.get(index):
                 found.setdefault(index, []).append(PriceOutlier(price, us_price, 0, "price", "below-us").to_json())
-            if price and price > 0 and not is_burstable(cloud, names[index]):
-                families.setdefault(family(cloud, names[index]), []).append((index, dimensions(types[index]), price))
+            if price and price > 0 and comparable[index] is not None:
+                name, dims = comparable[index]
+                families.setdefault(name, []).append((index, dims, price))
         for sizes in families.values():
             for index, finding in bigger_cheaper(sizes, names).items():
                 found.setdefault(index, []).insert(0, finding.to_json())
