@@ -96,3 +96,25 @@ def test_a_failed_or_useless_fetch_leaves_the_snapshot_alone(data_dir, capsys):
         aws_spot.refresh(["moon-1"], data_dir=data_dir)
     assert snapshot_path("aws", data_dir).read_bytes() == original
     assert cli.main(["refresh", "azure", "--spot-feed", "--data-dir", str(data_dir)]) == 2
+
+
+def test_a_partial_refresh_keeps_the_dates_of_the_regions_it_keeps(tmp_path):
+    """Spot prices fetched apart and rows priced from a second source keep their own dates when
+    another region is refreshed."""
+    from components.catalog.refresh.common import write_refreshed
+    from components.catalog.snapshot import build_document, write_document
+
+    def row(region, price, **extra):
+        return {"instance_type": "m.x", "vcpus": 2, "memory_gib": 8, "arch": "x86_64", "region": region,
+                "price_hourly": price, "spot_price_hourly": price / 3, **extra}  # fmt: skip
+
+    document = build_document(
+        "aws", [row("r1", 0.1, price_date="2026-07-30"), row("r2", 0.1)], snapshot_date="2026-01-01", source="t"
+    )
+    document["spot_dates"] = {"r1": "2026-11-01", "r2": "2026-11-01"}
+    write_document(document, snapshot_path("aws", tmp_path))
+    write_refreshed("aws", [row("r2", 0.11)], ["r2"], source="t", partial=True, data_dir=tmp_path, date="2026-12-01")
+    catalog = load("aws", tmp_path)
+    kept, fresh = catalog.get("m.x", "r1"), catalog.get("m.x", "r2")
+    assert (catalog.price_date(kept), catalog.spot_date(kept)) == ("2026-07-30", "2026-11-01")
+    assert (catalog.price_date(fresh), catalog.spot_date(fresh)) == ("2026-12-01", "2026-12-01")

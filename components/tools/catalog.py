@@ -212,6 +212,12 @@ def run_info(args: argparse.Namespace) -> int:
         for region, date in document.get("region_dates", {}).items():
             if date != document["snapshot_date"]:
                 print(f"  {region}: refreshed {date}")
+        spot_dates = document.get("spot_dates", {})
+        if spot_dates:
+            print(f"  spot prices of {len(spot_dates)} regions fetched apart, on {', '.join(sorted(set(spot_dates.values())))}")
+        seeded = sorted({row[4] for rows in document["regions"].values() for row in rows if len(row) > 4})
+        if seeded:
+            print(f"  some sizes priced from a second source, of {', '.join(seeded)} (see catalog/sources/README.md)")
     if corrupt:
         print(f"catalog info: {'; '.join(corrupt)}; rebuild with catalog build or catalog refresh", file=sys.stderr)
         return 2

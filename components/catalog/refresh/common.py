@@ -151,6 +151,7 @@ def _document_rows(document: dict, keep: Iterable[str]) -> tuple[list[dict], lis
             "price_hourly": row[1],
             "spot_price_hourly": row[2],
             "zones": zones.zones_for(region, types[row[0]][0]),
+            "price_date": row[4] if len(row) > 4 else None,  # a row's own date (catalog/seeds.py) stays
         }
         for region, region_rows in document["regions"].items()
         if region in keep
@@ -289,6 +290,10 @@ def write_refreshed(
     )
     if len(set(region_dates.values())) > 1:
         document["region_dates"] = {r: region_dates[r] for r in sorted(region_dates)}
+    # Spot prices of kept regions fetched apart (catalog refresh aws --spot-feed) keep their date.
+    kept_spot = {r: d for r, d in (old or {}).get("spot_dates", {}).items() if r in kept_regions}
+    if kept_spot:
+        document["spot_dates"] = dict(sorted(kept_spot.items()))
     write_document(document, path)
     report = RefreshReport(
         cloud, path, sorted(regions), len(rows), len({r["instance_type"] for r in rows}), kept_regions
