@@ -140,6 +140,9 @@ def test_gcp_c4a_is_seeded_from_cited_list_prices():
     assert arm and all(o.instance_type.startswith("c4a-") for o in arm)
     spec = validate("vm", {"cloud": "gcp", "region": "europe-west1", "arch": "arm64", "ssh_public_key": KEY})
     assert spec.instance_type.startswith("c4a-") and spec.zone == "europe-west1-b"  # the region's first zone
+    from components.cloud_rules.gcp import sent_disk_type
+
+    assert sent_disk_type(spec.disk_type, spec.instance_type) == "hyperdisk-balanced"  # C4A takes no PD
     # Where t2a (zones known) fits too, the size search keeps it.
     assert validate("vm", {"cloud": "gcp", "region": "us-central1", "arch": "arm64", "ssh_public_key": KEY}).instance_type.startswith("t2a-")  # fmt: skip
 

@@ -22,7 +22,8 @@ checked on every row when a snapshot is written (``derive``, stored with the reg
 
 A flagged price is shown with its finding and never presented as the best buy; the component's
 size search takes such a size only when nothing else fits. The thresholds are set so that no real
-regional difference in the shipped snapshots is flagged (``tests/test_sanity.py`` counts them).
+regional difference in the shipped snapshots is flagged (``tests/test_sanity.py`` checks the GPU
+rule against every GPU size shipped).
 """
 
 from __future__ import annotations
@@ -125,37 +126,27 @@ def price_outlier(
 
 def _judge(price: float, others: list[float], what: str) -> PriceOutlier | None:
     """``price_outlier`` against the other regions' prices, sorted."""
-    if len(others) < MIN_OTHER_REGIONS:
-        return None
-    middle = len(others) // 2
-    baseline = others[middle] if len(others) % 2 else (others[middle - 1] + others[middle]) / 2
-    ratio = price / baseline
-    if not FAR_BELOW <= ratio <= FAR_ABOVE:
-        return PriceOutlier(price, baseline, len(others), what)
-    if price < BELOW_ALL * others[0]:
-        return PriceOutlier(price, others[0], len(others), what, "below-all")
-    return None
+    return _verdict(price, len(others), others.__getitem__, what)
 
 
 def _judge_among(price: float, ordered: list[float], what: str) -> PriceOutlier | None:
     """``_judge`` against ``ordered`` (every region's price of the type, sorted, ``price`` among
     them) less ``price`` itself, without copying the list: this runs once per row of a snapshot."""
     skip = bisect_left(ordered, price)
-    count = len(ordered) - 1
+    return _verdict(price, len(ordered) - 1, lambda k: ordered[k] if k < skip else ordered[k + 1], what)
+
+
+def _verdict(price: float, count: int, other, what: str) -> PriceOutlier | None:
+    """The median and cheapest rules for ``price`` against ``count`` other prices, ``other(k)`` the
+    k-th smallest of them."""
     if count < MIN_OTHER_REGIONS:
         return None
-
-    def other(k: int) -> float:
-        return ordered[k] if k < skip else ordered[k + 1]
-
     middle = count // 2
     baseline = other(middle) if count % 2 else (other(middle - 1) + other(middle)) / 2
-    ratio = price / baseline
-    if not FAR_BELOW <= ratio <= FAR_ABOVE:
+    if not FAR_BELOW <= price / baseline <= FAR_ABOVE:
         return PriceOutlier(price, baseline, count, what)
-    cheapest = other(0)
-    if price < BELOW_ALL * cheapest:
-        return PriceOutlier(price, cheapest, count, what, "below-all")
+    if price < BELOW_ALL * other(0):
+        return PriceOutlier(price, other(0), count, what, "below-all")
     return None
 
 

@@ -214,7 +214,9 @@ def run_info(args: argparse.Namespace) -> int:
                 print(f"  {region}: refreshed {date}")
         spot_dates = document.get("spot_dates", {})
         if spot_dates:
-            print(f"  spot prices of {len(spot_dates)} regions fetched apart, on {', '.join(sorted(set(spot_dates.values())))}")
+            print(
+                f"  spot prices of {len(spot_dates)} regions fetched apart, on {', '.join(sorted(set(spot_dates.values())))}"
+            )
         seeded = sorted({row[4] for rows in document["regions"].values() for row in rows if len(row) > 4})
         if seeded:
             print(f"  some sizes priced from a second source, of {', '.join(seeded)} (see catalog/sources/README.md)")
