@@ -8,9 +8,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...catalog import (
-    CLOUDS,
-)
+from ...catalog import CLOUDS
 from ..geo import DEFAULT_GEO, GEOS
 
 ARCHES = ("x86_64", "arm64", "any")
