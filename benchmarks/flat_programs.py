@@ -127,12 +127,12 @@ def aws_vm(name: str, args: dict, resolved: dict, shared: dict) -> None:
             "volume_type": "gp3",
             "encrypted": True,
             "delete_on_termination": True,
+            "tags": tags,
         },
         credit_specification={"cpu_credits": "standard"},
         user_data_replace_on_change=True,
         region=region,
         tags=tags,
-        volume_tags=tags,
         opts=_vm_opts("ami", "userData"),
     )
 

@@ -1,4 +1,4 @@
-"""python -m components {plan,compare,catalog} ...  (see README.md and docs/).
+"""python -m components {plan,lock,compare,catalog,azure-disks} ...  (see README.md and docs/).
 
 Bad input is each command's business: one clear line on stderr and exit status 2. Anything else that
 escapes a command is a bug: one line naming it and exit status 1; the traceback only with ``--debug``
@@ -12,8 +12,10 @@ import sys
 
 COMMANDS = {
     "plan": ("components.tools.plan", "Offline plan of a stack: what each VM becomes and costs."),
+    "lock": ("components.tools.lock", "Record the sizes, zones and disk types a stack's VMs resolve to."),
     "compare": ("components.tools.compare", "Compare VM offerings across AWS, Azure and GCP."),
     "catalog": ("components.tools.catalog", "Build or refresh the embedded offerings snapshot."),
+    "azure-disks": ("components.tools.azure_disks", "The pulumi import file adopting older Azure VMs' data disks."),
 }
 DEBUG_FLAG = "--debug"
 DEBUG_ENV = "MULTICLOUD_VM_DEBUG"
@@ -25,8 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = [a for a in argv if a != DEBUG_FLAG]
     if not argv or argv[0] in ("-h", "--help") or argv[0] not in COMMANDS:
         print("usage: python -m components {" + ",".join(COMMANDS) + "} [options] [--debug]\n")
+        width = max(map(len, COMMANDS))
         for name, (_, summary) in COMMANDS.items():
-            print(f"  {name:<8} {summary}")
+            print(f"  {name:<{width}} {summary}")
         return 0 if argv and argv[0] in ("-h", "--help") else 2
     import importlib
 

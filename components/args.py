@@ -32,12 +32,29 @@ class IngressRule(TypedDict, total=False):
 
 
 class DataDisk(TypedDict, total=False):
-    """A data disk attached to the VM, created and deleted with it."""
+    """A data disk: a disk resource of its own attached to the VM, which a replaced VM never takes with
+    it. Give it a ``name``: that is its identity, so adding, removing or reordering other disks never
+    touches it."""
 
     size_gib: Required[int]
-    """Size in GiB."""
+    """Size in GiB (a disk can grow, never shrink)."""
     disk_type: str
-    """``ssd`` (default) or ``standard``."""
+    """``ssd`` (default) or ``standard``. Decided once: a resize never changes it."""
+    name: str
+    """Its identity: lowercase letters, digits and ``-``, starting with a letter. Its resources are
+    ``<vm>-data-<name>`` and it keeps its slot (AWS device, Azure LUN) and GCP device name. Without a
+    name a disk is identified by its position (``<vm>-data-0``), as before names existed."""
+    renamed_from: str
+    """The name it had before (or its index, ``"0"``, from before it had a name): its resources are
+    renamed in place (an alias), never replaced."""
+    lun: int
+    """Pin its slot, 0-15: AWS device ``/dev/sdf`` + lun, Azure LUN. Default: the slot the stack's
+    lock recorded, else the lowest free one."""
+    protect: bool
+    """Pulumi's ``protect`` on the disk: any operation that would delete it fails (default false)."""
+    retain_on_delete: bool
+    """Pulumi's ``retainOnDelete`` on the disk: removing it from the stack keeps it in the cloud
+    (default false)."""
 
 
 IngressRuleArgs = IngressRule
@@ -77,7 +94,8 @@ class VirtualMachineArgs(TypedDict, total=False):
     disk_type: str
     """``ssd`` (default) or ``standard``."""
     data_disks: list[DataDisk]
-    """Data disks, at most 16 (default none)."""
+    """Data disks, at most 16 (default none); each a resource of its own that no edit of the VM
+    replaces."""
     admin_username: str
     """Login user (AWS default: the image's login user, e.g. ``ubuntu``; elsewhere ``vmadmin``)."""
     ssh_public_key: str

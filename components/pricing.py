@@ -111,18 +111,6 @@ def to_cents(monthly: float) -> int:
     return int(Decimal(repr(monthly)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
 
 
-def native_disk_type(cloud: str, disk_type: str, offering, boot: bool = True) -> str:
-    """The cloud's disk type for the component's ``ssd``/``standard`` on a size, exactly as
-    ``components/clouds/*`` send it (one mapping per cloud, in ``cloud_rules``)."""
-    from .cloud_rules import aws, azure, gcp
-
-    if cloud == "aws":
-        return aws.EBS_VOLUME_TYPE[disk_type]
-    if cloud == "azure":
-        return azure.managed_disk_sku(disk_type, offering)
-    return gcp.sent_disk_type(disk_type, offering.instance_type, boot)
-
-
 def azure_disk_tier(sku: str, size_gib: float) -> str | None:
     """The tier an Azure managed disk of that size is billed as; None past the largest."""
     return next((tier for tier, size in AZURE_DISK_TIERS.get(sku, ()) if size_gib <= size), None)
@@ -210,15 +198,16 @@ def vm_cost(
 
 def spec_cost(spec, catalog: Catalog | None = None) -> VmCost:
     """The monthly cost of a validated ``VmSpec`` (what the component creates for it)."""
-    cloud, size, offering = spec.cloud, spec.instance_type, spec.offering
+    cloud, size = spec.cloud, spec.instance_type
     return vm_cost(
         cloud,
         spec.region,
         size,
         spot=spec.spot,
         os_type=spec.image.os_type,
-        os_disk=(spec.disk_size_gib, native_disk_type(cloud, spec.disk_type, offering)),
-        data_disks=[(d.size_gib, native_disk_type(cloud, d.disk_type, offering, boot=False)) for d in spec.data_disks],
+        # The types as sent (kept from the stack's lock, or decided for the size: cloud_rules.sent_disk_type).
+        os_disk=(spec.disk_size_gib, spec.os_disk_sent),
+        data_disks=[(d.size_gib, d.sent_type) for d in spec.data_disks],
         public_ip=spec.public_ip,
         catalog=catalog,
     )

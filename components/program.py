@@ -190,9 +190,11 @@ def run() -> list:
     comparison."""
     import pulumi
 
+    from . import lockfile
     from .network import Network
     from .pricing import instance_hourly
     from .spec import validate
+    from .spec.lock import LockError
     from .spec.network import network_key, network_name, validate_network
     from .vm import VirtualMachine, cloud_defaults
 
@@ -208,6 +210,11 @@ def run() -> list:
     if raw is None:
         raise pulumi.RunError(f"{namespace}:{CONFIG_KEY} is not set: give the stack a list of VMs (see docs/config.md)")
     entries, config_problems = expand_all_entries(raw, namespace)
+    stack = pulumi.get_stack()
+    try:
+        locks = {entry.name: lockfile.entry_for(stack, entry.name) for entry in entries}
+    except LockError as error:
+        raise pulumi.RunError(str(error)) from None
     # Check every entry, and the networks they will share, before registering anything; report all
     # the bad ones at once, whatever kind of error each has.
     defaults = {cloud: cloud_defaults(cloud) for cloud in {entry.args.get("cloud") for entry in entries}}
@@ -215,7 +222,9 @@ def run() -> list:
     specs = []
     for entry in entries:
         try:
-            specs.append((entry, validate(entry.name, entry.args, defaults[entry.args.get("cloud")])))
+            specs.append(
+                (entry, validate(entry.name, entry.args, defaults[entry.args.get("cloud")], *locks[entry.name]))
+            )
         except SpecError as error:
             problems.append(f"{namespace}:{CONFIG_KEY}{entry.source}: {error}")
     network_args = shared_networks(specs)
@@ -231,7 +240,9 @@ def run() -> list:
         if entry.network != "shared" or spec.subnet_id is not None or key not in network_specs:
             continue
         try:
-            validate(entry.name, {**entry.args, "network": network_specs[key]}, defaults[spec.cloud])
+            validate(
+                entry.name, {**entry.args, "network": network_specs[key]}, defaults[spec.cloud], *locks[entry.name]
+            )
             joined[entry.name] = key
         except SpecError as error:
             problems.append(f"{namespace}:{CONFIG_KEY}{entry.source}: {error}")

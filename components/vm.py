@@ -8,6 +8,7 @@ from typing import Any
 
 import pulumi
 
+from . import lockfile
 from .args import DataDiskArgs, IngressRuleArgs, VirtualMachineArgs
 from .clouds import provisioner
 from .pricing import VmCost, instance_hourly, spec_cost
@@ -62,9 +63,14 @@ class VirtualMachine(pulumi.ComponentResource):
     """``ssh user@address``; none without a public IP or an SSH key."""
 
     def __init__(self, name: str, args: VirtualMachineArgs, opts: pulumi.ResourceOptions | None = None):
-        self.spec: VmSpec = validate(name, args, cloud_defaults(args.get("cloud") if hasattr(args, "get") else None))
+        entry, reresolve = lockfile.entry_for(pulumi.get_stack(), name) if isinstance(name, str) else (None, False)
+        defaults = cloud_defaults(args.get("cloud") if hasattr(args, "get") else None)
+        self.spec: VmSpec = validate(name, args, defaults, lock=entry, reresolve=reresolve)
         self.cost: VmCost = spec_cost(self.spec)
         super().__init__(TYPE_TOKEN, name, None, opts)
+        note = lock_note(self.spec, pulumi.get_stack())
+        if note:
+            pulumi.log.warn(note, resource=self)
 
         network = args.get("network") if self.spec.network is not None else None
         built = provisioner(self.spec.cloud)(self.spec, self, network.native if network is not None else None)
@@ -94,6 +100,24 @@ class VirtualMachine(pulumi.ComponentResource):
             "hourly_price": self.hourly_price,
             "ssh_command": self.ssh_command,
         }
+
+
+def lock_note(spec: VmSpec, stack: str) -> str | None:
+    """What ``pulumi preview``/``up`` says of a VM its stack's lock does not (or no longer) describe."""
+    use = spec.lock
+    if use is None or use.status in ("kept", "update"):
+        return None
+    command = f"`python -m components lock --stack {stack}`"
+    if use.status == "new":
+        return (
+            f"{spec.name}: {spec.instance_type}{' in ' + spec.zone if spec.zone else ''} comes from today's catalog and "
+            f"is not in {lockfile.file_name(stack)}: a later catalog or package could pick another size; run {command} "
+            "and commit the file"
+        )
+    return (
+        f"{spec.name}: re-resolved to {spec.instance_type} (the lock has {use.previous.instance_type} from other "
+        f"inputs); run {command} to record it"
+    )
 
 
 def _ssh_command(spec: VmSpec, public_ip: pulumi.Output[str] | None) -> pulumi.Output[str | None]:

@@ -62,7 +62,8 @@ def vm_extra_parts(cloud: str, resource_type: str, props: dict, region: str, spo
         disks.append(
             ("OS disk", _disk(_get(os_disk, "diskSizeGB"), _get(os_disk, "managedDisk", "storageAccountType")))
         )
-        for i, disk in enumerate(_get(props, "storageProfile", "dataDisks") or [], 1):
+        inline = [d for d in _get(props, "storageProfile", "dataDisks") or [] if _get(d, "createOption") != "Attach"]
+        for i, disk in enumerate(inline, 1):  # an attached disk is a compute.Disk, priced as that resource
             disks.append(
                 (f"data disk {i}", _disk(_get(disk, "diskSizeGB"), _get(disk, "managedDisk", "storageAccountType")))
             )

@@ -57,6 +57,16 @@ def run_vms(
     return evaluation, built
 
 
+@pytest.fixture(autouse=True)
+def no_stack_lock(monkeypatch, tmp_path_factory):
+    """Every test starts without a stack lock: the component reads ``vms.<stack>.lock.json`` from the
+    working directory, which is this repository (with the dev stack's lock). A test that wants a lock
+    writes one and points ``MULTICLOUD_VM_LOCK_DIR`` at it (or deletes the variable for the repo's)."""
+    from components.lockfile import LOCK_DIR_ENV
+
+    monkeypatch.setenv(LOCK_DIR_ENV, str(tmp_path_factory.mktemp("no-lock")))
+
+
 @pytest.fixture(params=[False, True], ids=["up", "preview"])
 def preview(request) -> bool:
     return request.param

@@ -136,6 +136,7 @@ class MotoMocks(RecordingMocks):
         self._invokes = {
             "aws:ec2/getAmi:getAmi": self._get_ami,
             "aws:ec2/getSubnet:getSubnet": self._get_subnet,
+            "aws:index/getAvailabilityZone:getAvailabilityZone": self._get_availability_zone,
         }
 
     # --- moto access -------------------------------------------------------------------------------
@@ -366,6 +367,13 @@ class MotoMocks(RecordingMocks):
             (m for m in instance.get("BlockDeviceMappings", []) if m["DeviceName"] == instance.get("RootDeviceName")),
             None,
         )
+        root_tags = (inputs.get("rootBlockDevice") or {}).get("tags")
+        if root_mapping and root_tags:
+            # The provider tags the root volume after RunInstances (CreateTags), from root_block_device.tags.
+            ec2.create_tags(
+                Resources=[root_mapping["Ebs"]["VolumeId"]],
+                Tags=[{"Key": k, "Value": str(v)} for k, v in root_tags.items()],
+            )
         metadata_out = instance.get("MetadataOptions", {})
         outputs = {
             "arn": f"arn:aws:ec2:{self._region(inputs)}:123456789012:instance/{instance['InstanceId']}",
@@ -471,16 +479,35 @@ class MotoMocks(RecordingMocks):
             "region": self._region(args),
         }
 
+    def _get_availability_zone(self, ec2, args: dict) -> dict:
+        """``aws.get_availability_zone`` by ``zone_id`` or ``name``: DescribeAvailabilityZones, from moto's
+        per-region zone data (its AZ names and IDs)."""
+        kwargs: dict[str, Any] = {}
+        if args.get("zoneId"):
+            kwargs["ZoneIds"] = [args["zoneId"]]
+        if args.get("name"):
+            kwargs["ZoneNames"] = [args["name"]]
+        try:
+            zones = ec2.describe_availability_zones(**kwargs)["AvailabilityZones"]
+        except ClientError:
+            zones = []
+        zone = _the_one(zones, "Availability Zone")
+        return {
+            "id": zone["ZoneName"],
+            "name": zone["ZoneName"],
+            "zoneId": zone["ZoneId"],
+            "state": zone["State"],
+            "region": zone["RegionName"],
+            "nameSuffix": zone["ZoneName"][len(zone["RegionName"]) :],
+        }
+
     def _get_subnet(self, ec2, args: dict) -> dict:
         kwargs: dict[str, Any] = {}
         if args.get("id"):
             kwargs["SubnetIds"] = [args["id"]]
         if args.get("filters"):
             kwargs["Filters"] = [{"Name": f["name"], "Values": list(f["values"])} for f in args["filters"]]
-        subnets = ec2.describe_subnets(**kwargs)["Subnets"]
-        if len(subnets) != 1:
-            raise MotoError(f"no matching EC2 Subnet found ({len(subnets)} matched)")
-        subnet = subnets[0]
+        subnet = _the_one(ec2.describe_subnets(**kwargs)["Subnets"], "Subnet")
         return {
             "id": subnet["SubnetId"],
             "vpcId": subnet["VpcId"],
@@ -491,6 +518,13 @@ class MotoMocks(RecordingMocks):
             "ownerId": subnet.get("OwnerId"),
             "region": self._region(args),
         }
+
+
+def _the_one(found: list[dict], what: str) -> dict:
+    """The single match of a data source's query, or the provider's error for none or several."""
+    if len(found) != 1:
+        raise MotoError(f"no matching EC2 {what} found ({len(found)} matched)")
+    return found[0]
 
 
 def _api_fields(values: dict, *fields: str) -> dict:

@@ -31,7 +31,9 @@ def test_secure_defaults(ssh_key, preview):
         "volumeType": "gp3",
         "encrypted": True,
         "deleteOnTermination": True,
+        "tags": {"Name": "web"},
     }
+    assert "volumeTags" not in instance  # it would fight the data volumes' own tags
     assert instance["associatePublicIpAddress"] is False
     assert instance["instanceType"] == vms["web"].spec.instance_type == "t3a.medium"
     assert instance["region"] == "us-east-1"

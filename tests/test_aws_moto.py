@@ -479,9 +479,17 @@ def test_data_disks_created_and_attached(moto_aws, fleet):
         for v in attached["Volumes"]
         if v["Attachments"][0]["Device"] != instance["RootDeviceName"]
     }
+    # In the instance's zone, which the volumes got from moto's AZ data (the AZ ID's name), not the instance.
     assert data == {"/dev/sdf": (10, "gp3", True, "eu-west-1b"), "/dev/sdg": (20, "standard", True, "eu-west-1b")}
+    assert instance["Placement"]["AvailabilityZone"] == "eu-west-1b"
     for volume in attached["Volumes"]:
-        assert {t["Key"]: t["Value"] for t in volume["Tags"]} == {"Name": "web", "team": "platform"}
+        device = volume["Attachments"][0]["Device"]
+        name = (
+            "web"
+            if device == instance["RootDeviceName"]
+            else {"/dev/sdf": "web-data-0", "/dev/sdg": "web-data-1"}[device]
+        )
+        assert {t["Key"]: t["Value"] for t in volume["Tags"]} == {"Name": name, "team": "platform"}
     assert not [c for c in moto_aws.created if c[1].startswith("db-data")]
 
 

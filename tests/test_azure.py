@@ -159,11 +159,36 @@ def test_data_disks_are_managed_disks_on_luns(ssh_key):
             }
         }
     )
-    disks = only(evaluation, VM).inputs["storageProfile"]["dataDisks"]
-    assert [(d["lun"], d["diskSizeGB"], d["createOption"], d["managedDisk"]["storageAccountType"]) for d in disks] == [
-        (0, 256, "Empty", "Premium_LRS"),
-        (1, 64, "Empty", "Standard_LRS"),
+    vm = only(evaluation, VM)
+    disks = {r.name: r for r in evaluation.of_type("azure-native:compute:Disk")}
+    assert [
+        (d.name, d.inputs["diskName"], d.inputs["diskSizeGB"], d.inputs["sku"], d.inputs["creationData"])
+        for d in disks.values()
+    ] == [
+        ("db-data-0", "db-data-0", 256, {"name": "Premium_LRS"}, {"createOption": "Empty"}),
+        ("db-data-1", "db-data-1", 64, {"name": "Standard_LRS"}, {"createOption": "Empty"}),
     ]
+    # Attached, never created or deleted with the VM.
+    assert vm.inputs["storageProfile"]["dataDisks"] == [
+        {
+            "lun": 0,
+            "name": "db-data-0",
+            "createOption": "Attach",
+            "managedDisk": {"id": "db-data-0-id"},
+            "deleteOption": "Detach",
+        },
+        {
+            "lun": 1,
+            "name": "db-data-1",
+            "createOption": "Attach",
+            "managedDisk": {"id": "db-data-1-id"},
+            "deleteOption": "Detach",
+        },
+    ]
+    for disk in disks.values():
+        assert disk.inputs["location"] == vm.inputs["location"]
+        assert disk.inputs["resourceGroupName"] == vm.inputs["resourceGroupName"]
+        assert vm.urn not in disk.dependencies and "zones" not in disk.inputs  # a regional VM: regional disks
 
 
 @pytest.mark.parametrize(

@@ -189,6 +189,8 @@ def test_azure_windows_user_data_is_run_by_the_custom_script_extension():
     assert "AzureData\\CustomData.bin" in extension.inputs["protectedSettings"]["commandToExecute"]
     assert extension.inputs["vmName"] == vm.inputs["vmName"] == "win"
     assert extension.inputs["resourceGroupName"] == vm.inputs["resourceGroupName"]
+    # The VM's name as its output: replacing the VM replaces the extension, so the new VM runs it too.
+    assert extension.property_dependencies["vmName"] == [vm.urn]
     linux, _ = run_vms({"lin": {"cloud": "azure", "ssh_public_key": ED25519, "user_data": "#!/bin/sh\n"}})
     assert not linux.of_type("azure-native:compute:VirtualMachineExtension")  # cloud-init runs it
 
@@ -313,15 +315,22 @@ def test_azure_properties_azure_refuses_to_change_replace_the_vm():
     assert "osProfile" in inputs and "storageProfile" in inputs and "zones" in inputs
 
 
-def test_aws_spot_instances_are_replaced_to_change_type_and_data_volumes_move_after_the_old_instance():
+def test_aws_spot_instances_are_replaced_to_change_type_and_data_volumes_move_by_their_attachments():
     spot, _ = run_vms({"s": {"cloud": "aws", "spot": True, "data_disks": [{"size_gib": 10}]}})
     instance = only(spot, AWS_VM)
     assert instance.replace_on_changes == ["instanceType"]
-    assert instance.delete_before_replace  # VolumeInUse otherwise (pulumi/pulumi-aws#2769)
+    # The new instance is created first; the attachment is deleted before its replacement, which frees
+    # the volume for the new instance (VolumeInUse otherwise: pulumi/pulumi-aws#2769).
+    assert not instance.delete_before_replace
+    attachment = only(spot, "aws:ec2/volumeAttachment:VolumeAttachment")
+    assert attachment.delete_before_replace
+    assert attachment.inputs["stopInstanceBeforeDetaching"] is False  # one-time spot instances cannot stop
+    assert "forceDetach" not in attachment.inputs
     assert instance.inputs["userDataReplaceOnChange"] is True
-    on_demand, _ = run_vms({"o": {"cloud": "aws"}})
+    on_demand, _ = run_vms({"o": {"cloud": "aws", "data_disks": [{"size_gib": 10}]}})
     plain = only(on_demand, AWS_VM)
     assert plain.replace_on_changes == [] and not plain.delete_before_replace
+    assert only(on_demand, "aws:ec2/volumeAttachment:VolumeAttachment").inputs["stopInstanceBeforeDetaching"] is True
 
 
 def test_gcp_user_data_changes_replace_the_vm():

@@ -22,6 +22,7 @@ from conftest import DEFAULT_CONFIG, ROOT, public_key
 from policy_harness import reconcile_config
 
 from components.__main__ import main as components_main
+from components.lockfile import LOCK_DIR_ENV
 from components.tools.offline import evaluate
 from components.tools.plan import plan_stack
 
@@ -120,6 +121,7 @@ def test_console_examples_print_what_the_docs_show(path, block, monkeypatch):
     if expected and EXIT_STATUS.match(expected[-1]):
         status = int(EXIT_STATUS.match(expected.pop()).group(1))
     monkeypatch.chdir(ROOT)
+    monkeypatch.delenv(LOCK_DIR_ENV, raising=False)  # as a user runs it: with the repository's stack lock
     stdout, stderr = io.StringIO(), io.StringIO()
     with redirect_stdout(stdout), redirect_stderr(stderr):
         code = components_main(argv[program + 2 :])

@@ -37,8 +37,11 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
         {"pulumi", *PROVIDER_SDKS},
     ),
     "components.args": (set(), {"pulumi"}),
+    # The stack's lock file: where it is, read and written atomically (standard library only).
+    "components.lockfile": ({"components.spec"}, set()),
     "components.vm": (
-        {"components.args", "components.clouds", "components.spec", "components.pricing"} | PURE_LEAVES,
+        {"components.args", "components.clouds", "components.spec", "components.pricing", "components.lockfile"}
+        | PURE_LEAVES,
         {"pulumi"},
     ),
     "components.network": (
@@ -46,7 +49,8 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
         {"pulumi"},
     ),
     "components.program": (
-        {"components.vm", "components.network", "components.spec", "components.pricing"} | PURE_LEAVES,
+        {"components.vm", "components.network", "components.spec", "components.pricing", "components.lockfile"}
+        | PURE_LEAVES,
         {"pulumi"},
     ),
     "components.hosting": (
@@ -62,6 +66,7 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
             "components.program",
             "components.vm",
             "components.network",
+            "components.lockfile",
         }
         | PURE_LEAVES,
         {"pulumi", "google", "yaml", "matplotlib"},

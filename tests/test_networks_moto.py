@@ -104,3 +104,40 @@ def test_moto_mocks_reject_a_type_its_subnets_zone_does_not_offer(moto_aws):
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.50.1.0/24", AvailabilityZoneId="use1-az3")["Subnet"]
     with pytest.raises(MotoError, match=r"not supported in your requested Availability Zone .*use1-az3"):
         check_zone_offers_type(ec2, subnet["SubnetId"], "m5.large")
+
+
+def test_data_volumes_are_created_in_their_vms_zone_from_the_zone_not_the_instance(moto_aws, stack):
+    """In a shared network the volume's zone is the AZ ID's name (aws.get_availability_zone, answered
+    from moto's zones); with an existing subnet, the subnet lookup's zone. Either way the instance's."""
+    ec2 = moto_aws.client("us-east-1")
+    (volume,) = stack.of_type("aws:ebs/volume:Volume")
+    (instance,) = [r for r in stack.of_type("aws:ec2/instance:Instance") if r.name == "vm08-vm"]
+    moto_volume = ec2.describe_volumes(VolumeIds=[volume.id])["Volumes"][0]
+    placed = ec2.describe_instances(InstanceIds=[instance.id])["Reservations"][0]["Instances"][0]
+    assert moto_volume["AvailabilityZone"] == placed["Placement"]["AvailabilityZone"]
+    assert moto_volume["Attachments"][0]["InstanceId"] == instance.id
+    assert not any(instance.urn in urns for urns in volume.property_dependencies.values())
+
+    vpc = ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.60.1.0/24", AvailabilityZoneId="use1-az2")["Subnet"]
+    own = evaluate_with_moto(
+        lambda: VirtualMachine(
+            "own",
+            {
+                "cloud": "aws",
+                "instance_type": "m5.large",
+                "subnet_id": subnet["SubnetId"],
+                "data_disks": [{"size_gib": 8}],
+            },
+        ),
+        moto_aws,
+        DEFAULT_CONFIG,
+    )
+    (own_volume,) = own.of_type("aws:ebs/volume:Volume")
+    assert (
+        ec2.describe_volumes(VolumeIds=[own_volume.id])["Volumes"][0]["AvailabilityZone"] == subnet["AvailabilityZone"]
+    )
+    lookups = [
+        i for i in own.invokes if i.token == "aws:ec2/getSubnet:getSubnet" and i.args.get("id") == subnet["SubnetId"]
+    ]
+    assert len(lookups) == 1  # one lookup for the VPC and the volumes' zone

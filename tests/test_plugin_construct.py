@@ -178,3 +178,23 @@ def test_error_paths_and_texts_use_schema_names():
     assert schema_path("cpus/memory_gib") == "cpus/memoryGib"
     assert schema_words("give either network or subnet_id, not both") == "give either network or subnetId, not both"
     assert schema_words("x86_64 stays, security_group too") == "x86_64 stays, security_group too"
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])
+def test_named_protected_and_renamed_disks_reach_the_component_from_other_languages(cloud):
+    """The data disk fields of issue 18 (name, renamed_from, lun, protect, retain_on_delete) arrive
+    through the schema's camelCase names and register exactly what Python registers."""
+    spec = {
+        "cloud": cloud,
+        "ssh_public_key": KEY,
+        "data_disks": [
+            {"name": "logs", "renamed_from": "0", "size_gib": 20, "protect": True},
+            {"name": "data", "size_gib": 30, "lun": 5, "retain_on_delete": True},
+        ],
+    }
+    native = evaluate(lambda: VirtualMachine("db", spec), config=DEFAULT_CONFIG, mocks=StableMocks())
+    hosted = evaluate(lambda: construct("db", VM, to_wire(spec)), config=DEFAULT_CONFIG, mocks=StableMocks())
+    assert registrations(hosted.resources) == registrations(native.resources)
+    disks = {r.name: r for r in hosted.resources if r.name.startswith("db-data-") and "attachment" not in r.name}
+    assert disks["db-data-logs"].protect and "db-data-0" in disks["db-data-logs"].aliases
+    assert disks["db-data-data"].retain_on_delete

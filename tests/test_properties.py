@@ -367,7 +367,8 @@ def mutations(draw, base: tuple[str, dict], kind: str) -> tuple[str, dict, str]:
     if kind == "cloud_init_missing":
         assume(cloud == "gcp")
         args.update(image="debian-12", user_data="#cloud-config\nruncmd: [touch /tmp/x]\n")
-        args.pop("admin_password", None), args.pop("arch", None)
+        # The alias's own minimum OS disk (10 GiB), which a native image drawn before did not have.
+        args.pop("admin_password", None), args.pop("arch", None), args.pop("disk_size_gib", None)
         if "instance_type" in args and load_catalog("gcp").get(args["instance_type"], args["region"]).arch != "x86_64":
             args = _size_args(args)
         return name, args, "user_data"

@@ -50,7 +50,9 @@ REPLACEMENT_INPUTS: dict[str, tuple[str, ...]] = {
         "instanceType",
         "subnetId",
         "availabilityZone",
-        "rootBlockDevice",
+        # root_block_device: only encryption replaces (size, type and tags change in place).
+        "rootBlockDevice.encrypted",
+        "rootBlockDevice.kmsKeyId",
         "keyName",
         "associatePublicIpAddress",
         "instanceMarketOptions",
@@ -71,6 +73,9 @@ REPLACEMENT_INPUTS: dict[str, tuple[str, ...]] = {
         "publicIPAllocationMethod",
     ),
     "azure-native:network:NetworkInterface": ("resourceGroupName", "networkInterfaceName", "location"),
+    # A managed disk's name and resource group are its URL (azure-native replaces on change); its zone,
+    # location and creation data are fixed at creation.
+    "azure-native:compute:Disk": ("diskName", "resourceGroupName", "location", "zones", "creationData"),
     "azure-native:compute:VirtualMachine": (
         "vmName",
         "resourceGroupName",

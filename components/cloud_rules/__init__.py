@@ -9,6 +9,10 @@ SKUs, rules), before anything is registered:
   (``spot``, ``data_disks``, ``disk_type`` or ``data_disks.disk_type``). The size search skips such
   sizes; a size the user names fails with the reason.
 - ``spec_problems(spec)``: every other rule on the resolved spec, as ``(field, value, expected)``.
+- ``resize_problem(old_type, offering)``: why a VM of ``old_type`` cannot become ``offering`` in
+  place (a new VM, losing its OS disk, would be needed), or None.
+- ``sent_disk_type(cloud, kind, offering, boot)``: the cloud's disk type for ``ssd``/``standard`` on a
+  size, as the adapters send it when nothing is pinned.
 - ``LIFECYCLE``: per VM property, what a change does on that cloud (update in place, stop/start,
   replace, or refused by the cloud) and what the component's resource options make of it.
 """
@@ -33,6 +37,12 @@ class SizeNeeds:
     data_disk_types: frozenset[str] = frozenset()
     data_disks: int = 0
     windows: bool = False  # the image is Windows: the size search prefers sizes whose licence is priced
+    pinned_boot: str | None = None
+    """The OS disk's type as sent when the VM was created (from the stack's lock): the size must take it."""
+    pinned_data: frozenset[str] = frozenset()
+    """The types, as sent, of the data disks that exist (from the stack's lock): the size must take them."""
+    pinned_generation: str | None = None
+    """Azure: the Hyper-V generation of the image the VM was created from (from the stack's lock)."""
 
 
 @dataclass(frozen=True)
@@ -50,8 +60,14 @@ class Change:
     note: str = ""
 
 
+_modules: dict[str, Any] = {}
+
+
 def rules(cloud: str):
-    return importlib.import_module(f"{__name__}.{cloud}")
+    module = _modules.get(cloud)
+    if module is None:
+        module = _modules[cloud] = importlib.import_module(f"{__name__}.{cloud}")
+    return module
 
 
 def size_problem(offering: Offering, needs: SizeNeeds) -> tuple[str, str] | None:
@@ -60,6 +76,15 @@ def size_problem(offering: Offering, needs: SizeNeeds) -> tuple[str, str] | None
 
 def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
     return rules(spec.cloud).spec_problems(spec)
+
+
+def resize_problem(old_type: str, offering: Offering) -> str | None:
+    return rules(offering.cloud).resize_problem(old_type, offering)
+
+
+def sent_disk_type(cloud: str, kind: str, offering: Offering, boot: bool = True) -> str:
+    """The disk type the adapters send for ``ssd``/``standard`` on this size (one mapping per cloud)."""
+    return rules(cloud).sent_disk_type_for(kind, offering, boot)
 
 
 def lifecycle(cloud: str) -> Mapping[str, Change]:

@@ -32,8 +32,55 @@ RULE_DESCRIPTION = re.compile(r"^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{0,255}$")
 MAX_USER_DATA_BYTES = 16384
 
 SPOT_SOURCE = "DescribeInstanceTypes SupportedUsageClasses has no 'spot'"
+
+TF_ATTACHMENT = "terraform-provider-aws internal/service/ec2/ebs_volume_attachment.go"
+# Data volumes are aws.ebs.Volume + aws.ec2.VolumeAttachment, never inputs taken from the instance:
+# - VOLUME_ZONE: aws_ebs_volume ``availability_zone`` is ForceNew (terraform-provider-aws
+#   internal/service/ec2/ebs_volume.go), and when the engine replaces a resource delete-before-replace it
+#   re-diffs every resource whose inputs depend on it with those inputs unknown
+#   (``calculateDependentReplacements``, pulumi/pulumi pkg/resource/deploy/step_generator.go): a volume
+#   zoned by ``instance.availability_zone`` was replaced, its data lost (issue #214 and PR #469 of
+#   terraform-aws-modules/terraform-aws-ec2-instance). The zone is the spec's placement instead: an AZ ID
+#   translated to the account's AZ name by ``aws.get_availability_zone`` (an invoke: no dependency).
+VOLUME_ZONE = "the spec's zone, by aws.get_availability_zone(zone_id=...) (an invoke, no resource dependency)"
+# - ATTACHMENT_REPLACE: ``device_name``, ``instance_id`` and ``volume_id`` are ForceNew on
+#   aws_volume_attachment (TF_ATTACHMENT), so a replaced instance replaces its attachments. Deleted first
+#   (delete_before_replace), the old attachment frees the volume before the new one attaches it to the new
+#   instance (created first: the instance needs no delete_before_replace; pulumi/pulumi-aws#2769 was the
+#   VolumeInUse error of the other order).
+# - STOP_BEFORE_DETACHING: ``stop_instance_before_detaching`` makes the provider stop the instance
+#   (StopInstances, waiting for ``stopped``) before DetachVolume (TF_ATTACHMENT, resourceVolumeAttachmentDelete):
+#   the OS shuts down and unmounts cleanly. ``force_detach`` is never set ("can result in data loss"). An
+#   instance from a one-time spot request cannot be stopped ("UnsupportedOperation: You can't stop the
+#   Spot Instance ... associated with a one-time Spot Instance request"), so spot VMs detach without it.
+#   Removing a data disk therefore stops its (on-demand) VM, which stays stopped until started again.
+# - VOLUME_TAGS: the instance's ``volume_tags`` would fight the volumes' own tags ("Do not use volume_tags
+#   if you plan to manage block device tags outside the aws_instance configuration ... resource cycling",
+#   the pulumi_aws ec2.Instance docstring); the root volume is tagged by ``root_block_device.tags``
+#   (ConflictsWith volume_tags). On an instance deployed with volume_tags this is an update in place, no
+#   restart: the provider deletes the old volume_tags keys from every volume attached to the instance
+#   (resourceInstanceUpdate: updateTags on getInstanceVolIDs), data volumes included, then tags the root
+#   volume; the data volumes get their tags back at the next ``pulumi up --refresh``.
+
+
+def stop_before_detaching(spec: Any) -> bool:
+    """Whether the instance is stopped before a data volume is detached (not spot: see above)."""
+    return not spec.spot
+
+
 # The EBS volume type for the component's disk_type: General Purpose SSD gp3, or magnetic standard.
 EBS_VOLUME_TYPE = {"ssd": "gp3", "standard": "standard"}
+
+
+def sent_disk_type_for(kind: str, offering, boot: bool = True) -> str:
+    """gp3 or standard on every size: EBS volume types do not depend on the instance type."""
+    return EBS_VOLUME_TYPE[kind]
+
+
+def resize_problem(old_type: str, offering) -> str | None:
+    """EC2 changes the type with a stop and start (ModifyInstanceAttribute), and across architectures
+    the provider replaces the instance (its data volumes are kept: they are resources of their own)."""
+    return None
 
 
 def size_problem(offering, needs: SizeNeeds) -> tuple[str, str] | None:
@@ -92,6 +139,9 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
     return problems
 
 
+# An EBS volume changes type in place (ModifyVolume; aws_ebs_volume ``type`` is not ForceNew).
+DATA_DISK_TYPE_CHANGE = "update"
+
 TF = "terraform-provider-aws internal/service/ec2/ec2_instance.go (the bridged provider behind pulumi-aws)"
 
 # aws.ec2.Instance: what a change does. The component sets user_data_replace_on_change and, for
@@ -127,13 +177,20 @@ LIFECYCLE: dict[str, Change] = {
     ),
     "disk_type": Change("update", "update", f"{TF}: root_block_device volume_type via ModifyVolume"),
     "data_disks (add)": Change("update", "update", "aws.ebs.Volume + VolumeAttachment are created and attached"),
-    "data_disks (remove)": Change("update", "update", "the attachment and the volume are deleted (data lost)"),
+    "data_disks (remove)": Change(
+        "update",
+        "update",
+        f"{TF_ATTACHMENT}: stop_instance_before_detaching stops the instance (not a spot one: it cannot stop), "
+        "then the volume is detached and deleted (data lost unless retain_on_delete)",
+        "the VM stays stopped; start it again (aws ec2 start-instances)",
+    ),
     "ingress": Change("update", "update", "aws.ec2.SecurityGroup rules are updated in place"),
     "tags": Change("update", "update", f"{TF}: tags in place"),
     "instance replaced with data disks": Change(
         "replace",
         "replace",
-        "pulumi/pulumi-aws#2769: a new instance cannot attach volumes the old one holds (VolumeInUse)",
-        "the component sets delete_before_replace on instances with data disks",
+        f"{TF_ATTACHMENT}: instance_id ForceNew; the attachments are delete_before_replace (the old one stops the "
+        "old instance and frees the volume, pulumi/pulumi-aws#2769), the volumes take nothing from the instance",
+        "data volumes kept: the new instance is created, then each volume moves to it; mount them with nofail",
     ),
 }

@@ -49,6 +49,19 @@ MAX_GEN1_OS_DISK_GIB = 2048
 # under 12 characters, which the 12-123 character rule in components/spec/access.py already refuses.)
 
 
+PREMIUM_SKU = "Premium_LRS"
+# A VM with Premium SSD disks can only run on sizes with premium storage ("s" sizes, PremiumIO), and a
+# managed disk's SKU changes only while the disk is unattached or its VM deallocated
+# (https://learn.microsoft.com/azure/virtual-machines/disks-convert-types), which azure-native never does.
+PREMIUM_RESIZE = (
+    "Azure refuses to run Premium SSD disks on it, and a disk's SKU changes only while its VM is deallocated; "
+    "pick a size with premium storage (an 's' size), or snapshot the disks and restore them as Standard SSD"
+)
+# Managed disk names: 1-80 characters (https://learn.microsoft.com/azure/azure-resource-manager/management/
+# resource-name-rules#microsoftcompute, "disks").
+MAX_DISK_NAME = 80
+
+
 def supports_premium(offering) -> bool:
     """Premium SSD: the size's ``PremiumIO`` fact, else the ``s`` feature letter in its name."""
     known = offering.facts.get("premium_io")
@@ -66,16 +79,45 @@ def managed_disk_sku(disk_type: str, offering) -> str:
     return "Premium_LRS" if supports_premium(offering) else "StandardSSD_LRS"
 
 
+def sent_disk_type_for(kind: str, offering, boot: bool = True) -> str:
+    return managed_disk_sku(kind, offering)
+
+
 def size_problem(offering, needs: SizeNeeds) -> tuple[str, str] | None:
     if needs.spot and "spot" not in offering.facts and SPOT_EXCLUDED.search(offering.instance_type):
         return "spot", f"{offering.instance_type} cannot run as Spot ({SPOT_SOURCE})"
+    generations = offering.facts.get("generations")
+    if needs.pinned_generation and generations and needs.pinned_generation not in generations:
+        return (
+            "pinned_image",
+            f"{offering.instance_type} boots only {'/'.join(generations)} images and the VM was created from a "
+            f"{needs.pinned_generation} image: Azure cannot change a VM's Hyper-V generation (it would be a new VM, "
+            "its OS disk lost); pick a size that boots it",
+        )
+    pinned = {needs.pinned_boot, *needs.pinned_data}
+    if PREMIUM_SKU in pinned and not supports_premium(offering):
+        return (
+            "pinned_disks",
+            f"{offering.instance_type} takes no Premium SSD, and the VM's disks are {PREMIUM_SKU}: {PREMIUM_RESIZE}",
+        )
     return common_size_problem(offering, needs, SPOT_SOURCE)
+
+
+def resize_problem(old_type: str, offering) -> str | None:
+    """Resizes Azure refuses in place are caught by the pinned disk SKUs (above) and the pinned image
+    generation (``spec.boot.check_image``)."""
+    return None
 
 
 def image_generation(spec: Any) -> str | None:
     """The Hyper-V generation of the image that is sent: the alias entry's, or what a native URN's SKU
     name says (``...gen2``/``-g2`` is V2, ``...gen1`` is V1); None when unknown."""
-    native = spec.image.native
+    return image_generation_of(spec.image)
+
+
+def image_generation_of(image: Any) -> str | None:
+    """``image_generation`` of an ``ImageChoice``."""
+    native = image.native
     generation = getattr(native, "generation", None)
     if generation:
         return generation
@@ -143,7 +185,24 @@ WINDOWS_RUN_CUSTOM_DATA = (
     '"& ([scriptblock]::Create([IO.File]::ReadAllText(\\"$env:SystemDrive\\AzureData\\CustomData.bin\\")))"'
 )
 
+# A managed disk's SKU changes only while it is unattached or its VM deallocated
+# (https://learn.microsoft.com/azure/virtual-machines/disks-convert-types): pulumi up fails until then.
+DATA_DISK_TYPE_CHANGE = "deallocate"
+
 LEARN = "https://learn.microsoft.com/azure/virtual-machines"
+
+# ATTACHED_DISKS: data disks are compute.Disk resources attached through the VM's
+# storageProfile.dataDisks with createOption Attach (managedDisk.id) and deleteOption Detach: "Detach":
+# the data disk is retained after the VM is deleted (spec Microsoft.Compute 2024-11-01 DataDisk.deleteOption,
+# https://learn.microsoft.com/azure/virtual-machines/delete). Replacing the VM (delete before replace: its
+# name is fixed) detaches them and the new VM attaches them at creation. Inline disks (createOption Empty,
+# deleteOption Delete, as the component made them before) were deleted with every replaced VM. A stack
+# deployed then adopts its disks with `pulumi import` (docs/lock.md, "Azure data disks"): azure-native
+# refuses to create a resource that exists ("cannot create already existing resource",
+# pulumi-azure-native provider/pkg/resources/crud), so an upgrade without the import fails, touching nothing.
+# EXTENSION_FOLLOWS_VM: a VM extension's vmName is a path parameter (replace on change); taking it from the
+# VM's output makes the extension a dependent the engine replaces with a delete-before-replace VM
+# (calculateDependentReplacements), so the new VM gets the Custom Script Extension and runs its user data.
 REFUSED = "Azure answers PropertyChangeNotAllowed; azure-native (no Compute forceNew entry) would try an update"
 
 # compute.VirtualMachine input paths (camelCase: nested replace_on_changes paths are not translated by
@@ -199,7 +258,9 @@ LIFECYCLE: dict[str, Change] = {
     ),
     "data_disks (add)": Change("update", "update", f"{LEARN}/linux/attach-disk-portal: a new LUN attaches live"),
     "data_disks (remove)": Change(
-        "update", "update", "the disk is detached, not deleted (deleteOption applies on VM deletion only)"
+        "update",
+        "update",
+        "the compute.Disk is detached from the VM and deleted (data lost unless retain_on_delete)",
     ),
     "ingress": Change("update", "update", "the NSG's securityRules are updated in place"),
     "public_ip": Change("update", "update", "the NIC's ipConfiguration takes or drops the public IP in place"),

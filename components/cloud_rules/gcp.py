@@ -119,6 +119,58 @@ def sent_disk_type(kind: str, machine_type: str, boot: bool = True) -> str:
     return sent
 
 
+def sent_disk_type_for(kind: str, offering, boot: bool = True) -> str:
+    return sent_disk_type(kind, offering.instance_type, boot)
+
+
+# "Changing the machine type to use a different machine series ... is only supported for first and
+# second generation machine series, excluding the T2A and A2 machine series"; a move from N1, N2, M1, ...
+# to a third-generation series (M3, C3, N4, ...) must follow "Move your workload to a new compute
+# instance" (https://cloud.google.com/compute/docs/instances/changing-machine-type-of-stopped-instance).
+IN_PLACE_SERIES = frozenset(["n1", "f1", "g1", "n2", "n2d", "e2", "c2", "c2d", "m1", "m2", "t2d"])
+RESIZE_SOURCE = "cloud.google.com/compute/docs/instances/changing-machine-type-of-stopped-instance"
+
+
+def series_of(machine_type: str) -> str:
+    return machine_type.split("-")[0]
+
+
+def resize_problem(old_type: str, offering) -> str | None:
+    """Why a VM of ``old_type`` cannot change to ``offering`` in place: across series, Compute Engine
+    changes the machine type only between first- and second-generation series (not T2A or A2)."""
+    old, new = series_of(old_type), series_of(offering.instance_type)
+    if old == new or (old in IN_PLACE_SERIES and new in IN_PLACE_SERIES):
+        return None
+    return (
+        f"Compute Engine changes a machine type in place only within its series or between first- and "
+        f"second-generation series (not T2A or A2), so {old_type} -> {offering.instance_type} needs a new VM "
+        f"({RESIZE_SOURCE})"
+    )
+
+
+def _pinned_problem(name: str, family: Family | None, needs: SizeNeeds) -> tuple[str, str] | None:
+    """A size that cannot take a disk type the VM's existing disks have: a disk's type is ForceNew
+    (terraform-provider-google resource_compute_disk.go ``type``; ``boot_disk.initialize_params.type``),
+    so the disk would be replaced and its data lost."""
+    boot, data = (family.boot, family.data) if family else (PD, PD)
+    which = [f"OS disk is {needs.pinned_boot}"] if needs.pinned_boot and needs.pinned_boot not in boot else []
+    which += [f"data disks are {t}" for t in sorted(needs.pinned_data) if t not in data]
+    if not which:
+        return None
+    kept = sorted({needs.pinned_boot, *needs.pinned_data} - {None})
+    series = sorted(
+        s.upper()
+        for s, f in FAMILIES.items()
+        if all(t in f.data or t in f.boot for t in kept) and s not in ("f1", "g1")
+    )
+    return (
+        "pinned_disks",
+        f"{name} takes only {', '.join(sorted(set(boot) | set(data)))} disks, and the VM's {' and '.join(which)}; "
+        "a disk's type cannot change in place (the disk would be replaced and its data lost): pick a size of a "
+        f"series that takes {'/'.join(kept)} ({', '.join(series)}), or snapshot the disks and restore them on a new VM",
+    )
+
+
 def max_disks(offering) -> int:
     if offering.instance_type in SHARED_CORE_16:
         return 16
@@ -131,6 +183,9 @@ def max_disks(offering) -> int:
 
 def size_problem(offering, needs: SizeNeeds) -> tuple[str, str] | None:
     name = offering.instance_type
+    pinned = _pinned_problem(name, family_of(name), needs)  # first: "use ssd" would replace such a disk
+    if pinned is not None:
+        return pinned
     if disk_type(needs.boot_disk, name) is None:
         return "disk_type", f"{name} takes no standard (pd-standard) boot disk; use disk_type='ssd' or another size"
     for kind in needs.data_disk_types:
@@ -197,7 +252,23 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
     return problems
 
 
+# A persistent disk's ``type`` is ForceNew (terraform-provider-google resource_compute_disk.go): the disk
+# would be replaced and its data lost, so the component refuses the change (spec/disks.py).
+DATA_DISK_TYPE_CHANGE = "replace"
+
 TF = "terraform-provider-google resource_compute_instance.go (the bridged provider behind pulumi-gcp)"
+# ATTACHED_DISKS: data disks are gcp.compute.Disk resources in the instance's ``attached_disks``. The
+# provider sends no autoDelete for them (expandAttachedDisk sets source, mode, device_name and keys only),
+# and the API's AttachedDisk.autoDelete defaults to false: "whether the disk will be auto-deleted when the
+# instance is deleted" (https://cloud.google.com/compute/docs/reference/rest/v1/instances). A replaced
+# instance leaves them; only the boot disk has auto_delete. Changing any field of an attached disk (its
+# device_name) detaches and re-attaches it (TF: "changing any field within the disk needs to
+# detach+reattach it"), so each disk keeps the device name it was created with. A disk's ``type`` and
+# ``zone`` are ForceNew (resource_compute_disk.go): the component keeps both (spec/lock.py).
+# ALLOW_STOPPING: without allow_stopping_for_update the provider refuses "Changing the machine_type, ...,
+# shielded_instance_config, ... or network_interface.[#d].(network/subnetwork/subnetwork_project) ... on a
+# started instance requires stopping it" (TF, the error users meet); with it, it stops and starts the VM.
+ALLOW_STOPPING_FOR_UPDATE = True
 
 LIFECYCLE: dict[str, Change] = {
     "image alias": Change(
@@ -206,7 +277,13 @@ LIFECYCLE: dict[str, Change] = {
         "component: replacement_trigger on the alias; boot_disk.initialize_params.image is ForceNew",
         "a newer image behind the same alias is ignored unless replace_on_image_change",
     ),
-    "instance_type": Change("restart", "restart", f"{TF}: machine_type with allow_stopping_for_update"),
+    "instance_type": Change(
+        "restart",
+        "restart",
+        f"{TF}: machine_type with allow_stopping_for_update; across series only between first- and "
+        f"second-generation series ({RESIZE_SOURCE})",
+        "other moves, and sizes that cannot take the disks' types, are refused by the component (spec/lock.py)",
+    ),
     "user_data": Change(
         "update",
         "replace",
@@ -229,7 +306,12 @@ LIFECYCLE: dict[str, Change] = {
     "network / subnet_id": Change(
         "restart", "restart", f"{TF}: network_interface subnetwork with allow_stopping_for_update"
     ),
-    "data_disks (add/remove)": Change("update", "update", f"{TF}: attached_disk attaches and detaches live"),
+    "data_disks (add/remove)": Change(
+        "update",
+        "update",
+        f"{TF}: attached_disk attaches and detaches live; a removed gcp.compute.Disk is deleted (data lost unless "
+        "retain_on_delete)",
+    ),
     "ingress": Change("update", "update", "gcp.compute.Firewall rules update in place"),
     "tags": Change("update", "update", f"{TF}: labels update in place"),
 }

@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime import settings
 
-from ..cloud_rules.aws import EBS_VOLUME_TYPE
+from ..cloud_rules.aws import stop_before_detaching
 from ..images import AwsImage
 from ..spec import IngressRule, VmSpec
 from ..spec.network import NetworkSpec, aws_subnet_cidr
@@ -23,6 +23,8 @@ DATA_DEVICE_NAMES = [f"/dev/sd{letter}" for letter in "fghijklmnopqrstu"]
 # One AMI lookup per (run, provider, region, image, arch), shared by every VM that needs it: the
 # output and a task that completes when it resolves.
 _ami_lookups: dict[tuple, tuple[pulumi.Output, asyncio.Future]] = {}
+# Likewise one AZ-name lookup per (run, provider, region, AZ ID).
+_zone_lookups: dict[tuple, tuple[pulumi.Output, asyncio.Future]] = {}
 
 
 def zone_args(zone: str | None) -> dict:
@@ -181,19 +183,79 @@ def provision_network(spec: NetworkSpec, parent: pulumi.ComponentResource) -> Cl
     return CloudNetwork(networks=networks, subnets=subnets, resources=resources)
 
 
+def _volume_zone(spec: VmSpec, parent: pulumi.ComponentResource, subnet_lookup) -> pulumi.Input[str]:
+    """The AZ name the data volumes are created in: the zone the spec placed the VM in, never the
+    instance's output (a replaced instance would make it unknown, and a volume's zone is ForceNew:
+    cloud_rules.aws.VOLUME_ZONE). An AZ ID is the account's AZ name through an invoke (no resource
+    dependency); an existing subnet's zone through the subnet lookup."""
+    if subnet_lookup is not None:
+        return subnet_lookup.availability_zone
+    if not AWS_AZ_ID.match(spec.zone or ""):
+        return spec.zone  # an AZ name the user gave
+    provider = parent.get_provider("aws:index/getAvailabilityZone:getAvailabilityZone")
+    key = (id(settings.get_monitor()), id(provider), spec.region, spec.zone)
+    cached = _zone_lookups.get(key)
+    if cached is None or cached[1].done():
+        name = aws.get_availability_zone_output(
+            zone_id=spec.zone, region=spec.region, opts=pulumi.InvokeOutputOptions(parent=parent)
+        ).name
+        cached = _zone_lookups[key] = (name, asyncio.ensure_future(name.future(with_unknowns=True)))
+    return cached[0]
+
+
+def _data_disk(spec: VmSpec, disk, zone_name, instance, tags: dict, parent) -> tuple:
+    """An EBS volume and its attachment, named from the disk's identity. The volume takes nothing from
+    the instance; the attachment is deleted before it is replaced (the volume must be free before it is
+    attached to a new instance), stopping the instance first so a mounted volume is detached cleanly
+    (spot instances from one-time requests cannot be stopped: cloud_rules.aws.STOP_BEFORE_DETACHING)."""
+    name = disk.resource_name(spec.name)
+    old = disk.resource_name(spec.name, disk.renamed_from) if disk.renamed_from else None
+    volume = aws.ebs.Volume(
+        name,
+        availability_zone=zone_name,
+        size=disk.size_gib,
+        type=disk.sent_type,
+        encrypted=True,
+        region=spec.region,
+        tags={**tags, "Name": name},
+        opts=child_opts(
+            parent,
+            protect=disk.protect,
+            retain_on_delete=disk.retain_on_delete,
+            aliases=[pulumi.Alias(name=old)] if old else None,
+        ),
+    )
+    attachment = aws.ec2.VolumeAttachment(
+        f"{name}-attachment",
+        device_name=DATA_DEVICE_NAMES[disk.slot],
+        volume_id=volume.id,
+        instance_id=instance.id,
+        stop_instance_before_detaching=stop_before_detaching(spec),
+        region=spec.region,
+        opts=child_opts(
+            parent,
+            delete_before_replace=True,
+            aliases=[pulumi.Alias(name=f"{old}-attachment")] if old else None,
+        ),
+    )
+    return volume, attachment
+
+
 def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetwork | None = None) -> CloudVm:
     name, region = spec.name, spec.region
     tags = {"Name": name, **spec.tags}
     resources: dict[str, pulumi.Resource] = {}
 
+    subnet_lookup = None
     if network is not None:
         subnet_id: pulumi.Input[str] = network.subnets[spec.zone]
         vpc_id: pulumi.Input[str] = network.networks[region]
     elif spec.subnet_id:
         subnet_id = spec.subnet_id
-        vpc_id = aws.ec2.get_subnet_output(
+        subnet_lookup = aws.ec2.get_subnet_output(
             id=spec.subnet_id, region=region, opts=pulumi.InvokeOutputOptions(parent=parent)
-        ).vpc_id
+        )
+        vpc_id = subnet_lookup.vpc_id
     else:
         subnet_id, vpc_id = _dedicated_network(spec, parent, tags, resources)
 
@@ -231,9 +293,11 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
         metadata_options={"http_endpoint": "enabled", "http_tokens": "required", "http_put_response_hop_limit": 1},
         root_block_device={
             "volume_size": spec.disk_size_gib,
-            "volume_type": EBS_VOLUME_TYPE[spec.disk_type],
+            "volume_type": spec.os_disk_sent,
             "encrypted": True,
             "delete_on_termination": True,
+            # Not volume_tags: it would fight the data volumes' own tags (cloud_rules.aws.VOLUME_TAGS).
+            "tags": tags,
         },
         instance_market_options=(
             {
@@ -250,7 +314,6 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
         user_data_replace_on_change=True,
         region=region,
         tags=tags,
-        volume_tags=tags,
         opts=vm_opts(
             parent,
             spec,
@@ -259,33 +322,16 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
             fixed_name=False,
             # A spot instance cannot be stopped to change its type (cloud_rules.aws.LIFECYCLE).
             replace_on_changes=["instanceType"] if spec.spot else (),
-            # A replacement must release the data volumes before the new instance attaches them.
-            delete_before_replace=bool(spec.data_disks),
         ),
     )
     resources["instance"] = instance
 
-    for index, disk in enumerate(spec.data_disks):
-        volume = aws.ebs.Volume(
-            f"{name}-data-{index}",
-            availability_zone=instance.availability_zone,
-            size=disk.size_gib,
-            type=EBS_VOLUME_TYPE[disk.disk_type],
-            encrypted=True,
-            region=region,
-            tags=tags,
-            opts=child_opts(parent),
-        )
-        attachment = aws.ec2.VolumeAttachment(
-            f"{name}-data-{index}-attachment",
-            device_name=DATA_DEVICE_NAMES[index],
-            volume_id=volume.id,
-            instance_id=instance.id,
-            region=region,
-            opts=child_opts(parent),
-        )
-        resources[f"data_disk_{index}"] = volume
-        resources[f"data_disk_{index}_attachment"] = attachment
+    if spec.data_disks:
+        zone_name = _volume_zone(spec, parent, subnet_lookup)
+        for disk in spec.data_disks:
+            volume, attachment = _data_disk(spec, disk, zone_name, instance, tags, parent)
+            resources[f"data_disk_{disk.key}"] = volume
+            resources[f"data_disk_{disk.key}_attachment"] = attachment
 
     return CloudVm(
         vm_id=instance.id,

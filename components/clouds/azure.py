@@ -11,7 +11,6 @@ from pulumi_azure_native import compute, network
 from pulumi_azure_native import resources as azure_resources
 
 from ..cloud_rules import azure as rules
-from ..cloud_rules.azure import managed_disk_sku
 from ..images import AzureImage
 from ..spec import IngressRule, VmSpec
 from ..spec.network import NetworkSpec, azure_subnet_cidr
@@ -128,6 +127,46 @@ def provision_network(spec: NetworkSpec, parent: pulumi.ComponentResource) -> Cl
     return CloudNetwork(networks=networks, subnets=subnets, resource_groups=groups, resources=resources)
 
 
+def disk_name(vm: str, disk) -> str:
+    """The Azure name of a data disk: ``<vm>-data-<key it was created with>``, the name the VM's inline
+    disks had before data disks were resources, so stacks deployed then keep their disks (docs/lock.md)."""
+    return f"{vm}-data-{disk.origin}"
+
+
+def attached_disk(vm: str, disk, disk_id) -> dict:
+    """A data disk in the VM's storage profile: attached, never created or deleted with the VM
+    (cloud_rules.azure.ATTACHED_DISKS)."""
+    return {
+        "lun": disk.slot,
+        "name": disk_name(vm, disk),
+        "create_option": "Attach",
+        "managed_disk": {"id": disk_id},
+        "delete_option": "Detach",
+    }
+
+
+def _data_disk(spec: VmSpec, disk, group_name, zones, tags: dict, parent) -> compute.Disk:
+    """A managed disk of its own, in the VM's zone, its SKU the one kept for it (``disk.sent_type``)."""
+    old = disk.resource_name(spec.name, disk.renamed_from) if disk.renamed_from else None
+    return compute.Disk(
+        disk.resource_name(spec.name),
+        disk_name=disk_name(spec.name, disk),
+        resource_group_name=group_name,
+        location=spec.region,
+        zones=zones,
+        sku={"name": disk.sent_type},
+        disk_size_gb=disk.size_gib,
+        creation_data={"create_option": "Empty"},
+        tags=tags,
+        opts=child_opts(
+            parent,
+            protect=disk.protect,
+            retain_on_delete=disk.retain_on_delete,
+            aliases=[pulumi.Alias(name=old)] if old else None,
+        ),
+    )
+
+
 def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwork | None = None) -> CloudVm:
     name, location = spec.name, spec.region
     tags = dict(spec.tags)
@@ -196,6 +235,9 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwo
     )
     resources["network_interface"] = nic
 
+    data_disks = [_data_disk(spec, disk, group_name, zones, tags, parent) for disk in spec.data_disks]
+    resources.update({f"data_disk_{disk.key}": managed for disk, managed in zip(spec.data_disks, data_disks)})
+
     spot_settings = (
         {"priority": "Spot", "eviction_policy": "Deallocate", "billing_profile": {"max_price": -1}} if spec.spot else {}
     )
@@ -216,18 +258,11 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwo
                 "caching": "ReadWrite",
                 "disk_size_gb": spec.disk_size_gib,
                 "delete_option": "Delete",
-                "managed_disk": {"storage_account_type": managed_disk_sku(spec.disk_type, spec.offering)},
+                "managed_disk": {"storage_account_type": spec.os_disk_sent},
             },
             "data_disks": [
-                {
-                    "lun": index,
-                    "name": f"{name}-data-{index}",
-                    "create_option": "Empty",
-                    "disk_size_gb": disk.size_gib,
-                    "delete_option": "Delete",
-                    "managed_disk": {"storage_account_type": managed_disk_sku(disk.disk_type, spec.offering)},
-                }
-                for index, disk in enumerate(spec.data_disks)
+                attached_disk(spec.name, disk, managed.id)
+                for disk, managed in sorted(zip(spec.data_disks, data_disks), key=lambda pair: pair[0].slot)
             ],
         },
         diagnostics_profile={"boot_diagnostics": {"enabled": True}},
@@ -248,7 +283,9 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwo
         resources["user_data_extension"] = compute.VirtualMachineExtension(
             f"{name}-user-data",
             resource_group_name=group_name,
-            vm_name=name,
+            # The VM's output, not its name: a property dependency, so a replaced VM replaces the extension
+            # and the new VM runs the user data (cloud_rules.azure.EXTENSION_FOLLOWS_VM).
+            vm_name=vm.name,
             location=location,
             publisher="Microsoft.Compute",
             type="CustomScriptExtension",
@@ -256,7 +293,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwo
             auto_upgrade_minor_version=True,
             protected_settings={"commandToExecute": rules.WINDOWS_RUN_CUSTOM_DATA},
             tags=tags,
-            opts=child_opts(parent, depends_on=[vm]),
+            opts=child_opts(parent),
         )
 
     private_ip = nic.ip_configurations.apply(lambda configs: (configs or [{}])[0].private_ip_address)

@@ -113,6 +113,25 @@ def provision_network(spec: NetworkSpec, parent: pulumi.ComponentResource) -> Cl
     return CloudNetwork(networks=dict.fromkeys(spec.regions, net.id), subnets=subnets, resources=resources)
 
 
+def _data_disk(spec: VmSpec, disk, labels: dict, parent) -> gcp.compute.Disk:
+    """A persistent disk of its own in the VM's zone, its type the one kept for it (``disk.sent_type``)."""
+    old = disk.resource_name(spec.name, disk.renamed_from) if disk.renamed_from else None
+    return gcp.compute.Disk(
+        disk.resource_name(spec.name),
+        zone=spec.zone,
+        size=disk.size_gib,
+        type=disk.sent_type,
+        labels=labels,
+        project=spec.project,
+        opts=child_opts(
+            parent,
+            protect=disk.protect,
+            retain_on_delete=disk.retain_on_delete,
+            aliases=[pulumi.Alias(name=old)] if old else None,
+        ),
+    )
+
+
 def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetwork | None = None) -> CloudVm:
     name, region, project = spec.name, spec.region, spec.project
     labels = dict(spec.tags)
@@ -148,18 +167,12 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
         )
 
     attached_disks = []
-    for index, disk in enumerate(spec.data_disks):
-        data_disk = gcp.compute.Disk(
-            f"{name}-data-{index}",
-            zone=spec.zone,
-            size=disk.size_gib,
-            type=rules.sent_disk_type(disk.disk_type, spec.instance_type, boot=False),
-            labels=labels,
-            project=project,
-            opts=child_opts(parent),
-        )
-        resources[f"data_disk_{index}"] = data_disk
-        attached_disks.append({"source": data_disk.id, "device_name": f"data-{index}"})
+    for disk in sorted(spec.data_disks, key=lambda d: d.slot):
+        data_disk = _data_disk(spec, disk, labels, parent)
+        resources[f"data_disk_{disk.key}"] = data_disk
+        # No auto_delete on attached disks: the API's default (false) keeps them when the instance goes
+        # (cloud_rules.gcp.ATTACHED_DISKS).
+        attached_disks.append({"source": data_disk.id, "device_name": disk.device_name})
 
     network_interface: dict = {"subnetwork": subnetwork}
     if spec.public_ip:
@@ -176,7 +189,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
             "initialize_params": {
                 "image": image_path(spec),
                 "size": spec.disk_size_gib,
-                "type": rules.sent_disk_type(spec.disk_type, spec.instance_type),
+                "type": spec.os_disk_sent,
                 "labels": labels,
             },
         },
@@ -191,7 +204,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
             else None
         ),
         scheduling=scheduling(spec),
-        allow_stopping_for_update=True,
+        allow_stopping_for_update=rules.ALLOW_STOPPING_FOR_UPDATE,
         opts=vm_opts(
             parent,
             spec,

@@ -7,7 +7,9 @@ secret password or user data from config) are passed through unchecked.
 - ``model``: the keys, ``VmSpec`` and its parts, the ``Checker`` that reports a bad field;
 - ``validate``: the order in which a VM's fields are checked and resolved;
 - ``sizes``: named instance types, and the cheapest offering that meets a shape;
-- ``boot``, ``access``, ``tags``: image and disks; logins, ingress and subnets; tags and labels;
+- ``boot``, ``access``, ``tags``: image and OS disk; logins, ingress and subnets; tags and labels;
+- ``disks``: data disks, their identity (name or position), slots and the types kept for them;
+- ``lock``: the stack lock's document, and how a VM's entry keeps its size, zone and disk types;
 - ``network``: a shared network's spec; ``placement``: which zone a VM lands in.
 
 The cloud adapters (``components.clouds``) turn a ``VmSpec`` into resources; the cloud rules

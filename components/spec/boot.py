@@ -20,26 +20,16 @@ from ..images import (
     gcp_image_path,
     gcp_image_project,
 )
-from .model import OS_TYPES, Checker, DataDisk, ImageChoice, is_plain
+from .disks import DISK_TYPES, MAX_AWS_MAGNETIC_GIB, MAX_DATA_DISK_GIB, MAX_DATA_DISKS, check_data_disks
+from .model import OS_TYPES, Checker, ImageChoice, is_plain
 
-DISK_TYPES = ("ssd", "standard")
+__all__ = ["DISK_TYPES", "MAX_DATA_DISKS", "MAX_DATA_DISK_GIB", "check_data_disks"]
 
 
 DEFAULT_DISK_GIB = 30
 
 
-# The component's own limit on every cloud: its AWS data volumes take the device names /dev/sdf to
-# /dev/sdu. Each size may allow fewer (cloud rules).
-MAX_DATA_DISKS = 16
-
-
 MAX_OS_DISK_GIB = {"aws": 16384, "azure": 4095, "gcp": 65536}
-
-
-MAX_DATA_DISK_GIB = {"aws": 16384, "azure": 32767, "gcp": 65536}
-
-
-MAX_AWS_MAGNETIC_GIB = 1024  # EBS "standard" (magnetic) volumes stop at 1 TiB
 
 
 # Raw user data each cloud accepts (the sources are beside each constant): EC2 16 KB; Azure customData
@@ -65,7 +55,9 @@ def requested_os(args: Mapping[str, Any]) -> str:
     return "windows" if isinstance(image, str) and "windows" in image.lower() else "linux"
 
 
-def check_image(check: Checker, offering: Offering) -> ImageChoice:
+def check_image(check: Checker, offering: Offering, pinned_generation: str | None = None) -> ImageChoice:
+    """The image for the size; on Azure the alias's Gen1 SKU on sizes that boot only Gen1, or when the VM
+    was created from it (``pinned_generation``, from the stack's lock: a VM's generation never changes)."""
     cloud, arch = offering.cloud, offering.arch
     image = check.args.get("image", DEFAULT_IMAGE)
     os_type_arg = check.args.get("os_type")
@@ -82,7 +74,7 @@ def check_image(check: Checker, offering: Offering) -> ImageChoice:
             have = ", ".join(alias.for_cloud(cloud)) or "none"
             raise check.fail("image", image, f"no {arch} build of {image} on {cloud} (available: {have})")
         generations = offering.facts.get("generations")
-        if cloud == "azure" and generations and "V2" not in generations:
+        if cloud == "azure" and (pinned_generation == "V1" or (generations and "V2" not in generations)):
             entry = alias.azure_gen1.get(arch)
             if entry is None:
                 raise check.fail("image", image, f"{offering.instance_type} boots only Gen1 images; {image} has none")
@@ -119,30 +111,6 @@ def check_os_disk_size(check: Checker, cloud: str, image: ImageChoice, disk_type
     if size < minimum:
         raise check.fail("disk_size_gib", size, f"{image.alias} on {cloud} needs an OS disk of at least {minimum} GiB")
     return size
-
-
-def check_data_disks(check: Checker, cloud: str) -> tuple[DataDisk, ...]:
-    disks = check.args.get("data_disks", []) or []
-    if not isinstance(disks, (list, tuple)):
-        raise check.fail("data_disks", disks, f"expected a list of at most {MAX_DATA_DISKS} {{size_gib, disk_type}}")
-    if len(disks) > MAX_DATA_DISKS:
-        raise check.fail(
-            "data_disks",
-            f"[{len(disks)} disks]",
-            f"the component attaches at most {MAX_DATA_DISKS} data disks on every cloud (AWS device names "
-            "/dev/sdf-/dev/sdu); use fewer, larger disks",
-        )
-    result = []
-    for i, disk in enumerate(disks):
-        key = f"data_disks[{i}]"
-        if not isinstance(disk, Mapping) or "size_gib" not in disk or set(disk) - {"size_gib", "disk_type"}:
-            raise check.fail(key, disk, "expected {size_gib, disk_type}")
-        disk_type = disk.get("disk_type", "ssd")
-        if disk_type not in DISK_TYPES:
-            raise check.fail(f"{key}.disk_type", disk_type, "expected one of " + ", ".join(DISK_TYPES))
-        size = _check_disk_size(check, f"{key}.size_gib", disk["size_gib"], cloud, disk_type, os_disk=False)
-        result.append(DataDisk(size, disk_type))
-    return tuple(result)
 
 
 def check_user_data(check: Checker, cloud: str) -> Any:

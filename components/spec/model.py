@@ -17,6 +17,7 @@ from ..images import (
 )
 
 if TYPE_CHECKING:
+    from .lock import LockUse
     from .network import NetworkSpec
 
 
@@ -111,8 +112,40 @@ class IngressRule:
 
 @dataclass(frozen=True)
 class DataDisk:
+    """A data disk: a resource of its own, attached to the VM and never an input of it the other way.
+
+    Its identity is its ``name`` (``<vm>-data-<name>``), or without one its position (``<vm>-data-0``,
+    as before names existed). ``slot`` (AWS ``/dev/sd[f+slot]``, Azure LUN) and ``origin`` (what the
+    Azure disk name and GCP device name derive from) stay with the disk whatever else is added,
+    removed or reordered; ``sent_type`` is the cloud's disk type, kept from the stack's lock."""
+
     size_gib: int
     disk_type: str
+    name: str | None = None
+    index: int = 0
+    lun: int | None = None
+    """The slot the user pinned, if any."""
+    renamed_from: str | None = None
+    """The disk's previous key (name, or index before it had a name): its old resources are aliased."""
+    protect: bool = False
+    retain_on_delete: bool = False
+    slot: int = 0
+    origin: str = ""
+    sent_type: str = ""
+
+    @property
+    def key(self) -> str:
+        """The disk's identity within its VM: its name, or its index as a string."""
+        return self.name or str(self.index)
+
+    def resource_name(self, vm: str, key: str | None = None) -> str:
+        return f"{vm}-data-{self.key if key is None else key}"
+
+    @property
+    def device_name(self) -> str:
+        """GCP's device name (``/dev/disk/by-id/google-<device>``): ``data-<index>`` for a disk created
+        without a name, else the name it was created with."""
+        return f"data-{self.origin}" if self.origin.isdigit() else self.origin
 
 
 @dataclass(frozen=True)
@@ -158,6 +191,12 @@ class VmSpec:
     resource_group_name: str | None = None
     network: NetworkSpec | None = None
     """The shared network the VM joins; None for its own network (or ``subnet_id``)."""
+    os_disk_sent: str = ""
+    """The OS disk's type as sent (``gp3``, ``Premium_LRS``, ``pd-balanced``, ...), kept from the lock."""
+    image_generation: str | None = None
+    """Azure: the Hyper-V generation of the image sent (V1 or V2), kept from the lock."""
+    lock: LockUse | None = None
+    """How the spec used the stack's lock (``components/spec/lock.py``)."""
 
     @property
     def instance_type(self) -> str:

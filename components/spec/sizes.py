@@ -67,11 +67,7 @@ def resolve_size(
         return offering, offering.arch
 
     arch = arch or "x86_64"
-    cpus = check.integer("cpus", check.args.get("cpus", DEFAULT_CPUS), 1)
-    memory = check.args.get("memory_gib", DEFAULT_MEMORY_GIB)
-    if isinstance(memory, bool) or not isinstance(memory, (int, float)) or memory <= 0:
-        raise check.fail("memory_gib", memory, "expected a number of GiB > 0")
-    burstable = check.boolean("burstable", True)
+    cpus, memory, burstable = _shape(check)
     offering = choose_offering(cat, region, cpus, memory, arch, burstable, needs, zones)
     if offering is not None:
         return offering, arch
@@ -79,6 +75,9 @@ def resolve_size(
     constraint = f"cpus={cpus}, memory_gib={memory:g}, arch={arch}" + ("" if burstable else ", burstable=False")
     constraint += ", spot" if needs.spot else ""
     constraint += f", {needs.data_disks} data disks" if needs.data_disks else ""
+    pinned = sorted({needs.pinned_boot, *needs.pinned_data} - {None})
+    constraint += f", disks kept as {'/'.join(pinned)}" if pinned else ""
+    constraint += f", a {needs.pinned_generation} image" if needs.pinned_generation else ""
     if zones is not None:
         constraint += f" in zone {', '.join(sorted(zones))}"
     raise check.fail(
@@ -162,8 +161,53 @@ def azure_supports_premium(offering: Offering) -> bool:
     return supports_premium(offering)
 
 
+def _shape(check: Checker) -> tuple[int, float, bool]:
+    cpus = check.integer("cpus", check.args.get("cpus", DEFAULT_CPUS), 1)
+    memory = check.args.get("memory_gib", DEFAULT_MEMORY_GIB)
+    if isinstance(memory, bool) or not isinstance(memory, (int, float)) or memory <= 0:
+        raise check.fail("memory_gib", memory, "expected a number of GiB > 0")
+    return cpus, memory, check.boolean("burstable", True)
+
+
+def locked_size(check: Checker, cloud: str, region: str, instance_type: str, needs: SizeNeeds) -> Offering:
+    """The size a stack's lock keeps for a VM, checked against what the spec now asks of it (more data
+    disks than it takes, spot it cannot run as, ...). The size inputs are checked as ever."""
+    arch = _arch(check)
+    if check.optional_str("instance_type") is None:
+        _shape(check)
+    offering = catalog.load(cloud).get(instance_type, region)
+    if offering is None:
+        raise check.fail(
+            "instance_type",
+            instance_type,
+            f"the stack's lock keeps {instance_type}, which the catalog no longer lists in {region}; re-resolve it "
+            f"with `python -m components lock --update {check.vm}` (or name an instance_type)",
+        )
+    if arch is not None and offering.arch != arch:
+        raise check.fail("arch", arch, f"the stack's lock keeps {instance_type}, which is {offering.arch}")
+    problem = cloud_rules.size_problem(offering, needs)
+    if problem is not None:
+        error = _size_problem(check, needs, problem)
+        raise check.fail(
+            error.field,
+            error.value,
+            f"{error.expected} (the stack's lock keeps {instance_type}; re-resolve with "
+            f"`python -m components lock --update {check.vm}` or name an instance_type)",
+        )
+    return offering
+
+
 def _size_problem(check: Checker, needs: SizeNeeds, problem: tuple[str, str]) -> SpecError:
     field_name, reason = problem
+    if field_name in ("pinned_disks", "pinned_image"):
+        named = check.args.get("instance_type")
+        if named is not None:
+            return check.fail("instance_type", named, reason)
+        return check.fail(
+            "cpus/memory_gib",
+            f"{check.args.get('cpus', DEFAULT_CPUS)}/{check.args.get('memory_gib', DEFAULT_MEMORY_GIB)}",
+            reason,
+        )
     if field_name == "data_disks.disk_type":
         index = next(
             i for i, disk in enumerate(check.args.get("data_disks") or []) if disk.get("disk_type") == "standard"

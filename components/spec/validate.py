@@ -1,27 +1,46 @@
 """``validate``: a ``VirtualMachineArgs`` mapping becomes a complete, checked ``VmSpec``, field by field
-in the order one field's answer narrows the next (cloud, region, network, zone, size, image, access)."""
+in the order one field's answer narrows the next (cloud, region, network, zone, size, image, access).
+
+With the VM's entry of the stack's lock (``spec/lock.py``), the size and zone it keeps are used as long
+as the inputs they were resolved from are unchanged; the disk types sent, the disk slots and (Azure)
+the image generation are kept whatever is re-resolved, and a change the clouds cannot make without
+replacing the disks (a zone or region move, a size that cannot take them, a machine series Compute
+Engine cannot move to in place) is a ``SpecError``."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from .. import catalog, cloud_rules
 from ..catalog import Offering
 from ..cloud_rules import SizeNeeds
+from ..cloud_rules.azure import image_generation_of
 from ..errors import SpecError
 from .access import check_admin_password, check_admin_username, check_ingress, check_ssh_key, check_subnet_id
-from .boot import DISK_TYPES, check_data_disks, check_image, check_os_disk_size, check_user_data, requested_os
+from .boot import check_image, check_os_disk_size, check_user_data, requested_os
+from .disks import DISK_TYPES, DiskArgs, check_data_disks, finish_disks, pinned_types, previous
+from .lock import LockEntry, LockUse, resolution_inputs, use_of
 from .model import CLOUD_ONLY_KEYS, CLOUDS, KNOWN_KEYS, NAME_RULES, Checker, CloudDefaults, VmSpec
 from .network import NetworkSpec
 from .placement import ZoneError, place, requested_zone, search_zones
-from .sizes import resolve_size
+from .sizes import DEFAULT_CPUS, DEFAULT_MEMORY_GIB, locked_size, resolve_size
 from .tags import check_tags
 
 
-def validate(name: Any, args: Mapping[str, Any], defaults: CloudDefaults | None = None) -> VmSpec:
-    """Checks a spec completely and resolves everything the clouds need; raises SpecError."""
+def validate(
+    name: Any,
+    args: Mapping[str, Any],
+    defaults: CloudDefaults | None = None,
+    lock: LockEntry | None = None,
+    reresolve: bool = False,
+) -> VmSpec:
+    """Checks a spec completely and resolves everything the clouds need; raises SpecError.
+
+    ``lock`` is the VM's entry in the stack's lock, ``reresolve`` asks for a fresh size and zone
+    anyway (``python -m components lock --update``)."""
     defaults = defaults or CloudDefaults()
     if not isinstance(name, str) or not name:
         raise SpecError(str(name), "name", name, "expected a non-empty string")
@@ -46,12 +65,35 @@ def validate(name: Any, args: Mapping[str, Any], defaults: CloudDefaults | None 
     spot = check.boolean("spot", False)
     disk_type = check.choice("disk_type", DISK_TYPES, "ssd")
     data_disks = check_data_disks(check, cloud)
+    use = use_of(lock, resolution_inputs(cloud, region, requested, args), reresolve)
+    entry = use.previous
+    pinned_boot, pinned_data = pinned_types(entry, disk_type, data_disks)
     windows = requested_os(args) == "windows"
-    needs = SizeNeeds(spot, disk_type, frozenset(d.disk_type for d in data_disks), len(data_disks), windows)
-    offering, arch = resolve_size(check, cloud, region, needs, search_zones(cloud, requested, network_zones))
-    zone = _place(check, offering, requested, network, network_zones, defaults)
-    image = check_image(check, offering)
+    needs = SizeNeeds(
+        spot,
+        disk_type,
+        frozenset(d.disk_type for d in data_disks),
+        len(data_disks),
+        windows=windows,
+        pinned_boot=pinned_boot,
+        pinned_data=pinned_data,
+        pinned_generation=entry.image_generation if entry is not None else None,
+    )
+    zones = search_zones(cloud, requested, network_zones)
+    if use.status == "kept":
+        offering = locked_size(check, cloud, region, entry.instance_type, needs)
+        arch = offering.arch
+        zone = _locked_zone(check, entry.zone, network, network_zones)
+        use = _with_catalog_pick(check, use, cloud, region, needs, zones)
+    else:
+        offering, arch = resolve_size(check, cloud, region, needs, zones)
+        preferred = requested if requested is not None or entry is None else _still_offered(entry, offering)
+        zone = _place(check, offering, preferred, network, network_zones, defaults)
+        if entry is not None:
+            _check_transition(check, entry, offering, zone, data_disks)
+    image = check_image(check, offering, entry.image_generation if entry is not None else None)
     disk_size = check_os_disk_size(check, cloud, image, disk_type)
+    data_disks = finish_disks(check, data_disks, entry, offering)
 
     ssh_key = check_ssh_key(check, cloud)
     admin_username = check_admin_username(check, cloud, image)
@@ -87,10 +129,85 @@ def validate(name: Any, args: Mapping[str, Any], defaults: CloudDefaults | None 
         tags=check_tags(check, cloud),
         resource_group_name=check.optional_str("resource_group_name"),
         network=network,
+        os_disk_sent=pinned_boot or cloud_rules.sent_disk_type(cloud, disk_type, offering),
+        image_generation=image_generation_of(image) if cloud == "azure" else None,
+        lock=use,
     )
     for field_name, value, expected in cloud_rules.spec_problems(spec):
         raise check.fail(field_name, value, expected)
     return spec
+
+
+def _locked_zone(
+    check: Checker, zone: str | None, network: NetworkSpec | None, network_zones: tuple[str, ...] | None
+) -> str | None:
+    """The zone the lock keeps: where the VM and its disks are, whatever the catalog now says of it."""
+    if network_zones is not None and zone not in network_zones:
+        raise check.fail(
+            "network",
+            network.name if network else None,
+            f"the VM runs in {zone} (the stack's lock), where the network has no subnet; its zones: "
+            + ", ".join(sorted(network_zones)),
+        )
+    return zone
+
+
+def _still_offered(entry: LockEntry, offering: Offering) -> str | None:
+    """The zone a re-resolved VM stays in when its new size is offered there (a move replaces it)."""
+    zone = entry.zone
+    if entry.resolved_from.get("region") != offering.region:
+        return None
+    if zone is None or not offering.zones or zone in offering.zones:
+        return zone
+    return None
+
+
+def _with_catalog_pick(
+    check: Checker, use: LockUse, cloud: str, region: str, needs: SizeNeeds, zones: frozenset[str] | None
+) -> LockUse:
+    """A kept entry, with the size today's catalog would pick instead when that differs (plan shows it)."""
+    if check.args.get("instance_type") is not None:
+        return use
+    try:
+        fresh, _ = resolve_size(check, cloud, region, needs, zones)
+    except SpecError:
+        return use
+    if fresh.instance_type == use.previous.instance_type:
+        return use
+    return replace(use, catalog_pick=fresh.instance_type)
+
+
+def _check_transition(
+    check: Checker, entry: LockEntry, offering: Offering, zone: str | None, disks: tuple[DiskArgs, ...]
+) -> None:
+    """A re-resolved VM must stay where its data disks are, and change size only as its cloud can in place."""
+    size_field = "instance_type" if "instance_type" in check.args else "cpus/memory_gib"
+    size_value = check.args.get("instance_type") or (
+        f"{check.args.get('cpus', DEFAULT_CPUS)}/{check.args.get('memory_gib', DEFAULT_MEMORY_GIB)}"
+    )
+    kept = [d.key for d in disks if previous(d, entry) is not None]
+    old_region = entry.resolved_from.get("region")
+    if kept and (offering.region != old_region or zone != entry.zone):
+        where = f"{old_region}" + (f" zone {entry.zone}" if entry.zone else "")
+        moved = "region" if offering.region != old_region else ("zone" if "zone" in check.args else size_field)
+        value = check.args.get(moved) if moved in ("region", "zone") else size_value
+        raise check.fail(
+            moved,
+            value,
+            f"the data disks {', '.join(map(repr, kept))} are in {where}, and a disk cannot move: the VM would be placed in "
+            f"{offering.region}{' zone ' + zone if zone else ''} and its disks replaced, their data lost; keep "
+            f"{where}" + (" (a size offered there)" if moved == size_field else "") + ", or snapshot the disks and "
+            "restore them where the VM goes",
+        )
+    if offering.instance_type != entry.instance_type:
+        problem = cloud_rules.resize_problem(entry.instance_type, offering)
+        if problem is not None:
+            raise check.fail(
+                size_field,
+                size_value,
+                f"{check.vm} runs as {entry.instance_type} (the stack's lock) and {problem}; pick a size of the "
+                f"{entry.instance_type.split('-')[0]} series, or create a new VM (another name) and move the data",
+            )
 
 
 def _check_name(check: Checker, cloud: str) -> None:

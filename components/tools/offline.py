@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -64,6 +65,7 @@ class RegisteredResource:
     additional_secret_outputs: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     protect: bool = False
+    retain_on_delete: bool = False
     delete_before_replace: bool = False
     replacement_trigger: Any = None
     dependencies: list[str] = field(default_factory=list)
@@ -84,6 +86,8 @@ class Evaluation:
     outputs: dict[str, Any]
     secret_outputs: set[str]
     preview: bool
+    warnings: list[str] = field(default_factory=list)
+    """What the program logged as warnings (``pulumi.log.warn``), as ``pulumi up`` would show them."""
 
     def of_type(self, type_token: str) -> list[RegisteredResource]:
         return [r for r in self.resources if r.type == type_token]
@@ -157,6 +161,8 @@ def fake_outputs(type_: str, name: str, inputs: dict, serial: int) -> dict:
         return {"ipAddress": public_ip}
     if type_ == "azure-native:resources:ResourceGroup":
         return {"name": f"{name}{serial:04d}"}
+    if type_ == "azure-native:compute:VirtualMachine":
+        return {"name": inputs.get("vmName") or f"{name}{serial:04d}"}
     if type_ == "gcp:compute/instance:Instance":
         interfaces = [
             {
@@ -171,6 +177,8 @@ def fake_outputs(type_: str, name: str, inputs: dict, serial: int) -> dict:
 
 
 def fake_invoke_result(token: str, args: dict) -> dict:
+    if token == "aws:index/getAvailabilityZone:getAvailabilityZone":
+        return {"name": aws_zone_name(args.get("region", ""), args.get("zoneId", "")), "zoneId": args.get("zoneId")}
     if token == "aws:ec2/getAmi:getAmi":
         name_filter = next((f["values"][0] for f in args.get("filters", []) if f["name"] == "name"), "image")
         arch = next((f["values"][0] for f in args.get("filters", []) if f["name"] == "architecture"), "x86_64")
@@ -178,6 +186,27 @@ def fake_invoke_result(token: str, args: dict) -> dict:
         digest = hashlib.sha256(key.encode()).hexdigest()[:17]
         return {"id": f"ami-{digest}", "architecture": arch, "name": name_filter.replace("*", "x")}
     return {}
+
+
+def aws_zone_name(region: str, zone_id: str) -> str:
+    """The AZ name an account would give an AZ ID: the mapping every account shares where the catalog
+    knows it, else the region and the letter of the ID's number (use1-az4 -> us-east-1d)."""
+    from ..catalog import load
+
+    for name, known_id in load("aws").zone_names(region).items():
+        if known_id == zone_id:
+            return name
+    number = zone_id.rsplit("-az", 1)[-1]
+    return region + ("abcdefghijklmnop"[int(number) - 1] if number.isdigit() and 0 < int(number) <= 16 else "a")
+
+
+class _WarningLog(logging.Handler):
+    def __init__(self, sink: list[str]):
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append(record.getMessage())
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
@@ -218,6 +247,7 @@ def record(request, urn: str, id_: str | None, state: dict) -> RegisteredResourc
         additional_secret_outputs=list(request.additionalSecretOutputs),
         aliases=[a.urn or a.spec.name for a in request.aliases],
         protect=bool(request.protect),
+        retain_on_delete=bool(request.retainOnDelete),
         delete_before_replace=bool(request.deleteBeforeReplace),
         replacement_trigger=_protobuf_value(request, "replacement_trigger"),
         dependencies=list(request.dependencies),
@@ -263,7 +293,10 @@ def evaluate(
     monitor = RecordingMonitor(mocks)
     set_all_config({k: _config_value(v) for k, v in (config or {}).items()}, secret_config_keys or [])
     settings.ROOT.set(None)
-    pulumi_mocks.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor)
+    warnings: list[str] = []
+    logger = logging.Logger("components.tools.offline")  # not registered: nothing reaches the root logger
+    logger.addHandler(_WarningLog(warnings))
+    pulumi_mocks.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor, logger=logger)
     root = settings.get_root_resource()
     settings.SETTINGS.rpc_manager.clear()
     settings.SETTINGS.outputs.clear()
@@ -278,7 +311,7 @@ def evaluate(
         outputs[key] = _plain(resolved)
         if _sync_await(output.is_secret()):
             secret_outputs.add(key)
-    return Evaluation(monitor.registrations, mocks.invokes, outputs, secret_outputs, preview)
+    return Evaluation(monitor.registrations, mocks.invokes, outputs, secret_outputs, preview, warnings)
 
 
 def _plain(value: Any) -> Any:

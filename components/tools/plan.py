@@ -14,7 +14,7 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -179,31 +179,50 @@ class StackPlan:
     networks: list[dict[str, Any]]
     warnings: list[str]
     """Default quotas the stack would exceed (``components/tools/quotas.py``)."""
+    notes: list[str] = field(default_factory=list)
+    """What the stack's lock keeps, or does not yet, that a user should know (``lock_notes``)."""
+
+
+def _evaluate_stack(project_dir: Path, stack: str, reresolve: frozenset[str] = frozenset()) -> tuple:
+    """Runs the stack program under mocks (preview), reading the stack's lock from the project directory
+    as ``pulumi up`` would (and re-resolving the VMs in ``reresolve``): the evaluation and the VMs."""
+    import pulumi
+
+    from .. import lockfile
+    from ..program import run
+    from ..spec.lock import LockError
+    from .offline import evaluate
+
+    project, config, secret_keys = stack_config(project_dir, stack)
+    built: list = []
+    try:
+        with lockfile.session(project_dir, reresolve):
+            evaluation = evaluate(
+                lambda: built.extend(run()),
+                config=config,
+                secret_config_keys=secret_keys,
+                project=project,
+                stack=stack,
+                preview=True,
+            )
+    except (pulumi.RunError, LockError) as error:
+        raise PlanError(str(error)) from None
+    return evaluation, built
+
+
+def plan_stack_built(project_dir: Path, stack: str, reresolve: frozenset[str] = frozenset()) -> list:
+    """The stack's VirtualMachine components as the program builds them (``lock`` records their specs)."""
+    return _evaluate_stack(project_dir, stack, reresolve)[1]
 
 
 def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
     """``plan_stack_and_networks``, and the default quotas the stack would exceed."""
     from ..network import TYPE_TOKEN as NETWORK_TYPE_TOKEN
     from ..pricing import instance_hourly
-    from ..program import run
     from ..vm import TYPE_TOKEN
-    from .offline import evaluate
+    from .lock import lock_notes, lock_status
 
-    project, config, secret_keys = stack_config(project_dir, stack)
-    built: list = []
-    import pulumi
-
-    try:
-        evaluation = evaluate(
-            lambda: built.extend(run()),
-            config=config,
-            secret_config_keys=secret_keys,
-            project=project,
-            stack=stack,
-            preview=True,
-        )
-    except pulumi.RunError as error:
-        raise PlanError(str(error)) from None
+    evaluation, built = _evaluate_stack(project_dir, stack)
 
     components = {r.name: r for r in evaluation.of_type(TYPE_TOKEN)}
     rows = []
@@ -237,6 +256,7 @@ def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
                 "cost": cost.breakdown(),
                 "cost_detail": cost.describe(),
                 "resources": _resources(children),
+                "lock": lock_status(spec),
             }
         )
     # By name: the order networks finish registering in varies with what the engine awaits.
@@ -246,7 +266,7 @@ def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
     ]
     from .quotas import quota_warnings
 
-    return StackPlan(rows, networks, quota_warnings(evaluation.resources))
+    return StackPlan(rows, networks, quota_warnings(evaluation.resources), lock_notes(rows, stack))
 
 
 def _resources(registered) -> list[dict[str, str]]:
@@ -284,7 +304,7 @@ def _price_note(rows: list[dict]) -> str:
     )
 
 
-def render_table(rows: list[dict], networks: list[dict] = (), warnings: list[str] = ()) -> str:
+def render_table(rows: list[dict], networks: list[dict] = (), warnings: list[str] = (), notes: list[str] = ()) -> str:
     header = ["VM", "cloud", "zone or region", "type", "vCPU", "GiB", "image", "$/hour", "$/month", "resources"]
     lines = [
         [
@@ -308,6 +328,7 @@ def render_table(rows: list[dict], networks: list[dict] = (), warnings: list[str
     out.append("")
     out.append(total_line(rows))
     out += [f"Warning: {warning}" for warning in warnings]
+    out += [f"Lock: {note}" for note in notes]
     out.append("")
     for r in rows:
         joined = f" (in network {r['network']})" if r.get("network") else ""
@@ -327,7 +348,9 @@ def _members(rows: list[dict], network: str) -> str:
     return f"{len(names)} VM{'s' if len(names) != 1 else ''} ({', '.join(names)})"
 
 
-def render_markdown(rows: list[dict], networks: list[dict] = (), warnings: list[str] = ()) -> str:
+def render_markdown(
+    rows: list[dict], networks: list[dict] = (), warnings: list[str] = (), notes: list[str] = ()
+) -> str:
     out = [
         "| VM | cloud | zone or region | type | vCPU | GiB | image | $/hour | $/month | resources |",
         "|---|---|---|---|---:|---:|---|---:|---:|---:|",
@@ -341,6 +364,7 @@ def render_markdown(rows: list[dict], networks: list[dict] = (), warnings: list[
     out.append("")
     out.append(f"**{total_line(rows)}**")
     out += [f"\n> **Warning:** {warning}" for warning in warnings]
+    out += [f"\n> **Lock:** {note}" for note in notes]
     if networks:
         out.append("")
         out += [
@@ -350,6 +374,16 @@ def render_markdown(rows: list[dict], networks: list[dict] = (), warnings: list[
     out.append("")
     out.append(f"_{_price_note(rows)}_")
     return "\n".join(out)
+
+
+def project_and_stack(project_dir: Path | None, stack: str) -> tuple[Path, str]:
+    """``--project-dir`` (checked) or the project found from here, and ``--stack`` as a stack's short
+    name (Pulumi Cloud names may be fully qualified: org/project/stack); PlanError for bad ones."""
+    directory = check_project_dir(project_dir) if project_dir else find_project_dir(Path.cwd())
+    name = stack.rsplit("/", 1)[-1]
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+        raise PlanError(f"--stack {stack!r}: expected a stack name such as dev (letters, digits, - _ .)")
+    return directory, name
 
 
 class _Parser(argparse.ArgumentParser):
@@ -374,11 +408,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return main_diff(options.diff[0], options.diff[1], options.format)
     try:
-        project_dir = check_project_dir(options.project_dir) if options.project_dir else find_project_dir(Path.cwd())
-        # Pulumi Cloud stack names may be fully qualified: org/project/stack.
-        stack = options.stack.rsplit("/", 1)[-1]
-        if not re.fullmatch(r"[A-Za-z0-9_.-]+", stack):
-            raise PlanError(f"--stack {options.stack!r}: expected a stack name such as dev (letters, digits, - _ .)")
+        project_dir, stack = project_and_stack(options.project_dir, options.stack)
         plan = plan_stack_full(project_dir, stack)
     except PlanError as error:
         print(f"plan: {error}", file=sys.stderr)
@@ -387,8 +417,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(plan.vms, indent=2))
         for warning in plan.warnings:
             print(f"plan: warning: {warning}", file=sys.stderr)
+        for note in plan.notes:
+            print(f"plan: lock: {note}", file=sys.stderr)
     elif options.format == "markdown":
-        print(render_markdown(plan.vms, plan.networks, plan.warnings))
+        print(render_markdown(plan.vms, plan.networks, plan.warnings, plan.notes))
     else:
-        print(render_table(plan.vms, plan.networks, plan.warnings))
+        print(render_table(plan.vms, plan.networks, plan.warnings, plan.notes))
     return 0

@@ -1,0 +1,308 @@
+"""Data disks: each a resource of its own with a stable identity, a pinned slot and a pinned type.
+
+A disk is identified by its ``name`` (its resources are ``<vm>-data-<name>``), or without one by its
+position, as every disk was before names existed (``<vm>-data-0``), so stacks deployed then keep
+their URNs. A named disk keeps its slot (AWS device name, Azure LUN) and its GCP device name whatever
+other disks are added, removed or reordered: from ``lun`` when given, else from the stack's lock,
+else the lowest slot no other disk holds. Renaming is explicit (``renamed_from``), never guessed from
+positions: a disk inserted at position 0 is a new disk, not the old disk 0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from ..cloud_rules import rules, sent_disk_type
+from ..cloud_rules.azure import MAX_DISK_NAME as AZURE_MAX_DISK_NAME
+from .lock import MAX_SLOT, LockedDisk, LockEntry
+from .model import Checker, DataDisk
+
+DISK_TYPES = ("ssd", "standard")
+# The component's own limit on every cloud: its AWS data volumes take the device names /dev/sdf to
+# /dev/sdu. Each size may allow fewer (cloud rules).
+MAX_DATA_DISKS = 16
+MAX_DATA_DISK_GIB = {"aws": 16384, "azure": 32767, "gcp": 65536}
+MAX_AWS_MAGNETIC_GIB = 1024  # EBS "standard" (magnetic) volumes stop at 1 TiB
+DISK_KEYS = ("size_gib", "disk_type", "name", "renamed_from", "lun", "protect", "retain_on_delete")
+DISK_NAME = re.compile(r"^[a-z](?:[a-z0-9-]*[a-z0-9])?$")
+# Names a disk cannot take: GCP device names of disks without a name (data-0 ...).
+RESERVED_NAME = re.compile(r"^data-\d+$")
+# GCP resource names: RFC 1035, at most 63 characters, of which Pulumi's auto-naming appends 8 ("-" and
+# 7 random characters) to <vm>-data-<name> (https://cloud.google.com/compute/docs/naming-resources).
+GCP_MAX_NAME = 63
+AUTONAME_SUFFIX = 8
+
+
+def max_name_length(cloud: str, vm: str) -> int:
+    """How long a disk's name may be once ``<vm>-data-`` is prefixed: Azure disk names take 80
+    characters, GCP names 63 with Pulumi's 8-character suffix; 63 on AWS (a tag value)."""
+    prefix = len(f"{vm}-data-")
+    limit = {"aws": 63, "azure": AZURE_MAX_DISK_NAME - prefix, "gcp": GCP_MAX_NAME - AUTONAME_SUFFIX - prefix}
+    return min(63, limit[cloud])
+
+
+def _check_size(check: Checker, key: str, value: object, cloud: str, disk_type: str) -> int:
+    size = check.integer(key, value, 1, MAX_DATA_DISK_GIB[cloud])
+    if cloud == "aws" and disk_type == "standard" and size > MAX_AWS_MAGNETIC_GIB:
+        raise check.fail(
+            key, size, f"EBS standard (magnetic) volumes hold at most {MAX_AWS_MAGNETIC_GIB} GiB; use disk_type='ssd'"
+        )
+    return size
+
+
+def _check_name(check: Checker, cloud: str, key: str, value: object) -> str | None:
+    if value is None:
+        return None
+    limit = max_name_length(cloud, check.vm)
+    if not isinstance(value, str) or not DISK_NAME.match(value) or len(value) > limit:
+        raise check.fail(
+            key,
+            value,
+            f"expected lowercase letters, digits and '-', starting with a letter and not ending in '-', at most "
+            f"{limit} characters (its resources are named {check.vm}-data-<name>)",
+        )
+    if RESERVED_NAME.match(value):
+        raise check.fail(key, value, "names data-<n> are the device names of disks without a name; choose another")
+    return value
+
+
+def _check_renamed_from(check: Checker, key: str, value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value.isdigit() and int(value) < MAX_DATA_DISKS:
+        return str(int(value))
+    if isinstance(value, str) and DISK_NAME.match(value):
+        return value
+    raise check.fail(key, value, "expected the disk's previous name, or its index ('0') from before it had a name")
+
+
+def _flag(check: Checker, key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise check.fail(key, value, "expected true or false")
+    return value
+
+
+class DiskArgs(NamedTuple):
+    """A data disk as given and checked, before its slot, origin and sent type are decided."""
+
+    size_gib: int
+    disk_type: str
+    name: str | None
+    index: int
+    lun: int | None
+    renamed_from: str | None
+    protect: bool
+    retain_on_delete: bool
+
+    @property
+    def key(self) -> str:
+        return self.name or str(self.index)
+
+
+def check_data_disks(check: Checker, cloud: str) -> tuple[DiskArgs, ...]:
+    """The data disks as given: sizes, types, names, renames, pinned slots and protection checked;
+    slots, origins and sent types are decided by ``finish_disks``."""
+    disks = check.args.get("data_disks", []) or []
+    if not isinstance(disks, (list, tuple)):
+        raise check.fail("data_disks", disks, f"expected a list of at most {MAX_DATA_DISKS} {{size_gib, disk_type}}")
+    if len(disks) > MAX_DATA_DISKS:
+        raise check.fail(
+            "data_disks",
+            f"[{len(disks)} disks]",
+            f"the component attaches at most {MAX_DATA_DISKS} data disks on every cloud (AWS device names "
+            "/dev/sdf-/dev/sdu); use fewer, larger disks",
+        )
+    result: list[DiskArgs] = []
+    for i, disk in enumerate(disks):
+        key = f"data_disks[{i}]"
+        if not isinstance(disk, Mapping) or "size_gib" not in disk or set(disk) - set(DISK_KEYS):
+            raise check.fail(
+                key, disk, "expected {size_gib, disk_type, name, renamed_from, lun, protect, retain_on_delete}"
+            )
+        disk_type = disk.get("disk_type", "ssd")
+        if disk_type not in DISK_TYPES:
+            raise check.fail(f"{key}.disk_type", disk_type, "expected one of " + ", ".join(DISK_TYPES))
+        lun = disk.get("lun")
+        if lun is not None:
+            lun = check.integer(f"{key}.lun", lun, 0, MAX_SLOT)
+        result.append(
+            DiskArgs(
+                _check_size(check, f"{key}.size_gib", disk["size_gib"], cloud, disk_type),
+                disk_type,
+                _check_name(check, cloud, f"{key}.name", disk.get("name")),
+                i,
+                lun,
+                _check_renamed_from(check, f"{key}.renamed_from", disk.get("renamed_from")),
+                _flag(check, f"{key}.protect", disk.get("protect", False)),
+                _flag(check, f"{key}.retain_on_delete", disk.get("retain_on_delete", False)),
+            )
+        )
+    _check_identities(check, result)
+    return tuple(result)
+
+
+def _check_identities(check: Checker, disks: list[DiskArgs]) -> None:
+    """Keys, renames and pinned slots are unique; a disk cannot be renamed from another's key."""
+    keys: dict[str, int] = {}
+    for disk in disks:
+        if disk.key in keys:
+            raise check.fail(
+                f"data_disks[{disk.index}].name", disk.name, f"data_disks[{keys[disk.key]}] has the same name"
+            )
+        keys[disk.key] = disk.index
+    renamed: dict[str, int] = {}
+    for disk in disks:
+        old = disk.renamed_from
+        if old is None:
+            continue
+        field_name = f"data_disks[{disk.index}].renamed_from"
+        if disk.name is None:
+            raise check.fail(field_name, old, "give the disk its new name too (renamed_from says what it was called)")
+        if old in keys and keys[old] != disk.index:
+            raise check.fail(field_name, old, f"data_disks[{keys[old]}] is still called {old!r}")
+        if old in renamed:
+            raise check.fail(field_name, old, f"data_disks[{renamed[old]}] is renamed from it too")
+        renamed[old] = disk.index
+    luns: dict[int, int] = {}
+    for disk in disks:
+        taken = [d for d in disks if d.name is None and d.index == disk.lun and d is not disk]
+        if disk.lun is not None and (disk.lun in luns or taken):
+            other = luns.get(disk.lun, taken[0].index if taken else None)
+            raise check.fail(f"data_disks[{disk.index}].lun", disk.lun, f"data_disks[{other}] holds that slot")
+        if disk.lun is not None:
+            luns[disk.lun] = disk.index
+
+
+def previous(disk: DiskArgs | DataDisk, entry: LockEntry | None) -> LockedDisk | None:
+    """The disk's record in the lock: under its key, else under the key it was renamed from."""
+    if entry is None:
+        return None
+    locked = entry.data_disks.get(disk.key)
+    if locked is None and disk.renamed_from is not None:
+        locked = entry.data_disks.get(disk.renamed_from)
+    return locked
+
+
+def pinned_types(entry: LockEntry | None, os_kind: str, disks: tuple[DiskArgs, ...]) -> tuple[str | None, frozenset]:
+    """The sent types that must not change: the OS disk's and each existing data disk's, as long as
+    the user has not changed that disk's ``disk_type``."""
+    if entry is None:
+        return None, frozenset()
+    boot = entry.os_disk[1] if entry.os_disk[0] == os_kind else None
+    data = set()
+    for disk in disks:
+        locked = previous(disk, entry)
+        if locked is not None and locked.disk_type == disk.disk_type:
+            data.add(locked.sent)
+    return boot, frozenset(data)
+
+
+def _check_unnamed_removals(check: Checker, disks: tuple[DiskArgs, ...], entry: LockEntry | None) -> None:
+    """Disks without a name are identified by position, so removing one while others without a name
+    stay is ambiguous (the disks after it would take its place, and its resources): refused."""
+    if entry is None:
+        return
+    referenced = {d.key for d in disks} | {d.renamed_from for d in disks if d.renamed_from}
+    removed = sorted(k for k in entry.data_disks if k.isdigit() and k not in referenced)
+    unnamed = [d for d in disks if d.name is None]
+    if removed and unnamed:
+        raise check.fail(
+            "data_disks",
+            f"[{len(disks)} disks]",
+            f"the disk at position {removed[0]} is gone and disks without a name are identified by position, so "
+            "the disks after it would take its place; name the disks you keep (name, and renamed_from: the index "
+            "each had) and remove the other",
+        )
+
+
+def finish_disks(
+    check: Checker, disks: tuple[DiskArgs, ...], entry: LockEntry | None, offering
+) -> tuple[DataDisk, ...]:
+    """Slots, origins and sent types: from the lock where the disk is in it, else decided now. A disk
+    cannot shrink (no cloud shrinks a disk), which also catches an unnamed disk that moved position."""
+    cloud = offering.cloud
+    if not disks:
+        return ()
+    held_by_lock = {d.slot for d in (entry.data_disks.values() if entry else ())}
+    slots: dict[int, int] = {}
+    decided: list[tuple[DiskArgs, int, str, str]] = []
+    sent_for = {kind: sent_disk_type(cloud, kind, offering, boot=False) for kind in {d.disk_type for d in disks}}
+    for disk in disks:
+        locked = previous(disk, entry)
+        if locked is not None and disk.size_gib < locked.size_gib:
+            raise check.fail(
+                f"data_disks[{disk.index}].size_gib",
+                disk.size_gib,
+                f"the disk {disk.key!r} holds {locked.size_gib} GiB and no cloud shrinks a disk"
+                + (
+                    "; disks without a name are identified by position: if you removed or reordered disks, name "
+                    "them (name, and renamed_from: the index each had)"
+                    if disk.name is None
+                    else ""
+                ),
+            )
+        if (
+            locked is not None
+            and locked.disk_type != disk.disk_type
+            and rules(cloud).DATA_DISK_TYPE_CHANGE == "replace"
+        ):
+            raise check.fail(
+                f"data_disks[{disk.index}].disk_type",
+                disk.disk_type,
+                f"the disk {disk.key!r} is {locked.sent} and {cloud} cannot change a disk's type: it would be replaced "
+                f"and its data lost; add a disk of the new type (another name), copy the data, then remove this one",
+            )
+        if disk.name is None:
+            slot = disk.index
+        elif disk.lun is not None:
+            slot = disk.lun
+        elif locked is not None:
+            slot = locked.slot
+        elif disk.renamed_from is not None and disk.renamed_from.isdigit():
+            slot = int(disk.renamed_from)
+        else:
+            slot = -1
+        origin = locked.origin if locked is not None else (disk.renamed_from or disk.key)
+        sent = locked.sent if locked is not None and locked.disk_type == disk.disk_type else sent_for[disk.disk_type]
+        decided.append((disk, slot, origin, sent))
+    _check_unnamed_removals(check, disks, entry)
+    for disk, slot, _, _ in sorted(decided, key=lambda d: d[0].name is not None):  # positions first: fixed
+        if slot < 0:
+            continue
+        if slot in slots:
+            holder = disks[slots[slot]]
+            if disk.name is not None and disk.lun is None:
+                disk, holder = holder, disk
+            if disk.name is None:
+                raise check.fail(
+                    f"data_disks[{disk.index}]",
+                    f"[{disk.size_gib} GiB, no name]",
+                    f"a disk without a name takes the slot of its position ({slot}), which disk "
+                    f"{holder.key!r} holds; give this disk a name",
+                )
+            raise check.fail(f"data_disks[{disk.index}].lun", slot, f"disk {holder.key!r} holds that slot")
+        slots[slot] = disk.index
+    result = []
+    for disk, slot, origin, sent in decided:
+        if slot < 0:
+            free = [s for s in range(MAX_SLOT + 1) if s not in slots and s not in held_by_lock]
+            slot = (free or [s for s in range(MAX_SLOT + 1) if s not in slots])[0]
+            slots[slot] = disk.index
+        result.append(
+            DataDisk(
+                disk.size_gib,
+                disk.disk_type,
+                disk.name,
+                disk.index,
+                disk.lun,
+                disk.renamed_from,
+                disk.protect,
+                disk.retain_on_delete,
+                slot,
+                origin,
+                sent,
+            )
+        )
+    return tuple(result)
