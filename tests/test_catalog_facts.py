@@ -177,6 +177,14 @@ def test_seed_gcp_regenerates_the_seed_file(tmp_path, capsys):
     assert "2 machine types" in capsys.readouterr().out
     assert cli.main(["seed-gcp", "--pricing", str(tmp_path / "nope.yml"), "--machine-types", str(regions),
                      "--date", "2026-07-30", "--origin", "x"]) == 2  # fmt: skip
+    capsys.readouterr()
+    bad = tmp_path / "bad.yml"
+    bad.write_text("compute:\n  a: b: c\n")  # a YAML error spans lines; the tool prints one
+    assert cli.main(["seed-gcp", "--pricing", str(bad), "--machine-types", str(regions),
+                     "--date", "2026-07-30", "--origin", "x", "--output", str(tmp_path / "bad.json.gz")]) == 2  # fmt: skip
+    err = capsys.readouterr().err
+    assert err.startswith("catalog seed-gcp: cannot read the inputs (ScannerError") and err.count("\n") == 1
+    assert not (tmp_path / "bad.json.gz").exists()
 
 
 # --- the build reproduces the shipped snapshots from the repository's files ------------------

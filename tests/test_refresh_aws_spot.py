@@ -96,6 +96,9 @@ def test_a_failed_or_useless_fetch_leaves_the_snapshot_alone(data_dir, capsys):
         aws_spot.refresh(["moon-1"], data_dir=data_dir)
     assert snapshot_path("aws", data_dir).read_bytes() == original
     assert cli.main(["refresh", "azure", "--spot-feed", "--data-dir", str(data_dir)]) == 2
+    capsys.readouterr()
+    assert cli.main(["refresh", "gcp", "--spot-feed", "--data-dir", str(data_dir)]) == 2
+    assert capsys.readouterr().err == "catalog refresh gcp: --spot-feed is for aws only\n"  # not "needs an API key"
 
 
 def test_a_partial_refresh_keeps_the_dates_of_the_regions_it_keeps(tmp_path):

@@ -118,6 +118,9 @@ def run_refresh(args: argparse.Namespace) -> int:
     regions = split_regions(args.regions)
     progress = Progress() if args.no_progress else RichProgress()
     unchanged = f"the snapshot {snapshot_path(args.cloud, args.data_dir)} was not changed"
+    if args.spot_feed and args.cloud != "aws":
+        print(f"catalog refresh {args.cloud}: --spot-feed is for aws only", file=sys.stderr)
+        return 2
     if args.cloud == "gcp" and not args.api_key:
         print("catalog refresh gcp: an API key is needed: --api-key KEY or GOOGLE_API_KEY", file=sys.stderr)
         return 2
@@ -131,9 +134,6 @@ def run_refresh(args: argparse.Namespace) -> int:
         return 2
     if args.regions is not None and not regions:
         print("catalog refresh: --regions names no region", file=sys.stderr)
-        return 2
-    if args.spot_feed and args.cloud != "aws":
-        print(f"catalog refresh {args.cloud}: --spot-feed is for aws only", file=sys.stderr)
         return 2
     options = {"data_dir": args.data_dir, "progress": progress, "allow_fewer_types": args.allow_fewer_types}
     try:
@@ -257,7 +257,8 @@ def run_seed_gcp(args: argparse.Namespace) -> int:
             pricing = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         path = seeds.write(pricing, args.machine_types, date=args.date, origin=args.origin, path=args.output)
     except Exception as error:  # a YAML or CSV file that is not what it should be: one line, exit 2
-        print(f"catalog seed-gcp: cannot read the inputs ({type(error).__name__}: {error})", file=sys.stderr)
+        reason = " ".join(str(error).split())
+        print(f"catalog seed-gcp: cannot read the inputs ({type(error).__name__}: {reason})", file=sys.stderr)
         return 2
     print(f"wrote {path} ({len(seeds.read(path)['types'])} machine types); rebuild the snapshots with catalog build")
     return 0
