@@ -26,6 +26,12 @@ part                           price
                                per-vCPU rate; the types above have only this)
 ============================== ===============================================================
 
+A Windows VM's admin password store is a part of its own: free on AWS (an SSM standard parameter),
+$0.06 a month on GCP (a Secret Manager version); on AWS a Windows VM without a route to SSM also pays
+for its SSM interface endpoint (:data:`ADMIN_PASSWORD_STORE`, :data:`AWS_INTERFACE_ENDPOINT_HOURLY`:
+prices that are the same in every region, or known only for the regions cited, kept here until the
+snapshot's ``prices`` carry them).
+
 A part the snapshot has no price for is *unpriced*: it is listed by name and the total is a lower
 bound ("at least"), never a silent zero. Usage charges (I/O requests, traffic) and provisioned disk
 performance (io1/io2 IOPS, gp3 and Hyperdisk IOPS/throughput beyond the included baseline) are not
@@ -54,6 +60,27 @@ AZURE_DISK_TIERS: dict[str, tuple[tuple[str, int], ...]] = {
     "StandardSSD_LRS": tuple((f"E{n}", size) for n, size in zip(_NUMBERS, _SIZES)),
     "Standard_LRS": tuple((f"S{n}", size) for n, size in zip(_NUMBERS, _SIZES) if size >= 32),
 }
+
+
+# What holding a Windows VM's admin password costs a month, per cloud (Azure keeps it in the VM's
+# osProfile: nothing to pay).
+ADMIN_PASSWORD_STORE: dict[str, tuple[float, str]] = {
+    # "Standard parameters: no additional charge" (storage and standard throughput API calls),
+    # https://aws.amazon.com/systems-manager/pricing/ (Parameter Store).
+    "aws": (0.0, "SSM Parameter Store standard SecureString: no charge"),
+    # "$0.06 per version per location" for active secret versions; automatic replication is billed as one
+    # location (https://cloud.google.com/secret-manager/pricing,
+    # https://cloud.google.com/secret-manager/docs/choosing-replication); access operations ($0.03 per
+    # 10,000) are one read at first boot. The first 6 active versions of a billing account are free,
+    # shared with everything else in it, which a VM cannot see: each VM's version is counted at list price.
+    "gcp": (0.06, "Secret Manager: 1 active secret version at $0.06/month (6 free per billing account, not deducted)"),
+}
+# An AWS PrivateLink interface endpoint in one AZ, $ per hour: "$0.01 per VPC endpoint per AZ ($/hour)"
+# in US East (N. Virginia) (https://aws.amazon.com/privatelink/pricing/) and the same in us-west-2
+# (usage type USW2-VpcEndpoint-Hours, AWS Price List). Other regions charge differently and no cited
+# figure is seeded: unpriced there (named, and the total a lower bound). Data processing ($0.01/GB) is
+# usage, not part of a VM's price.
+AWS_INTERFACE_ENDPOINT_HOURLY: dict[str, float] = {"us-east-1": 0.01, "us-west-2": 0.01}
 
 
 @dataclass(frozen=True)
@@ -169,6 +196,23 @@ def licence_part(cloud: str, region: str, instance_type: str, cat: Catalog) -> P
     return Part("Windows licence", to_cents(hourly * HOURS_PER_MONTH), detail, hourly)
 
 
+def admin_password_store_part(cloud: str) -> Part | None:
+    """A Windows VM's admin password in the cloud's secret store (None on Azure: the VM holds it)."""
+    if cloud not in ADMIN_PASSWORD_STORE:
+        return None
+    monthly, detail = ADMIN_PASSWORD_STORE[cloud]
+    return Part("admin password store", to_cents(monthly), detail)
+
+
+def interface_endpoint_part(region: str, zones: int = 1, name: str = "SSM endpoint") -> Part:
+    """An AWS interface VPC endpoint with an ENI in ``zones`` AZs."""
+    hourly = AWS_INTERFACE_ENDPOINT_HOURLY.get(region)
+    if hourly is None:
+        return Part(name, None, f"no interface endpoint price seeded for {region}")
+    total = hourly * zones
+    return Part(name, to_cents(total * HOURS_PER_MONTH), f"interface endpoint in {zones} AZ at ${hourly:g}/h", total)
+
+
 def vm_cost(
     cloud: str,
     region: str,
@@ -198,8 +242,15 @@ def vm_cost(
 
 def spec_cost(spec, catalog: Catalog | None = None) -> VmCost:
     """The monthly cost of a validated ``VmSpec`` (what the component creates for it)."""
+    from .cloud_rules.aws import needs_ssm_endpoint
+
     cloud, size = spec.cloud, spec.instance_type
-    return vm_cost(
+    extra = []
+    if spec.is_windows:
+        extra.append(admin_password_store_part(cloud))
+        if cloud == "aws" and needs_ssm_endpoint(spec):
+            extra.append(interface_endpoint_part(spec.region))
+    cost = vm_cost(
         cloud,
         spec.region,
         size,
@@ -211,6 +262,7 @@ def spec_cost(spec, catalog: Catalog | None = None) -> VmCost:
         public_ip=spec.public_ip,
         catalog=catalog,
     )
+    return VmCost(cost.parts + tuple(part for part in extra if part is not None))
 
 
 def instance_hourly(cost: VmCost) -> float | None:

@@ -195,7 +195,7 @@ def run() -> list:
     from .pricing import instance_hourly
     from .spec import validate
     from .spec.lock import LockError
-    from .spec.network import network_key, network_name, validate_network
+    from .spec.network import network_key, network_name, network_names, validate_network
     from .vm import VirtualMachine, cloud_defaults
 
     # The provider SDKs leave hundreds of thousands of long-lived objects after import; moving them out
@@ -249,7 +249,16 @@ def run() -> list:
     if problems:
         raise pulumi.RunError("\n".join(problems))
 
-    networks = {key: Network(network_name(key), args) for key, args in network_args.items()}
+    # A network whose name earlier versions cut or normalised lossily keeps its resources: aliased.
+    names = network_names(list(network_args))
+    networks = {
+        key: Network(
+            names[key][0],
+            args,
+            pulumi.ResourceOptions(aliases=[pulumi.Alias(name=names[key][1])]) if names[key][1] else None,
+        )
+        for key, args in network_args.items()
+    }
     vms = [
         VirtualMachine(
             entry.name, {**entry.args, "network": networks[joined[entry.name]]} if entry.name in joined else entry.args

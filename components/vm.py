@@ -4,6 +4,7 @@ No ``from __future__ import annotations`` here: the Pulumi SDK reads the class's
 every instance, and string annotations would be compiled and evaluated again for each VM.
 """
 
+import dataclasses
 from typing import Any
 
 import pulumi
@@ -13,6 +14,8 @@ from .args import DataDiskArgs, IngressRuleArgs, VirtualMachineArgs
 from .clouds import provisioner
 from .pricing import VmCost, instance_hourly, spec_cost
 from .spec import CloudDefaults, VmSpec, validate
+from .spec.model import is_plain
+from .spec.validate import check_secret_values
 
 __all__ = ["DataDiskArgs", "IngressRuleArgs", "VirtualMachine", "VirtualMachineArgs"]
 
@@ -20,15 +23,19 @@ TYPE_TOKEN = "multicloud:index:VirtualMachine"
 
 
 def cloud_defaults(cloud: Any) -> CloudDefaults:
-    """The provider configuration a spec falls back on for region, zone and project."""
+    """The provider configuration a spec falls back on for region, zone and project, and the stack
+    (names unique per stack)."""
+    stack = f"{pulumi.get_project()}/{pulumi.get_stack()}"
     if cloud == "aws":
-        return CloudDefaults(region=pulumi.Config("aws").get("region"))
+        return CloudDefaults(region=pulumi.Config("aws").get("region"), stack=stack)
     if cloud == "azure":
-        return CloudDefaults(region=pulumi.Config("azure-native").get("location"))
+        return CloudDefaults(region=pulumi.Config("azure-native").get("location"), stack=stack)
     if cloud == "gcp":
         config = pulumi.Config("gcp")
-        return CloudDefaults(region=config.get("region"), zone=config.get("zone"), project=config.get("project"))
-    return CloudDefaults()
+        return CloudDefaults(
+            region=config.get("region"), zone=config.get("zone"), project=config.get("project"), stack=stack
+        )
+    return CloudDefaults(stack=stack)
 
 
 class VirtualMachine(pulumi.ComponentResource):
@@ -73,7 +80,9 @@ class VirtualMachine(pulumi.ComponentResource):
             pulumi.log.warn(note, resource=self)
 
         network = args.get("network") if self.spec.network is not None else None
-        built = provisioner(self.spec.cloud)(self.spec, self, network.native if network is not None else None)
+        built = provisioner(self.spec.cloud)(
+            checked_secrets(self.spec), self, network.native if network is not None else None
+        )
         self.resources = built.resources
         self.vm_id = built.vm_id
         self.cloud = pulumi.Output.from_input(self.spec.cloud)
@@ -100,6 +109,26 @@ class VirtualMachine(pulumi.ComponentResource):
             "hourly_price": self.hourly_price,
             "ssh_command": self.ssh_command,
         }
+
+
+def checked_secrets(spec: VmSpec) -> VmSpec:
+    """The spec with its secret inputs that are Outputs (``config.require_secret``, another resource's
+    output) checked once known, inside the Output: a bad value fails the update with the SpecError a
+    plain value gets before anything is registered."""
+    password, user_data = spec.admin_password, spec.user_data
+    if is_plain(password) and is_plain(user_data):
+        return spec
+
+    def check(values: list) -> list:
+        check_secret_values(spec, *values)
+        return values
+
+    checked = pulumi.Output.all(password, user_data).apply(check)
+    return dataclasses.replace(
+        spec,
+        admin_password=password if is_plain(password) else checked.apply(lambda values: values[0]),
+        user_data=user_data if is_plain(user_data) else checked.apply(lambda values: values[1]),
+    )
 
 
 def lock_note(spec: VmSpec, stack: str) -> str | None:

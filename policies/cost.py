@@ -19,7 +19,7 @@ from components.pricing import Part, to_cents
 from .fleets import Machine, Run, TemplateRef, is_template
 from .placement import resource_region
 from .pricing import HOURS_PER_MONTH, MachinePrice, RunPrice, price_machine, price_run
-from .resource_cost import other_resource_cost, vm_extra_parts
+from .resource_cost import PRICED_WITHOUT_REGION, other_resource_cost, vm_extra_parts
 from .values import Context, last_segment, number, strings
 
 # The single-VM types whose disks and public IPv4 are inline (priced with plan's function).
@@ -244,7 +244,8 @@ def stack_costs(
             region = resource_region(entry.ctx.cloud, entry.props, entry.ctx)
             part = other_resource_cost(entry.type, entry.props, region or "") if not runs else None
             if part is not None:
-                costs.append(_part_cost(entry.name, part if region else Part(part.name, None, "region not known")))
+                known = region or entry.type in PRICED_WITHOUT_REGION
+                costs.append(_part_cost(entry.name, part if known else Part(part.name, None, "region not known")))
             continue
         region = resource_region(entry.ctx.cloud, entry.props, entry.ctx)
         total, labels, reason, unpriced, pending, cents = 0.0, [], "", 0.0, True, 0

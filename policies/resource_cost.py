@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.pricing import Part, disk_part, public_ip_part
+from components.pricing import Part, admin_password_store_part, disk_part, interface_endpoint_part, public_ip_part
 
 AWS_DEFAULT_VOLUME_TYPE = "gp2"  # EBS CreateVolume's default type
 
@@ -93,6 +93,10 @@ def _catalog(cloud: str):
     return catalog.load(cloud)
 
 
+# Priced the same wherever they are: a GCP secret version with automatic replication (one location).
+PRICED_WITHOUT_REGION = frozenset(["gcp:secretmanager/secretVersion:SecretVersion"])
+
+
 def other_resource_cost(resource_type: str, props: dict, region: str) -> Part | None:
     """A disk or public IP resource's cost; None for resources that cost nothing here."""
     if resource_type == "aws:ebs/volume:Volume":
@@ -106,6 +110,11 @@ def other_resource_cost(resource_type: str, props: dict, region: str) -> Part | 
         cloud = "azure"
     elif resource_type == "azure-native:network:PublicIPAddress":
         return public_ip_part(region, False, _catalog("azure"))
+    elif resource_type == "gcp:secretmanager/secretVersion:SecretVersion":
+        return admin_password_store_part("gcp")  # one active version, billed as one location
+    elif resource_type == "aws:ec2/vpcEndpoint:VpcEndpoint" and props.get("vpcEndpointType") == "Interface":
+        subnets = props.get("subnetIds")
+        return interface_endpoint_part(region, len(subnets) if isinstance(subnets, list) else 1, "endpoint")
     else:
         return None
     if disk is None:

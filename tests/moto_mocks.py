@@ -132,6 +132,11 @@ class MotoMocks(RecordingMocks):
             "aws:ec2/instance:Instance": self._instance,
             "aws:ebs/volume:Volume": self._volume,
             "aws:ec2/volumeAttachment:VolumeAttachment": self._volume_attachment,
+            "aws:ec2/vpcEndpoint:VpcEndpoint": self._vpc_endpoint,
+            "aws:ssm/parameter:Parameter": self._ssm_parameter,
+            "aws:iam/role:Role": self._iam_role,
+            "aws:iam/rolePolicy:RolePolicy": self._iam_role_policy,
+            "aws:iam/instanceProfile:InstanceProfile": self._iam_instance_profile,
         }
         self._invokes = {
             "aws:ec2/getAmi:getAmi": self._get_ami,
@@ -283,6 +288,71 @@ class MotoMocks(RecordingMocks):
             "arn": f"arn:aws:ec2:{self._region(inputs)}:{group['OwnerId']}:security-group/{group_id}",
         }
 
+    def _vpc_endpoint(self, ec2, name, inputs, serial):
+        kwargs: dict[str, Any] = {
+            "VpcId": inputs["vpcId"],
+            "ServiceName": inputs["serviceName"],
+            "VpcEndpointType": inputs.get("vpcEndpointType", "Gateway"),
+            "TagSpecifications": _tag_specs("vpc-endpoint", inputs.get("tags")),
+        }
+        for key, field in (("SubnetIds", "subnetIds"), ("SecurityGroupIds", "securityGroupIds")):
+            if inputs.get(field):
+                kwargs[key] = inputs[field]
+        if "privateDnsEnabled" in inputs:
+            kwargs["PrivateDnsEnabled"] = bool(inputs["privateDnsEnabled"])
+        if inputs.get("policy"):
+            kwargs["PolicyDocument"] = inputs["policy"]
+        endpoint = ec2.create_vpc_endpoint(**kwargs)["VpcEndpoint"]
+        entries = [{"dnsName": e["DnsName"], "hostedZoneId": e["HostedZoneId"]} for e in endpoint.get("DnsEntries", [])]
+        return endpoint["VpcEndpointId"], {"dnsEntries": entries, "state": endpoint.get("State")}
+
+    # SSM and IAM: the providers' own API calls, in moto's SSM and IAM backends (IAM is global).
+
+    def _ssm_parameter(self, ec2, name, inputs, serial):
+        ssm = boto3.client("ssm", region_name=self._region(inputs))
+        value = inputs.get("valueWo") or inputs.get("value") or inputs.get("insecureValue")
+        kwargs = {
+            "Name": inputs["name"],
+            "Value": value,
+            "Type": inputs["type"],
+            "Tier": inputs.get("tier", "Standard"),
+        }
+        if inputs.get("description"):
+            kwargs["Description"] = inputs["description"]
+        if inputs.get("tags"):
+            kwargs["Tags"] = [{"Key": k, "Value": v} for k, v in inputs["tags"].items()]
+        ssm.put_parameter(**kwargs)
+        parameter = ssm.get_parameter(Name=inputs["name"])["Parameter"]
+        return inputs["name"], {"arn": parameter["ARN"], "version": parameter["Version"]}
+
+    def _iam_role(self, ec2, name, inputs, serial):
+        iam = boto3.client("iam")
+        role = iam.create_role(
+            RoleName=inputs.get("name") or f"{name}-{serial:07x}",
+            AssumeRolePolicyDocument=inputs["assumeRolePolicy"],
+            Description=inputs.get("description", ""),
+            Tags=[{"Key": k, "Value": v} for k, v in (inputs.get("tags") or {}).items()],
+        )["Role"]
+        return role["RoleName"], {"name": role["RoleName"], "arn": role["Arn"], "uniqueId": role["RoleId"]}
+
+    def _iam_role_policy(self, ec2, name, inputs, serial):
+        iam = boto3.client("iam")
+        policy_name = inputs.get("name") or f"{name}-{serial:07x}"
+        iam.put_role_policy(RoleName=inputs["role"], PolicyName=policy_name, PolicyDocument=inputs["policy"])
+        return f"{inputs['role']}:{policy_name}", {"name": policy_name}
+
+    def _iam_instance_profile(self, ec2, name, inputs, serial):
+        iam = boto3.client("iam")
+        profile = iam.create_instance_profile(
+            InstanceProfileName=inputs.get("name") or f"{name}-{serial:07x}",
+            Tags=[{"Key": k, "Value": v} for k, v in (inputs.get("tags") or {}).items()],
+        )["InstanceProfile"]
+        if inputs.get("role"):
+            iam.add_role_to_instance_profile(
+                InstanceProfileName=profile["InstanceProfileName"], RoleName=inputs["role"]
+            )
+        return profile["InstanceProfileName"], {"name": profile["InstanceProfileName"], "arn": profile["Arn"]}
+
     def _key_pair(self, ec2, name, inputs, serial):
         key_name = inputs.get("keyName") or f"{name}-{serial:08x}"
         key = ec2.import_key_pair(
@@ -336,6 +406,8 @@ class MotoMocks(RecordingMocks):
             kwargs["KeyName"] = inputs["keyName"]
         if inputs.get("userData"):
             kwargs["UserData"] = inputs["userData"]
+        if inputs.get("iamInstanceProfile"):
+            kwargs["IamInstanceProfile"] = {"Name": inputs["iamInstanceProfile"]}
         metadata = inputs.get("metadataOptions") or {}
         if metadata:
             kwargs["MetadataOptions"] = _api_fields(
@@ -551,6 +623,8 @@ def _ip_permission(rule: dict) -> dict:
         permission["IpRanges"] = [{"CidrIp": c, **description} for c in rule["cidrBlocks"]]
     if rule.get("ipv6CidrBlocks"):
         permission["Ipv6Ranges"] = [{"CidrIpv6": c, **description} for c in rule["ipv6CidrBlocks"]]
+    if rule.get("securityGroups"):
+        permission["UserIdGroupPairs"] = [{"GroupId": g, **description} for g in rule["securityGroups"]]
     return permission
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import re
+
 import pytest
 from conftest import run_vms
 
@@ -80,7 +83,7 @@ def test_existing_subnet_is_used_and_its_vpc_looked_up(ssh_key):
 def test_security_group_has_exactly_the_requested_ingress(ssh_key):
     ingress = [
         {"port": 22, "sources": ["203.0.113.0/24"], "description": "office"},
-        {"from_port": 60000, "to_port": 61000, "protocol": "udp", "sources": ["0.0.0.0/0", "::/0"]},
+        {"from_port": 60000, "to_port": 61000, "protocol": "udp", "sources": ["0.0.0.0/0"]},
         {"protocol": "icmp", "sources": ["10.0.0.0/8"]},
     ]
     evaluation, _ = run_vms({"web": {"cloud": "aws", "ssh_public_key": ssh_key, "ingress": ingress}})
@@ -92,7 +95,6 @@ def test_security_group_has_exactly_the_requested_ingress(ssh_key):
             "fromPort": 60000,
             "toPort": 61000,
             "cidrBlocks": ["0.0.0.0/0"],
-            "ipv6CidrBlocks": ["::/0"],
             "description": "udp 60000-61000",
         },
         {"protocol": "icmp", "fromPort": -1, "toPort": -1, "cidrBlocks": ["10.0.0.0/8"], "description": "icmp *"},
@@ -166,6 +168,8 @@ def test_native_ami_is_used_as_is_without_a_lookup(ssh_key):
 
 
 def test_windows_gets_its_admin_user_through_ec2launch_user_data():
+    """The admin script reads the password from SSM with the VM's own instance profile; the user's
+    script follows, decoded at run time (issue 19: the password is never in user data)."""
     evaluation, _ = run_vms(
         {
             "win": {
@@ -173,12 +177,21 @@ def test_windows_gets_its_admin_user_through_ec2launch_user_data():
                 "image": "windows-2022",
                 "admin_password": "Tr0ub4dor&3-horse",
                 "user_data": "Write-Host hi",
+                "public_ip": True,
             }
         }
     )
-    user_data = only(evaluation, INSTANCE).inputs["userData"]
-    assert user_data.startswith("<powershell>") and "New-LocalUser -Name 'vmadmin'" in user_data
-    assert "Write-Host hi" in user_data
+    instance = only(evaluation, INSTANCE)
+    user_data = instance.inputs["userData"]
+    assert user_data.startswith("<powershell>") and user_data.endswith("</powershell>\n<persist>false</persist>")
+    assert "Get-SSMParameter @parameter" in user_data and "New-LocalUser -Name $user" in user_data
+    decoded = " ".join(
+        base64.b64decode(chunk).decode() for chunk in re.findall(r"FromBase64String\('([^']*)'\)", user_data)
+    )
+    assert "vmadmin" in decoded and "Write-Host hi" in decoded and "/multicloud-vm/" in decoded
+    assert "Tr0ub4dor&3-horse" not in user_data + decoded
+    profile = only(evaluation, "aws:iam/instanceProfile:InstanceProfile")
+    assert instance.inputs["iamInstanceProfile"] == profile.outputs["name"]
 
 
 def test_linux_admin_username_other_than_the_images_login_user_is_created_by_cloud_init(ssh_key):
@@ -201,13 +214,13 @@ def test_linux_admin_username_other_than_the_images_login_user_is_created_by_clo
 def test_security_group_ingress_mapping():
     spec = validate(
         "vm",
-        {"cloud": "aws", "ingress": [{"port": 443, "sources": ["2001:db8::/32"]}]},
+        {"cloud": "aws", "ingress": [{"port": 443, "sources": ["198.51.100.0/24"]}]},
         CloudDefaults(region="us-east-1"),
     )
     assert security_group_ingress(spec.ingress[0]) == {
         "protocol": "tcp",
         "from_port": 443,
         "to_port": 443,
-        "ipv6_cidr_blocks": ["2001:db8::/32"],
+        "cidr_blocks": ["198.51.100.0/24"],
         "description": "tcp 443",
     }

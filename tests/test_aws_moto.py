@@ -358,7 +358,7 @@ def test_unknown_native_ami_is_rejected_by_moto(moto_aws):
 # --- what the component creates, read back from moto -----------------------------------------------
 
 WEB_INGRESS = [
-    {"port": 22, "sources": ["203.0.113.0/24", "2001:db8::/32"], "description": "SSH from the office"},
+    {"port": 22, "sources": ["203.0.113.0/24", "198.51.100.0/24"], "description": "SSH from the office"},
     {"from_port": 8000, "to_port": 8100, "sources": ["10.0.0.0/8"]},
     {"port": 51820, "protocol": "udp", "sources": ["0.0.0.0/0"]},
     {"protocol": "icmp", "sources": ["192.0.2.0/24"]},
@@ -366,7 +366,7 @@ WEB_INGRESS = [
 # (protocol, from, to, cidr, description) as EC2 reports them.
 WEB_RULES = {
     ("tcp", 22, 22, "203.0.113.0/24", "SSH from the office"),
-    ("tcp", 22, 22, "2001:db8::/32", "SSH from the office"),
+    ("tcp", 22, 22, "198.51.100.0/24", "SSH from the office"),
     ("tcp", 8000, 8100, "10.0.0.0/8", "tcp 8000-8100"),
     ("udp", 51820, 51820, "0.0.0.0/0", "udp 51820"),
     ("icmp", -1, -1, "192.0.2.0/24", "icmp *"),

@@ -77,6 +77,34 @@ def test_resource_group_and_network_are_created_unless_given(ssh_key):
     assert nic["ipConfigurations"][0]["subnet"] == {"id": subnet_id}
 
 
+ISOLATION = [
+    {
+        "name": "allow-azure-load-balancer",
+        "priority": 4095,
+        "direction": "Inbound",
+        "access": "Allow",
+        "protocol": "*",
+        "sourceAddressPrefix": "AzureLoadBalancer",
+        "sourcePortRange": "*",
+        "destinationAddressPrefix": "*",
+        "destinationPortRange": "*",
+        "description": "Azure health probes, as Azure's default rule allows them",
+    },
+    {
+        "name": "deny-virtual-network-inbound",
+        "priority": 4096,
+        "direction": "Inbound",
+        "access": "Deny",
+        "protocol": "*",
+        "sourceAddressPrefix": "VirtualNetwork",
+        "sourcePortRange": "*",
+        "destinationAddressPrefix": "*",
+        "destinationPortRange": "*",
+        "description": "nothing from the network's other VMs beyond the rules above",
+    },
+]
+
+
 def test_nsg_rules_public_ip_spot_and_custom_data(ssh_key):
     evaluation, _ = run_vms(
         {
@@ -121,6 +149,8 @@ def test_nsg_rules_public_ip_spot_and_custom_data(ssh_key):
             "destinationPortRange": "8000-8080",
             "description": "tcp 8000-8080",
         },
+        # Below the VM's own rules: nothing more from the virtual network's other VMs (issue 19).
+        *ISOLATION,
     ]
     pip = only(evaluation, "azure-native:network:PublicIPAddress").inputs
     assert pip["sku"] == {"name": "Standard", "tier": "Regional"}
@@ -233,5 +263,6 @@ def test_security_rules_for_icmp(ssh_key):
         {"cloud": "azure", "ssh_public_key": ssh_key, "ingress": [{"protocol": "icmp", "sources": ["10.0.0.0/8"]}]},
         CloudDefaults(region="eastus"),
     )
-    (rule,) = security_rules(spec.ingress)
+    rule, *isolation = security_rules(spec.ingress)
     assert (rule["protocol"], rule["destination_port_range"], rule["name"]) == ("Icmp", "*", "allow-icmp-any-0")
+    assert [r["name"] for r in isolation] == ["allow-azure-load-balancer", "deny-virtual-network-inbound"]

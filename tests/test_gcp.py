@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import re
+
 import pytest
 from conftest import run_vms
 
@@ -58,7 +61,7 @@ def test_network_subnetwork_and_firewalls_scoped_to_this_vm(ssh_key):
                 "ssh_public_key": ssh_key,
                 "public_ip": True,
                 "ingress": [
-                    {"port": 22, "sources": ["203.0.113.0/24", "2001:db8::/32"]},
+                    {"port": 22, "sources": ["203.0.113.0/24", "198.51.100.0/24"]},
                     {"protocol": "icmp", "sources": ["10.0.0.0/8"]},
                 ],
             }
@@ -69,12 +72,11 @@ def test_network_subnetwork_and_firewalls_scoped_to_this_vm(ssh_key):
     subnet = only(evaluation, "gcp:compute/subnetwork:Subnetwork").inputs
     assert (subnet["region"], subnet["ipCidrRange"], subnet["network"]) == ("us-east1", "10.42.1.0/24", "web-net-id")
     firewalls = {r.name: r.inputs for r in evaluation.of_type(FIREWALL)}
-    assert set(firewalls) == {"web-fw-0", "web-fw-0-v6", "web-fw-1"}
+    assert set(firewalls) == {"web-fw-0", "web-fw-1"}
     for rule in firewalls.values():
         assert rule["targetTags"] == ["web-vm"] and rule["direction"] == "INGRESS" and rule["network"] == "web-net-id"
-    assert firewalls["web-fw-0"]["sourceRanges"] == ["203.0.113.0/24"]
+    assert firewalls["web-fw-0"]["sourceRanges"] == ["203.0.113.0/24", "198.51.100.0/24"]
     assert firewalls["web-fw-0"]["allows"] == [{"protocol": "tcp", "ports": ["22"]}]
-    assert firewalls["web-fw-0-v6"]["sourceRanges"] == ["2001:db8::/32"]
     assert firewalls["web-fw-1"]["allows"] == [{"protocol": "icmp"}]
     instance = only(evaluation, INSTANCE).inputs
     assert instance["zone"] == "us-east1-b"
@@ -153,12 +155,19 @@ def test_image_alias_becomes_the_family_for_the_arch(alias, arch, ssh_key):
 
 
 def test_windows_admin_user_comes_from_a_secret_specialize_script():
+    """The specialize script reads the password from Secret Manager with the VM's own service account
+    (issue 19: the password is never in metadata)."""
     evaluation, _ = run_vms({"win": {"cloud": "gcp", "image": "windows-2022", "admin_password": "Tr0ub4dor&3-horse"}})
     instance = only(evaluation, INSTANCE)
     script = instance.inputs["metadata"]["sysprep-specialize-script-ps1"]
-    assert "New-LocalUser -Name 'vmadmin'" in script and "Tr0ub4dor&3-horse" in script
-    assert "metadata" in instance.secret_inputs
-    assert instance.inputs["bootDisk"]["initializeParams"]["size"] == 50
+    assert "New-LocalUser -Name $user" in script and "secretmanager.googleapis.com" in script
+    decoded = " ".join(
+        base64.b64decode(chunk).decode() for chunk in re.findall(r"FromBase64String\('([^']*)'\)", script)
+    )
+    assert "vmadmin" in decoded and "versions/latest:access" in decoded
+    assert "Tr0ub4dor&3-horse" not in str(instance.inputs) + decoded
+    account = only(evaluation, "gcp:serviceaccount/account:Account")
+    assert instance.inputs["serviceAccount"]["email"] == account.outputs["email"]
 
 
 def test_shielded_vm_off_for_images_of_unknown_projects(ssh_key):
@@ -184,10 +193,10 @@ def test_hyperdisk_only_families():
 def test_firewall_rules_mapping():
     spec = validate(
         "web",
-        {"cloud": "gcp", "ingress": [{"from_port": 80, "to_port": 81, "protocol": "udp", "sources": ["::/0"]}]},
+        {"cloud": "gcp", "ingress": [{"from_port": 80, "to_port": 81, "protocol": "udp", "sources": ["0.0.0.0/0"]}]},
         CloudDefaults(region="us-central1"),
     )
     ((name, rule),) = firewall_rules("web", spec.ingress)
-    assert name == "web-fw-0-v6"
+    assert name == "web-fw-0"
     assert rule["allows"] == [{"protocol": "udp", "ports": ["80-81"]}]
     assert rule["target_tags"] == [network_tag("web")]

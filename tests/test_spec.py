@@ -158,13 +158,13 @@ def test_ingress_rules_are_normalised():
         "aws",
         ingress=[
             {"port": 22, "sources": ["203.0.113.7"]},
-            {"from_port": 8000, "to_port": 8100, "protocol": "udp", "sources": ["10.0.0.0/8", "2001:db8::/32"]},
+            {"from_port": 8000, "to_port": 8100, "protocol": "udp", "sources": ["10.0.0.0/8", "198.51.100.0/24"]},
             {"protocol": "icmp", "sources": ["10.0.0.0/8"]},
         ],
     )
     ssh, udp, icmp = spec.ingress
     assert (ssh.protocol, ssh.from_port, ssh.to_port, ssh.sources) == ("tcp", 22, 22, ("203.0.113.7/32",))
-    assert (udp.port_range, udp.ipv4_sources, udp.ipv6_sources) == ("8000-8100", ("10.0.0.0/8",), ("2001:db8::/32",))
+    assert (udp.port_range, udp.sources) == ("8000-8100", ("10.0.0.0/8", "198.51.100.0/24"))
     assert (icmp.from_port, icmp.port_range) == (None, "*")
 
 

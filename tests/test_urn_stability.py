@@ -94,6 +94,15 @@ REPLACEMENT_INPUTS: dict[str, tuple[str, ...]] = {
     "gcp:compute/subnetwork:Subnetwork": ("name", "network", "region", "project"),
     "gcp:compute/firewall:Firewall": ("name", "network", "direction", "project"),
     "gcp:compute/disk:Disk": ("name", "zone", "type", "project"),
+    "aws:ssm/parameter:Parameter": ("name", "region"),
+    "aws:iam/role:Role": ("name", "assumeRolePolicy"),
+    "aws:iam/rolePolicy:RolePolicy": ("name", "role"),
+    "aws:iam/instanceProfile:InstanceProfile": ("name",),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ("vpcId", "serviceName", "vpcEndpointType", "privateDnsEnabled", "region"),
+    "gcp:secretmanager/secret:Secret": ("secretId", "replication", "project"),
+    "gcp:secretmanager/secretVersion:SecretVersion": ("secret",),
+    "gcp:serviceaccount/account:Account": ("accountId", "project"),
+    "gcp:secretmanager/secretIamMember:SecretIamMember": ("secretId", "role", "member", "project"),
     "gcp:compute/instance:Instance": (
         "name",
         "zone",
@@ -106,7 +115,8 @@ REPLACEMENT_INPUTS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# One representative spec per cloud, beyond the dev stack: data disks, arm64, spot, Windows, zones.
+# One representative spec per cloud, beyond the dev stack: data disks, arm64, spot, Windows, zones; and
+# the Windows VMs of AWS (private: its SSM endpoint) and GCP with their password stores.
 REPRESENTATIVE: dict[str, dict[str, Any]] = {
     "batch-aws": {
         "cloud": "aws",
@@ -142,8 +152,25 @@ REPRESENTATIVE: dict[str, dict[str, Any]] = {
         "public_ip": True,
         "data_disks": [{"size_gib": 200, "disk_type": "standard"}],
         "ssh_public_key": KEY,
-        "ingress": [{"port": 443, "sources": ["0.0.0.0/0", "::/0"]}],
+        "ingress": [{"port": 443, "sources": ["0.0.0.0/0"]}],
         "tags": {"owner": "ml-team"},
+    },
+    "winapp-aws": {
+        "cloud": "aws",
+        "region": "us-east-1",
+        "zone": "use1-az4",
+        "image": "windows-2022",
+        "admin_password": "Correct-Horse-Battery-9",
+        "tags": {"owner": "apps-team"},
+    },
+    "winapp-gcp": {
+        "cloud": "gcp",
+        "region": "us-central1",
+        "zone": "us-central1-a",
+        "image": "windows-2022",
+        "admin_password": "Correct-Horse-Battery-9",
+        "ingress": [{"port": 3389, "sources": ["203.0.113.0/24"]}],
+        "tags": {"owner": "apps-team"},
     },
 }
 

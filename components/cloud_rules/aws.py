@@ -10,6 +10,7 @@ Checked and found nothing to enforce for the image aliases (kept here so nobody 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from . import Change, SizeNeeds, common_size_problem
@@ -24,6 +25,75 @@ INBOUND_RULES_PER_FAMILY = 60
 MAX_TAGS = 50
 MAX_TAG_KEY = 127
 MAX_TAG_VALUE = 256
+# "Don't use the aws: prefix in your tag names or values because it's reserved for AWS use"
+# (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions): keys and values.
+RESERVED_TAG_PREFIX = "aws:"
+# EC2 takes any character in tags, but IAM and Systems Manager take only "letters, numbers, and spaces
+# representable in UTF-8, and the following characters: + - = . _ : / @" (IAM: "Tagging IAM
+# resources" > "Tag naming rules"; SSM: AddTagsToResource, Tag.Key/Value pattern
+# ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$). A Windows VM's role, instance profile and admin-password
+# parameter carry the VM's tags, so its tags must keep to that set.
+IAM_SSM_TAG_PUNCTUATION = frozenset("+-=._:/@")
+
+
+def iam_ssm_tag_text_ok(text: str) -> bool:
+    return all(unicodedata.category(c)[0] in "LZN" or c in IAM_SSM_TAG_PUNCTUATION for c in text)
+
+
+# Mac instances run only macOS, and only on an EC2 Dedicated Host ("Mac instances are available only
+# as bare metal instances on Dedicated Hosts", https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-mac-instances.html),
+# which the component does not allocate: RunInstances would fail.
+MAC_TYPES = re.compile(r"^mac")
+# Windows Server runs on EC2 only on x86_64: every AWS Windows AMI is x86_64 ("AWS Windows AMI
+# reference", https://docs.aws.amazon.com/ec2/latest/windows-ami-reference/windows-amis.html), and a
+# Graviton (arm64) type boots only arm64 AMIs (DescribeInstanceTypes SupportedArchitectures).
+WINDOWS_ARCHES = ("x86_64",)
+
+# The Windows admin password is an SSM Parameter Store SecureString (standard tier: no charge,
+# https://aws.amazon.com/systems-manager/pricing/) read at first boot with the VM's own instance
+# profile, whose inline policy allows ssm:GetParameter on that one parameter ARN. No kms:Decrypt grant
+# is needed: the AWS managed key aws/ssm "grants Decrypt permission to all IAM principals in the AWS
+# account" (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-restrict-decryption.html),
+# so the ssm:GetParameter permission is what limits who reads it (any principal holding a broader
+# ssm:GetParameter, e.g. ssm:Get* on *, can too; a customer managed key would narrow that).
+ADMIN_PARAMETER_ROOT = "/multicloud-vm"
+
+
+def admin_password_parameter(spec: Any) -> str:
+    """The SSM parameter holding a Windows VM's admin password: unique per stack and VM, with the
+    characters SSM names take (a-zA-Z0-9_.- and /; Pulumi project, stack and AWS VM names keep to
+    them), not starting with the reserved aws/ssm prefixes."""
+    return f"{ADMIN_PARAMETER_ROOT}/{spec.stack or 'project/stack'}/{spec.name}/admin-password"
+
+
+def needs_ssm_endpoint(spec: Any) -> bool:
+    """A Windows VM without a public IP in a network the component builds has no route to SSM's public
+    endpoint (the internet gateway translates only public addresses; there is no NAT gateway), so it
+    gets an SSM interface endpoint. With ``subnet_id`` the subnet's own routes (NAT, endpoints) apply."""
+    return spec.is_windows and not spec.public_ip and spec.subnet_id is None
+
+
+def ssm_endpoint_placeholder(region: str) -> str:
+    """An interface endpoint's regional DNS name has this length (vpce-<17 hex>-<8>.ssm.<region>...)."""
+    return f"https://vpce-0123456789abcdef0-abcdefgh.ssm.{region}.vpce.amazonaws.com"
+
+
+def sent_user_data(spec: Any, user_data: str | None, endpoint: str | None = None) -> str | None:
+    """The user data EC2 receives: on Windows the admin script (reading the password parameter, through
+    ``endpoint`` where the VM needs one) then the user's script; on Linux the user's data, with a
+    cloud-config creating the admin user where the image's login user differs."""
+    # The boot scripts' MIME code is loaded only here (the size rules are loaded by ``compare`` too,
+    # which has no use for it).
+    from ..user_data import aws_windows_admin_script, aws_windows_user_data, linux_user_data
+
+    if spec.is_windows:
+        if endpoint is None and needs_ssm_endpoint(spec):
+            endpoint = ssm_endpoint_placeholder(spec.region)
+        admin = aws_windows_admin_script(spec.admin_username, admin_password_parameter(spec), spec.region, endpoint)
+        return aws_windows_user_data(admin, user_data)
+    return linux_user_data(spec.admin_username, spec.image.login_user, spec.ssh_public_key, user_data)
+
+
 # IpRange.Description / SecurityGroup description (botocore): up to 255 characters of
 # "a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*".
 RULE_DESCRIPTION = re.compile(r"^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{0,255}$")
@@ -93,16 +163,15 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
     key = spec.ssh_public_key
     if spec.is_windows and key and key.split()[0] not in WINDOWS_KEY_TYPES:
         problems.append(("ssh_public_key", key[:40], "Windows instances on AWS take only RSA keys (ssh-rsa)"))
-    for family, sources in (("IPv4", "ipv4_sources"), ("IPv6", "ipv6_sources")):
-        count = sum(len(getattr(rule, sources)) for rule in spec.ingress)
-        if count > INBOUND_RULES_PER_FAMILY:
-            problems.append(
-                (
-                    "ingress",
-                    f"[{count} {family} sources]",
-                    f"a security group takes at most {INBOUND_RULES_PER_FAMILY} inbound {family} rules (one per CIDR)",
-                )
+    count = sum(len(rule.sources) for rule in spec.ingress)
+    if count > INBOUND_RULES_PER_FAMILY:
+        problems.append(
+            (
+                "ingress",
+                f"[{count} IPv4 sources]",
+                f"a security group takes at most {INBOUND_RULES_PER_FAMILY} inbound IPv4 rules (one per CIDR)",
             )
+        )
     for index, rule in enumerate(spec.ingress):
         if rule.description and not RULE_DESCRIPTION.match(rule.description):
             problems.append(
@@ -112,31 +181,66 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
                     "AWS rule descriptions take up to 255 of: letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*",
                 )
             )
-    tags = {"Name": spec.name, **spec.tags}
-    if len(tags) > MAX_TAGS:
-        problems.append(("tags", f"[{len(tags)} tags with Name]", f"AWS resources take at most {MAX_TAGS} tags"))
-    plain = all(isinstance(v, (str, type(None))) for v in (spec.user_data, spec.admin_password))
-    if plain:
-        # The boot scripts' MIME code is loaded only to measure them (the size rules are loaded by
-        # ``compare`` too, which has no use for it).
-        from ..user_data import linux_user_data, windows_user_data
-
-        sent = (
-            windows_user_data(spec.admin_username, spec.admin_password or "", spec.user_data)
-            if spec.is_windows
-            else linux_user_data(spec.admin_username, spec.image.login_user, spec.ssh_public_key, spec.user_data)
+    problems.extend(tag_problems(spec))
+    if MAC_TYPES.match(spec.instance_type):
+        problems.append(
+            (
+                "instance_type",
+                spec.instance_type,
+                "Mac instances run only macOS on an EC2 Dedicated Host, which the component does not allocate; "
+                "choose another type",
+            )
         )
-        size = len((sent or "").encode())
-        if size > MAX_USER_DATA_BYTES:
+    if spec.is_windows and spec.arch not in WINDOWS_ARCHES:
+        problems.append(
+            (
+                "instance_type",
+                spec.instance_type,
+                f"Windows runs on EC2 only on x86_64 types; {spec.instance_type} is {spec.arch}",
+            )
+        )
+    problems.extend(user_data_problems(spec, spec.user_data))
+    return problems
+
+
+def tag_problems(spec: Any) -> list[tuple[str, object, str]]:
+    """Beyond the EC2 tag rules (components/spec/tags.py): a Windows VM's tags also go on IAM and SSM."""
+    problems = []
+    for key, value in spec.tags.items():
+        if spec.is_windows and not (iam_ssm_tag_text_ok(key) and iam_ssm_tag_text_ok(value)):
             problems.append(
                 (
-                    "user_data",
-                    f"[{size} bytes as sent]",
-                    f"EC2 takes at most {MAX_USER_DATA_BYTES} bytes of user data, including the parts the "
-                    "component adds (the admin user's cloud-config or Windows admin script)",
+                    f"tags.{key}",
+                    value,
+                    "a Windows VM's IAM role and SSM parameter carry its tags, and IAM and SSM tags take only "
+                    "letters, digits, spaces and + - = . _ : / @",
                 )
             )
     return problems
+
+
+def user_data_problems(spec: Any, user_data: Any) -> list[tuple[str, object, str]]:
+    """The user data as EC2 receives it: a form the component can combine with its admin script, within
+    16 KB. Runs on plain values (from validation, or on secret inputs once they are known)."""
+    if not isinstance(user_data, (str, type(None))):
+        return []
+    if spec.is_windows and user_data:
+        from ..user_data import parse_ec2_windows_user_data
+
+        parsed = parse_ec2_windows_user_data(user_data)
+        if isinstance(parsed, str):
+            return [("user_data", "[" + user_data.strip()[:30] + "]", parsed)]
+    size = len((sent_user_data(spec, user_data) or "").encode())
+    if size > MAX_USER_DATA_BYTES:
+        return [
+            (
+                "user_data",
+                f"[{size} bytes as sent]",
+                f"EC2 takes at most {MAX_USER_DATA_BYTES} bytes of user data, including the parts the "
+                "component adds (the admin user's cloud-config or Windows admin script)",
+            )
+        ]
+    return []
 
 
 # An EBS volume changes type in place (ModifyVolume; aws_ebs_volume ``type`` is not ForceNew).
@@ -164,10 +268,24 @@ LIFECYCLE: dict[str, Change] = {
         "replace",
         f"{TF}: stop/start unless user_data_replace_on_change; cloud-init and EC2Launch run it once per "
         "instance, so an in-place change would never run",
+        "Windows: the instance is replaced with its admin-password parameter, whose version covers the user data "
+        "(replace_with)",
     ),
     "ssh_public_key": Change("replace", "replace", f"{TF}: key_name ForceNew; aws_key_pair public_key ForceNew"),
     "admin_password": Change(
-        "restart", "replace", "the component's Windows admin script is user data (see user_data)", ""
+        "update",
+        "replace",
+        "the VM's SSM SecureString parameter: value_wo updates in place when value_wo_version changes "
+        "(terraform-provider-aws internal/service/ssm/parameter.go)",
+        "EC2Launch reads it at first boot only: the component replaces the parameter (replace_on_changes) and the "
+        "VM with it (replace_with)",
+    ),
+    "Windows VM deployed by an earlier version": Change(
+        "restart",
+        "restart",
+        f"{TF}: iam_instance_profile is associated in place (AssociateIamInstanceProfile); user_data changes by "
+        "stop, ModifyInstanceAttribute, start (user_data_replace_on_change is false on Windows)",
+        "the password leaves the user data; a spot VM cannot be stopped and is replaced",
     ),
     "zone / network / subnet_id": Change("replace", "replace", f"{TF}: subnet_id, availability_zone ForceNew"),
     "public_ip": Change("replace", "replace", f"{TF}: associate_public_ip_address ForceNew"),

@@ -23,9 +23,10 @@ SPOT_EXCLUDED = re.compile(r"^Standard_B|_Promo$")
 SPOT_SOURCE = (
     "Azure Spot does not support the B-series or Promo sizes (learn.microsoft.com/azure/virtual-machines/spot-vms)"
 )
-# Security rules: priority 100-4096, unique per direction; at most 1,000 rules per NSG; one rule cannot
-# mix IPv4 and IPv6 prefixes (ResourceCannotContainAddressPrefixesFromDifferentAddressFamilies); at most
-# 4,000 source addresses/ranges per NSG; description at most 140 characters.
+# Security rules: priority 100-4096, unique per direction; at most 1,000 rules per NSG; at most 4,000
+# source addresses/ranges per NSG; description at most 140 characters. (One rule cannot mix IPv4 and
+# IPv6 prefixes, ResourceCannotContainAddressPrefixesFromDifferentAddressFamilies; the component sends
+# IPv4 only, see spec.access.IPV6_REFUSED.)
 # https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview,
 # https://learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits#networking-limits
 FIRST_RULE_PRIORITY = 100
@@ -34,9 +35,31 @@ MAX_RULE_PRIORITY = 4096
 MAX_RULES = 1000
 MAX_SOURCE_PREFIXES = 4000
 MAX_RULE_DESCRIPTION = 140
-# Ingress rule i takes priority 100 + 10 i and its IPv6 part 100 + 10 i + 1, both at most 4096: rules
-# 0-399; each makes up to two NSG rules, within the 1,000 per NSG.
-MAX_INGRESS_RULES = min((MAX_RULE_PRIORITY - 1 - FIRST_RULE_PRIORITY) // RULE_PRIORITY_STEP + 1, MAX_RULES // 2)
+# Azure's default inbound rules: AllowVnetInBound (65000, source VirtualNetwork), AllowAzureLoadBalancerInBound
+# (65001, source AzureLoadBalancer), DenyAllInBound (65500); a VM's own rules come before them
+# (https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#default-security-rules).
+# AllowVnetInBound admits every port from every VM of the virtual network, so a VM in a shared network
+# gets a rule denying VirtualNetwork below all of its own rules. The VirtualNetwork tag also covers "the
+# virtual IP address of the host" (168.63.129.16, where Azure's health probes come from:
+# https://learn.microsoft.com/azure/virtual-network/service-tags-overview,
+# https://learn.microsoft.com/azure/virtual-network/what-is-ip-address-168-63-129-16), so the
+# AzureLoadBalancer allow is restated just above the deny, keeping probes working as by default.
+ALLOW_LOAD_BALANCER_PRIORITY = MAX_RULE_PRIORITY - 1
+DENY_VNET_PRIORITY = MAX_RULE_PRIORITY
+ISOLATION_RULES = 2
+# Ingress rule i takes priority 100 + 10 i, below the isolation rules at 4095-4096: rules 0-399 (the
+# steps of 10 leave room to insert rules by hand), one NSG rule each, within the 1,000 per NSG.
+MAX_INGRESS_RULES = min(
+    (ALLOW_LOAD_BALANCER_PRIORITY - 1 - FIRST_RULE_PRIORITY) // RULE_PRIORITY_STEP + 1,
+    MAX_RULES - ISOLATION_RULES,
+)
+# "Each resource, resource group, and subscription can have a maximum of 50 tag name-value pairs"
+# (https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations).
+MAX_TAGS = 50
+# Windows Server has no Arm64 build on Azure: Arm64 sizes run Linux and Windows 11 client images
+# (https://learn.microsoft.com/azure/virtual-machines/sizes/general-purpose/dpsv5-series, "Supported
+# OS"; the marketplace publisher MicrosoftWindowsServer offers x64 SKUs only).
+WINDOWS_SERVER_PUBLISHER = "MicrosoftWindowsServer"
 # OSProfile.customData: "The maximum length of the binary array is 65535 bytes" (spec
 # Microsoft.Compute 2024-11-01 computeRPCommon.json).
 MAX_CUSTOM_DATA_BYTES = 65535
@@ -154,7 +177,8 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
             (
                 "ingress",
                 f"[{len(spec.ingress)} rules]",
-                f"at most {MAX_INGRESS_RULES} rules (NSG priorities run 100-4096)",
+                f"at most {MAX_INGRESS_RULES} rules (NSG priorities run 100-4096; 4095-4096 isolate the VM "
+                "from its network's other VMs)",
             )
         )
     prefixes = sum(len(rule.sources) for rule in spec.ingress)
@@ -173,6 +197,16 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
             )
     if spec.is_windows and spec.name.isdigit():
         problems.append(("name", spec.name, "a Windows computer name cannot be digits only"))
+    publisher = getattr(spec.image.native, "publisher", None) or str(spec.image.native).split(":")[0]
+    if spec.arch == "arm64" and publisher.lower() == WINDOWS_SERVER_PUBLISHER.lower():
+        problems.append(
+            (
+                "instance_type",
+                spec.instance_type,
+                "Windows Server runs on Azure only on x64 sizes (Arm64 sizes run Linux and Windows 11); "
+                "choose an x64 size",
+            )
+        )
     return problems
 
 

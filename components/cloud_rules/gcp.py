@@ -12,6 +12,7 @@ every series here has Spot SKUs (Cloud Billing; A4 by its preemptible price).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -83,9 +84,11 @@ NO_SECURE_BOOT_IMAGES = re.compile(r"^projects/rhel-cloud/global/images/family/r
 # (GoogleCloudPlatform/compute-image-tools daisy_workflows/image_build: debian FAI config, RHEL kickstart):
 # their guest agent runs a ``startup-script`` at every boot instead.
 CLOUD_INIT_PROJECTS = frozenset(["ubuntu-os-cloud", "ubuntu-os-pro-cloud", "cos-cloud"])
-# Metadata: 512 KB in all, 256 KB per value; labels: at most 64 per resource.
-# https://cloud.google.com/compute/docs/metadata/setting-custom-metadata#limitations,
+# Metadata: 512 KB in all, 256 KB per value; labels: at most 64 per resource (checked with the tags,
+# components/spec/tags.py). https://cloud.google.com/compute/docs/metadata/setting-custom-metadata#limitations,
 # https://cloud.google.com/compute/docs/labeling-resources#requirements
+# Arm machine types (T2A, C4A) run Linux only: "Arm VMs ... support only Linux operating systems"
+# (https://cloud.google.com/compute/docs/instances/arm-on-compute); Windows Server images are x86-64.
 MAX_METADATA_VALUE_BYTES = 256 * 1024
 MAX_LABELS = 64
 # The instance's ``subnetwork`` takes a name, partial path or URL, but ``gcp.compute.get_subnetwork``
@@ -236,8 +239,15 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
             problems.append(
                 ("subnet_id", spec.subnet_id, f"a subnetwork of the VM's region {spec.region}, not {match.group(2)}")
             )
-    if len(spec.tags) > MAX_LABELS:
-        problems.append(("tags", f"[{len(spec.tags)} labels]", f"GCP resources take at most {MAX_LABELS} labels"))
+    if spec.is_windows and spec.arch != "x86_64":
+        problems.append(
+            (
+                "instance_type",
+                spec.instance_type,
+                f"Windows Server runs on Compute Engine only on x86 machine types; {spec.instance_type} is "
+                f"{spec.arch} (Arm machines run Linux images only)",
+            )
+        )
     if isinstance(spec.user_data, str) and not spec.is_windows and user_data_key(spec) == "startup-script":
         first = spec.user_data.lstrip().split("\n", 1)[0]
         if not first.startswith("#!"):
@@ -291,7 +301,18 @@ LIFECYCLE: dict[str, Change] = {
         "script only at the next boot: the component replaces the VM so the new data runs",
     ),
     "admin_password": Change(
-        "update", "replace", "the sysprep-specialize script runs only at first boot (see user_data)"
+        "update",
+        "replace",
+        "the VM's Secret Manager secret version: secret_data_wo_version is ForceNew (terraform-provider-google "
+        "resource_secret_manager_secret_version.go)",
+        "the specialize script reads it at first boot only: the VM is replaced with its version (replace_with)",
+    ),
+    "Windows VM deployed by an earlier version": Change(
+        "restart",
+        "restart",
+        f"{TF}: a service_account change needs the VM stopped (allow_stopping_for_update); metadata updates in "
+        "place (the specialize script is no longer a replacing key)",
+        "the password leaves the metadata",
     ),
     "ssh_public_key": Change("update", "update", "ssh-keys metadata: the guest agent applies it live"),
     "zone": Change("replace", "replace", f"{TF}: zone ForceNew"),
@@ -316,5 +337,31 @@ LIFECYCLE: dict[str, Change] = {
     "tags": Change("update", "update", f"{TF}: labels update in place"),
 }
 
-# Metadata keys whose change replaces the VM (see LIFECYCLE: user_data, admin_password).
-REPLACE_ON_METADATA = ("user-data", "startup-script", "windows-startup-script-ps1", "sysprep-specialize-script-ps1")
+# Metadata keys whose change replaces the VM (see LIFECYCLE: user_data). The Windows admin script
+# (sysprep-specialize-script-ps1) is not one: it holds no password, only where to read it, and a VM is
+# replaced with its password's secret version instead (replace_with), so that taking the password out
+# of an earlier version's metadata updates it in place.
+REPLACE_ON_METADATA = ("user-data", "startup-script", "windows-startup-script-ps1")
+
+# The Windows admin password is a Secret Manager secret (automatic replication, billed as one location:
+# https://cloud.google.com/secret-manager/docs/choosing-replication) whose only reader is the VM's own
+# service account (roles/secretmanager.secretAccessor on that secret), read at first boot with the
+# metadata server's token. Secret IDs take [a-zA-Z0-9_-], 1-255 characters; service account IDs
+# 6-30 characters of [a-z0-9-], starting with a letter and not ending with '-'
+# (https://cloud.google.com/iam/docs/service-accounts-create#creating).
+SECRET_ACCESSOR_ROLE = "roles/secretmanager.secretAccessor"
+CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+
+
+def _stack_digest(spec: Any) -> str:
+    return hashlib.sha256(f"{spec.stack or 'project/stack'}/{spec.name}".encode()).hexdigest()[:8]
+
+
+def admin_password_secret_id(spec: Any) -> str:
+    """The secret holding a Windows VM's admin password: unique per stack and VM within the project."""
+    return f"{spec.name}-admin-password-{_stack_digest(spec)}"
+
+
+def admin_service_account_id(spec: Any) -> str:
+    """The VM's own service account: the VM name's first 21 characters and a digest of stack and VM."""
+    return f"{spec.name[:21].rstrip('-')}-{_stack_digest(spec)}"

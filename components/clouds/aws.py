@@ -4,19 +4,20 @@ existing subnet (``subnet_id``) or a small dedicated VPC; and the shared network
 from __future__ import annotations
 
 import asyncio
+import json
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 from pulumi.runtime import settings
 
-from ..cloud_rules.aws import stop_before_detaching
+from ..cloud_rules.aws import admin_password_parameter, needs_ssm_endpoint, sent_user_data, stop_before_detaching
 from ..images import AwsImage
 from ..spec import IngressRule, VmSpec
 from ..spec.network import NetworkSpec, aws_subnet_cidr
 from ..spec.placement import AWS_AZ_ID
-from ..user_data import linux_user_data, windows_user_data
-from .base import NETWORK_CIDR, SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, vm_opts
+from .base import NETWORK_CIDR, SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, first_boot_version, vm_opts
 
 DATA_DEVICE_NAMES = [f"/dev/sd{letter}" for letter in "fghijklmnopqrstu"]
 
@@ -53,27 +54,115 @@ def security_group_ingress(rule: IngressRule) -> dict:
         "to_port": -1 if rule.to_port is None else rule.to_port,
         "description": rule.description or f"{rule.protocol} {rule.port_range}",
     }
-    if rule.ipv4_sources:
-        entry["cidr_blocks"] = list(rule.ipv4_sources)
-    if rule.ipv6_sources:
-        entry["ipv6_cidr_blocks"] = list(rule.ipv6_sources)
+    entry["cidr_blocks"] = list(rule.sources)  # IPv4 only: validation refuses IPv6 sources
     return entry
 
 
 def _user_data(spec: VmSpec) -> pulumi.Output | None:
-    if spec.is_windows:
-        return pulumi.Output.secret(
-            pulumi.Output.all(spec.admin_password, spec.user_data).apply(
-                lambda values: windows_user_data(spec.admin_username, values[0], values[1])
-            )
-        )
-
-    def for_linux(user_data: str | None) -> str | None:
-        return linux_user_data(spec.admin_username, spec.image.login_user, spec.ssh_public_key, user_data)
-
-    if spec.user_data is None and for_linux(None) is None:
+    if spec.user_data is None and sent_user_data(spec, None) is None:
         return None
-    return pulumi.Output.secret(pulumi.Output.from_input(spec.user_data).apply(for_linux))
+    return pulumi.Output.secret(pulumi.Output.from_input(spec.user_data).apply(lambda data: sent_user_data(spec, data)))
+
+
+@dataclass
+class WindowsAdmin:
+    """What a Windows VM's first boot reads its admin password with: the user data that fetches it,
+    the instance profile allowed to, and the resources the instance waits for and is replaced with."""
+
+    user_data: pulumi.Output[str]
+    instance_profile: pulumi.Output[str]
+    password_store: pulumi.Resource
+    depends_on: list[pulumi.Resource]
+
+
+def _policy(statement: dict) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def _windows_admin(
+    spec: VmSpec, parent, tags: dict, security_group, subnet_id, vpc_id, resources: dict
+) -> WindowsAdmin:
+    """The admin password as an SSM SecureString (write-only input), an IAM role and instance profile for
+    this VM alone allowed ssm:GetParameter on that one parameter, and for a VM without a route to SSM an
+    interface endpoint only its security group reaches (see cloud_rules.aws)."""
+    name, region = spec.name, spec.region
+    parameter = aws.ssm.Parameter(
+        f"{name}-admin-password",
+        name=admin_password_parameter(spec),
+        type="SecureString",
+        tier="Standard",
+        description=f"{name}: Windows admin password, read once at first boot (multicloud-vm)",
+        value_wo=pulumi.Output.secret(spec.admin_password),
+        value_wo_version=first_boot_version(spec.admin_password, spec.admin_username, spec.user_data),
+        region=region,
+        tags=tags,
+        # A new version is a new parameter, and its replacement replaces the VM (replace_with), so the
+        # new first boot applies it; the name is fixed, so the old one goes first.
+        opts=child_opts(parent, replace_on_changes=["valueWoVersion"], delete_before_replace=True),
+    )
+    role = aws.iam.Role(
+        f"{name}-admin-role",
+        assume_role_policy=_policy(
+            {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ),
+        description=f"{name}: reads its own admin password at first boot (multicloud-vm)",
+        tags=tags,
+        opts=child_opts(parent),
+    )
+    read = {"Effect": "Allow", "Action": "ssm:GetParameter"}
+    policy = aws.iam.RolePolicy(
+        f"{name}-admin-policy",
+        role=role.id,
+        policy=parameter.arn.apply(lambda arn: _policy({**read, "Resource": arn})),
+        opts=child_opts(parent),
+    )
+    profile = aws.iam.InstanceProfile(f"{name}-admin-profile", role=role.name, tags=tags, opts=child_opts(parent))
+    resources.update(admin_password=parameter, admin_role=role, admin_role_policy=policy, instance_profile=profile)
+    endpoint_url: pulumi.Output[str | None] = pulumi.Output.from_input(None)
+    if needs_ssm_endpoint(spec):
+        endpoint_group = aws.ec2.SecurityGroup(
+            f"{name}-ssm-sg",
+            vpc_id=vpc_id,
+            description=f"{name}: HTTPS from the VM to its SSM endpoint (multicloud-vm)",
+            ingress=[
+                {
+                    "protocol": "tcp",
+                    "from_port": 443,
+                    "to_port": 443,
+                    "security_groups": [security_group.id],
+                    "description": "HTTPS from the VM",
+                }
+            ],
+            egress=[],
+            region=region,
+            tags=tags,
+            opts=child_opts(parent),
+        )
+        endpoint = aws.ec2.VpcEndpoint(
+            f"{name}-ssm",
+            vpc_id=vpc_id,
+            service_name=f"com.amazonaws.{region}.ssm",
+            vpc_endpoint_type="Interface",
+            subnet_ids=[subnet_id],
+            security_group_ids=[endpoint_group.id],
+            # Private DNS would claim ssm.<region>.amazonaws.com for the whole VPC (one per VPC); the
+            # script names this endpoint instead.
+            private_dns_enabled=False,
+            policy=pulumi.Output.all(parameter.arn, role.arn).apply(
+                lambda arns: _policy({**read, "Resource": arns[0], "Principal": {"AWS": arns[1]}})
+            ),
+            region=region,
+            tags=tags,
+            opts=child_opts(parent),
+        )
+        resources.update(ssm_endpoint=endpoint, ssm_endpoint_security_group=endpoint_group)
+        endpoint_url = endpoint.dns_entries.apply(
+            lambda entries: f"https://{entries[0].dns_name}" if entries and entries[0].dns_name else None
+        )
+    user_data = pulumi.Output.secret(
+        pulumi.Output.all(spec.user_data, endpoint_url).apply(lambda values: sent_user_data(spec, *values))
+    )
+    return WindowsAdmin(user_data, profile.name, parameter, [parameter, policy, profile])
 
 
 def _lookup_ami(spec: VmSpec, parent: pulumi.ComponentResource) -> pulumi.Output[str]:
@@ -281,6 +370,9 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
         resources["key_pair"] = key_pair
         key_name = key_pair.key_name
 
+    admin = (
+        _windows_admin(spec, parent, tags, security_group, subnet_id, vpc_id, resources) if spec.is_windows else None
+    )
     ami = _lookup_ami(spec, parent)
     instance = aws.ec2.Instance(
         f"{name}-vm",
@@ -309,9 +401,13 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
         ),
         # Burstable types default to "unlimited" CPU credits, which bills surprise overage.
         credit_specification={"cpu_credits": "standard"} if spec.offering.burstable else None,
-        user_data=_user_data(spec),
+        user_data=admin.user_data if admin else _user_data(spec),
         # cloud-init and EC2Launch run user data once per instance: a change replaces the VM, so it runs.
-        user_data_replace_on_change=True,
+        # A Windows VM is replaced with its password store instead (replace_with), so that taking the
+        # password out of an earlier version's user data is a stop and start, not a rebuild; a spot VM
+        # cannot be stopped.
+        user_data_replace_on_change=admin is None or spec.spot,
+        iam_instance_profile=admin.instance_profile if admin else None,
         region=region,
         tags=tags,
         opts=vm_opts(
@@ -322,6 +418,8 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
             fixed_name=False,
             # A spot instance cannot be stopped to change its type (cloud_rules.aws.LIFECYCLE).
             replace_on_changes=["instanceType"] if spec.spot else (),
+            replace_with=[admin.password_store] if admin else None,
+            depends_on=admin.depends_on if admin else None,
         ),
     )
     resources["instance"] = instance

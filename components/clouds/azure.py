@@ -19,31 +19,55 @@ from .base import NETWORK_CIDR, SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, 
 NSG_PROTOCOL = {"tcp": "Tcp", "udp": "Udp", "icmp": "Icmp"}
 
 
+def isolation_rules() -> list[dict]:
+    """Below every rule of the VM's own: the virtual network's other VMs get nothing that the VM's rules
+    do not admit (Azure's default AllowVnetInBound would admit every port), and Azure's health probes
+    keep what its default AllowAzureLoadBalancerInBound gives them (see cloud_rules.azure)."""
+    common = {"direction": "Inbound", "source_port_range": "*", "destination_address_prefix": "*"}
+    return [
+        {
+            **common,
+            "name": "allow-azure-load-balancer",
+            "priority": rules.ALLOW_LOAD_BALANCER_PRIORITY,
+            "access": "Allow",
+            "protocol": "*",
+            "source_address_prefix": "AzureLoadBalancer",
+            "destination_port_range": "*",
+            "description": "Azure health probes, as Azure's default rule allows them",
+        },
+        {
+            **common,
+            "name": "deny-virtual-network-inbound",
+            "priority": rules.DENY_VNET_PRIORITY,
+            "access": "Deny",
+            "protocol": "*",
+            "source_address_prefix": "VirtualNetwork",
+            "destination_port_range": "*",
+            "description": "nothing from the network's other VMs beyond the rules above",
+        },
+    ]
+
+
 def security_rules(ingress: tuple[IngressRule, ...]) -> list[dict]:
-    """One NSG rule per ingress rule and address family: a rule cannot mix IPv4 and IPv6 prefixes.
-    The IPv4 (or only) part keeps the rule's name and priority; an IPv6 part next to an IPv4 one is
-    named ``...-v6`` at the next priority."""
+    """One NSG rule per ingress rule (IPv4 sources: validation refuses IPv6 ones), at priority
+    100 + 10 i; then the rules isolating the VM from its network's other VMs."""
     result = []
     for index, rule in enumerate(ingress):
-        priority = rules.FIRST_RULE_PRIORITY + rules.RULE_PRIORITY_STEP * index
-        name = f"allow-{rule.protocol}-{rule.port_range.replace('*', 'any')}-{index}"
-        families = [sources for sources in (rule.ipv4_sources, rule.ipv6_sources) if sources]
-        for offset, sources in enumerate(families):
-            result.append(
-                {
-                    "name": name + ("-v6" if offset else ""),
-                    "priority": priority + offset,
-                    "direction": "Inbound",
-                    "access": "Allow",
-                    "protocol": NSG_PROTOCOL[rule.protocol],
-                    "source_address_prefixes": list(sources),
-                    "source_port_range": "*",
-                    "destination_address_prefix": "*",
-                    "destination_port_range": rule.port_range,
-                    "description": rule.description or f"{rule.protocol} {rule.port_range}",
-                }
-            )
-    return result
+        result.append(
+            {
+                "name": f"allow-{rule.protocol}-{rule.port_range.replace('*', 'any')}-{index}",
+                "priority": rules.FIRST_RULE_PRIORITY + rules.RULE_PRIORITY_STEP * index,
+                "direction": "Inbound",
+                "access": "Allow",
+                "protocol": NSG_PROTOCOL[rule.protocol],
+                "source_address_prefixes": list(rule.sources),
+                "source_port_range": "*",
+                "destination_address_prefix": "*",
+                "destination_port_range": rule.port_range,
+                "description": rule.description or f"{rule.protocol} {rule.port_range}",
+            }
+        )
+    return result + isolation_rules()
 
 
 def image_reference(spec: VmSpec) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,8 @@ def vm_opts(
     fixed_name: bool,
     replace_on_changes: list[str] | tuple[str, ...] = (),
     delete_before_replace: bool = False,
+    replace_with: list[pulumi.Resource] | None = None,
+    depends_on: list[pulumi.Resource] | None = None,
 ) -> pulumi.ResourceOptions:
     """Options of the VM resource itself, the same on every cloud.
 
@@ -70,7 +73,9 @@ def vm_opts(
     property holding the password or user data stays secret in the provider's outputs too; a VM
     with a fixed physical name (its hostname) must be deleted before its replacement is created, as
     must one whose data disks move to the replacement. ``replace_on_changes`` lists the properties the
-    cloud cannot change in place although the provider would try (see ``cloud_rules``).
+    cloud cannot change in place although the provider would try (see ``cloud_rules``);
+    ``replace_with`` the resources whose replacement replaces the VM too (a Windows VM's password
+    store: what its first boot reads).
     """
     return child_opts(
         parent,
@@ -79,8 +84,23 @@ def vm_opts(
         delete_before_replace=fixed_name or delete_before_replace,
         replace_on_changes=list(replace_on_changes) or None,
         replacement_trigger=image_trigger(spec),
+        replace_with=replace_with or None,
+        depends_on=depends_on or None,
     )
 
 
 def secret(value: Any) -> Any:
     return None if value is None else pulumi.Output.secret(value)
+
+
+def first_boot_version(*values: Any) -> pulumi.Output[int]:
+    """A secret number that changes whenever what a Windows VM's first boot applies changes (the
+    password, the admin user, the user's script): the version of its password in the secret store,
+    whose change re-creates the store entry and, through ``replace_with``, the VM. Secret, because it
+    is derived from the password."""
+
+    def digest(resolved: list) -> int:
+        text = "\0".join("" if v is None else str(v) for v in resolved)
+        return int(hashlib.sha256(text.encode()).hexdigest()[:12], 16)
+
+    return pulumi.Output.secret(pulumi.Output.all(*values).apply(digest))

@@ -11,8 +11,8 @@ from ..cloud_rules import gcp as rules
 from ..images import gcp_image_path
 from ..spec import IngressRule, VmSpec
 from ..spec.network import NetworkSpec, gcp_subnet_cidr
-from ..user_data import windows_admin_script
-from .base import SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, secret, vm_opts
+from ..user_data import gcp_windows_admin_script
+from .base import SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, first_boot_version, secret, vm_opts
 
 
 def network_tag(name: str) -> str:
@@ -20,26 +20,25 @@ def network_tag(name: str) -> str:
 
 
 def firewall_rules(name: str, rules: tuple[IngressRule, ...]) -> list[tuple[str, dict]]:
-    """One firewall per rule and address family (GCP rules cannot mix IPv4 and IPv6 sources)."""
+    """One firewall per rule, targeting only this VM's network tag (IPv4 sources: validation refuses
+    IPv6 ones)."""
     result = []
     for index, rule in enumerate(rules):
         allow: dict = {"protocol": rule.protocol}
         if rule.from_port is not None:
             allow["ports"] = [rule.port_range]
-        for family, sources in (("", rule.ipv4_sources), ("-v6", rule.ipv6_sources)):
-            if sources:
-                result.append(
-                    (
-                        f"{name}-fw-{index}{family}",
-                        {
-                            "direction": "INGRESS",
-                            "source_ranges": list(sources),
-                            "allows": [allow],
-                            "target_tags": [network_tag(name)],
-                            "description": rule.description or f"{rule.protocol} {rule.port_range} to {name}",
-                        },
-                    )
-                )
+        result.append(
+            (
+                f"{name}-fw-{index}",
+                {
+                    "direction": "INGRESS",
+                    "source_ranges": list(rule.sources),
+                    "allows": [allow],
+                    "target_tags": [network_tag(name)],
+                    "description": rule.description or f"{rule.protocol} {rule.port_range} to {name}",
+                },
+            )
+        )
     return result
 
 
@@ -64,19 +63,59 @@ def image_path(spec: VmSpec) -> str:
     return gcp_image_path(spec.image.native)
 
 
-def _metadata(spec: VmSpec) -> dict:
+def _metadata(spec: VmSpec, admin_script: pulumi.Output[str] | None = None) -> dict:
     metadata: dict = {"block-project-ssh-keys": "TRUE"}
     if spec.ssh_public_key:
         metadata["ssh-keys"] = f"{spec.admin_username}:{spec.ssh_public_key}"
     if spec.user_data is not None:
         metadata[rules.user_data_key(spec)] = secret(spec.user_data)
-    if spec.is_windows:
-        metadata["sysprep-specialize-script-ps1"] = pulumi.Output.secret(
-            pulumi.Output.from_input(spec.admin_password).apply(
-                lambda password: windows_admin_script(spec.admin_username, password)
-            )
-        )
+    if admin_script is not None:
+        metadata["sysprep-specialize-script-ps1"] = admin_script
     return metadata
+
+
+def _windows_admin(spec: VmSpec, parent, labels: dict, resources: dict) -> tuple:
+    """The admin password as a Secret Manager secret version (write-only input), a service account for
+    this VM alone with secretAccessor on that one secret, and the specialize script that reads it: the
+    script, the instance's service account, the version the VM is replaced with, what it waits for."""
+    name, project = spec.name, spec.project
+    store = gcp.secretmanager.Secret(
+        f"{name}-admin-password",
+        secret_id=rules.admin_password_secret_id(spec),
+        replication={"auto": {}},
+        labels=labels,
+        project=project,
+        opts=child_opts(parent),
+    )
+    version = gcp.secretmanager.SecretVersion(
+        f"{name}-admin-password-version",
+        secret=store.id,
+        secret_data_wo=pulumi.Output.secret(spec.admin_password),
+        # ForceNew: a new version (and, by replace_with, a new VM whose first boot applies it).
+        secret_data_wo_version=first_boot_version(spec.admin_password, spec.admin_username).apply(str),
+        opts=child_opts(parent),
+    )
+    account = gcp.serviceaccount.Account(
+        f"{name}-admin-reader",
+        account_id=rules.admin_service_account_id(spec),
+        display_name=f"{name}: reads its own admin password (multicloud-vm)"[:100],
+        project=project,
+        opts=child_opts(parent),
+    )
+    reader = gcp.secretmanager.SecretIamMember(
+        f"{name}-admin-password-reader",
+        secret_id=store.id,
+        role=rules.SECRET_ACCESSOR_ROLE,
+        member=account.email.apply(lambda email: f"serviceAccount:{email}"),
+        project=project,
+        opts=child_opts(parent),
+    )
+    resources.update(
+        admin_password=store, admin_password_version=version, service_account=account, admin_password_reader=reader
+    )
+    script = store.name.apply(lambda path: gcp_windows_admin_script(spec.admin_username, path))
+    service_account = {"email": account.email, "scopes": [rules.CLOUD_PLATFORM_SCOPE]}
+    return script, service_account, version, [version, reader]
 
 
 def first_nat_ip(interfaces) -> str | None:
@@ -174,6 +213,9 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
         # (cloud_rules.gcp.ATTACHED_DISKS).
         attached_disks.append({"source": data_disk.id, "device_name": disk.device_name})
 
+    admin_script, service_account, password_version, admin_deps = (
+        _windows_admin(spec, parent, labels, resources) if spec.is_windows else (None, None, None, None)
+    )
     network_interface: dict = {"subnetwork": subnetwork}
     if spec.public_ip:
         network_interface["access_configs"] = [{"network_tier": "PREMIUM"}]
@@ -195,7 +237,8 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
         },
         attached_disks=attached_disks,
         network_interfaces=[network_interface],
-        metadata=_metadata(spec),
+        metadata=_metadata(spec, admin_script),
+        service_account=service_account,
         tags=[network_tag(name)],
         labels=labels,
         shielded_instance_config=(
@@ -212,6 +255,8 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
             secret_property="metadata",
             fixed_name=True,
             replace_on_changes=[f'metadata["{key}"]' for key in rules.REPLACE_ON_METADATA],
+            replace_with=[password_version] if password_version else None,
+            depends_on=admin_deps,
         ),
     )
     resources["instance"] = instance

@@ -121,14 +121,16 @@ def check_admin_username(check: Checker, cloud: str, image: ImageChoice) -> str:
             return image.login_user
         return DEFAULT_ADMIN_USERNAME
     if image.os_type == "windows":
+        # Windows user names: 1-20 characters, none of "/\[]:;|=,+*?<>@ and no control characters
+        # (https://learn.microsoft.com/windows/win32/api/lmaccess/ns-lmaccess-user_info_0, usri0_name).
         ok = (
             isinstance(username, str)
-            and re.match(r'^[^"/\\\[\]:;|=,+*?<>@ ]{1,20}$', username)
+            and re.fullmatch(r'^[^"/\\\[\]:;|=,+*?<>@ \x00-\x1f\x7f]{1,20}$', username)
             and not username.endswith(".")
         )
-        rule = '1-20 characters without "/\\[]:;|=,+*?<> or spaces'
+        rule = '1-20 characters without "/\\[]:;|=,+*?<>@, spaces or control characters'
     else:
-        ok = isinstance(username, str) and re.match(r"^[a-z_][a-z0-9_-]{0,31}$", username)
+        ok = isinstance(username, str) and re.fullmatch(r"^[a-z_][a-z0-9_-]{0,31}$", username)
         rule = "a Linux user name: lowercase letters, digits, '_' or '-', starting with a letter or '_', at most 32"
     if not ok:
         raise check.fail("admin_username", username, "expected " + rule)
@@ -206,9 +208,18 @@ def _ingress_rule(check: Checker, key: str, rule: object) -> IngressRule:
     description = rule.get("description", "")
     if not isinstance(description, str):
         raise check.fail(f"{key}.description", description, "expected a string")
-    return IngressRule(
-        protocol, from_port, to_port, tuple(_cidr(check, f"{key}.sources", s) for s in sources), description
-    )
+    cidrs = tuple(_cidr(check, f"{key}.sources", s) for s in sources)
+    for cidr in cidrs:
+        if ":" in cidr:
+            raise check.fail(f"{key}.sources", cidr, IPV6_REFUSED)
+    return IngressRule(protocol, from_port, to_port, cidrs, description)
+
+
+IPV6_REFUSED = (
+    "an IPv4 CIDR: no network the component builds carries IPv6 (its VPCs, virtual networks and subnetworks "
+    "get no IPv6 range) and it assigns the VM no IPv6 address, with subnet_id too, so an IPv6 rule would "
+    "admit nothing; give IPv4 sources, and for IPv6 clients put a dual-stack load balancer in front of the VM"
+)
 
 
 def _cidr(check: Checker, key: str, source: object) -> str:
@@ -248,6 +259,6 @@ def check_subnet_id(check: Checker, cloud: str) -> str | None:
     if subnet_id is None:
         return None
     pattern, example = SUBNET_FORMS[cloud]
-    if not pattern.match(subnet_id):
+    if not pattern.fullmatch(subnet_id):
         raise check.fail("subnet_id", subnet_id, f"expected a {cloud} subnet id like {example}")
     return subnet_id

@@ -83,7 +83,7 @@ def check_image(check: Checker, offering: Offering, pinned_generation: str | Non
         return ImageChoice(image, entry, alias.os_type, login_user, shielded_vm=True, secure_boot=secure_boot)
 
     form, pattern = NATIVE_IMAGE_FORMS[cloud]
-    if not pattern.match(image):
+    if not pattern.fullmatch(image):
         close = difflib.get_close_matches(image, IMAGE_ALIASES, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise check.fail("image", image, f"expected an alias ({', '.join(IMAGE_ALIASES)}) or {form}{hint}")

@@ -85,6 +85,9 @@ class CloudDefaults:
     region: str | None = None
     zone: str | None = None
     project: str | None = None
+    stack: str | None = None
+    """``<project>/<stack>`` of the Pulumi deployment: names that must be unique per stack (the AWS
+    admin-password parameter, the GCP secret and service account) include it."""
 
 
 @dataclass(frozen=True)
@@ -94,14 +97,6 @@ class IngressRule:
     to_port: int | None
     sources: tuple[str, ...]
     description: str = ""
-
-    @property
-    def ipv4_sources(self) -> tuple[str, ...]:
-        return tuple(s for s in self.sources if ":" not in s)
-
-    @property
-    def ipv6_sources(self) -> tuple[str, ...]:
-        return tuple(s for s in self.sources if ":" in s)
 
     @property
     def port_range(self) -> str:
@@ -191,6 +186,8 @@ class VmSpec:
     resource_group_name: str | None = None
     network: NetworkSpec | None = None
     """The shared network the VM joins; None for its own network (or ``subnet_id``)."""
+    stack: str | None = None
+    """``<project>/<stack>`` of the deployment (``CloudDefaults.stack``); None outside one."""
     os_disk_sent: str = ""
     """The OS disk's type as sent (``gp3``, ``Premium_LRS``, ``pd-balanced``, ...), kept from the lock."""
     image_generation: str | None = None

@@ -16,6 +16,7 @@ Firewalls stay per VM (security group, NSG, firewall rules scoped to the VM's ne
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -142,7 +143,7 @@ def validate_network(name: Any, args: Mapping[str, Any], defaults: Any = None) -
         if args.get(key) is not None and cloud != only_cloud:
             raise fail(key, args[key], f"only applies to cloud {only_cloud!r}, not {cloud!r}")
     pattern, rule = NAME_RULES[cloud]
-    if not pattern.match(name):
+    if not pattern.fullmatch(name):
         raise fail("name", name, f"{cloud} network names must be {rule}")
 
     cat = catalog.load(cloud)
@@ -175,7 +176,8 @@ def _zones(fail, cloud: str, regions: list[str], zones: object, cat: catalog.Cat
             raise fail("zones", zones, f"only for AWS (subnets per zone); {cloud} subnets span the region's zones")
         return ()
     if zones is None:
-        return tuple(z for region in regions for z in cat.zones(region))
+        left_out = {region: constrained_zones(cat, region) for region in regions}
+        return tuple(z for region in regions for z in cat.zones(region) if z not in left_out[region])
     if not isinstance(zones, (list, tuple)) or not zones:
         raise fail("zones", zones, "expected a non-empty list of AZ IDs of the network's regions")
     result = []
@@ -194,6 +196,30 @@ def _zones(fail, cloud: str, regions: list[str], zones: object, cat: catalog.Cat
             raise fail("zones", zone, f"which physical zone this is depends on the account in {region}; give the AZ ID")
         result.append(normalized)
     return tuple(sorted(set(result)))
+
+
+# AWS calls some zones "constrained": closed to new subnets in many accounts, where CreateSubnet answers
+# "Subnets can currently only be created in the following availability zones: ..." (for example
+# use1-az3 in us-east-1 and apne1-az3 in ap-northeast-1; AWS re:Post, "Why can't I launch EC2 instances
+# or create subnets in a specific Availability Zone?"). They show in the per-AZ offerings
+# (DescribeInstanceTypeOfferings by AZ ID, the catalog's zone data) as zones offering a small fraction of
+# the types the region's other zones offer: use1-az3 67 of 838, apne1-az3 and usw1-az2 none (moto
+# 5.2.5 data); the next lowest, euw2-az4, offers 147 of 513 (29%), a newer zone still filling up.
+CONSTRAINED_ZONE_SHARE = 0.25
+
+
+def constrained_zones(cat: catalog.Catalog, region: str) -> frozenset[str]:
+    """AZ IDs of ``region`` offering fewer than a quarter of the types of its best-provisioned zone
+    (none where the catalog lacks per-zone offerings)."""
+    if not cat.zone_offerings_known(region):
+        return frozenset()
+    counts = dict.fromkeys(cat.zones(region), 0)
+    for offering in cat.offerings(region).values():
+        for zone in offering.zones or ():
+            if zone in counts:
+                counts[zone] += 1
+    most = max(counts.values(), default=0)
+    return frozenset(zone for zone, count in counts.items() if count < CONSTRAINED_ZONE_SHARE * most)
 
 
 def _network_cidr(fail, cloud: str, cidr: object) -> str:
@@ -223,7 +249,37 @@ def network_key(cloud: str, region: str, project: str | None, resource_group_nam
     return (cloud, region, resource_group_name if cloud == "azure" else None)
 
 
-def network_name(key: tuple) -> str:
-    """The stack program's name for a shared network: ``net-aws-us-east-1``, ``net-gcp-my-project``."""
+NETWORK_NAME_LENGTH = 46
+
+
+def legacy_network_name(key: tuple) -> str:
+    """The name earlier versions gave a shared network: lowercased, other characters as ``-``, cut at 46,
+    so that distinct keys could meet (``rg_app`` and ``rg.app``; two long group names)."""
     parts = ["net", *(p for p in key if p)]
-    return re.sub(r"[^a-z0-9-]+", "-", "-".join(parts).lower()).strip("-")[:46].rstrip("-")
+    return re.sub(r"[^a-z0-9-]+", "-", "-".join(parts).lower()).strip("-")[:NETWORK_NAME_LENGTH].rstrip("-")
+
+
+def network_name(key: tuple) -> str:
+    """The stack program's name for a shared network: ``net-aws-us-east-1``, ``net-gcp-my-project``,
+    ``net-azure-eastus-<group>``. Where the readable form is not exactly the key (a resource group with
+    capitals, ``_``, ``.`` or ``()``, or a name cut at 46 characters) a digest of the key follows it, so
+    distinct keys never share a name; names that were exact are unchanged (a name is part of the URN)."""
+    readable = legacy_network_name(key)
+    if readable == "-".join(["net", *(p for p in key if p)]):
+        return readable
+    digest = hashlib.sha256(repr(tuple(key)).encode()).hexdigest()[:6]
+    return f"{readable[: NETWORK_NAME_LENGTH - len(digest) - 1].rstrip('-')}-{digest}"
+
+
+def network_names(keys: list[tuple]) -> dict[tuple, tuple[str, str | None]]:
+    """Per key: the network's name and the earlier version's name to alias it from (None where the
+    name did not change, or where the earlier name was shared by several keys, which an earlier
+    version could not deploy together)."""
+    legacy: dict[str, int] = {}
+    for key in keys:
+        legacy[legacy_network_name(key)] = legacy.get(legacy_network_name(key), 0) + 1
+    result = {}
+    for key in keys:
+        name, old = network_name(key), legacy_network_name(key)
+        result[key] = (name, old if old != name and legacy[old] == 1 else None)
+    return result

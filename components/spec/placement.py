@@ -54,7 +54,7 @@ def requested_zone(cloud: str, region: str, zone: object, catalog: Catalog) -> s
         valid = f"an AZ ID of {region} ({_listed(zones)})" + (f" or AZ name ({_listed(names)})" if names else "")
         if not isinstance(zone, str):
             raise ZoneError(f"expected {valid}")
-        if AWS_AZ_ID.match(zone):
+        if AWS_AZ_ID.fullmatch(zone):
             if zones and zone not in zones:
                 raise ZoneError(f"no such AZ ID in {region}; expected {valid}")
             return zone

@@ -129,6 +129,7 @@ def validate(
         tags=check_tags(check, cloud),
         resource_group_name=check.optional_str("resource_group_name"),
         network=network,
+        stack=defaults.stack,
         os_disk_sent=pinned_boot or cloud_rules.sent_disk_type(cloud, disk_type, offering),
         image_generation=image_generation_of(image) if cloud == "azure" else None,
         lock=use,
@@ -136,6 +137,18 @@ def validate(
     for field_name, value, expected in cloud_rules.spec_problems(spec):
         raise check.fail(field_name, value, expected)
     return spec
+
+
+def check_secret_values(spec: VmSpec, admin_password: Any, user_data: Any) -> None:
+    """The checks ``validate`` leaves out for values it cannot see yet (Pulumi Outputs, such as
+    ``config.require_secret``), on those values once they are known: the same SpecError as for plain
+    values (the component runs this inside the Output, so the update fails with it)."""
+    check = Checker(spec.name, {"admin_password": admin_password, "user_data": user_data})
+    check_admin_password(check, spec.image)
+    check_user_data(check, spec.cloud)
+    known = replace(spec, admin_password=admin_password, user_data=user_data)
+    for field_name, value, expected in cloud_rules.spec_problems(known):
+        raise check.fail(field_name, value, expected)
 
 
 def _locked_zone(
@@ -212,7 +225,7 @@ def _check_transition(
 
 def _check_name(check: Checker, cloud: str) -> None:
     pattern, rule = NAME_RULES[cloud]
-    if not pattern.match(check.vm):
+    if not pattern.fullmatch(check.vm):
         raise check.fail("name", check.vm, f"{cloud} names must be {rule}")
 
 

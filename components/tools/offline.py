@@ -64,6 +64,7 @@ class RegisteredResource:
     replace_on_changes: list[str] = field(default_factory=list)
     additional_secret_outputs: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    replace_with: list[str] = field(default_factory=list)
     protect: bool = False
     retain_on_delete: bool = False
     delete_before_replace: bool = False
@@ -154,6 +155,21 @@ def fake_outputs(type_: str, name: str, inputs: dict, serial: int) -> dict:
         return outputs
     if type_ == "aws:ec2/keyPair:KeyPair":
         return {"keyName": f"{name}-{serial:04d}"}
+    if type_ in ("aws:iam/role:Role", "aws:iam/instanceProfile:InstanceProfile"):
+        kind = type_.rsplit(":", 1)[1].replace("InstanceProfile", "instance-profile").lower()
+        return {"name": f"{name}-{serial:04d}", "arn": f"arn:aws:iam::123456789012:{kind}/{name}-{serial:04d}"}
+    if type_ == "aws:ssm/parameter:Parameter":
+        region = inputs.get("region") or "us-east-1"
+        return {"arn": f"arn:aws:ssm:{region}:123456789012:parameter{inputs.get('name', '/' + name)}", "version": 1}
+    if type_ == "aws:ec2/vpcEndpoint:VpcEndpoint":
+        service = str(inputs.get("serviceName", "")).removeprefix("com.amazonaws.")
+        zone_name = f"vpce-{serial:017x}-{name[:8]}.{service.split('.')[-1]}.{'.'.join(service.split('.')[:-1])}"
+        return {"dnsEntries": [{"dnsName": f"{zone_name}.vpce.amazonaws.com", "hostedZoneId": "Z7HUB22UULQXV"}]}
+    if type_ == "gcp:serviceaccount/account:Account":
+        project = inputs.get("project") or "project"
+        return {"email": f"{inputs.get('accountId', name)}@{project}.iam.gserviceaccount.com"}
+    if type_ == "gcp:secretmanager/secret:Secret":
+        return {"name": f"projects/{inputs.get('project') or 'project'}/secrets/{inputs.get('secretId', name)}"}
     if type_ == "azure-native:network:NetworkInterface":
         configs = [{**c, "privateIPAddress": private_ip} for c in inputs.get("ipConfigurations", [])]
         return {"ipConfigurations": configs}
@@ -246,6 +262,7 @@ def record(request, urn: str, id_: str | None, state: dict) -> RegisteredResourc
         replace_on_changes=list(request.replaceOnChanges),
         additional_secret_outputs=list(request.additionalSecretOutputs),
         aliases=[a.urn or a.spec.name for a in request.aliases],
+        replace_with=list(request.replace_with),
         protect=bool(request.protect),
         retain_on_delete=bool(request.retainOnDelete),
         delete_before_replace=bool(request.deleteBeforeReplace),
