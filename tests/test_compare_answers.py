@@ -125,19 +125,22 @@ def test_compare_never_offers_spot_on_a_size_the_component_refuses_as_spot(capsy
 
 def test_windows_prices_include_the_licence_and_unpriced_licences_rank_last(capsys):
     rows = rows_of(capsys, "--cpus", "2", "--memory", "8", "--os", "windows", "--top", "2000")
-    aws = [r for r in rows if r["cloud"] == "aws"]
-    priced = [r for r in aws if r["licence_hourly"] is not None]
-    unpriced = [r for r in aws if r["licence_hourly"] is None]
-    assert aws[: len(priced)] == priced and unpriced  # t3a.large and friends after the priced ones
+    azure = [r for r in rows if r["cloud"] == "azure"]
+    priced = [r for r in azure if r["licence_hourly"] is not None]
+    unpriced = [r for r in azure if r["licence_hourly"] is None]
+    assert azure[: len(priced)] == priced and unpriced  # B2as_v2 and friends after the priced ones
     first = priced[0]
-    compute = load("aws").get(first["instance_type"], "us-east-1").price_hourly
+    compute = load("azure").get(first["instance_type"], "eastus").price_hourly
     assert first["price_hourly"] == pytest.approx(compute + first["licence_hourly"])
     assert all(r["arch"] == "x86_64" for r in rows)
     [winner] = [r for r in rows if r["cheapest"]]
     assert winner["licence_hourly"] is not None
-    assert "t3a.large" in {r["instance_type"] for r in unpriced}
-    _, out, _ = run(capsys, "--cpus", "2", "--memory", "8", "--os", "windows", "--clouds", "aws", "--top", "2000")
-    assert "no public Windows licence price for" in out and "0.0752+" in out  # t3a.large: compute only, "+"
+    assert "Standard_B2as_v2" in {r["instance_type"] for r in unpriced}
+    # The t3a.large: its licence is the public per-size figure, $0.0276/h (sources/part_prices.json).
+    t3a = next(r for r in rows if r["instance_type"] == "t3a.large")
+    assert (t3a["licence_hourly"], t3a["price_hourly"], t3a["cheapest"]) == (0.0276, 0.1028, True)
+    _, out, _ = run(capsys, "--cpus", "2", "--memory", "8", "--os", "windows", "--clouds", "azure", "--top", "2000")
+    assert "no public Windows licence price for" in out and "0.0752+" in out  # B2as_v2: compute only, "+"
     code, _, err = run(capsys, "--os", "windows", "--arch", "arm64")
     assert code == 2 and "no arm64 build" in err
 

@@ -102,7 +102,7 @@ def choose_offering(
     same shape scans the region's offerings once, not once per VM (a reloaded Catalog is a miss).
 
     Among the sizes that fit, the cheapest without doubts wins: a Windows VM prefers sizes whose
-    licence has a price (a burstable size's Windows licence may have no public one), any VM a price
+    licence has a price (an Azure B-series size's Windows licence may have no public one), any VM a price
     the sanity rules do not doubt (likely a data error) and a size whose zones the catalog knows
     (GCP C4A is seeded by region). A doubtful size is taken only when every size that fits has a
     doubt, the one with the fewest first (the type itself is real)."""
