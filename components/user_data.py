@@ -168,7 +168,7 @@ def yaml_scalar(value: str) -> str:
     start a comment, a mapping or another token; not a word YAML 1.1 reads as a boolean or null),
     which keeps the user data of deployed VMs byte-identical; else double-quoted, with ``\\``, ``"``
     and every character outside printable ASCII escaped."""
-    if _YAML_PLAIN.match(value) and not value.endswith(" ") and value.lower() not in _YAML_SPECIAL_WORDS:
+    if _YAML_PLAIN.fullmatch(value) and not value.endswith(" ") and value.lower() not in _YAML_SPECIAL_WORDS:
         return value
     out = []
     for char in value:

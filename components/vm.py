@@ -5,6 +5,7 @@ every instance, and string annotations would be compiled and evaluated again for
 """
 
 import dataclasses
+import os
 from typing import Any
 
 import pulumi
@@ -20,6 +21,7 @@ from .spec.validate import check_secret_values
 __all__ = ["DataDiskArgs", "IngressRuleArgs", "VirtualMachine", "VirtualMachineArgs"]
 
 TYPE_TOKEN = "multicloud:index:VirtualMachine"
+GCP_PROJECT_VARIABLES = ("GOOGLE_PROJECT", "GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT")
 
 
 def cloud_defaults(cloud: Any) -> CloudDefaults:
@@ -32,8 +34,14 @@ def cloud_defaults(cloud: Any) -> CloudDefaults:
         return CloudDefaults(region=pulumi.Config("azure-native").get("location"), stack=stack)
     if cloud == "gcp":
         config = pulumi.Config("gcp")
+        # The provider's own fallback when gcp:project is unset (pulumi_gcp/config/vars.py).
+        environment = next((os.environ[v] for v in GCP_PROJECT_VARIABLES if os.environ.get(v)), None)
         return CloudDefaults(
-            region=config.get("region"), zone=config.get("zone"), project=config.get("project"), stack=stack
+            region=config.get("region"),
+            zone=config.get("zone"),
+            project=config.get("project"),
+            environment_project=environment,
+            stack=stack,
         )
     return CloudDefaults(stack=stack)
 

@@ -3,8 +3,13 @@ protocols, and rule lists evaluated first-match-wins (priorities and Deny rules)
 
 Sources are sets of addresses, not strings: ``0.0.0.0/1`` plus ``128.0.0.0/1`` is the whole
 internet, as is ``*``, ``Internet``, ``::/0`` or ``0.0.0.0/0`` minus the private ranges. "Open to the
-internet" means the addresses a rule list lets through cover every public IPv4 address (0.0.0.0/0
-without the IANA special-purpose ranges) or every global unicast IPv6 address (2000::/3).
+internet" means the addresses a rule list lets through (after the Deny rules above each Allow) are
+too many for anyone to list who is in them: every public IPv4 address (0.0.0.0/0 without the IANA
+special-purpose ranges) or every global unicast IPv6 address (2000::/3 without the documentation
+prefixes), or more of them than a :class:`Threshold` allows (by default more public IPv4 addresses
+than one /8 holds, or more global IPv6 addresses than one /16), or a source named by what it is
+rather than by its addresses (a country's address space, a threat-intelligence list) that is not
+shadowed by a Deny.
 """
 
 from __future__ import annotations
@@ -80,6 +85,12 @@ class Addresses:
     def covers(self, other: Addresses) -> bool:
         return not (other - self)
 
+    def count_v4(self) -> int:
+        return sum(high - low + 1 for low, high in self.v4)
+
+    def count_v6(self) -> int:
+        return sum(high - low + 1 for low, high in self.v6)
+
 
 def addresses(*cidrs: str) -> Addresses:
     v4, v6 = [], []
@@ -108,13 +119,45 @@ NOT_PUBLIC_V4 = addresses(
     "240.0.0.0/4",
 )
 PUBLIC_V4 = addresses("0.0.0.0/0") - NOT_PUBLIC_V4
-GLOBAL_V6 = addresses("2000::/3")
+# Global unicast IPv6 without the documentation prefixes (RFC 3849, RFC 9637).
+GLOBAL_V6 = addresses("2000::/3") - addresses("2001:db8::/32", "3fff::/20")
 INTERNET = PUBLIC_V4 | GLOBAL_V6
 
 # Sources that mean "any address": Azure's * and Any, GCP/AWS CIDRs of length 0 in any spelling.
 ANY_WORDS = frozenset({"*", "any", "0.0.0.0/0", "::/0"})
 # Azure's Internet service tag: the public address space outside the virtual network.
 INTERNET_WORDS = frozenset({"internet"})
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """How broad a source may be before it counts as the internet: more public IPv4 addresses than
+    one /``v4_prefix`` holds, or more global IPv6 addresses than one /``v6_prefix`` (0: only the
+    whole internet)."""
+
+    v4_prefix: int = 8
+    v6_prefix: int = 16
+
+    def public_counts(self, allowed: Addresses) -> tuple[int, int]:
+        return (allowed & PUBLIC_V4).count_v4(), (allowed & GLOBAL_V6).count_v6()
+
+    def too_broad(self, allowed: Addresses) -> bool:
+        if reaches_internet(allowed):
+            return True
+        v4, v6 = self.public_counts(allowed)
+        return v4 > 2 ** (32 - self.v4_prefix) or v6 > 2 ** (128 - self.v6_prefix)
+
+    def describe(self, allowed: Addresses) -> str:
+        """Why the set counts as the internet, for messages."""
+        if reaches_internet(allowed):
+            return "the whole internet"
+        v4, _ = self.public_counts(allowed)
+        if v4 > 2 ** (32 - self.v4_prefix):
+            return f"{v4:,} public IPv4 addresses, more than a /{self.v4_prefix} holds: as good as the internet"
+        return f"a global IPv6 space broader than a /{self.v6_prefix}: as good as the internet"
+
+
+DEFAULT_THRESHOLD = Threshold()
 
 
 def parse_source(source: str) -> Addresses | None:
@@ -133,10 +176,12 @@ def parse_source(source: str) -> Addresses | None:
 
 @dataclass(frozen=True)
 class Sources:
-    """The sources of one rule: the addresses they cover, and the entries as written."""
+    """The sources of one rule: the addresses they cover, the entries as written, and the entries
+    that name a set of public addresses nobody could list (a country, a threat-intelligence list)."""
 
     addresses: Addresses
     written: tuple[str, ...]
+    named_broad: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, entries: Iterable[str]) -> Sources:
@@ -148,9 +193,17 @@ class Sources:
                 total = total | a
         return cls(total, written)
 
+    def with_named(self, named: Iterable[str]) -> Sources:
+        named = tuple(named)
+        return Sources(self.addresses, (*self.written, *named), (*self.named_broad, *named))
+
     def broad(self) -> list[str]:
         """The entries that reach into the internet (for messages)."""
-        return [e for e in self.written if (a := parse_source(e.split(" ")[0])) is not None and a & INTERNET]
+        return [
+            e
+            for e in self.written
+            if e in self.named_broad or ((a := parse_source(e.split(" ")[0])) is not None and a & INTERNET)
+        ]
 
 
 def reaches_internet(allowed: Addresses) -> bool:
@@ -215,13 +268,24 @@ class Rule:
     label: str
 
 
-def open_admin_ports(rules: Sequence[Rule]) -> dict[int, list[Rule]]:
-    """The admin ports the rules, evaluated in order with the first match deciding, let the whole
-    internet reach: port -> the Allow rules that let it in. A Deny rule that cannot be read (unknown
+@dataclass(frozen=True)
+class Opening:
+    """An admin port the rules open to the internet: the Allow rules that let it in, and why what
+    they let in counts as the internet."""
+
+    openers: tuple[Rule, ...]
+    why: str
+    shadowed: bool  # Deny rules above took part of what the openers name
+
+
+def open_admin_ports(rules: Sequence[Rule], threshold: Threshold = DEFAULT_THRESHOLD) -> dict[int, Opening]:
+    """The admin ports the rules, evaluated in order with the first match deciding, let the internet
+    reach (see :class:`Threshold`): port -> the opening. A Deny rule that cannot be read (unknown
     sources or ports) may shadow every rule after it, so evaluation stops there for that port."""
     result = {}
     for port in ADMIN_PORTS:
-        undecided, allowed, openers = EVERYWHERE, Addresses(), []
+        undecided, allowed, denied, openers, named = EVERYWHERE, Addresses(), Addresses(), [], []
+        shadowed = False
         for rule in rules:
             if rule.ports is None or rule.sources is None:
                 if rule.allow:
@@ -230,30 +294,46 @@ def open_admin_ports(rules: Sequence[Rule]) -> dict[int, list[Rule]]:
             if not any(low <= port <= high for low, high in rule.ports):
                 continue
             hit = rule.sources.addresses & undecided
-            if rule.allow and hit & INTERNET:
+            # A named source set (a country) counts while the internet is not already decided.
+            open_named = rule.allow and rule.sources.named_broad and threshold.too_broad(undecided & INTERNET)
+            if rule.allow and (hit & INTERNET or open_named):
                 allowed = allowed | hit
                 openers.append(rule)
+                named += list(rule.sources.named_broad) if open_named else []
+                shadowed = shadowed or bool(rule.sources.addresses & INTERNET & denied)
+            if not rule.allow:
+                denied = denied | rule.sources.addresses
             undecided = undecided - rule.sources.addresses
-        if openers and reaches_internet(allowed):
-            result[port] = openers
+        if openers and (named or threshold.too_broad(allowed)):
+            why = (
+                threshold.describe(allowed)
+                if threshold.too_broad(allowed)
+                else (f"{', '.join(named)}: address sets named by what they are, which no one can list")
+            )
+            result[port] = Opening(tuple(openers), why, shadowed)
     return result
 
 
-def exposure_messages(subject: str, rules: Sequence[Rule], fix: str) -> list[str]:
+def exposure_messages(
+    subject: str, rules: Sequence[Rule], fix: str, threshold: Threshold = DEFAULT_THRESHOLD
+) -> list[str]:
     """One message per group of Allow rules that together open admin ports to the internet."""
     by_openers: dict[tuple[str, ...], list[int]] = {}
-    sources: dict[tuple[str, ...], list[str]] = {}
-    for port, openers in open_admin_ports(rules).items():
-        key = tuple(r.label for r in openers)
+    openings: dict[tuple[str, ...], Opening] = {}
+    for port, opening in open_admin_ports(rules, threshold).items():
+        key = tuple(r.label for r in opening.openers)
         by_openers.setdefault(key, []).append(port)
-        sources[key] = list(dict.fromkeys(s for r in openers for s in (r.sources.broad() if r.sources else [])))
+        openings[key] = opening
     messages = []
     for labels, ports in by_openers.items():
+        opening = openings[labels]
+        written = list(dict.fromkeys(s for r in opening.openers for s in (r.sources.broad() if r.sources else [])))
         services = ", ".join(f"{ADMIN_PORTS[p]} ({p})" for p in ports)
         verb = "open" if len(labels) > 1 else "opens"
-        whole = "together the whole internet" if len(labels) > 1 else "the whole internet"
+        why = ("together " if len(labels) > 1 and opening.why == "the whole internet" else "") + opening.why
+        after = "; what Deny rules above take out still leaves that" if opening.shadowed else ""
         messages.append(
-            f"{subject}: {' + '.join(labels)} {verb} {services} to {', '.join(sources[labels]) or 'any address'} "
-            f"({whole}). Fix: {fix}."
+            f"{subject}: {' + '.join(labels)} {verb} {services} to {', '.join(written) or 'any address'} "
+            f"({why}{after}). Fix: {fix}."
         )
     return messages

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from components.pricing import Part, to_cents
 
+from .capacity import consumes, reservation_of
 from .fleets import Machine, Run, TemplateRef, is_template
 from .placement import resource_region
 from .pricing import HOURS_PER_MONTH, MachinePrice, RunPrice, price_machine, price_run
@@ -163,7 +164,7 @@ def _part_cost(name: str, part: Part) -> Cost:
 
 def _keys(props: dict) -> set[str]:
     keys = set()
-    for key in ("name", "id", "selfLink", "selfLinkUnique", "arn"):
+    for key in ("name", "id", "selfLink", "selfLinkUnique", "arn", "launchTemplateName", "launchConfigurationName"):
         for value in strings(props.get(key)):
             keys |= {value, str(last_segment(value))}
     return keys
@@ -231,11 +232,34 @@ def resolve(entry: StackEntry, run: Run, index: StackIndex) -> tuple[Run, str]:
     return replace(run, machines=tuple(machines)), ""
 
 
+def reserved_in_use(entries: list[StackEntry]) -> dict[str, float]:
+    """Per reservation (URN): how many of its VMs the stack's single on-demand VMs run in (each VM
+    in one reservation of its region), so those VMs are not counted twice."""
+    remaining = {}
+    for entry in entries:
+        found = reservation_of(entry.type, entry.props)
+        if found is not None:
+            remaining[entry.urn] = (found, resource_region(entry.ctx.cloud, entry.props, entry.ctx))
+    used = dict.fromkeys(remaining, 0.0)
+    for entry in entries:
+        region = resource_region(entry.ctx.cloud, entry.props, entry.ctx)
+        for urn, (reservation, reserved_region) in remaining.items():
+            if (
+                used[urn] < reservation.count
+                and region == reserved_region
+                and consumes(entry.type, entry.props, reservation)
+            ):
+                used[urn] += 1
+                break
+    return used
+
+
 def stack_costs(
     entries: list[StackEntry], readers: Mapping[str, Reader], scalers: Mapping[str, Callable]
 ) -> list[Cost]:
     """What each VM-running resource of the stack costs per hour (templates run nothing)."""
     index = StackIndex(entries, readers, scalers)
+    in_use = reserved_in_use(entries)
     costs = []
     for entry in entries:
         reader = readers.get(entry.type)
@@ -252,6 +276,12 @@ def stack_costs(
         for run in runs:
             if entry.urn in index.minimum and isinstance(run.count, float):
                 run = replace(run, count=max(run.count, index.minimum[entry.urn]))
+            if in_use.get(entry.urn) and isinstance(run.count, float):
+                run = replace(
+                    run,
+                    count=max(run.count - in_use[entry.urn], 0.0),
+                    label=f"reserved, {in_use[entry.urn]:g} in use by VMs counted themselves",
+                )
             run, missing = resolve(entry, run, index)
             priced: RunPrice | None = None if missing else price_run(entry.ctx.cloud or "", run, region)
             if priced is None or priced.hourly is None:
@@ -263,7 +293,15 @@ def stack_costs(
             total += priced.hourly
             cents += _month_cents(priced)
             if priced.worst is not None:
-                labels.append(f"{priced.count:g}x {priced.worst.label()}" + (f" ({run.label})" if run.label else ""))
+                shape = priced.worst.label()
+                what = (
+                    f"{priced.count:g} vCPUs at the rate of {shape}"
+                    if run.machines[0].per_vcpu
+                    else f"{priced.count:g}x {shape}"
+                )
+                labels.append(what + (f" ({run.label})" if run.label else ""))
+            elif run.label:
+                labels.append(run.label)  # nothing left to bill (a reservation the stack's VMs fill)
         missing: tuple[str, ...] = ()
         if entry.type in SINGLE_VMS and region is not None and not reason:
             spot = any(m.spot for r in runs for m in r.machines)

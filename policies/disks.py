@@ -74,27 +74,56 @@ def check_aws_volume(name: str, props: dict, ctx: Context) -> list[str]:
     ]
 
 
+# The device names AMIs give their root volume: /dev/xvda (Amazon Linux and other HVM AMIs) or
+# /dev/sda1 (Ubuntu, Windows and others), https://docs.aws.amazon.com/ebs/latest/userguide/device_naming.html
+ROOT_DEVICES = frozenset({"/dev/xvda", "/dev/sda1", "/dev/sda", "xvda", "sda1", "/dev/nvme0n1"})
+
+
 def check_aws_launch_template_disks(name: str, props: dict, ctx: Context) -> list[str]:
+    """A launch template judged as the instances it launches: every EBS mapping encrypted, and a
+    mapping for the root device (else the root volume takes the AMI's own, unencrypted, mapping)."""
     subject = ctx.subject(name)
     mappings = props.get("blockDeviceMappings")
     if mappings is UNKNOWN:
         return []
     ebs_mappings = [(i, as_dict(dig(m, "ebs"))) for i, m in enumerate(as_list(mappings)) if dig(m, "ebs")]
-    if not ebs_mappings:
-        if ctx.config.get("accountEncryptsEbsByDefault") is True:
-            return []
-        return [
-            (
-                f"{subject}: no blockDeviceMappings with ebs, so the root volume takes the AMI's default "
-                f"(unencrypted) mapping. Fix: add a blockDeviceMappings entry for the root device with "
-                f'ebs.encrypted: "true" (or set accountEncryptsEbsByDefault if the account encrypts by default).'
-            )
-        ]
-    return [
+    names = [dig(mappings[i], "deviceName") for i, _ in ebs_mappings]
+    root_mapped = UNKNOWN in names or any(isinstance(n, str) and n.strip() in ROOT_DEVICES for n in names)
+    messages = []
+    if not root_mapped and ctx.config.get("accountEncryptsEbsByDefault") is not True:
+        mapped = ", ".join(show(n) for n in names) or "no EBS device"
+        messages.append(
+            f"{subject}: {ctx.at('blockDeviceMappings')} map {mapped} but no root device (/dev/xvda or "
+            f"/dev/sda1), so the root volume takes the AMI's default (unencrypted) mapping. Fix: add a blockDeviceMappings entry for the AMI's root device with ebs.encrypted: "
+            f'"true" (or set accountEncryptsEbsByDefault if the account encrypts by default).'
+        )
+    return messages + [
         f"{subject}: blockDeviceMappings[{i}] ({show(dig(mappings[i], 'deviceName'))}) is not encrypted "
         f'(ebs.encrypted={show(ebs.get("encrypted"))}). Fix: set ebs.encrypted: "true".'
         for i, ebs in ebs_mappings
         if unencrypted(ebs.get("encrypted"), ctx)
+    ]
+
+
+def check_aws_encryption_by_default(name: str, props: dict, ctx: Context) -> list[str]:
+    """EncryptionByDefault enabled=false turns encryption off for every volume the account creates in
+    the region, in this stack or not; where the pack trusts that default (accountEncryptsEbsByDefault)
+    the trust no longer holds either."""
+    enabled = props.get("enabled")
+    if enabled is None or enabled is UNKNOWN or is_true(enabled):
+        return []  # the provider's default is enabled: true
+    trusted = ctx.config.get("accountEncryptsEbsByDefault") is True
+    trust = (
+        " while this pack is configured to trust it (accountEncryptsEbsByDefault), so volumes without encrypted: "
+        "true would pass unencrypted"
+        if trusted
+        else ""
+    )
+    fix = " or unset accountEncryptsEbsByDefault so every volume is judged on its own setting" if trusted else ""
+    return [
+        f"{ctx.subject(name)}: turns EBS encryption by default off for the account's region (enabled="
+        f"{show(enabled)}){trust}: every volume created there without encrypted: true is unencrypted. Fix: keep "
+        f"enabled: true{fix}."
     ]
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .os_family import azure_profile_windows
 from .values import UNKNOWN, as_dict, as_list, dig, is_known, last_segment, lower, number, strings
 
 
@@ -30,6 +31,8 @@ class Machine:
     where: str = ""  # the property the size is read from, for messages
     note: str = ""  # why such a size cannot be priced, when known in advance
     windows: bool = False  # runs Windows Server: its licence is part of the price
+    unpriced: str = ""  # why the catalog cannot price this capacity at all (a dedicated host, a surcharge)
+    per_vcpu: bool = False  # counted in vCPUs: size names instance types or families (AWS Batch)
 
 
 @dataclass(frozen=True)
@@ -63,13 +66,7 @@ def aws_windows(props: dict) -> bool:
 
 
 def azure_windows(props: dict) -> bool:
-    os_type = dig(props, "storageProfile", "osDisk", "osType")
-    publisher = dig(props, "storageProfile", "imageReference", "publisher")
-    return (
-        dig(props, "osProfile", "windowsConfiguration") is not None
-        or lower(os_type) == "windows"
-        or "windows" in (lower(publisher) or "")
-    )
+    return azure_profile_windows(props)
 
 
 def gcp_windows(props: dict) -> bool:
@@ -89,6 +86,12 @@ def count_of(value: Any, default: Any = None) -> Any:
         return UNKNOWN
     n = number(value)
     return default if n is None else max(n, 0.0)
+
+
+def names_template(props: dict) -> bool:
+    """A node group or Batch environment that names a launch template (judged there, or named by
+    launch-template-not-in-stack): its nodes' settings are the template's."""
+    return is_known(props.get("launchTemplate")) or is_known(dig(props, "computeResources", "launchTemplate"))
 
 
 def known(*values: Any) -> bool:
@@ -121,7 +124,7 @@ def mixed(count: Any, machines: tuple[Machine, ...], on_demand: Any, templates=(
 # --- AWS ---------------------------------------------------------------------------------------
 
 
-def _aws_template(prop: str, spec: Any, kind: str = "aws-launch-template") -> tuple[TemplateRef, ...]:
+def aws_template(prop: str, spec: Any, kind: str = "aws-launch-template") -> tuple[TemplateRef, ...]:
     if spec is None:
         return ()
     if isinstance(spec, str) or spec is UNKNOWN:
@@ -139,7 +142,7 @@ def _market(props: dict) -> tuple[bool, float | None]:
 def aws_instance(props: dict) -> list[Run]:
     """Instance: one VM; a launch template supplies what the instance does not set."""
     spot, cap = _market(props)
-    templates = _aws_template("launchTemplate", props.get("launchTemplate"))
+    templates = aws_template("launchTemplate", props.get("launchTemplate"))
     size = props.get("instanceType")
     if size is None and templates:
         return [Run(1.0, (Machine(None, None, cap),), templates)]
@@ -147,7 +150,7 @@ def aws_instance(props: dict) -> list[Run]:
 
 
 def aws_spot_instance_request(props: dict) -> list[Run]:
-    templates = _aws_template("launchTemplate", props.get("launchTemplate"))
+    templates = aws_template("launchTemplate", props.get("launchTemplate"))
     size = props.get("instanceType")
     machine = Machine(size if size is not None or not templates else None, True, spot_cap(props.get("spotPrice")))
     return [Run(1.0, (replace(machine, where="instanceType"),), templates)]
@@ -190,7 +193,7 @@ def aws_autoscaling_group(props: dict) -> list[Run]:
     policy = props.get("mixedInstancesPolicy")
     if isinstance(policy, dict):
         template = dig(policy, "launchTemplate", "launchTemplateSpecification")
-        templates = _aws_template("mixedInstancesPolicy", template)
+        templates = aws_template("mixedInstancesPolicy", template)
         where = "mixedInstancesPolicy.launchTemplate.overrides"
         machines = _overrides(dig(policy, "launchTemplate", "overrides"), where) or (Machine(None, False),)
         dist = as_dict(policy.get("instancesDistribution"))
@@ -198,7 +201,7 @@ def aws_autoscaling_group(props: dict) -> list[Run]:
         percent = count_of(dist.get("onDemandPercentageAboveBaseCapacity"), 100.0)
         on_demand = above_base(count, base, percent)
         return mixed(count, machines, on_demand, templates, spot_cap(dist.get("spotMaxPrice")))
-    templates = _aws_template("launchTemplate", props.get("launchTemplate")) or _aws_template(
+    templates = aws_template("launchTemplate", props.get("launchTemplate")) or aws_template(
         "launchConfiguration", props.get("launchConfiguration"), "aws-launch-configuration"
     )
     return [Run(count, (Machine(None, None),), templates)]
@@ -225,7 +228,7 @@ def aws_spot_fleet_request(props: dict) -> list[Run]:
     templates: tuple[TemplateRef, ...] = ()
     for i, config in enumerate(as_list(props.get("launchTemplateConfigs"))):
         config = as_dict(config)
-        templates += _aws_template("launchTemplateConfigs", config.get("launchTemplateSpecification"))
+        templates += aws_template("launchTemplateConfigs", config.get("launchTemplateSpecification"))
         found = _overrides(config.get("overrides"), f"launchTemplateConfigs[{i}].overrides", "spotPrice")
         machines += [replace(m, spot_cap=m.spot_cap or fleet_cap) for m in found]
     if not machines:
@@ -243,7 +246,7 @@ def aws_ec2_fleet(props: dict) -> list[Run]:
     templates: tuple[TemplateRef, ...] = ()
     for i, config in enumerate(as_list(props.get("launchTemplateConfigs"))):
         config = as_dict(config)
-        templates += _aws_template("launchTemplateConfigs", config.get("launchTemplateSpecification"))
+        templates += aws_template("launchTemplateConfigs", config.get("launchTemplateSpecification"))
         machines += _overrides(config.get("overrides"), f"launchTemplateConfigs[{i}].overrides", "maxPrice")
     machines = machines or (Machine(None, None),)
     # The default capacity type takes what onDemandTargetCapacity / spotTargetCapacity leave.

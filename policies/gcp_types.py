@@ -7,10 +7,11 @@ template is checked itself).
 
 from __future__ import annotations
 
-from . import fleets, identity, network, public_ip
+from . import capacity, fleets, identity, network, network_other, public_ip
+from .exclusions import Exclusion, NotJudged
 from .placement import allowed_image, check_allowed_region, read_field, read_gcp_template_image
+from .secrets_in_data import check_gcp_metadata
 from .tags import check_required_tags
-from .type_coverage import Exclusion
 from .values import inheriting
 
 INSTANCE = "gcp:compute/instance:Instance"
@@ -23,6 +24,11 @@ REGION_IGM = "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager"
 DISK = "gcp:compute/disk:Disk"
 REGION_DISK = "gcp:compute/regionDisk:RegionDisk"
 TEMPLATES = (TEMPLATE, REGION_TEMPLATE)
+RESERVATION = "gcp:compute/reservation:Reservation"
+FUTURE_RESERVATION = "gcp:compute/futureReservation:FutureReservation"
+NODE_GROUP = "gcp:compute/nodeGroup:NodeGroup"
+NODE_POOL = "gcp:container/nodePool:NodePool"
+CLUSTER = "gcp:container/cluster:Cluster"
 
 
 def on_vms(check):
@@ -43,9 +49,15 @@ FLEETS = {
     FROM_MACHINE_IMAGE: fleets.gcp_instance_from_machine_image,
     IGM: fleets.gcp_instance_group_manager,
     REGION_IGM: fleets.gcp_instance_group_manager,
+    RESERVATION: capacity.gcp_reservation,
+    FUTURE_RESERVATION: capacity.gcp_future_reservation,
+    NODE_GROUP: capacity.gcp_node_group,
+    NODE_POOL: capacity.gcp_node_pool,
+    CLUSTER: capacity.gcp_cluster,
 }
-# Fleets whose sizes always come from templates: judged by the ceiling on the templates, counted by the budget.
-BUDGET_ONLY = (IGM, REGION_IGM)
+# Counted by the budget, not judged one VM at a time by the ceiling: fleets whose sizes come from
+# templates (judged there), reserved capacity and sole-tenant nodes.
+BUDGET_ONLY = (IGM, REGION_IGM, RESERVATION, FUTURE_RESERVATION, NODE_GROUP)
 SCALERS = {
     "gcp:compute/autoscaler:Autoscaler": fleets.gcp_autoscaler,
     "gcp:compute/regionAutoscaler:RegionAutoscaler": fleets.gcp_autoscaler,
@@ -63,12 +75,20 @@ CHECKS = {
         "gcp:compute/regionNetworkFirewallPolicyWithRules:RegionNetworkFirewallPolicyWithRules": (
             network.check_gcp_policy_with_rules
         ),
+        "gcp:compute/organizationSecurityPolicyRule:OrganizationSecurityPolicyRule": (
+            network_other.check_gcp_org_security_policy_rule
+        ),
+        "gcp:vmwareengine/externalAccessRule:ExternalAccessRule": network_other.check_vmware_external_access_rule,
     },
     "public-ip-on-vm": on_vms(public_ip.check_gcp_access_configs),
-    "required-tags": {**on_vms(check_required_tags), DISK: check_required_tags, REGION_DISK: check_required_tags},
+    "required-tags": {
+        **on_vms(check_required_tags),
+        **dict.fromkeys((DISK, REGION_DISK), check_required_tags),
+    },
     "allowed-regions": {
         **dict.fromkeys((INSTANCE, FROM_TEMPLATE, FROM_MACHINE_IMAGE, REGION_TEMPLATE), check_allowed_region),
         **dict.fromkeys((IGM, REGION_IGM, DISK, REGION_DISK), check_allowed_region),
+        **dict.fromkeys((RESERVATION, FUTURE_RESERVATION, NODE_GROUP), check_allowed_region),
     },
     "allowed-images": {
         INSTANCE: INSTANCE_IMAGE,
@@ -77,8 +97,15 @@ CHECKS = {
         DISK: allowed_image(read_field("image", gcp=True)),
         REGION_DISK: allowed_image(read_field("image", gcp=True)),
     },
-    "gcp-shielded-vm": on_vms(identity.check_gcp_shielded_vm),
-    "gcp-default-service-account": on_vms(identity.check_gcp_default_service_account),
+    "gcp-shielded-vm": {
+        **on_vms(identity.check_gcp_shielded_vm),
+        **dict.fromkeys((NODE_POOL, CLUSTER), identity.check_gke_shielded_nodes),
+    },
+    "gcp-default-service-account": {
+        **on_vms(identity.check_gcp_default_service_account),
+        **dict.fromkeys((NODE_POOL, CLUSTER), identity.check_gke_default_service_account),
+    },
+    "no-secrets-in-user-data": on_vms(check_gcp_metadata),
 }
 
 EXCLUDED = (
@@ -93,7 +120,14 @@ EXCLUDED = (
         f"{IGM}|{REGION_IGM}",
         "an instance group manager launches VMs from instance templates, which are checked (it has no labels, "
         "image, network or service account of its own)",
-        ("public-ip-on-vm", "required-tags", "allowed-images", "gcp-shielded-vm", "gcp-default-service-account"),
+        (
+            "public-ip-on-vm",
+            "required-tags",
+            "allowed-images",
+            "gcp-shielded-vm",
+            "gcp-default-service-account",
+            "no-secrets-in-user-data",
+        ),
     ),
     Exclusion(
         f"{IGM}|{REGION_IGM}",
@@ -118,9 +152,26 @@ EXCLUDED = (
         "groups, configures or attaches existing VMs and disks (which are checked and counted themselves)",
     ),
     Exclusion(
-        r"gcp:compute/(reservation|futureReservation|nodeGroup):.*",
-        "capacity, not VMs: reservations are billed instead of (not on top of) the VMs that use them, which are "
-        "counted; sole-tenant nodes are priced per node type, which the catalog does not hold",
+        f"{RESERVATION}|{FUTURE_RESERVATION}|{NODE_GROUP}",
+        "capacity, not a VM: it holds no disk, image, address, identity or metadata (VMs placed in it are judged "
+        "themselves); the budget counts it, less the VMs running in it",
+        (
+            "public-ip-on-vm",
+            "allowed-images",
+            "gcp-shielded-vm",
+            "gcp-default-service-account",
+            "no-secrets-in-user-data",
+            "vm-hourly-price-ceiling",
+            "vm-price-unknown",
+        ),
+    ),
+    Exclusion(f"{RESERVATION}|{FUTURE_RESERVATION}|{NODE_GROUP}", "takes no labels", ("required-tags",)),
+    Exclusion(
+        f"{NODE_POOL}|{CLUSTER}",
+        "GKE nodes: a pool is placed and labelled by its cluster's location and resource labels, GKE picks the node "
+        "image for imageType, nodes take no user metadata startup scripts the pack reads, and node access is "
+        "the cluster's",
+        ("required-tags", "allowed-regions", "allowed-images", "no-secrets-in-user-data", "public-ip-on-vm"),
     ),
     Exclusion(
         r"gcp:compute/(snapshot|instantSnapshot|regionInstantSnapshot|snapshotSettings|snapshotRecycleBinPolicy"
@@ -141,14 +192,49 @@ EXCLUDED = (
         "a firewall policy container or its attachment (its rules are separate resources, checked), packet "
         "mirroring, or a Cloud NGFW endpoint inspecting what the rules allow: admits nothing itself",
     ),
-    Exclusion(
-        r"gcp:tpu/v2Vm:V2Vm",
-        "TPU VMs are priced per TPU slice and configured by the TPU service; their network is the VPC's "
-        "(firewalls checked); not priced by this pack (a known gap)",
+    NotJudged(
+        r"gcp:tpu/v2Vm:V2Vm|gcp:container/(awsNodePool|azureNodePool|awsCluster|azureCluster):.*"
+        r"|gcp:(dataflow/(job|flexTemplateJob|pipeline)|composer/environment|vertex/(aiPersistentResource"
+        r"|aiDeploymentResourcePool|aiEndpointWithModelGardenDeployment|aiIndexEndpointDeployedIndex)"
+        r"|workstations/workstationConfig|hypercomputecluster/cluster|vpcaccess/connector|dataproc/cluster"
+        r"|workbench/instance):.*",
+        "VMs a Google service runs and bills by the hour (TPU VMs, GKE on AWS/Azure node pools, Dataflow workers, "
+        "Composer environments, Vertex AI resources and Workbench instances, Cloud Workstations, Hypercompute "
+        "clusters, Serverless VPC Access connectors, Dataproc clusters): the service picks their images and identities and prices them "
+        "per service, so no rule of this pack judges them",
     ),
     Exclusion(
-        r"gcp:(container|gkeonprem|edgecontainer|gkehub)/.*",
-        "Kubernetes node pools and fleets: nodes are governed by the cluster service; not priced by this pack",
+        r"gcp:(container|gkeonprem|edgecontainer|gkehub)/(?!nodePool:|cluster:|awsNodePool:|azureNodePool:"
+        r"|awsCluster:|azureCluster:).*|gcp:(gkeonprem|edgecontainer)/.*",
+        "Kubernetes fleets and clusters on customers' own hardware (GKE on-prem, Distributed Cloud Edge) or "
+        "settings for clusters: no VM billed in Google Cloud by the hour",
+    ),
+    Exclusion(
+        r"gcp:(cloudbuild/(trigger|workerPool)|ces/(evaluation|example)|clouddeploy/(customTargetType|deliveryPipeline)"
+        r"|cloudrun/service|cloudrunv2/(job|service|workerPool)|colab/(notebookExecution|runtimeTemplate|schedule)"
+        r"|dataplex/task|transcoder/(job|jobTemplate)|dataproc/workflowTemplate|backupdisasterrecovery/restoreWorkload"
+        r"|appengine/flexibleAppVersion|firebase/(appleApp|appHostingBuild)):.*",
+        "containers, builds or jobs a service runs and bills per use (Cloud Run, Cloud Build, Colab, Dataplex, "
+        "Transcoder, Cloud Deploy), templates for them, app identifiers, or restores the backup service "
+        "performs: no VM the stack keeps running",
+    ),
+    Exclusion(
+        r"gcp:compute/(forwardingRule|globalForwardingRule|regionNetworkPolicyTrafficClassificationRule):.*",
+        "forwards load-balanced traffic to VMs whose firewall rules still decide who reaches them (checked), or "
+        "classifies traffic for QoS: admits nothing itself",
+    ),
+    Exclusion(
+        f"{DISK}|{REGION_DISK}",
+        "a disk (its image is judged by allowed-images): runs no VM",
+        (
+            "public-ip-on-vm",
+            "gcp-shielded-vm",
+            "gcp-default-service-account",
+            "vm-hourly-price-ceiling",
+            "vm-price-unknown",
+            "stack-monthly-budget",
+            "no-secrets-in-user-data",
+        ),
     ),
     Exclusion(
         r"gcp:(alloydb|apigee|apihub|bigtable|datafusion|dataproc|filestore|firebase|looker|lustre|memcache"

@@ -7,9 +7,11 @@ per-cloud type modules point it at the right part of each resource type.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from .values import UNKNOWN, Context, dig, is_known, lower, show, strings
+from .os_family import azure_profile_windows
+from .values import UNKNOWN, Context, as_dict, as_list, dig, is_known, is_true, lower, show, strings
 
 # --- EC2 instance metadata -------------------------------------------------------------------------
 
@@ -40,6 +42,30 @@ def check_aws_imds(name: str, props: dict, ctx: Context) -> list[str]:
     return _imds_messages(ctx.subject(name), options, ctx)
 
 
+def check_aws_metadata_defaults(name: str, props: dict, ctx: Context) -> list[str]:
+    """InstanceMetadataDefaults: httpTokens optional makes IMDSv1 the account's default for every new
+    instance in the region; where the pack trusts the account to require IMDSv2
+    (accountRequiresImdsv2), anything but required (no-preference or absent: each AMI's own default,
+    usually optional) breaks that trust too."""
+    tokens = props.get("httpTokens")
+    trusted = ctx.config.get("accountRequiresImdsv2") is True
+    if tokens is UNKNOWN or lower(tokens) == "required" or lower(props.get("httpEndpoint")) == "disabled":
+        return []
+    if lower(tokens) != "optional" and not trusted:
+        return []
+    trust = (
+        " while this pack is configured to trust that the account requires IMDSv2 (accountRequiresImdsv2), so "
+        "instances without metadataOptions would pass with IMDSv1"
+        if trusted
+        else ""
+    )
+    fix = ", or unset accountRequiresImdsv2 so every instance is judged on its own metadataOptions" if trusted else ""
+    return [
+        f"{ctx.subject(name)}: sets the account's instance metadata default to httpTokens={show(tokens)} (IMDSv1 "
+        f'accepted unless an instance says otherwise){trust}. Fix: set httpTokens: "required"{fix}.'
+    ]
+
+
 def check_aws_launch_spec_imds(name: str, props: dict, ctx: Context) -> list[str]:
     """A spot fleet launch specification cannot set metadata options: its instances accept IMDSv1
     unless the account default requires IMDSv2."""
@@ -57,15 +83,9 @@ def check_aws_launch_spec_imds(name: str, props: dict, ctx: Context) -> list[str
 
 
 def is_windows(profile: dict) -> bool:
-    """A VM profile that boots Windows: osType Windows, a Windows image, or a Windows configuration."""
-    os_type = dig(profile, "storageProfile", "osDisk", "osType")
-    image = dig(profile, "storageProfile", "imageReference")
-    names = [dig(image, "publisher"), dig(image, "offer")]
-    return (
-        lower(os_type) == "windows"
-        or any(isinstance(n, str) and "windows" in n.lower() for n in names)
-        or is_known(dig(profile, "osProfile", "windowsConfiguration"))
-    )
+    """A VM profile that boots Windows (os_family: osType, a Windows image or plan, a Windows
+    configuration, a Windows licence type)."""
+    return azure_profile_windows(profile)
 
 
 def check_azure_password_login(name: str, props: dict, ctx: Context) -> list[str]:
@@ -151,3 +171,40 @@ def check_gcp_default_service_account(name: str, props: dict, ctx: Context) -> l
             f"dedicated least-privilege service account (serviceAccount.email) or narrow the scopes."
         )
     ]
+
+
+def _gke_node_configs(props: dict) -> list[tuple[str, dict]]:
+    """A GKE node pool's nodeConfig, or a cluster's default pool's (unless removed) and its inline
+    nodePools' (with the property path, for messages)."""
+    if "nodePools" not in props and "removeDefaultNodePool" not in props and "enableAutopilot" not in props:
+        return [("nodeConfig.", as_dict(props.get("nodeConfig")))]
+    configs = [
+        (f"nodePools[{i}].nodeConfig.", as_dict(dig(p, "nodeConfig")))
+        for i, p in enumerate(as_list(props.get("nodePools")))
+    ]
+    if not is_true(props.get("removeDefaultNodePool")) and not configs:
+        configs.append(("nodeConfig.", as_dict(props.get("nodeConfig"))))
+    return configs
+
+
+def check_gke_shielded_nodes(name: str, props: dict, ctx: Context) -> list[str]:
+    """GKE nodes: nodeConfig.shieldedInstanceConfig (secure boot off by default; vTPM is always on for
+    Shielded GKE nodes)."""
+    messages = []
+    for prefix, config in _gke_node_configs(props):
+        shielded = config.get("shieldedInstanceConfig")
+        shielded = {**as_dict(shielded), "enableVtpm": True} if shielded is not UNKNOWN else UNKNOWN
+        messages += check_gcp_shielded_vm(
+            name, {"shieldedInstanceConfig": shielded}, replace(ctx, prefix=ctx.prefix + prefix)
+        )
+    return messages
+
+
+def check_gke_default_service_account(name: str, props: dict, ctx: Context) -> list[str]:
+    """GKE nodes: nodeConfig.serviceAccount (absent: the default compute service account) with
+    oauthScopes including cloud-platform."""
+    messages = []
+    for _, config in _gke_node_configs(props):
+        account = {"email": config.get("serviceAccount"), "scopes": config.get("oauthScopes")}
+        messages += check_gcp_default_service_account(name, {"serviceAccount": account}, ctx)
+    return messages

@@ -11,7 +11,7 @@ fleet's capacity. Disks and public IPv4 addresses are added by the stack budget
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +137,10 @@ class MachinePrice:
 
 def price_machine(cloud: str, machine: Machine, region: str | None) -> MachinePrice:
     """Compute (price_vm) plus attached GPUs; an unpriceable part makes the whole unknown."""
+    if machine.unpriced:
+        size = machine.size if isinstance(machine.size, str) else None
+        vm = VmPrice(cloud, size, region, bool(machine.spot), None, reason=machine.unpriced)
+        return MachinePrice(vm, (), None, machine.unpriced)
     vm = price_vm(cloud, machine.size, region, spot=bool(machine.spot), spot_cap=machine.spot_cap)
     gpus = ", ".join(
         f"{number(c):g}x {last_segment(t)}" if number(c) is not None else f"{show(c)}x {show(last_segment(t))}"
@@ -157,6 +161,38 @@ def price_machine(cloud: str, machine: Machine, region: str | None) -> MachinePr
             return MachinePrice(vm, tuple(parts), None, f"the Windows licence has no price ({licence.detail})", gpus)
         parts.append(("Windows licence", licence.hourly))
     return MachinePrice(vm, tuple(parts), sum(p for _, p in parts), "", gpus)
+
+
+# AWS Batch: "optimal" picks from the C4, M4 and R4 families (and newer generations where those are
+# not offered); default_x86_64 from C6i, M6i, R6i, C7i, M7i, R7i; default_arm64 from Graviton's.
+# https://docs.aws.amazon.com/batch/latest/APIReference/API_ComputeResource.html (instanceTypes).
+BATCH_FAMILIES = {
+    "optimal": ("c4", "m4", "r4", "c5", "m5", "r5"),
+    "default_x86_64": ("c6i", "m6i", "r6i", "c7i", "m7i", "r7i"),
+    "default_arm64": ("c6g", "m6g", "r6g", "c7g", "m7g", "r7g"),
+}
+
+
+def _units(cloud: str, machines, region: str | None) -> list[tuple[Machine, float]]:
+    """Each machine with the capacity units one VM of it counts for: its weight, or for a run counted
+    in vCPUs every catalog size its name stands for (a type, a family, Batch's "optimal") with its
+    vCPUs, so the most expensive vCPU is what each unit costs."""
+    out: list[tuple[Machine, float]] = []
+    for machine in machines:
+        if not machine.per_vcpu or machine.unpriced or not isinstance(machine.size, str) or region is None:
+            out.append((machine, machine.weight))
+            continue
+        name = machine.size.strip().lower()
+        families = BATCH_FAMILIES.get(name, (name,))
+        offerings = [
+            o
+            for o in load_catalog(cloud).offerings(region).values()
+            if o.instance_type.lower() == name or o.instance_type.split(".")[0].lower() in families
+        ]
+        if not offerings:
+            out.append((replace(machine, per_vcpu=False), 1.0))  # priced as written: unknown, named
+        out += [(replace(machine, size=o.instance_type), o.vcpus or 1.0) for o in offerings]
+    return out
 
 
 @dataclass(frozen=True)
@@ -180,11 +216,11 @@ def price_run(cloud: str, run: Run, region: str | None) -> RunPrice:
     if run.count == 0:
         return RunPrice(run, 0.0, None, 0.0)  # runs no VM: nothing to price
     worst, worst_unit = None, -1.0
-    for machine in run.machines:
+    for machine, weight in _units(cloud, run.machines, region):
         price = price_machine(cloud, machine, region)
         if price.hourly is None:
             return RunPrice(run, run.count, price, None, price.reason, price.pending)
-        unit = price.hourly / machine.weight
+        unit = price.hourly / weight
         if unit > worst_unit:
             worst, worst_unit = price, unit
     if worst is None:

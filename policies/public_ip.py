@@ -99,3 +99,19 @@ def check_gcp_access_configs(name: str, props: dict, ctx: Context) -> list[str]:
                     f"external IP. Fix: remove {key} and {FIX} (Cloud NAT for egress)."
                 )
     return messages
+
+
+def check_aks_node_public_ip(name: str, props: dict, ctx: Context) -> list[str]:
+    """An AKS agent pool (or a managed cluster's agentPoolProfiles) with enableNodePublicIP: every node
+    gets a public IP."""
+    pools = (
+        [("", props)]
+        if "agentPoolProfiles" not in props
+        else [(f"agentPoolProfiles[{i}].", p) for i, p in enumerate(as_list(props.get("agentPoolProfiles")))]
+    )
+    return [
+        f"{ctx.subject(name)}: {where}enableNodePublicIP=true gives every node a public IP. Fix: set it to false "
+        f"and {FIX}."
+        for where, pool in pools
+        if is_true(dig(pool, "enableNodePublicIP"))
+    ]

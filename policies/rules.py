@@ -1,5 +1,6 @@
 """The policy list: every rule of the multicloud-vm guardrails as a CrossGuard policy, wired to the
-checks the per-cloud modules register (``aws_types``, ``azure_types``, ``gcp_types``).
+checks the per-cloud modules register (``aws_types``, ``aws_native_types``, ``azure_types``,
+``azure_classic_types``, ``gcp_types``: one per provider).
 
 Each resource policy runs the check registered for the resource's type (Azure's versioned type
 tokens folded into the default one) on its plain props (see ``values``), so no check ever raises on
@@ -22,7 +23,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from . import aws_types, azure_types, gcp_types
+from . import aws_native_types, aws_types, azure_classic_types, azure_types, gcp_types
 from .cost import (
     DEFAULT_MAX_HOURLY_PRICE,
     DEFAULT_MAX_MONTHLY_BUDGET,
@@ -33,15 +34,19 @@ from .cost import (
     stack_budget_messages,
     stack_costs,
 )
+from .exclusions import NotJudged
 from .pricing import HOURS_PER_MONTH
 from .tags import DEFAULT_REQUIRED_TAGS
+from .unjudged import NotJudgedIndex, templates_outside_stack
 from .values import CLOUDS, Check, Context, as_dict, canonical_type, number, plain
 
-CLOUD_MODULES = (aws_types, azure_types, gcp_types)
+CLOUD_MODULES = (aws_types, aws_native_types, azure_types, azure_classic_types, gcp_types)
 FLEETS = {t: reader for module in CLOUD_MODULES for t, reader in module.FLEETS.items()}
 SCALERS = dict(gcp_types.SCALERS)
-PRICED = {t: reader for t, reader in FLEETS.items() if t not in gcp_types.BUDGET_ONLY}  # sizes of their own
+BUDGET_ONLY = frozenset(t for module in CLOUD_MODULES for t in module.BUDGET_ONLY)
+PRICED = {t: reader for t, reader in FLEETS.items() if t not in BUDGET_ONLY}  # one VM the ceiling can judge
 EXCLUDED = tuple(e for module in CLOUD_MODULES for e in module.EXCLUDED)
+NOT_JUDGED = NotJudgedIndex(tuple(e for e in EXCLUDED if isinstance(e, NotJudged)))
 
 
 def checks_for(rule: str) -> dict[str, Check]:
@@ -90,11 +95,8 @@ def provider_props(provider: Any) -> dict:
     return as_dict(plain(getattr(provider, "props", None) or {}))
 
 
-def validate_stack_budget(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    config = config_with_defaults(args.get_config(), BUDGET_CONFIG)
-    budget = number(config.get("maxMonthlyBudget"))
-    if budget is None:
-        return
+def stack_entries(args: StackValidationArgs, config: dict) -> list[StackEntry]:
+    """The stack's resources as plain props with their context and property dependencies."""
     entries = []
     for resource in args.resources:
         resource_type = canonical_type(resource.resource_type)
@@ -103,7 +105,15 @@ def validate_stack_budget(args: StackValidationArgs, report_violation: ReportVio
         entries.append(
             StackEntry(resource_type, resource.name, resource.urn, as_dict(plain(resource.props)), ctx, deps)
         )
-    costs = stack_costs(entries, FLEETS, SCALERS)
+    return entries
+
+
+def validate_stack_budget(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    config = config_with_defaults(args.get_config(), BUDGET_CONFIG)
+    budget = number(config.get("maxMonthlyBudget"))
+    if budget is None:
+        return
+    costs = stack_costs(stack_entries(args, config), FLEETS, SCALERS)
     for message in stack_budget_messages(costs, budget, assumed_price(Context("", config))):
         report_violation(message, None)
 
@@ -151,6 +161,37 @@ BUDGET_CONFIG = {
 }
 
 
+def validate_templates_in_stack(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    for urn, message in templates_outside_stack(stack_entries(args, {}), FLEETS, SCALERS):
+        report_violation(message, urn)
+
+
+def validate_not_judged(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    props = as_dict(plain(args.props))
+    for message in NOT_JUDGED.messages(canonical_type(args.resource_type), args.name, props):
+        report_violation(message, args.urn)
+
+
+INTERNET_CONFIG = {
+    "internetIpv4Prefix": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 32,
+        "default": 8,
+        "description": "Sources that let in more public IPv4 addresses than one /N holds count as the internet "
+        "(default 8: more than 16,777,216 addresses); 0 counts only the whole internet.",
+    },
+    "internetIpv6Prefix": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 128,
+        "default": 16,
+        "description": "Sources that let in more global unicast IPv6 addresses than one /N holds count as the "
+        "internet (default 16); 0 counts only the whole internet.",
+    },
+}
+
+
 def flag(name: str, description: str) -> dict:
     return {name: {"type": "boolean", "default": False, "description": description}}
 
@@ -158,9 +199,10 @@ def flag(name: str, description: str) -> dict:
 ALL_POLICIES = [
     resource_policy(
         "admin-ports-open-to-internet",
-        "SSH (22) and RDP (3389) must not be open to the internet.",
+        "SSH (22) and RDP (3389) must not be open to the internet, nor to sources too broad for anyone to list.",
         EnforcementLevel.MANDATORY,
         checks_for("admin-ports-open-to-internet"),
+        INTERNET_CONFIG,
     ),
     resource_policy(
         "disk-encryption-required",
@@ -263,6 +305,20 @@ ALL_POLICIES = [
         {t: price_known(reader) for t, reader in PRICED.items()},
         {"defaultRegions": DEFAULT_REGIONS_SCHEMA},
     ),
+    resource_policy(
+        "no-secrets-in-user-data",
+        "User data and instance metadata must not hold secrets (passwords, keys, tokens): every process on the VM "
+        "can read them.",
+        EnforcementLevel.ADVISORY,
+        checks_for("no-secrets-in-user-data"),
+    ),
+    StackValidationPolicy(
+        name="launch-template-not-in-stack",
+        description="A VM, group or fleet whose launch template is not in the stack cannot be judged (its "
+        "metadata options, volume encryption and image are set elsewhere).",
+        validate=validate_templates_in_stack,
+        enforcement_level=EnforcementLevel.ADVISORY,
+    ),
     StackValidationPolicy(
         name="stack-monthly-budget",
         description="The stack's VMs and fleets together must not cost more per month than maxMonthlyBudget, "
@@ -273,11 +329,26 @@ ALL_POLICIES = [
     ),
 ]
 
+NOT_JUDGED_POLICY = ResourceValidationPolicy(
+    name="not-judged-by-this-pack",
+    description="Resources this pack cannot judge (VMs another service runs, shapes it does not model) are named, "
+    "never passed in silence.",
+    validate=validate_not_judged,
+    enforcement_level=EnforcementLevel.ADVISORY,
+)
+NOT_JUDGED_POLICY.checked_types = ()  # it judges nothing: it names what the others do not
+ALL_POLICIES.append(NOT_JUDGED_POLICY)
+
 POLICIES_BY_NAME = {policy.name: policy for policy in ALL_POLICIES}
+# Rules that judge resource types (the coverage report's rules): not the one that names the rest, nor
+# the stack policy on templates (it reads what the fleets and VMs name).
+JUDGING = tuple(
+    p.name for p in ALL_POLICIES if p.name not in ("not-judged-by-this-pack", "launch-template-not-in-stack")
+)
 
 
 def covered_types() -> dict[str, set[str]]:
     """The type tokens each rule checks (the stack budget: every type whose VMs it counts)."""
-    covered = {p.name: set(getattr(p, "checked_types", ())) for p in ALL_POLICIES}
+    covered = {p.name: set(getattr(p, "checked_types", ())) for p in ALL_POLICIES if p.name in JUDGING}
     covered["stack-monthly-budget"] = set(FLEETS)
     return covered

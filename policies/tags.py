@@ -47,11 +47,11 @@ def check_required_tags(name: str, props: dict, ctx: Context) -> list[str]:
     field_name = "labels" if ctx.cloud == "gcp" else "tags"
     tags = props.get(field_name)
     group = ctx.resource_type == "aws:autoscaling/group:Group"
-    if group:
+    if isinstance(tags, list):  # groups and CloudFormation (aws-native) shapes: [{key, value}]
         tags = _tag_list(tags)
     if tags is UNKNOWN or not required or (tags is None and ctx.inherited):
         return []
-    defaults = provider_default_tags(ctx.provider_props) if ctx.cloud == "aws" and not group else {}
+    defaults = provider_default_tags(ctx.provider_props) if ctx.resource_type.startswith("aws:") and not group else {}
     missing = missing_tags({**defaults, **as_dict(tags)}, required, case_sensitive=ctx.cloud != "azure")
     if not missing:
         return []

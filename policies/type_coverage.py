@@ -1,10 +1,14 @@
 """Which resource types each rule must judge, by design: the kinds of resource that can do what a
-rule guards, recognised by name patterns over every type token the provider SDKs define, and the
-report of which of those types each rule checks and which it leaves out, with why.
+rule guards, recognised in every type the installed provider SDKs define by what the type is (the
+input properties its schema declares: source ranges and ports, a VM size or image, a disk's
+encryption, a public address) and by name patterns, and the report of which of those types each rule
+checks, which it leaves out (with why) and which it names as not judged.
 
-The per-cloud modules (``aws_types``, ``azure_types``, ``gcp_types``) hold the checks and the
-exclusions; ``tests/test_policy_coverage.py`` walks the installed SDKs and fails on any type of a
-rule's kinds that has neither. ``python -m policies.type_coverage`` writes docs/policy-coverage.md.
+The per-cloud modules (``aws_types``, ``aws_native_types``, ``azure_types``, ``azure_classic_types``,
+``gcp_types``) hold the checks and the exclusions; ``tests/test_policy_coverage.py`` reads the
+installed SDKs (``sdk_schema``) and fails on any type of a rule's kinds that has neither.
+``python -m policies.type_coverage`` writes docs/policy-coverage.md. Nothing in the pack imports this
+module (it imports the pack's rules).
 """
 
 from __future__ import annotations
@@ -13,6 +17,10 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from .exclusions import Exclusion, NotJudged
+from .rules import EXCLUDED, covered_types
+from .sdk_schema import SDK_PACKAGES, SdkTypes, scan_sdks
 
 # Name patterns, matched against a type token's last part (its resource name) unless they start
 # with ^ (then against the whole token). Why each word is there:
@@ -48,11 +56,12 @@ KINDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("Disk", "managed disks of every cloud"),
         ("Volume", "EBS and other volumes"),
         ("Snapshot", "copies of disks"),
+        ("EncryptionByDefault", "account-wide disk encryption defaults"),
     ),
     # Anything that gives or attaches a public address.
     "public-address": (
         ("PublicIp|PublicIP", "Azure public IPs and prefixes, other public-IP resources"),
-        ("^aws:ec2/eip", "Elastic IPs and their associations"),
+        ("^aws:ec2/eip|^aws-native:ec2:Eip", "Elastic IPs and their associations"),
         ("StaticIp", "Lightsail static IPs"),
         ("^gcp:compute/(global)?[aA]ddress:", "GCP reserved addresses"),
         ("NetworkInterface$", "network interfaces, which can carry a public IP"),
@@ -76,28 +85,61 @@ RULE_SCOPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "allowed-images": (("image", "vm", "disk"), ("aws", "azure", "gcp")),
     "gcp-shielded-vm": (("vm",), ("gcp",)),
     "gcp-default-service-account": (("vm",), ("gcp",)),
+    "no-secrets-in-user-data": (("vm",), ("aws", "azure", "gcp")),
     "vm-hourly-price-ceiling": (("vm",), ("aws", "azure", "gcp")),
     "vm-price-unknown": (("vm",), ("aws", "azure", "gcp")),
     "stack-monthly-budget": (("vm",), ("aws", "azure", "gcp")),
 }
 
-PREFIXES = {"aws": "aws:", "azure": "azure-native:", "gcp": "gcp:"}
+# What a type is, by the input properties its schema declares (at any depth): a kind's groups must
+# all be present, each matched by one property name. Why each is there:
+PROPERTY_KINDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "network": (
+        (
+            r"(?i)^((source|src)\w*(range|ranges|prefix|prefixes|address|addresses|cidr|cidrs|cidrblocks?|ips?"
+            r"|ipranges?|context|scope|regioncodes)|cidrblocks|ipv6cidrblocks|cidrip|cidripv4|cidripv6|cidrs"
+            r"|ipv6cidrs)$",
+            "a source address set (CIDRs, prefixes, ranges, a network context)",
+        ),
+        (
+            r"(?i)^(fromport|toport|ports|portranges?|destinationports?|destinationportranges?|translatedport)$",
+            "a port",
+        ),
+    ),
+    "vm": (
+        (
+            r"^(instanceType|instanceTypes|vmSize|vmSizes|machineType|bundleId|ami|imageId|imageReference"
+            r"|sourceImageReference|storageImageReference|sourceImage|image)$",
+            "a VM size or the image a VM boots",
+        ),
+    ),
+    "disk": (
+        (r"^(encrypted|encryption|diskEncryptionSetId|encryptionType)$", "a disk's encryption setting"),
+        (r"^(size|sizeGb|sizeInGb|diskSizeGb|diskSizeGB|volumeSize|sizeGib|diskSize)$", "a disk size"),
+    ),
+    "public-address": (
+        (
+            r"^(associatePublicIpAddress|publicIpAddressId|publicIPAddressConfiguration|publicIpAddressConfiguration"
+            r"|accessConfigs|ipv6AccessConfigs|natIp|publicIpPrefixId)$",
+            "a public address on a VM or its NIC",
+        ),
+    ),
+    "image": (
+        (r"^(ami|imageId|imageReference|sourceImageReference|storageImageReference|sourceImage)$", "a VM image"),
+    ),
+}
+
+# The providers of each cloud, by type-token prefix.
+PREFIXES = {"aws": ("aws:", "aws-native:"), "azure": ("azure-native:", "azure:"), "gcp": ("gcp:",)}
 
 
-@dataclass(frozen=True)
-class Exclusion:
-    """Types (a regex, full match on the token) a rule leaves out on purpose, and why. ``rules``
-    empty: every rule whose kinds the types fall in."""
-
-    pattern: str
-    reason: str
-    rules: tuple[str, ...] = ()
-
-    def applies(self, token: str, rule: str) -> bool:
-        return (not self.rules or rule in self.rules) and re.fullmatch(self.pattern, token) is not None
+def kinds_of(token: str, properties: Iterable[str] = ()) -> set[str]:
+    """The kinds a type is, by name and by the properties its schema declares."""
+    return set(_name_kinds(token) | _property_kinds(frozenset(properties)))
 
 
-def kinds_of(token: str) -> set[str]:
+@functools.cache
+def _name_kinds(token: str) -> frozenset[str]:
     name = token.rsplit(":", 1)[-1]
     found = set()
     for kind, patterns in KINDS.items():
@@ -105,19 +147,26 @@ def kinds_of(token: str) -> set[str]:
             target = token if pattern.startswith("^") else name
             if re.search(pattern, target):
                 found.add(kind)
-    return found
-
-
-def candidates(tokens: Iterable[str], rule: str) -> list[str]:
-    """The SDK types a rule must judge or exclude."""
-    kinds, clouds = RULE_SCOPE[rule]
-    prefixes = tuple(PREFIXES[c] for c in clouds)
-    return sorted(t for t in frozenset(tokens) if t.startswith(prefixes) and _kinds(t) & set(kinds))
+    return frozenset(found)
 
 
 @functools.cache
-def _kinds(token: str) -> frozenset[str]:
-    return frozenset(kinds_of(token))
+def _property_kinds(properties: frozenset[str]) -> frozenset[str]:
+    return frozenset(
+        kind
+        for kind, groups in PROPERTY_KINDS.items()
+        if all(any(re.match(pattern, p) for p in properties) for pattern, _ in groups)
+    )
+
+
+def candidates(tokens: Iterable[str], rule: str, properties: Mapping[str, Iterable[str]] | None = None) -> list[str]:
+    """The SDK types a rule must judge or exclude."""
+    kinds, clouds = RULE_SCOPE[rule]
+    prefixes = tuple(p for c in clouds for p in PREFIXES[c])
+    properties = properties or {}
+    return sorted(
+        t for t in frozenset(tokens) if t.startswith(prefixes) and kinds_of(t, properties.get(t, ())) & set(kinds)
+    )
 
 
 @dataclass(frozen=True)
@@ -129,21 +178,29 @@ class RuleCoverage:
 
 
 def classify(
-    tokens: Iterable[str], covered: Mapping[str, Iterable[str]], exclusions: Iterable[Exclusion]
+    tokens: Iterable[str],
+    covered: Mapping[str, Iterable[str]],
+    exclusions: Iterable[Exclusion],
+    properties: Mapping[str, Iterable[str]] | None = None,
 ) -> list[RuleCoverage]:
-    """Per rule: candidates it checks, candidates excluded (with the reason), and the rest."""
+    """Per rule: candidates it checks, candidates excluded or not judged (with the reason), and the
+    rest. A not-judged reason is marked so (the resource gets the advisory violation)."""
     tokens = set(tokens)
     exclusions = list(exclusions)
     report = []
     for rule in RULE_SCOPE:
         checked = set(covered.get(rule, ()))
         rows_covered, rows_excluded, rest = [], [], []
-        for token in candidates(tokens, rule):
+        for token in candidates(tokens, rule, properties):
             if token in checked:
                 rows_covered.append(token)
                 continue
-            reason = next((e.reason for e in exclusions if e.applies(token, rule)), None)
-            (rows_excluded.append((token, reason)) if reason else rest.append(token))
+            found = next((e for e in exclusions if e.applies(token, rule)), None)
+            if found is None:
+                rest.append(token)
+            else:
+                reason = f"not judged (advisory): {found.reason}" if isinstance(found, NotJudged) else found.reason
+                rows_excluded.append((token, reason))
         report.append(RuleCoverage(rule, tuple(rows_covered), tuple(rows_excluded), tuple(rest)))
     return report
 
@@ -156,11 +213,14 @@ def render(report: list[RuleCoverage], versions: Mapping[str, str]) -> str:
         "",
         "Generated by `python -m policies.type_coverage` from the installed provider SDKs "
         f"({', '.join(f'{k} {v}' for k, v in versions.items())}); `tests/test_policy_coverage.py` fails when "
-        "it is out of date or when a type of a rule's kinds is neither checked nor excluded.",
+        "it is out of date or when a type of a rule's kinds is neither checked, left out nor named as not judged.",
         "",
-        "Kinds are recognised by name: "
+        "A type is of a kind by what its schema declares (an input property at any depth): "
+        + "; ".join(f"**{kind}**: " + " and ".join(why for _, why in groups) for kind, groups in PROPERTY_KINDS.items())
+        + ". Or by name: "
         + "; ".join(f"**{kind}**: {', '.join(f'`{p}`' for p, _ in patterns)}" for kind, patterns in KINDS.items())
-        + ". Azure types are also matched in their versioned form (`azure-native:compute/v20240701:VirtualMachine`).",
+        + ". Azure types are also matched in their versioned form (`azure-native:compute/v20240701:VirtualMachine`). "
+        "Types marked *not judged (advisory)* get the advisory `not-judged-by-this-pack` violation in a preview.",
         "",
     ]
     for row in report:
@@ -179,64 +239,19 @@ def render(report: list[RuleCoverage], versions: Mapping[str, str]) -> str:
     return "\n".join(lines)
 
 
-# --- The installed SDKs (for the coverage test and the generated page, never for the pack) ----------
-
-SDK_PACKAGES = {"aws": "pulumi_aws", "azure": "pulumi_azure_native", "gcp": "pulumi_gcp"}
-_TOKEN = re.compile(rb"super\(\w+, __self__\)\.__init__\(\s*'([^']+)'")
-_ALIAS = re.compile(rb'Alias\(type_="([^"]+)"\)')
-
-
-@dataclass(frozen=True)
-class SdkTypes:
-    tokens: frozenset[str]  # every resource type token the SDKs register
-    aliases: Mapping[str, frozenset[str]]  # token -> the other tokens the engine may know it by
-    versions: Mapping[str, str]
-
-
-def scan_sdks(packages: Mapping[str, str] = SDK_PACKAGES) -> SdkTypes:
-    """Every resource class's type token and aliases, read from the SDK sources with a regex
-    (importing azure-native whole would take minutes). Resource modules are the files not named
-    _*.py, get_*.py or outputs.py; the token is the first argument of the class's super().__init__."""
-    import importlib.metadata
-    import importlib.util
-    import os
-
-    tokens: set[str] = set()
-    aliases: dict[str, frozenset[str]] = {}
-    versions = {}
-    for package in packages.values():
-        spec = importlib.util.find_spec(package)
-        if spec is None or not spec.submodule_search_locations:
-            continue
-        versions[package] = importlib.metadata.version(package.replace("_", "-"))
-        for directory, dirs, files in os.walk(spec.submodule_search_locations[0]):
-            dirs[:] = [d for d in dirs if d != "__pycache__"]
-            for file in files:
-                if not file.endswith(".py") or file.startswith(("_", "get_")) or file == "outputs.py":
-                    continue
-                with open(os.path.join(directory, file), "rb") as handle:
-                    text = handle.read()
-                end = text.rfind(b"__self__).__init__(")
-                match = _TOKEN.search(text, max(0, end - 200)) if end >= 0 else None
-                if not match:
-                    continue
-                token = match.group(1).decode()
-                tokens.add(token)
-                start = text.find(b"Alias(type_=", max(0, end - 30000))
-                if start >= 0:
-                    aliases[token] = frozenset(a.decode() for a in _ALIAS.findall(text, start, end))
-    return SdkTypes(frozenset(tokens), aliases, versions)
-
+# --- The report for the installed SDKs ------------------------------------------------------------
 
 COVERAGE_PAGE = "docs/policy-coverage.md"
 
 
+def report_for(sdk: SdkTypes) -> list[RuleCoverage]:
+    return classify(sdk.tokens, covered_types(), EXCLUDED, sdk.properties)
+
+
 def current_page() -> str:
     """The coverage page for the installed SDKs and the pack as it is."""
-    from .rules import EXCLUDED, covered_types
-
-    sdk = scan_sdks()
-    return render(classify(sdk.tokens, covered_types(), EXCLUDED), sdk.versions)
+    sdk = scan_sdks(SDK_PACKAGES)
+    return render(report_for(sdk), sdk.versions)
 
 
 def main() -> None:

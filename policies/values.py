@@ -139,7 +139,7 @@ def show(value: Any) -> str:
 
 def cloud_of(resource_type: str) -> str | None:
     prefix = resource_type.split(":", 1)[0]
-    return {"aws": "aws", "azure-native": "azure", "gcp": "gcp"}.get(prefix)
+    return {"aws": "aws", "aws-native": "aws", "azure-native": "azure", "azure": "azure", "gcp": "gcp"}.get(prefix)
 
 
 # azure-native:compute/v20240701:VirtualMachine (an explicit API version, from a versioned module or

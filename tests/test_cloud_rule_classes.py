@@ -18,11 +18,17 @@ PASSWORD = "Tr0ub4dor&3-horse"
 
 
 def vm(cloud, **args):
-    return validate("vm", {"cloud": cloud, "ssh_public_key": KEY, **args}, CloudDefaults(region=REGIONS[cloud]))
+    return validate(
+        "vm",
+        {"cloud": cloud, "ssh_public_key": KEY, **args},
+        CloudDefaults(region=REGIONS[cloud], project="test-project"),
+    )
 
 
 def network(cloud, **args):
-    return validate_network("net", {"cloud": cloud, **args}, CloudDefaults(region=REGIONS[cloud], project="p"))
+    return validate_network(
+        "net", {"cloud": cloud, **args}, CloudDefaults(region=REGIONS[cloud], project="test-project")
+    )
 
 
 def tags(count: int) -> dict:

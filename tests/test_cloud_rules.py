@@ -22,7 +22,7 @@ DEFAULT_REGIONS = {"aws": "us-east-1", "azure": "eastus", "gcp": "us-central1"}
 
 
 def spec(cloud, region, **args):
-    return validate("vm", {"cloud": cloud, **args}, CloudDefaults(region=region))
+    return validate("vm", {"cloud": cloud, **args}, CloudDefaults(region=region, project="test-project"))
 
 
 def only(evaluation, type_token):

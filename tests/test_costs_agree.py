@@ -52,6 +52,7 @@ config:
 def project(tmp_path_factory):
     directory = tmp_path_factory.mktemp("project")
     shutil.copy(REPO_ROOT / "Pulumi.yaml", directory / "Pulumi.yaml")
+    shutil.copy(REPO_ROOT / "__main__.py", directory / "__main__.py")
     shutil.copy(REPO_ROOT / "Pulumi.dev.yaml", directory / "Pulumi.dev.yaml")
     (directory / "Pulumi.mixed.yaml").write_text(DISKS_AND_WINDOWS)
     return directory

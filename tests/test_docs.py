@@ -143,6 +143,7 @@ def test_python_examples_run_under_mocks(path, block, tmp_path, monkeypatch):
 def test_stack_config_examples_plan(path, block, tmp_path):
     text = block.replace("ssh-ed25519 AAAA... me@example.com", KEY)
     (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    (tmp_path / "__main__.py").write_text((ROOT / "__main__.py").read_text())
     (tmp_path / "Pulumi.example.yaml").write_text(text)
     assert plan_stack(tmp_path, "example")
 
@@ -171,6 +172,7 @@ def test_the_stack_config_example_becomes_the_vms_it_describes(tmp_path):
     """The config page's example goes through the real program, as `plan` runs it."""
     (example,) = [b for b in blocks(ROOT / "docs" / "config.md", "yaml") if "clouds:" in b]
     (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    (tmp_path / "__main__.py").write_text((ROOT / "__main__.py").read_text())
     (tmp_path / "Pulumi.example.yaml").write_text(example.replace("ssh-ed25519 AAAA... me@example.com", KEY))
     rows = plan_stack(tmp_path, "example")
     assert [row["name"] for row in rows] == ["web-aws", "web-azure", "web-gcp", "build", "win"]

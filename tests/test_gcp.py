@@ -178,7 +178,11 @@ def test_shielded_vm_off_for_images_of_unknown_projects(ssh_key):
 
 
 def test_gpu_types_cannot_live_migrate(ssh_key):
-    spec = validate("gpu", {"cloud": "gcp", "instance_type": "g2-standard-4", "region": "us-central1"}, CloudDefaults())
+    spec = validate(
+        "gpu",
+        {"cloud": "gcp", "instance_type": "g2-standard-4", "region": "us-central1"},
+        CloudDefaults(project="test-project"),
+    )
     assert scheduling(spec)["on_host_maintenance"] == "TERMINATE"
 
 
@@ -194,7 +198,7 @@ def test_firewall_rules_mapping():
     spec = validate(
         "web",
         {"cloud": "gcp", "ingress": [{"from_port": 80, "to_port": 81, "protocol": "udp", "sources": ["0.0.0.0/0"]}]},
-        CloudDefaults(region="us-central1"),
+        CloudDefaults(region="us-central1", project="test-project"),
     )
     ((name, rule),) = firewall_rules("web", spec.ingress)
     assert name == "web-fw-0"

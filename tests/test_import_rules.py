@@ -69,7 +69,7 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
             "components.lockfile",
         }
         | PURE_LEAVES,
-        {"pulumi", "google", "yaml", "matplotlib"},
+        {"pulumi", "pulumi_policy", "google", "yaml", "jsonschema", "matplotlib"},
     ),
     "components.__main__": ({"components.catalog"}, set()),
     "components": ({"components.vm", "components.network"} | PURE_LEAVES, set()),
@@ -77,9 +77,17 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
 }
 # Within the tools, only these modules may import these packages.
 TOOLS_ONLY_IN = {
-    "pulumi": {"components.tools.plan", "components.tools.offline"},
-    "google": {"components.tools.offline"},  # protobuf, for the mocks engine
-    "yaml": {"components.tools.plan", "components.tools.catalog"},  # stack files; catalog seed-gcp's pricing.yml
+    "pulumi": {
+        "components.tools.plan",
+        "components.tools.offline",
+        "components.tools.program_runner",
+        "components.tools.policy_check",
+    },
+    # the policy SDK, and the schema check of its config, only where `plan --policy-pack` runs a pack
+    "pulumi_policy": {"components.tools.policy_check"},
+    "jsonschema": {"components.tools.policy_check"},
+    "google": {"components.tools.offline", "components.tools.policy_check"},  # protobuf, for the engine
+    "yaml": {"components.tools.stack_files", "components.tools.catalog"},  # catalog seed-gcp: pricing.yml
     "matplotlib": {"components.tools.compare.chart"},
 }
 # Each adapter imports its own cloud's SDK, never another's.
@@ -191,6 +199,15 @@ def test_the_pure_layers_and_the_offline_tools_load_no_pulumi_or_sdk():
     assert loaded & HEAVY == set()
 
 
+def test_plan_without_a_policy_pack_loads_no_policy_sdk():
+    loaded = loaded_after(
+        "import contextlib, io, components.__main__\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert components.__main__.main(['plan', '--format', 'json']) == 0"
+    )
+    assert "pulumi" in loaded and loaded & {"pulumi_policy", "jsonschema"} == set()
+
+
 def test_the_policy_pack_loads_no_provider_sdk():
     loaded = loaded_after("import sys; sys.path.insert(0, 'policies'); import policies.rules")
     assert "pulumi_policy" in loaded
@@ -203,7 +220,7 @@ def test_a_vm_of_one_cloud_loads_only_that_clouds_sdk():
         "from components.tools.offline import evaluate\n"
         "from components import VirtualMachine\n"
         "evaluate(lambda: VirtualMachine('web', {'cloud': 'gcp', 'region': 'us-central1'}), "
-        "config={'gcp:project': 'p'})"
+        "config={'gcp:project': 'test-project'})"
     )
     assert "pulumi_gcp" in loaded
     assert loaded & {"pulumi_aws", "pulumi_azure_native"} == set()

@@ -28,7 +28,7 @@ def project(tmp_path, monkeypatch):
     """A copy of the repository's project and dev stack; its lock is read beside Pulumi.dev.yaml."""
     directory = tmp_path / "project"
     directory.mkdir()
-    for name in ("Pulumi.yaml", "Pulumi.dev.yaml"):
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "__main__.py"):
         shutil.copy(ROOT / name, directory / name)
     monkeypatch.delenv(LOCK_DIR_ENV)
     return directory

@@ -46,6 +46,7 @@ def corpus(tmp_path):
     def project(name: str, pulumi_yaml: str | bytes, stack: str | bytes = GOOD_STACK) -> None:
         folder = tmp_path / name
         folder.mkdir()
+        (folder / "__main__.py").write_text((ROOT / "__main__.py").read_text())
         for file, content in (("Pulumi.yaml", pulumi_yaml), ("Pulumi.dev.yaml", stack)):
             (folder / file).write_bytes(content if isinstance(content, bytes) else content.encode())
 
@@ -60,6 +61,9 @@ def corpus(tmp_path):
     project(
         "secret-region", good, "config:\n  multicloud-vm:vms:\n    - {name: w, cloud: aws, region: {secure: v1:x}}\n"
     )
+    project("duplicate-key", good, GOOD_STACK.replace("region: us-east-1}", "region: us-east-1, cloud: gcp}"))
+    project("octal-port", good, GOOD_STACK.replace("region: us-east-1}", "region: us-east-1, ingress: [{port: 022}]}"))
+    (tmp_path / "pack-config.json").write_text('{"no-such-policy": "mandatory"}')
     (tmp_path / "a-file").write_text("x")
     plans = tmp_path / "plans"
     plans.mkdir()
@@ -117,6 +121,14 @@ def cases(t: Path) -> list[tuple[list[str], str]]:
         (["plan", "--project-dir", str(t / "nan-memory")], "memory_gib=nan is invalid: expected a finite number"),
         (["plan", "--project-dir", str(t / "secret-region")], "vms[0].region is encrypted"),
         (["plan", "--project-dir", str(t / "stack-not-mapping"), "--stack", "no such!"], "expected a stack name"),
+        (["plan", "--project-dir", str(t / "duplicate-key")], "cloud is given twice"),
+        (["plan", "--project-dir", str(t / "octal-port")], "022 is octal to Pulumi (18)"),
+        (["plan", "--policy-pack", str(t / "nowhere")], "no such folder"),
+        (
+            ["plan", "--policy-pack", "policies", "--policy-pack-config", str(t / "pack-config.json")],
+            "unknown policies",
+        ),
+        (["plan", "--policy-pack", "policies", "--policy-pack-config", str(t / "missing.json")], "no such file"),
         (["plan", "--format", "yaml"], "invalid choice"),
         (["plan", "--diff", str(plans / "ok.json"), str(plans)], "is a folder"),
         (["plan", "--diff", str(plans / "ok.json"), str(plans / "latin1.json")], "not UTF-8"),

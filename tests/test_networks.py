@@ -154,7 +154,7 @@ def test_twelve_vms_of_mixed_sizes_in_one_region_share_one_network(cloud, previe
 
 def zone_of_instance_spec(entry: dict) -> str:
     args = {k: v for k, v in entry.items() if k != "name"}
-    return validate(entry["name"], args, CloudDefaults(region=REGION[entry["cloud"]])).zone
+    return validate(entry["name"], args, CloudDefaults(region=REGION[entry["cloud"]], project="test-project")).zone
 
 
 def test_fifty_vms_make_one_network_and_the_count_does_not_grow():
@@ -299,7 +299,7 @@ def test_a_vm_joins_only_a_network_of_its_cloud_region_and_project():
     cases = [
         ({"cloud": "gcp"}, {"cloud": "aws"}, "network", "it is a aws network"),
         ({"cloud": "aws", "region": "eu-west-1"}, {"cloud": "aws"}, "network", "it spans us-east-1, not eu-west-1"),
-        ({"cloud": "gcp", "project": "other"}, {"cloud": "gcp"}, "network", "it is in project test-project"),
+        ({"cloud": "gcp", "project": "other-project"}, {"cloud": "gcp"}, "network", "it is in project test-project"),
         (
             {"cloud": "aws", "subnet_id": "subnet-0123456789abcdef0"},
             {"cloud": "aws"},
@@ -353,7 +353,7 @@ def test_auto_sizing_in_a_network_picks_a_size_its_zones_offer():
 )
 def test_bad_network_args_raise_spec_error_before_anything_is_registered(args, field, expected):
     with pytest.raises(SpecError) as error:
-        validate_network("net", args, CloudDefaults(region=REGION[args["cloud"]]))
+        validate_network("net", args, CloudDefaults(region=REGION[args["cloud"]], project="test-project"))
     assert error.value.field == field and expected in str(error.value), str(error.value)
     assert str(error.value).startswith(f"Network 'net': {field}=")
     evaluation = None
@@ -432,13 +432,20 @@ def test_each_gcp_vm_lands_in_a_zone_that_offers_its_type():
         ("us-east4", "a2-ultragpu-1g"): "us-east4-c",
     }
     for (region, name), zone in placed.items():
-        assert validate("vm", {"cloud": "gcp", "instance_type": name}, CloudDefaults(region=region)).zone == zone
-    t2a = validate("vm", {"cloud": "gcp", "arch": "arm64"}, CloudDefaults(region="asia-southeast1"))
+        assert (
+            validate(
+                "vm", {"cloud": "gcp", "instance_type": name}, CloudDefaults(region=region, project="test-project")
+            ).zone
+            == zone
+        )
+    t2a = validate(
+        "vm", {"cloud": "gcp", "arch": "arm64"}, CloudDefaults(region="asia-southeast1", project="test-project")
+    )
     assert t2a.instance_type.startswith("t2a-") and t2a.zone in ("asia-southeast1-b", "asia-southeast1-c")
 
 
 def test_gcp_default_zone_is_used_only_where_it_offers_the_type():
-    with_default = CloudDefaults(region="us-west1", zone="us-west1-a")
+    with_default = CloudDefaults(region="us-west1", zone="us-west1-a", project="test-project")
     assert validate("vm", {"cloud": "gcp", "instance_type": "e2-standard-2"}, with_default).zone == "us-west1-a"
     assert validate("vm", {"cloud": "gcp", "instance_type": "a2-highgpu-1g"}, with_default).zone == "us-west1-b"
 
@@ -524,6 +531,7 @@ def test_plan_warns_when_a_stack_would_exceed_a_default_quota(tmp_path, capsys):
     from components.tools.plan import main as plan_main
 
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
     public = [{"name": f"pub{i:02d}", "cloud": "azure", "ssh_public_key": KEY, "public_ip": True} for i in range(11)]
     dedicated = [{"name": f"own{i}", "cloud": "aws", "network": "dedicated"} for i in range(5)]
     (tmp_path / "Pulumi.big.yaml").write_text(yaml.safe_dump({"config": {"multicloud-vm:vms": public + dedicated}}))

@@ -1,7 +1,9 @@
-"""Coverage by design: every resource type the installed provider SDKs define that is of a kind a
-rule guards (policies/type_coverage.py: name patterns per kind) is either checked by the rule or
-left out with a reason (the per-cloud modules' EXCLUDED). The SDKs are read as source with a
-regex (importing azure-native whole would take minutes); docs/policy-coverage.md is the report."""
+"""Coverage by design: every resource type the installed provider SDKs define (aws, aws-native,
+azure-native, azure, gcp) that is of a kind a rule guards (policies/type_coverage.py: what its
+schema's properties say it is, and name patterns) is either checked by the rule, left out with a
+reason, or named as not judged (the per-cloud modules' EXCLUDED). The SDKs are read as source with a
+regex (policies/sdk_schema.py: importing azure-native whole would take minutes);
+docs/policy-coverage.md is the report."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ import re
 import pytest
 from policy_harness import raw_resource, run_policies
 
+from policies.exclusions import NotJudged
 from policies.rules import EXCLUDED, FLEETS, covered_types
-from policies.type_coverage import COVERAGE_PAGE, RULE_SCOPE, candidates, classify, render, scan_sdks
+from policies.sdk_schema import SDK_PACKAGES, scan_sdks
+from policies.type_coverage import COVERAGE_PAGE, RULE_SCOPE, candidates, kinds_of, render, report_for
 from policies.values import canonical_type
 
 ROOT_PAGE = __import__("pathlib").Path(__file__).resolve().parent.parent / COVERAGE_PAGE
@@ -24,13 +28,31 @@ def sdk():
 
 @pytest.fixture(scope="module")
 def report(sdk):
-    return classify(sdk.tokens, covered_types(), EXCLUDED)
+    return report_for(sdk)
 
 
-def test_the_sdks_are_read(sdk):
-    assert len(sdk.tokens) > 5000
+def test_the_sdks_of_every_provider_are_read(sdk):
+    assert set(sdk.versions) == set(SDK_PACKAGES), "requirements-dev.txt installs every provider's SDK"
+    assert len(sdk.tokens) > 8000
     assert {"aws:ec2/instance:Instance", "azure-native:compute:VirtualMachineScaleSet"} <= sdk.tokens
+    assert {"aws-native:ec2:SecurityGroup", "azure:network/networkSecurityRule:NetworkSecurityRule"} <= sdk.tokens
     assert "gcp:compute/instanceTemplate:InstanceTemplate" in sdk.tokens
+    # properties at any depth: a security group's rules are nested input types
+    assert {"securityGroupIngress", "cidrIp", "fromPort"} <= sdk.properties["aws-native:ec2:SecurityGroup"]
+
+
+@pytest.mark.parametrize(
+    ("token", "kind"),
+    [
+        ("gcp:vmwareengine/externalAccessRule:ExternalAccessRule", "network"),  # sourceIpRanges + destinationPorts
+        ("aws:batch/computeEnvironment:ComputeEnvironment", "vm"),  # computeResources.instanceTypes
+        ("gcp:compute/organizationSecurityPolicyRule:OrganizationSecurityPolicyRule", "network"),
+        ("azure-native:network:SecurityUserRule", "network"),
+    ],
+)
+def test_types_are_found_by_what_their_schema_declares_not_by_name(sdk, token, kind):
+    assert kind not in kinds_of(token), "found by name already: pick a type only its schema reveals"
+    assert kind in kinds_of(token, sdk.properties[token])
 
 
 def test_every_type_of_a_rules_kinds_is_checked_or_excluded(report):
@@ -52,12 +74,22 @@ def test_the_report_lists_covered_and_excluded_types_per_rule(report):
 def test_checked_types_are_real_types_of_the_rules_kinds(sdk):
     for rule, types in covered_types().items():
         assert set(types) <= sdk.tokens, f"{rule} checks types the SDKs do not define: {set(types) - sdk.tokens}"
-        assert set(types) <= set(candidates(sdk.tokens, rule)), f"{rule} checks types outside its kinds"
+        outside = set(types) - set(candidates(sdk.tokens, rule, sdk.properties))
+        assert outside == set(), f"{rule} checks types outside its kinds"
+
+
+def test_not_judged_names_only_types_of_a_guarded_kind(sdk):
+    """The advisory names a resource only when it could do what a rule guards: no noise on others."""
+    every = set().union(*(candidates(sdk.tokens, rule, sdk.properties) for rule in RULE_SCOPE))
+    for entry in (e for e in EXCLUDED if isinstance(e, NotJudged)):
+        named = {t for t in sdk.tokens if entry.matches(t)}
+        assert named, entry.pattern
+        assert named <= every, (entry.pattern, sorted(named - every))
 
 
 def test_every_exclusion_leaves_something_out_and_never_a_checked_type(sdk):
     covered = covered_types()
-    by_rule = {rule: candidates(sdk.tokens, rule) for rule in RULE_SCOPE}
+    by_rule = {rule: candidates(sdk.tokens, rule, sdk.properties) for rule in RULE_SCOPE}
     for exclusion in EXCLUDED:
         rules = exclusion.rules or tuple(RULE_SCOPE)
         hits = [(r, t) for r in rules for t in by_rule[r] if exclusion.applies(t, r)]

@@ -6,10 +6,10 @@ stack) the way the analyzer hands them over (deserialized, behind the SDK's unkn
 from __future__ import annotations
 
 import pytest
+from corpus import record
 from google.protobuf import json_format
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from policy_corpus import record
 from policy_harness import _struct
 from pulumi_policy import (
     PolicyCustomTimeouts,

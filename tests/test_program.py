@@ -23,7 +23,7 @@ KEY = public_key("ed25519")
 
 
 def run_main(vms, *, preview=False, extra_config=None):
-    config = {"multicloud-vm:vms": vms, "gcp:project": "p", **(extra_config or {})}
+    config = {"multicloud-vm:vms": vms, "gcp:project": "stack-project", **(extra_config or {})}
     return evaluate(lambda: runpy.run_path(str(ROOT / "__main__.py")), config=config, preview=preview)
 
 
@@ -55,7 +55,7 @@ def test_fan_out_from_config_builds_one_vm_per_cloud(preview):
     assert azure["location"] == "westeurope" and azure["resourceGroupName"] == "shared-rg"
     gcp = {r.inputs["name"]: r.inputs for r in evaluation.of_type("gcp:compute/instance:Instance")}
     assert gcp["web-gcp"]["zone"] == "europe-west1-c" and gcp["web-gcp"]["project"] == "gcp-proj"
-    assert gcp["worker"]["zone"] == "us-east1-b" and gcp["worker"]["project"] == "p"
+    assert gcp["worker"]["zone"] == "us-east1-b" and gcp["worker"]["project"] == "stack-project"
     # Cloud-specific keys reach only their cloud.
     assert not evaluation.of_type("azure-native:resources:ResourceGroup")
 
@@ -69,7 +69,7 @@ def test_stack_outputs_hold_each_vm_and_a_comparison_table():
         "net-aws-eu-west-1",
         "net-azure-westeurope-shared-rg",
         "net-gcp-gcp-proj",
-        "net-gcp-p",
+        "net-gcp-stack-project",
     }
     aws_network = outputs["networks"]["net-aws-eu-west-1"]
     assert aws_network["regions"] == ["eu-west-1"] and set(aws_network["subnet_ids"]) == {"euw1-az1"}
@@ -210,6 +210,7 @@ def test_plan_table_and_markdown(capsys):
 @pytest.fixture
 def project_dir(tmp_path):
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
     return tmp_path
 
 
@@ -235,7 +236,7 @@ def test_plan_works_with_encrypted_secrets_it_cannot_decrypt(project_dir, capsys
 
 def test_plan_reports_bad_stack_config_and_missing_stacks(project_dir, capsys):
     (project_dir / "Pulumi.bad.yaml").write_text(
-        "config:\n  multicloud-vm:vms:\n    - name: api\n      cloud: gcp\n      cpus: 9999\n"
+        "config:\n  gcp:project: test-project\n  multicloud-vm:vms:\n    - name: api\n      cloud: gcp\n      cpus: 9999\n"
     )
     assert plan_main(["--stack", "bad", "--project-dir", str(project_dir)]) == 2
     error = capsys.readouterr().err

@@ -235,7 +235,7 @@ def valid_specs(draw, cloud: str | None = None) -> tuple[str, dict]:
     if draw(st.integers(0, 4)) == 0:
         args["subnet_id"] = SUBNETS[cloud].replace("REGION", region)
     args["tags"] = draw(st.dictionaries(tag_keys, tag_values, max_size=4))
-    if cloud == "gcp" and draw(st.booleans()):
+    if cloud == "gcp":  # without one (and no gcp:project to fall back on) a GCP spec is refused
         args["project"] = draw(st.from_regex(r"\A[a-z][a-z0-9-]{4,20}[a-z0-9]\Z"))
     if cloud == "azure" and draw(st.integers(0, 3)) == 0:
         args["resource_group_name"] = "existing-rg"

@@ -192,7 +192,7 @@ def test_windows_user_names_with_control_characters_are_refused(username):
                 "admin_password": "Tr0ub4dor&3-horse",
                 "admin_username": username,
             },
-            CloudDefaults(region="us-central1"),
+            CloudDefaults(region="us-central1", project="test-project"),
         )
     assert error.value.field == "admin_username"
 

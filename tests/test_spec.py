@@ -24,7 +24,7 @@ WINDOWS_PASSWORD = "Correct-Horse-42"
 DEFAULTS = {
     "aws": CloudDefaults(region="us-east-1"),
     "azure": CloudDefaults(region="eastus"),
-    "gcp": CloudDefaults(region="us-central1", project="p"),
+    "gcp": CloudDefaults(region="us-central1", project="test-project"),
 }
 
 
@@ -131,13 +131,18 @@ def test_hourly_price_is_the_catalog_price_and_spot_price_when_spot():
 
 
 def test_region_and_zone_defaults_come_from_provider_config():
-    spec = validate("vm1", {"cloud": "gcp"}, CloudDefaults(region="us-east1"))
+    spec = validate("vm1", {"cloud": "gcp"}, CloudDefaults(region="us-east1", project="test-project"))
     assert spec.region == "us-east1"
     assert spec.zone == "us-east1-b"  # us-east1 has no zone -a
-    assert validate("vm1", {"cloud": "gcp"}, CloudDefaults(region="europe-west4")).zone == "europe-west4-a"
-    configured = validate("vm1", {"cloud": "gcp"}, CloudDefaults(region="us-east1", zone="us-east1-c"))
+    assert (
+        validate("vm1", {"cloud": "gcp"}, CloudDefaults(region="europe-west4", project="test-project")).zone
+        == "europe-west4-a"
+    )
+    configured = validate(
+        "vm1", {"cloud": "gcp"}, CloudDefaults(region="us-east1", zone="us-east1-c", project="test-project")
+    )
     assert configured.zone == "us-east1-c"
-    from_zone = validate("vm1", {"cloud": "gcp"}, CloudDefaults(zone="us-west1-b"))
+    from_zone = validate("vm1", {"cloud": "gcp"}, CloudDefaults(zone="us-west1-b", project="test-project"))
     assert (from_zone.region, from_zone.zone) == ("us-west1", "us-west1-b")
     # AWS: the first AZ ID that offers the size (t3a in us-east-1: not use1-az3); Azure: regional.
     assert spec_for("aws").zone == "use1-az1"

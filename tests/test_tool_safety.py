@@ -78,6 +78,7 @@ def test_the_gcp_api_key_never_appears_in_an_error(tmp_path, capsys):
 @pytest.fixture
 def project(tmp_path):
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
     return tmp_path
 
 
@@ -98,7 +99,7 @@ def test_the_config_namespace_is_the_projects_name(project, capsys):
     text = (project / "Pulumi.yaml").read_text().replace("name: multicloud-vm", "name: renamed-app")
     (project / "Pulumi.yaml").write_text(text)
     (project / "Pulumi.dev.yaml").write_text(
-        "config:\n  renamed-app:vms:\n    - {name: web, cloud: gcp, region: us-central1}\n  gcp:project: p\n"
+        "config:\n  renamed-app:vms:\n    - {name: web, cloud: gcp, region: us-central1}\n  gcp:project: test-project\n"
     )
     assert plan_main(["--format", "json", "--project-dir", str(project)]) == 0
     assert [r["name"] for r in json.loads(capsys.readouterr().out)] == ["web"]
@@ -108,7 +109,7 @@ def test_every_bad_entry_is_reported_at_once_whatever_its_error(project, capsys)
     (project / "Pulumi.dev.yaml").write_text(
         "config:\n  multicloud-vm:vms:\n"
         "    - {name: a, clouds: [aws, azuer]}\n"
-        "    - {name: b, cloud: gcp, region: us-central1, cpus: 0}\n"
+        "    - {name: b, cloud: gcp, region: us-central1, project: test-project, cpus: 0}\n"
         "    - {name: c, cloud: aws, region: us-east-1, memory_gib: .inf}\n"
         "    - {name: d, cloud: aws, region: us-east-1}\n"
     )

@@ -315,12 +315,20 @@ def test_gcp_names_are_unique_per_stack_and_vm_and_valid_for_the_longest_vm_name
         spec = validate(
             name,
             _windows("gcp", image="windows-2022"),
-            CloudDefaults(region="us-central1", project="p", stack="proj/dev"),
+            CloudDefaults(region="us-central1", project="test-project", stack="proj/dev"),
         )
         assert re.fullmatch(r"[a-z][-a-z0-9]{4,28}[a-z0-9]", gcp_rules.admin_service_account_id(spec))
         assert re.fullmatch(r"[a-zA-Z0-9_-]{1,255}", gcp_rules.admin_password_secret_id(spec))
-    one = validate("w", _windows("gcp", image="windows-2022"), CloudDefaults(region="us-central1", stack="a/dev"))
-    other = validate("w", _windows("gcp", image="windows-2022"), CloudDefaults(region="us-central1", stack="a/prod"))
+    one = validate(
+        "w",
+        _windows("gcp", image="windows-2022"),
+        CloudDefaults(region="us-central1", project="test-project", stack="a/dev"),
+    )
+    other = validate(
+        "w",
+        _windows("gcp", image="windows-2022"),
+        CloudDefaults(region="us-central1", project="test-project", stack="a/prod"),
+    )
     assert gcp_rules.admin_service_account_id(one) != gcp_rules.admin_service_account_id(other)
 
 

@@ -31,8 +31,9 @@ OIDC_ACTIONS = (
 )
 TEST_COMMAND = ".venv/bin/python -m pytest -q -n 2"
 
-# Trips five zizmor audits: a dangerous trigger, template injection, an unpinned action, persisted
-# credentials, and it checks out the pull request's code with a write token.
+# Trips six zizmor audits: a dangerous trigger, template injection, an unpinned action, persisted
+# credentials, it checks out the pull request's code with a write token, and it hands a secret to a
+# job outside any environment (what the preview job did before it had one).
 BAD_WORKFLOW = """\
 name: bad
 on: pull_request_target
@@ -44,6 +45,8 @@ jobs:
         with:
           ref: ${{ github.event.pull_request.head.sha }}
       - run: echo "${{ github.event.pull_request.title }}"
+        env:
+          TOKEN: ${{ secrets.PULUMI_ACCESS_TOKEN }}
 """
 
 
@@ -85,6 +88,10 @@ def zizmor(*paths: Path) -> tuple[int, list[dict], str]:
             "--offline",
             "--no-config",
             "--no-ignores",
+            # The auditor persona reports everything zizmor knows, including what the default persona
+            # leaves out (secrets outside an environment).
+            "--persona",
+            "auditor",
             "--min-severity",
             "medium",
             "--format",
@@ -146,7 +153,7 @@ def test_schema_check_rejects_an_invalid_workflow(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
 
 
-def test_zizmor_finds_nothing_of_medium_severity_or_above():
+def test_zizmor_auditor_finds_nothing_of_medium_severity_or_above():
     code, findings, stderr = zizmor(*WORKFLOWS)
     summary = [(f["ident"], f["determinations"]["severity"]) for f in findings]
     assert (code, summary) == (0, []), stderr
@@ -162,6 +169,7 @@ def test_zizmor_catches_a_deliberately_bad_workflow(tmp_path):
         "template-injection",
         "unpinned-uses",
         "artipacked",
+        "secrets-outside-env",
     }
 
 
@@ -266,29 +274,6 @@ def test_test_job_installs_dev_requirements_and_runs_the_readme_test_command(pul
     ]
 
 
-def test_preview_job_runs_pulumi_preview_with_the_policy_pack(pull_request):
-    job = pull_request["jobs"]["preview"]
-    assert job["permissions"] == {
-        "contents": "read",
-        "id-token": "write",
-        "pull-requests": "write",
-    }
-    pulumi = step_using(job, "pulumi/actions")
-    assert pulumi["with"] == {
-        "command": "preview",
-        "stack-name": "${{ vars.PULUMI_STACK }}",
-        "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}",
-        "comment-on-pr": True,
-        "policyPacks": "policies",
-        "policyPackConfigs": "policies/config.json",
-    }
-    assert pulumi["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
-    assert pulumi["env"]["PULUMI_CONFIG_PASSPHRASE"] == "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}"
-    # Cloud sign-in comes before the preview that needs it.
-    names = [action_name(u) for u in uses_of(job)]
-    assert names.index("pulumi/actions") > max(names.index(a) for a in OIDC_ACTIONS)
-
-
 def test_cost_job_plans_base_and_head_in_separate_checkouts_with_a_read_only_token(pull_request):
     job = pull_request["jobs"]["cost"]
     assert job["permissions"] == {"contents": "read"}
@@ -305,16 +290,62 @@ def test_cost_job_plans_base_and_head_in_separate_checkouts_with_a_read_only_tok
             "persist-credentials": False,
         },
     ]
-    assert job["env"] == {"STACK": "${{ vars.PULUMI_STACK }}"}
+    assert "if" not in job  # forks get no variables, and the cost needs none: the job always runs
+    assert job["env"] == {"STACK_VARIABLE": "${{ vars.PULUMI_STACK }}"}
     scripts = {step["name"]: step for step in steps(job) if "run" in step}
     plan = '../.venv/bin/python -m components plan --stack "$STACK" --format json'
+    for name in ("Plan the base", "Plan the head, judged by the base's policy pack"):
+        assert scripts[name]["env"] == {"STACK": "${{ steps.stack.outputs.name }}"}
+        assert scripts[name]["if"] == "steps.stack.outputs.name != ''"
     assert scripts["Plan the base"]["working-directory"] == "base"
     assert f"{plan} > ../base.json" in scripts["Plan the base"]["run"]
-    assert scripts["Plan the head"]["working-directory"] == "head"
-    assert scripts["Plan the head"]["run"] == f"{plan} > ../head.json"
+    head = scripts["Plan the head, judged by the base's policy pack"]
+    assert head["working-directory"] == "head"
+    assert f'{plan} "${{pack[@]}}" > ../head.json' in head["run"]
+    # The pack and its config are the base branch's: a pull request's edit to them does not judge itself.
+    assert "pack=(--policy-pack ../base/policies --policy-pack-config ../base/policies/config.json)" in head["run"]
     assert scripts["Diff the plans"]["run"].startswith(
         "../.venv/bin/python -m components plan --diff ../base.json ../head.json --format markdown > ../comment.md\n"
     )
+    failing = scripts["Fail when a mandatory policy fails"]
+    assert failing["if"] == "steps.head.outputs.policy-status == '3'" and "exit 1" in failing["run"]
+    assert list(scripts).index("Fail when a mandatory policy fails") == len(scripts) - 1
+
+
+def run_stack_choice(job: dict, tmp_path: Path, stack_files: list[str], variable: str) -> tuple[str, str]:
+    (tmp_path / "head").mkdir()
+    for name in stack_files:
+        (tmp_path / "head" / name).write_text("config: {}\n")
+    outputs = tmp_path / "out"
+    (step,) = [s for s in steps(job) if s.get("id") == "stack"]
+    result = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", step["run"]],
+        cwd=tmp_path / "head",
+        env={**os.environ, "STACK_VARIABLE": variable, "GITHUB_OUTPUT": str(outputs)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return outputs.read_text().strip(), result.stdout
+
+
+@pytest.mark.parametrize(
+    ("files", "variable", "chosen"),
+    [
+        (["Pulumi.dev.yaml"], "", "dev"),  # a fork: no variables, one stack file
+        (["Pulumi.dev.yaml", "Pulumi.prod.yaml"], "", ""),  # a fork of a repository with several
+        (["Pulumi.dev.yaml", "Pulumi.prod.yaml"], "acme/multicloud-vm/prod", "acme/multicloud-vm/prod"),
+        ([], "", ""),
+        (["Pulumi.x;echo hi.yaml"], "", ""),  # a stack file name that is not a stack name
+    ],
+)
+def test_cost_job_prices_the_only_stack_when_github_passes_no_variables(
+    pull_request, tmp_path, files, variable, chosen
+):
+    output, stdout = run_stack_choice(pull_request["jobs"]["cost"], tmp_path, files, variable)
+    assert output == f"name={chosen}"
+    assert ("::notice::No stack to price" in stdout) == (chosen == "")
 
 
 def test_comment_job_runs_no_pull_request_code_and_updates_one_marked_comment(pull_request):
@@ -425,34 +456,43 @@ sys.exit(main_diff(sys.argv[1], sys.argv[2], sys.argv[4]))' "$5" "$6" "$7" "$8"
 fi
 [ "$4 $5 $6 $7" = "--stack $STACK --format json" ] || exit 3
 [ "$(basename "$PWD")" = head ] || { echo "no stack $STACK" >&2; exit 1; }
+[ "$8 $9 ${10} ${11}" = "--policy-pack ../base/policies --policy-pack-config ../base/policies/config.json" ] || exit 4
 cat "$HEAD_PLAN"
+echo "Policies:" >&2
+echo "    ❌ pack@v0.1.0 (local: ../base/policies)" >&2
+exit "$POLICY_STATUS"
 """
 
 
-def test_cost_job_scripts_diff_an_absent_base_against_the_head(pull_request, tmp_path):
+@pytest.mark.parametrize("policy_status", ["0", "3"])
+def test_cost_job_scripts_diff_an_absent_base_against_the_head(pull_request, tmp_path, policy_status):
     job = pull_request["jobs"]["cost"]
     python = tmp_path / ".venv" / "bin" / "python"
     python.parent.mkdir(parents=True)
     python.write_text(FAKE_VENV_PYTHON)
     python.chmod(0o755)
-    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "policies").mkdir(parents=True)
+    for name in ("PulumiPolicy.yaml", "config.json"):
+        (tmp_path / "base" / "policies" / name).write_text("")
     (tmp_path / "head").mkdir()
-    outputs, summary = tmp_path / "github_output", tmp_path / "step_summary"
+    summary = tmp_path / "step_summary"
     env = {
         **os.environ,
         "STACK": "dev",
         "REAL_PYTHON": sys.executable,
         "PYTHONPATH": str(ROOT),
         "HEAD_PLAN": str(ROOT / "tests" / "fixtures" / "plans" / "head.json"),
-        "GITHUB_OUTPUT": str(outputs),
+        "POLICY_STATUS": policy_status,
         "GITHUB_STEP_SUMMARY": str(summary),
     }
+    outputs = {}
     for step in steps(job):
-        if "run" in step and "working-directory" in step:
+        if "run" in step and "working-directory" in step and step.get("id") != "stack":
+            outputs[step["name"]] = tmp_path / f"output-{len(outputs)}"
             result = subprocess.run(
                 ["bash", "-eo", "pipefail", "-c", step["run"]],
                 cwd=tmp_path / step["working-directory"],
-                env=env,
+                env={**env, "GITHUB_OUTPUT": str(outputs[step["name"]])},
                 check=False,
                 capture_output=True,
                 text=True,
@@ -460,14 +500,26 @@ def test_cost_job_scripts_diff_an_absent_base_against_the_head(pull_request, tmp
             )
             assert result.returncode == 0, (step["name"], result.stdout, result.stderr)
     assert (tmp_path / "base.json").read_text() == ""
+    head_output = outputs["Plan the head, judged by the base's policy pack"].read_text()
+    assert head_output == f"policy-status={policy_status}\n"
     comment = (tmp_path / "comment.md").read_text()
     assert comment.startswith(MARKER + "\n")
     assert "**Monthly cost: $0.00 -> $1,031.49 (+$1,031.49), excluding" in comment
     assert "VMs: 8 added." in comment
+    assert comment.endswith(
+        "<details><summary>Policy pack of the base branch</summary>\n\n```\nPolicies:\n"
+        "    ❌ pack@v0.1.0 (local: ../base/policies)\n```\n</details>\n"
+    )
     assert summary.read_text() == comment
-    first, *body, last = outputs.read_text().splitlines()
+    first, *body, last = outputs["Diff the plans"].read_text().splitlines()
     assert first == f"comment<<{last}" and re.fullmatch(r"comment-[0-9a-f]{32}", last)
     assert "\n".join(body) + "\n" == comment
+
+
+def test_the_comment_is_posted_even_when_the_cost_job_fails_on_a_policy(pull_request):
+    condition = pull_request["jobs"]["cost-comment"]["if"]
+    assert condition.startswith("always()") and "needs.cost.outputs.comment != ''" in condition
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in condition
 
 
 def test_policy_pack_config_the_workflows_name_exists():

@@ -300,3 +300,29 @@ LIFECYCLE: dict[str, Change] = {
     "public_ip": Change("update", "update", "the NIC's ipConfiguration takes or drops the public IP in place"),
     "tags": Change("update", "update", "tags update in place"),
 }
+
+
+# Resource group names: 1-90 characters, "Underscores, hyphens, periods, parentheses, and letters or
+# digits. Can't end with period" (Microsoft Learn, "Naming rules and restrictions for Azure resources",
+# Microsoft.Resources/resourcegroups, https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftresources).
+# Letters and digits are Unicode ones (the ARM API's pattern ^[-\w\._\(\)]+$, and Char.IsLetterOrDigit
+# in the SDKs' docs): categories L* and Nd.
+MAX_RESOURCE_GROUP_NAME = 90
+RESOURCE_GROUP_RULE = (
+    "an Azure resource group name: 1-90 letters, digits, underscores, hyphens, periods or parentheses, "
+    "not ending with a period"
+)
+
+
+def resource_group_problem(value: object) -> str | None:
+    """Why a value is not a resource group name Azure accepts, or None."""
+    import unicodedata
+
+    if (
+        isinstance(value, str)
+        and 0 < len(value) <= MAX_RESOURCE_GROUP_NAME
+        and not value.endswith(".")
+        and all(c in "_-.()" or unicodedata.category(c) in ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd") for c in value)
+    ):
+        return None
+    return "expected " + RESOURCE_GROUP_RULE

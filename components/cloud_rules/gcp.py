@@ -365,3 +365,23 @@ def admin_password_secret_id(spec: Any) -> str:
 def admin_service_account_id(spec: Any) -> str:
     """The VM's own service account: the VM name's first 21 characters and a digest of stack and VM."""
     return f"{spec.name[:21].rstrip('-')}-{_stack_digest(spec)}"
+
+
+# Project IDs: "6 to 30 lowercase letters, digits, or hyphens. It must start with a letter, and cannot
+# have a trailing hyphen" (Google Cloud, "Creating and managing projects", Project ID requirements,
+# https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin; the
+# Resource Manager API's Project.projectId says the same). Older projects of a Google Workspace domain
+# keep a domain-scoped ID, ``example.com:my-project``, which the APIs still take ("domain-scoped
+# projects", https://cloud.google.com/artifact-registry/docs/docker/names#domain).
+PROJECT_ID = re.compile(r"^(?:[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?:)?[a-z][-a-z0-9]{4,28}[a-z0-9]$")
+PROJECT_ID_RULE = (
+    "a GCP project ID: 6-30 lowercase letters, digits or hyphens, starting with a letter and not ending "
+    "with a hyphen (e.g. my-project-123; the ID, not the display name or number)"
+)
+
+
+def project_id_problem(value: object) -> str | None:
+    """Why a value is not a project ID Compute Engine accepts, or None."""
+    if isinstance(value, str) and PROJECT_ID.match(value):
+        return None
+    return "expected " + PROJECT_ID_RULE

@@ -85,6 +85,9 @@ class CloudDefaults:
     region: str | None = None
     zone: str | None = None
     project: str | None = None
+    environment_project: str | None = None
+    """The project the GCP provider takes from its environment (GOOGLE_PROJECT, ...) when
+    ``gcp:project`` is unset; a VM then leaves ``project`` to the provider, as before."""
     stack: str | None = None
     """``<project>/<stack>`` of the Pulumi deployment: names that must be unique per stack (the AWS
     admin-password parameter, the GCP secret and service account) include it."""

@@ -27,6 +27,7 @@ from .. import catalog
 from ..errors import SpecError
 from .model import CLOUD_ONLY_KEYS, CLOUDS, NAME_RULES, Checker, CloudDefaults
 from .placement import AWS_AZ_ID, ZoneError, requested_zone
+from .scope import check_project, check_resource_group
 from .tags import check_tags
 
 NETWORK_KEYS = frozenset(["cloud", "regions", "zones", "cidr", "project", "resource_group_name", "tags"])
@@ -160,13 +161,11 @@ def validate_network(name: Any, args: Mapping[str, Any], defaults: Any = None) -
 
     zones = _zones(fail, cloud, list(regions), args.get("zones"), cat)
     cidr = _network_cidr(fail, cloud, args.get("cidr"))
-    project = args.get("project") or (defaults.project if cloud == "gcp" else None)
-    group = args.get("resource_group_name")
-    for key, value in (("project", project), ("resource_group_name", group)):
-        if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise fail(key, value, "expected a non-empty string")
+    checker = Checker(name, args, kind="Network")
+    project = check_project(checker, cloud, defaults)
+    group = check_resource_group(checker)
 
-    tags = check_tags(Checker(name, args, kind="Network"), cloud)
+    tags = check_tags(checker, cloud)
     return NetworkSpec(name, cloud, tuple(regions), zones, cidr, project, group, tags)
 
 

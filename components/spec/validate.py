@@ -26,6 +26,7 @@ from .lock import LockEntry, LockUse, resolution_inputs, use_of
 from .model import CLOUD_ONLY_KEYS, CLOUDS, KNOWN_KEYS, NAME_RULES, Checker, CloudDefaults, VmSpec
 from .network import NetworkSpec
 from .placement import ZoneError, place, requested_zone, search_zones
+from .scope import check_project, check_resource_group
 from .sizes import DEFAULT_CPUS, DEFAULT_MEMORY_GIB, locked_size, resolve_size
 from .tags import check_tags
 
@@ -58,7 +59,7 @@ def validate(
     _check_name(check, cloud)
 
     region = _region(check, cloud, defaults)
-    project = check.optional_str("project") or (defaults.project if cloud == "gcp" else None)
+    project = check_project(check, cloud, defaults)
     network = _network(check, cloud, region, project)
     requested = _requested_zone(check, cloud, region)
     network_zones = network.zones_of(region) if network is not None and cloud == "aws" else None
@@ -127,7 +128,7 @@ def validate(
         spot=spot,
         subnet_id=check_subnet_id(check, cloud),
         tags=check_tags(check, cloud),
-        resource_group_name=check.optional_str("resource_group_name"),
+        resource_group_name=check_resource_group(check),
         network=network,
         stack=defaults.stack,
         os_disk_sent=pinned_boot or cloud_rules.sent_disk_type(cloud, disk_type, offering),

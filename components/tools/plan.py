@@ -1,10 +1,13 @@
 """``python -m components plan``: what a stack's VMs become and cost, without a cloud account.
 
-The real stack program runs in-process under Pulumi's mocks engine in preview mode, against the
-stack's own config (``Pulumi.yaml`` defaults + ``Pulumi.<stack>.yaml``). Secret (``secure:``) config
+The project's own program (the ``main`` of ``Pulumi.yaml``, by default its ``__main__.py``) runs
+in-process under Pulumi's mocks engine in preview mode, as the language host would run it
+(``program_runner``), against the stack's own config (``Pulumi.yaml`` defaults +
+``Pulumi.<stack>.yaml``, read as Pulumi reads them: ``stack_files``). Secret (``secure:``) config
 values cannot be decrypted offline: each is treated as unknown, i.e. replaced by a stand-in that is
 valid for its field (a password, an SSH key, a tag value, user data) and kept secret, so the rest of
-the entry is still checked; a secret the plan needs the value of (a region, a size) is named.
+the entry is still checked; a secret the plan needs the value of (a region, a size) is named. With
+``--policy-pack`` the planned stack is judged by a CrossGuard pack (``policy_check``).
 """
 
 from __future__ import annotations
@@ -19,27 +22,18 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog import HOURS_PER_MONTH
+from .stack_files import (  # noqa: F401  (stack_config and the stand-ins are part of plan's API)
+    SECRET_PLACEHOLDER,
+    STAND_IN_SSH_KEY,
+    PlanError,
+    StackFiles,
+    read_stack,
+    stack_config,
+)
 
-SECRET_PLACEHOLDER = "Offline-Secret-Placeholder-0"
-# A well-formed ed25519 public key that is nobody's (stands in for a secret ssh_public_key).
-STAND_IN_SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f offline-secret"
-STAND_IN_TEXT = "offline-secret"
-# What a secret stands in as, by the name of the field (or of its parent mapping) that holds it.
-STAND_INS = {
-    "admin_password": SECRET_PLACEHOLDER,
-    "ssh_public_key": STAND_IN_SSH_KEY,
-    "user_data": "#cloud-config\n",
-    "tags": STAND_IN_TEXT,
-    "description": STAND_IN_TEXT,
-    "gcp:project": "offline-secret-project",
-    "project": "offline-secret-project",
-    "resource_group_name": "offline-secret-rg",
-}
 FORMATS = ("table", "json", "markdown")
-
-
-class PlanError(Exception):
-    """Stack files or config that stop a plan, with a message for the user."""
+POLICY_FAILED = 3
+"""Exit status when a mandatory policy of ``--policy-pack`` fails (0 clean, 1 a bug, 2 bad input)."""
 
 
 def find_project_dir(start: Path) -> Path:
@@ -57,94 +51,6 @@ def check_project_dir(path: Path) -> Path:
     if not (path / "Pulumi.yaml").is_file():
         raise PlanError(f"--project-dir {path}: has no Pulumi.yaml")
     return path
-
-
-def _read_yaml(path: Path) -> Any:
-    import yaml
-
-    from .inputs import InputFileError, read_text
-
-    try:
-        text = read_text(path, "a YAML file")
-    except InputFileError as error:
-        raise PlanError(str(error)) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise PlanError(f"{path}: not valid YAML: {' '.join(str(error).split())}") from None
-    except RecursionError:
-        raise PlanError(f"{path}: nested too deeply") from None
-
-
-def _mapping(value: Any, where: str) -> dict:
-    """A YAML mapping (None is empty); PlanError naming what is not one."""
-    if value is None:
-        return {}
-    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-        raise PlanError(f"{where} must be a mapping with string keys, got {type(value).__name__} {_short(value)}")
-    return value
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _replace_secure(value: Any, path: str, secret_paths: list[str], field: str = "", unknown: list[str] = ()) -> Any:
-    """``value`` with each ``{secure: ...}`` replaced by a stand-in valid for its field; the paths of
-    secrets there is no stand-in for (the plan needs their value) go to ``unknown``."""
-    if isinstance(value, dict):
-        if set(value) == {"secure"}:
-            secret_paths.append(path)
-            if field in STAND_INS:
-                return STAND_INS[field]
-            unknown.append(path)
-            return SECRET_PLACEHOLDER
-        parent = "tags" if field == "tags" else ""
-        return {k: _replace_secure(v, f"{path}.{k}", secret_paths, parent or str(k), unknown) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_replace_secure(v, f"{path}[{i}]", secret_paths, "", unknown) for i, v in enumerate(value)]
-    return value
-
-
-def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any], list[str]]:
-    """The project name, the full config map the program would see, and the keys holding secrets."""
-    project = _mapping(_read_yaml(project_dir / "Pulumi.yaml"), str(project_dir / "Pulumi.yaml"))
-    name = project.get("name")
-    if not isinstance(name, str) or not name:
-        raise PlanError(f"{project_dir / 'Pulumi.yaml'}: no project name")
-    stack_file = project_dir / f"Pulumi.{stack}.yaml"
-    if not stack_file.exists():
-        stacks = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
-        raise PlanError(f"no stack file {stack_file.name}; stacks here: {', '.join(stacks) or 'none'}")
-
-    def full_key(key: str) -> str:
-        return key if ":" in key else f"{name}:{key}"
-
-    config: dict[str, Any] = {}
-    for key, declared in _mapping(project.get("config"), f"{project_dir / 'Pulumi.yaml'}: config").items():
-        if isinstance(declared, dict) and ("type" in declared or "default" in declared or "description" in declared):
-            if "default" in declared:
-                config[full_key(key)] = declared["default"]
-        else:
-            config[full_key(key)] = (
-                declared.get("value") if isinstance(declared, dict) and "value" in declared else declared
-            )
-    secret_keys: list[str] = []
-    unknown: list[str] = []
-    stack = _mapping(_read_yaml(stack_file), str(stack_file))
-    for key, value in _mapping(stack.get("config"), f"{stack_file}: config").items():
-        paths: list[str] = []
-        config[full_key(key)] = _replace_secure(value, full_key(key), paths, full_key(key), unknown)
-        if paths:
-            secret_keys.append(full_key(key))
-    if unknown:
-        raise PlanError(
-            f"{stack_file}: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} encrypted (secure:) and "
-            "plan cannot decrypt secrets offline, but needs the value to plan the VM; only passwords, SSH keys, "
-            "user data, tags and project/resource group names can stay secret for a plan"
-        )
-    return name, config, secret_keys
 
 
 def image_description(spec) -> str:
@@ -181,54 +87,50 @@ class StackPlan:
     """Default quotas the stack would exceed (``components/tools/quotas.py``)."""
     notes: list[str] = field(default_factory=list)
     """What the stack's lock keeps, or does not yet, that a user should know (``lock_notes``)."""
+    evaluation: Any = None
+    """What the program registered (``offline.Evaluation``), for the policy pack."""
+    files: StackFiles | None = None
 
 
 def _evaluate_stack(project_dir: Path, stack: str, reresolve: frozenset[str] = frozenset()) -> tuple:
-    """Runs the stack program under mocks (preview), reading the stack's lock from the project directory
-    as ``pulumi up`` would (and re-resolving the VMs in ``reresolve``): the evaluation and the VMs."""
-    import pulumi
-
+    """Runs the project's program under mocks (preview), reading the stack's lock from the project
+    directory as ``pulumi up`` would (and re-resolving the VMs in ``reresolve``): the stack's files
+    and the run (its evaluation and the VMs it built)."""
     from .. import lockfile
-    from ..program import run
     from ..spec.lock import LockError
-    from .offline import evaluate
+    from .program_runner import locate, run_program
 
-    project, config, secret_keys = stack_config(project_dir, stack)
-    built: list = []
+    files = read_stack(project_dir, stack)
+    program = locate(project_dir, files.project_file)
     try:
         with lockfile.session(project_dir, reresolve):
-            evaluation = evaluate(
-                lambda: built.extend(run()),
-                config=config,
-                secret_config_keys=secret_keys,
-                project=project,
-                stack=stack,
-                preview=True,
-            )
-    except (pulumi.RunError, LockError) as error:
+            run = run_program(program, files, stack)
+    except LockError as error:
         raise PlanError(str(error)) from None
-    return evaluation, built
+    except PlanError as error:
+        hints = files.hints_for(str(error))
+        raise PlanError("; ".join([str(error), *map(str, hints)])) from None
+    return files, run
 
 
 def plan_stack_built(project_dir: Path, stack: str, reresolve: frozenset[str] = frozenset()) -> list:
     """The stack's VirtualMachine components as the program builds them (``lock`` records their specs)."""
-    return _evaluate_stack(project_dir, stack, reresolve)[1]
+    return _evaluate_stack(project_dir, stack, reresolve)[1].vms
 
 
 def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
     """``plan_stack_and_networks``, and the default quotas the stack would exceed."""
     from ..network import TYPE_TOKEN as NETWORK_TYPE_TOKEN
     from ..pricing import instance_hourly
-    from ..vm import TYPE_TOKEN
     from .lock import lock_notes, lock_status
 
-    evaluation, built = _evaluate_stack(project_dir, stack)
-
-    components = {r.name: r for r in evaluation.of_type(TYPE_TOKEN)}
+    files, run = _evaluate_stack(project_dir, stack)
+    evaluation = run.evaluation
+    by_urn = {r.urn: r for r in evaluation.resources}
     rows = []
-    for vm in built:
+    for vm in run.vms:
         spec = vm.spec
-        component = components[spec.name]
+        component = by_urn[_urn_of(vm)]
         children = evaluation.children_of(component.urn)
         cost = vm.cost
         rows.append(
@@ -266,7 +168,15 @@ def plan_stack_full(project_dir: Path, stack: str) -> StackPlan:
     ]
     from .quotas import quota_warnings
 
-    return StackPlan(rows, networks, quota_warnings(evaluation.resources), lock_notes(rows, stack))
+    warnings = [*(str(n) for n in files.notes if n.warn), *quota_warnings(evaluation.resources)]
+    return StackPlan(rows, networks, warnings, lock_notes(rows, stack), evaluation, files)
+
+
+def _urn_of(resource) -> str:
+    """A registered resource's URN (known once the offline engine has run)."""
+    from pulumi.runtime.sync_await import _sync_await
+
+    return _sync_await(resource.urn.future())
 
 
 def _resources(registered) -> list[dict[str, str]]:
@@ -398,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument("--project-dir", type=Path, default=None, help="directory holding Pulumi.yaml")
     parser.add_argument("--diff", nargs=2, metavar=("BASE.json", "HEAD.json"), help="compare two plan JSON files")
+    parser.add_argument("--policy-pack", type=Path, metavar="DIR", help="judge the plan with this CrossGuard pack")
+    parser.add_argument("--policy-pack-config", type=Path, metavar="FILE", help="the pack's config (JSON)")
     try:
         options = parser.parse_args(argv)
     except SystemExit as exit_:
@@ -409,7 +321,9 @@ def main(argv: list[str] | None = None) -> int:
         return main_diff(options.diff[0], options.diff[1], options.format)
     try:
         project_dir, stack = project_and_stack(options.project_dir, options.stack)
+        checker = _policy_checker(options.policy_pack, options.policy_pack_config)
         plan = plan_stack_full(project_dir, stack)
+        verdict = checker(plan, stack) if checker else None
     except PlanError as error:
         print(f"plan: {error}", file=sys.stderr)
         return 2
@@ -423,4 +337,34 @@ def main(argv: list[str] | None = None) -> int:
         print(render_markdown(plan.vms, plan.networks, plan.warnings, plan.notes))
     else:
         print(render_table(plan.vms, plan.networks, plan.warnings, plan.notes))
-    return 0
+    if verdict is None:
+        return 0
+    report, refused = verdict
+    if options.format == "json":
+        print(report, file=sys.stderr)
+    else:
+        print("\n" + (f"```\n{report}\n```" if options.format == "markdown" else report))
+    if refused:
+        print(f"plan: the policy pack refuses this stack: {refused}", file=sys.stderr)
+    return POLICY_FAILED if refused else 0
+
+
+def _policy_checker(pack_dir: Path | None, config_file: Path | None):
+    """The pack and its config, loaded and reconciled before the plan runs (a bad pack or config is
+    bad input: exit 2, whatever the stack), as a function from a plan to (report, failed)."""
+    if pack_dir is None:
+        if config_file is not None:
+            raise PlanError("--policy-pack-config needs --policy-pack DIR")
+        return None
+    from .policy_check import load_pack, read_pack_config, reconcile_config, refusal, render
+
+    pack = load_pack(pack_dir)
+    pack_config = read_pack_config(config_file) if config_file else None
+    reconcile_config(pack_config, pack)
+
+    def check(plan: StackPlan, stack: str) -> tuple[str, str]:
+        """The pack's report, and what it refuses ("" when no mandatory policy fails)."""
+        violations = pack.judge(plan.evaluation.resources, pack_config, plan.files.config, plan.files.project, stack)
+        return render(pack, violations), refusal(violations)
+
+    return check
