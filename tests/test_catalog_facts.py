@@ -138,13 +138,16 @@ def test_gcp_c4a_is_seeded_from_cited_list_prices():
     assert c4a.price_date == "2026-07-30" and c4a.zones is None and c4a.facts["zones_unverified"]
     arm = find_cheapest("gcp", "europe-west1", cpus=2, memory_gib=8, arch="arm64", limit=3)
     assert arm and all(o.instance_type.startswith("c4a-") for o in arm)
-    spec = validate("vm", {"cloud": "gcp", "region": "europe-west1", "arch": "arm64", "ssh_public_key": KEY})
+    spec = validate(
+        "vm",
+        {"cloud": "gcp", "region": "europe-west1", "arch": "arm64", "ssh_public_key": KEY, "project": "demo-project"},
+    )
     assert spec.instance_type.startswith("c4a-") and spec.zone == "europe-west1-b"  # the region's first zone
     from components.cloud_rules.gcp import sent_disk_type
 
     assert sent_disk_type(spec.disk_type, spec.instance_type) == "hyperdisk-balanced"  # C4A takes no PD
     # Where t2a (zones known) fits too, the size search keeps it.
-    assert validate("vm", {"cloud": "gcp", "region": "us-central1", "arch": "arm64", "ssh_public_key": KEY}).instance_type.startswith("t2a-")  # fmt: skip
+    assert validate("vm", {"cloud": "gcp", "region": "us-central1", "arch": "arm64", "ssh_public_key": KEY, "project": "demo-project"}).instance_type.startswith("t2a-")  # fmt: skip
 
 
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINB4VrRPQ1v/2LB9OSaQK4UGrCtSZb+uvIBK7XrERtnD dev@example.com"

@@ -96,7 +96,7 @@ def test_default_windows_vms_are_fully_priced_and_pass_the_pack():
 
     specs = {cloud: windows(cloud, cpus=2, memory_gib=8) for cloud in REGIONS}
     for cloud, args in specs.items():
-        spec = validate(cloud, args)
+        spec = validate(cloud, {**args, "project": STACK_CONFIG["gcp:project"]} if cloud == "gcp" else args)
         cost = pricing.spec_cost(spec)
         assert cost.complete, (cloud, spec.instance_type, cost.describe())
     assert mandatory(judge_vms(specs)) == []
