@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import catalog as _catalog
-from .catalog import HOURS_PER_MONTH, Catalog, licence_per_vcpu
+from .catalog import HOURS_PER_MONTH, Catalog
 
 # Azure managed disk tiers and the largest size (GiB) each holds, smallest first; a disk is billed as
 # the first tier it fits. https://learn.microsoft.com/azure/virtual-machines/disks-types (Premium
@@ -171,6 +171,14 @@ def compute_part(cloud: str, region: str, instance_type: str, spot: bool, cat: C
     if offering is None:
         return Part("compute", None, f"the catalog has no {instance_type} in {region}")
     hourly = offering.hourly_price(spot)
+    if hourly is None and spot and offering.has_price:
+        # Said, not silently replaced: a size search without spot prices ranks by the on-demand price.
+        return Part(
+            "compute",
+            None,
+            f"no spot price for {instance_type} in {region} (on-demand ${offering.price_hourly:g}/h; "
+            f"catalog refresh {cloud}{' --spot-feed' if cloud == 'aws' else ''} fetches spot prices)",
+        )
     if hourly is None:
         missing = "spot price" if spot else "price"
         return Part("compute", None, f"no {missing} for {instance_type} in {region}")
@@ -179,17 +187,13 @@ def compute_part(cloud: str, region: str, instance_type: str, spot: bool, cat: C
 
 
 def licence_part(cloud: str, region: str, instance_type: str, cat: Catalog) -> Part:
-    """The Windows Server licence: the type's own price, else the per-vCPU rate (not for burstable
-    types nor Azure A v2/D v1 sizes, whose licence is not proportional to vCPUs: ``licence_per_vcpu``)."""
-    own = cat.part_price(region, f"licence:windows:{instance_type}")
-    if own is not None:
-        return Part("Windows licence", to_cents(own * HOURS_PER_MONTH), f"${own:g}/h for {instance_type}", own)
-    rate = cat.part_price(region, "licence:windows")
-    offering = cat.get(instance_type, region)
-    if rate is None or offering is None or not licence_per_vcpu(cloud, instance_type):
-        return Part("Windows licence", None, f"no Windows licence price for {instance_type} in {region}")
-    hourly = rate * offering.vcpus
-    return Part("Windows licence", to_cents(hourly * HOURS_PER_MONTH), f"{offering.vcpus:g} vCPU x ${rate:g}/h", hourly)
+    """The Windows Server licence: the type's own price, else the per-vCPU rate times its licensed
+    vCPUs (``Catalog.windows_licence``: not for burstable types nor Azure A v2/D v1 sizes, whose
+    licence is not proportional to vCPUs)."""
+    hourly, detail = cat.windows_licence(region, instance_type)
+    if hourly is None:
+        return Part("Windows licence", None, detail)
+    return Part("Windows licence", to_cents(hourly * HOURS_PER_MONTH), detail, hourly)
 
 
 def admin_password_store_part(cloud: str) -> Part | None:

@@ -73,7 +73,7 @@ class VirtualMachine(pulumi.ComponentResource):
     """The public IPv4 address; none without ``public_ip``."""
     hourly_price: pulumi.Output[float | None]
     """List price in USD per hour of the instance: compute (the spot price for spot VMs) plus the
-    Windows licence; none when the catalog lacks either (AWS spot, most burstable Windows sizes)."""
+    Windows licence; none when the catalog lacks either (AWS spot, Windows on most Azure B-series sizes)."""
     ssh_command: pulumi.Output[str | None]
     """``ssh user@address``; none without a public IP or an SSH key."""
 

@@ -28,6 +28,11 @@ def _get(value: Any, *path: str) -> Any:
     return value
 
 
+def _list(value: Any) -> list:
+    """A list property as a list; anything else (a value the provider would refuse) as none."""
+    return value if isinstance(value, list) else []
+
+
 def _number(value: Any) -> float | None:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
@@ -54,7 +59,7 @@ def vm_extra_parts(cloud: str, resource_type: str, props: dict, region: str, spo
     if resource_type == "aws:ec2/instance:Instance":
         root = props.get("rootBlockDevice")
         disks.append(("OS disk", _disk(_get(root, "volumeSize"), _get(root, "volumeType") or AWS_DEFAULT_VOLUME_TYPE)))
-        for i, device in enumerate(props.get("ebsBlockDevices") or [], 1):
+        for i, device in enumerate(_list(props.get("ebsBlockDevices")), 1):
             disks.append((f"data disk {i}", _disk(_get(device, "volumeSize"), _get(device, "volumeType") or "gp2")))
         public_ip = props.get("associatePublicIpAddress") is True
     elif resource_type == "azure-native:compute:VirtualMachine":
@@ -62,7 +67,7 @@ def vm_extra_parts(cloud: str, resource_type: str, props: dict, region: str, spo
         disks.append(
             ("OS disk", _disk(_get(os_disk, "diskSizeGB"), _get(os_disk, "managedDisk", "storageAccountType")))
         )
-        inline = [d for d in _get(props, "storageProfile", "dataDisks") or [] if _get(d, "createOption") != "Attach"]
+        inline = [d for d in _list(_get(props, "storageProfile", "dataDisks")) if _get(d, "createOption") != "Attach"]
         for i, disk in enumerate(inline, 1):  # an attached disk is a compute.Disk, priced as that resource
             disks.append(
                 (f"data disk {i}", _disk(_get(disk, "diskSizeGB"), _get(disk, "managedDisk", "storageAccountType")))
@@ -70,7 +75,7 @@ def vm_extra_parts(cloud: str, resource_type: str, props: dict, region: str, spo
     elif resource_type == "gcp:compute/instance:Instance":
         params = _get(props, "bootDisk", "initializeParams")
         disks.append(("OS disk", _disk(_get(params, "size"), _gcp_disk_type(_get(params, "type")))))
-        public_ip = any(_get(nic, "accessConfigs") for nic in props.get("networkInterfaces") or [])
+        public_ip = any(_get(nic, "accessConfigs") for nic in _list(props.get("networkInterfaces")))
     else:
         return []
     parts = [

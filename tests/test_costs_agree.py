@@ -93,11 +93,12 @@ def test_disks_public_ips_and_licences_are_priced_or_named(project):
 
 
 def test_a_licence_without_a_price_is_named_and_the_total_is_at_least(project):
-    """A burstable type whose Windows licence no public price was found for (t3a.large) stays unpriced:
-    named, never $0, and the stack total becomes a lower bound."""
+    """A burstable size whose Windows licence no public price was found for (Azure B2as_v2 in eastus,
+    where other B-series sizes have a measured figure) stays unpriced: named, never $0, and the stack
+    total becomes a lower bound. (The issue's t3a.large has a public price now.)"""
     (project / "Pulumi.burstable.yaml").write_text(
-        "config:\n  multicloud-vm:vms:\n    - name: win\n      cloud: aws\n      region: us-east-1\n"
-        "      instance_type: t3a.large\n      image: windows-2022\n"
+        "config:\n  multicloud-vm:vms:\n    - name: win\n      cloud: azure\n      region: eastus\n"
+        "      instance_type: Standard_B2as_v2\n      image: windows-2022\n"
         f"      admin_password: {PASSWORD}\n      tags: {{owner: win-team}}\n"
     )
     rows, _ = plan_stack_and_networks(project, "burstable")
@@ -130,9 +131,10 @@ def test_the_pricing_function_takes_plain_values():
     assert windows.part("Windows licence").detail == "2 vCPU x $0.046/h"
     burstable = pricing.vm_cost("aws", "eu-west-1", "t3.medium", os_type="windows")  # its own, published price
     assert burstable.part("Windows licence").detail == "$0.0184/h for t3.medium"
-    unknown = pricing.vm_cost("aws", "eu-west-1", "t3a.large", os_type="windows")  # no public price found
+    assert pricing.vm_cost("aws", "eu-west-1", "t3a.large", os_type="windows").complete  # $0.0276/h, public
+    unknown = pricing.vm_cost("azure", "westeurope", "Standard_B2as_v2", os_type="windows")  # no public price found
     assert unknown.unpriced == ("Windows licence",) and unknown.monthly == unknown.part("compute").monthly
-    assert "no Windows licence price for t3a.large in eu-west-1" in unknown.describe()
+    assert "no Windows licence price for Standard_B2as_v2 in westeurope" in unknown.describe()
 
 
 def test_licences_not_proportional_to_vcpus_are_priced_only_by_their_own_price():

@@ -96,7 +96,7 @@ TOOLS_ONLY_IN = {
     "pulumi_policy": {"components.tools.policy_check"},
     "jsonschema": {"components.tools.policy_check"},
     "google": {"components.tools.offline", "components.tools.policy_check"},  # protobuf, for the engine
-    "yaml": {"components.tools.stack_files"},
+    "yaml": {"components.tools.stack_files", "components.tools.catalog"},  # catalog seed-gcp: pricing.yml
     "matplotlib": {"components.tools.compare.chart"},
 }
 # Each adapter imports its own cloud's SDK, never another's.

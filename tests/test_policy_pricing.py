@@ -119,3 +119,20 @@ def test_a_fleet_whose_template_is_elsewhere_has_no_price():
     )
     (cost,) = stack_costs([group], FLEETS, SCALERS)
     assert cost.hourly is None and "launchTemplate: shared-template" in cost.reason
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "props"),
+    [
+        ("gcp:compute/instance:Instance", {"networkInterfaces": True}),
+        ("aws:ec2/instance:Instance", {"ebsBlockDevices": "gp3"}),
+        ("azure-native:compute:VirtualMachine", {"storageProfile": {"dataDisks": 1}}),
+    ],
+)
+def test_a_list_property_that_is_not_a_list_prices_nothing_from_it(resource_type, props):
+    """A shape the provider would refuse (hypothesis drew networkInterfaces: True) is judged, not a crash."""
+    from policies.resource_cost import vm_extra_parts
+
+    cloud = resource_type.split(":")[0].split("-")[0]
+    parts = vm_extra_parts(cloud, resource_type, props, "us-central1", False)
+    assert [p.name for p in parts] == ["OS disk"]

@@ -197,7 +197,7 @@ def test_plan_table_and_markdown(capsys):
     assert "web-azure" in table and "catalog snapshot aws 2025-04-04" in table
     # Every part of the dev stack is priced (unpriced parts are named: test_costs_agree.py).
     assert "Total: $110.63/month for 3 VMs\n" in table and "unpriced" not in table.split("Prices:")[0]
-    assert "disks, IPv4 and licences: aws 2024-07-18, azure 2024-07-01, gcp 2026-04-02" in table
+    assert "disks, IPv4 and licences: aws 2021-08-30, azure 2024-07-01, gcp 2026-04-02" in table
     assert "network net-aws-eu-west-1: shared by 1 VM (web-aws)" in table
     network_lines = table.split("network net-aws-eu-west-1:")[1].split("\nnetwork ")[0].splitlines()[1:]
     assert "  + aws:ec2/vpc:Vpc  net-aws-eu-west-1-vpc-eu-west-1" in network_lines
@@ -230,7 +230,8 @@ def test_plan_works_with_encrypted_secrets_it_cannot_decrypt(project_dir, capsys
     assert secrets == ["multicloud-vm:vms"]
     assert plan_main(["--stack", "win", "--format", "json", "--project-dir", str(project_dir)]) == 0
     (row,) = json.loads(capsys.readouterr().out)
-    assert row["region"] == "us-west-2" and row["os_type"] == "windows" and row["hourly_price"] is None
+    # A default Windows VM is fully priced since issue 20 (the size search prefers a priced licence).
+    assert row["region"] == "us-west-2" and row["os_type"] == "windows" and row["hourly_price"] > 0
 
 
 def test_plan_reports_bad_stack_config_and_missing_stacks(project_dir, capsys):

@@ -63,6 +63,8 @@ def zones_for(offering) -> st.SearchStrategy:
     """A zone that offers the drawn size: AWS by AZ ID or, where the mapping is uniform, by name."""
     if offering.cloud == "azure":
         return st.sampled_from(["1", "2", "3"])
+    if offering.zones is None:  # zones the catalog does not know (GCP C4A): any zone of the region
+        return st.sampled_from(load_catalog(offering.cloud).zones(offering.region))
     zones = list(offering.zones)
     if offering.cloud == "aws":
         names = load_catalog("aws").zone_names(offering.region)

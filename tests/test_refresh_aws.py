@@ -126,6 +126,7 @@ def test_shape_of_describe_instance_types_entries():
             "spot": True,
             "boot_modes": ["legacy-bios", "uefi"],
             "max_data_disks": limits["g5.xlarge"] - 1,
+            "gpu_memory_gb": 24,  # GpuInfo: 22,888 MiB, the 24 GB A10G
         },
     }
     assert shapes["m7g.large"]["facts"]["boot_modes"] == ["uefi"]
@@ -257,4 +258,4 @@ def test_failed_refresh_leaves_the_old_snapshot(tmp_path):
     with mock_aws(), pytest.raises(Exception, match="Rate exceeded"):
         aws.refresh(["eu-central-1"], data_dir=tmp_path, client=client_factory(pricing))
     assert snapshot_path("aws", tmp_path).read_bytes() == original
-    assert [p.name for p in tmp_path.iterdir()] == ["aws.json.gz"]  # no half-written file beside it
+    assert [p.name for p in tmp_path.iterdir()] == [snapshot_path("aws").name]  # no half-written file beside it

@@ -146,7 +146,7 @@ def test_http_error_leaves_the_snapshot_alone(tmp_path):
     with pytest.raises(Exception, match="429"):
         azure.refresh(["westeurope"], data_dir=tmp_path)
     assert snapshot_path("azure", tmp_path).read_bytes() == original
-    assert [p.name for p in tmp_path.iterdir()] == ["azure.json.gz"]
+    assert [p.name for p in tmp_path.iterdir()] == [snapshot_path("azure").name]
 
 
 @responses.activate

@@ -116,12 +116,18 @@ def test_hourly_price_is_the_catalog_price_and_spot_price_when_spot():
     # The AWS snapshot has no spot prices: unknown, not the on-demand price.
     assert hourly(spec_for("aws", instance_type="m5.large", spot=True)) is None
     # Catalog prices are Linux prices; a Windows VM adds its licence where the catalog prices it
-    # ($0.046 per vCPU-hour on m6i), and is unknown where it does not (most burstable types).
+    # ($0.046 per vCPU-hour on m6i, a size's own figure on burstable types), and is unknown where it
+    # does not (Azure B-series sizes without a measured figure).
     linux = catalog.load("aws").get("m6i.large", "us-east-1").price_hourly
     windows = spec_for("aws", instance_type="m6i.large", image="windows-2022", admin_password=WINDOWS_PASSWORD)
     assert hourly(windows) == pytest.approx(linux + 2 * 0.046)
+    t3 = catalog.load("aws").get("t3.large", "us-east-1").price_hourly
     burstable = spec_for("aws", instance_type="t3.large", image="windows-2022", admin_password=WINDOWS_PASSWORD)
-    assert hourly(burstable) is None
+    assert hourly(burstable) == pytest.approx(t3 + 0.0276)
+    unpriced = spec_for(
+        "azure", instance_type="Standard_B2as_v2", image="windows-2022", admin_password=WINDOWS_PASSWORD
+    )
+    assert hourly(unpriced) is None
 
 
 def test_region_and_zone_defaults_come_from_provider_config():

@@ -14,15 +14,17 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
-import importlib.util
 import math
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import seeds
+from .normalise import normalise_shape
 from .parts import seeded_prices
 from .size_facts import size_facts
 from .snapshot import CLOUDS, build_document, snapshot_path, write_documents
+from .vendored import read as read_vendored
 from .zones import ZoneData, aws_zone_data, azure_zone_data, gcp_zone_data
 
 # The catalog-source release the shipped snapshots are built from (see its README): the SHA-256 of
@@ -175,6 +177,27 @@ def correct_azure_gpu_fractions(rows: list[dict]) -> list[dict]:
     return rows
 
 
+def shaped_rows(cloud: str, rows: list[dict]) -> list[dict]:
+    """Rows with their size facts and shapes as the catalog holds them (``catalog/normalise.py``):
+    the GPU as card + memory, active vCPUs of constrained sizes; bundled local SSD and unverified
+    zones of seeded rows as facts."""
+    names = {row["instance_type"] for row in rows}
+    facts = size_facts(cloud, names)
+    gpu_info = {name: entry["gpus"] for name, entry in read_vendored()["types"].items() if "gpus" in entry}
+    shaped: dict[str, dict] = {}
+    out = []
+    for row in rows:
+        name = row["instance_type"]
+        if name not in shaped:
+            extra = {key: row[key] for key in ("local_ssd_gib", "zones_unverified") if row.get(key)}
+            base = {**row, "facts": {**facts.get(name, {}), **extra}}
+            shaped[name] = normalise_shape(cloud, base, gpu_info.get(name) if cloud == "aws" else None)
+        shape = shaped[name]
+        zones = None if shape["facts"] and shape["facts"].get("zones_unverified") else row.get("zones")
+        out.append({**row, **{k: shape[k] for k in ("vcpus", "gpu_name", "facts")}, "zones": zones})
+    return out
+
+
 def zone_data(cloud: str, regions: set[str]) -> ZoneData:
     if cloud == "aws":
         return aws_zone_data(sorted(regions))
@@ -186,11 +209,6 @@ def build_documents(source_dir: Path, date: str | None = None, origin: str | Non
     written if any input is unusable."""
     if not source_dir.is_dir():
         raise BuildError(f"{source_dir}: not a folder (expected a catalog-source folder)")
-    if importlib.util.find_spec("moto") is None:
-        raise BuildError(
-            "catalog build reads AWS zones and size facts from the data bundled with moto, which is not "
-            "installed: pip install -r requirements-dev.txt"
-        )
     rows_of = {cloud: read_vm_rows(source_dir / f"{cloud}_vms.csv.gz", cloud) for cloud in CLOUDS}
     inputs = {
         cloud: (rows, provenance(cloud, source_dir / f"{cloud}_vms.csv.gz", date, origin))
@@ -204,20 +222,22 @@ def build_documents(source_dir: Path, date: str | None = None, origin: str | Non
         )
     documents = {}
     for cloud, (rows, origin_of) in inputs.items():
+        source = origin_of.source
         if cloud == "gcp":
-            rows = correct_gcp_shared_core(rows)
+            seed = seeds.read()
+            rows, _notes = seeds.apply(correct_gcp_shared_core(rows), {row["region"] for row in rows}, seed)
+            source += f"; A2/A3, local-SSD and C4A sizes: Cloud Billing Catalog of {seed['date']} (see catalog/sources)"
         if cloud == "azure":
             rows = correct_azure_gpu_fractions(rows)
         regions = {row["region"] for row in rows}
         zones = zone_data(cloud, regions)
-        facts = size_facts(cloud, {row["instance_type"] for row in rows})
-        rows = [{**row, "facts": facts.get(row["instance_type"])} for row in rows]
+        rows = shaped_rows(cloud, zones.annotate(rows))
         prices, prices_date, prices_source = seeded_prices(cloud, regions)
         documents[cloud] = build_document(
             cloud,
-            zones.annotate(rows),
+            rows,
             snapshot_date=origin_of.date,
-            source=f"{origin_of.source}; zones: {zones.source}" if zones.source else origin_of.source,
+            source=f"{source}; zones: {zones.source}" if zones.source else source,
             accelerators=accelerators if cloud == "gcp" else (),
             region_zones=zones.region_zones,
             zone_names=zones.zone_names,

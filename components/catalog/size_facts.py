@@ -13,14 +13,15 @@ Sources:
 
 - AWS: EC2 ``DescribeInstanceTypes`` (``SupportedUsageClasses``, ``SupportedBootModes``,
   ``EbsInfo.MaximumEbsAttachments``, which counts the root volume), as bundled by moto
-  (``moto/ec2/resources/instance_types.json.gz``); ``catalog refresh aws`` reads the same fields live.
+  (``moto/ec2/resources/instance_types.json.gz``) and vendored in ``sources/aws_moto.json.gz``;
+  ``catalog refresh aws`` reads the same fields live.
 - Azure: ``sources/azure_sizes.csv.gz``: the Resource SKUs API's ``HyperVGenerations`` (via the
   SkyPilot-format catalog of 2026-05-20, the shipped prices' source), ``MaxDataDiskCount`` and
   ``PremiumIO`` from the Microsoft Learn size pages, and Spot support from Spot meters and the Learn
   Spot page, which excludes the B-series and Promo sizes (see ``sources/README.md``).
 - GCP: per machine family, in ``components/cloud_rules/gcp.py`` (not stored per size).
 
-Standard library only; moto is imported only by a maintainer's build.
+Standard library only.
 """
 
 from __future__ import annotations
@@ -48,9 +49,10 @@ def aws_facts(description: dict) -> dict:
 
 
 def aws_size_facts(names: Iterable[str]) -> dict[str, dict]:
-    from moto.ec2.models.instance_types import INSTANCE_TYPES
+    from .vendored import read
 
-    return {name: aws_facts(INSTANCE_TYPES[name]) for name in names if name in INSTANCE_TYPES}
+    types = read()["types"]
+    return {name: dict(types[name]["facts"]) for name in names if name in types}
 
 
 def _bool(text: str) -> bool | None:

@@ -1,54 +1,77 @@
-"""The on-disk form of an offerings snapshot, shared by the builder, the refreshers and the loader.
+"""A snapshot: the document the builder and the refreshers produce, and how it is stored and read.
 
-One gzip-compressed JSON file per cloud under ``components/catalog/data/``:
+The document (what :func:`build_document` makes and :func:`read_document` returns):
 
-    {"format": 2, "cloud": "aws", "snapshot_date": "2025-04-04", "source": "...",
+    {"format": 3, "cloud": "aws", "snapshot_date": "2025-04-04", "source": "...",
      "types": [[instance_type, vcpus, memory_gib, arch, gpu_name, gpu_count, {facts}], ...],
-     "regions": {"us-east-1": [[type_index, price_hourly, spot_price_hourly, zone_mask], ...], ...},
+     "regions": {"us-east-1": [[type_index, price_hourly, spot_price_hourly, zone_mask, price_date], ...], ...},
      "zones": {"us-east-1": ["use1-az1", "use1-az2", ...], ...},
      "zone_names": {"eu-central-1": {"eu-central-1a": "euc1-az2", ...}, "us-east-1": {"us-east-1a": null, ...}},
      "zones_unverified": ["ap-southeast-7", ...],
      "accelerators": {"us-central1": [[name, count, price_hourly, spot_price_hourly], ...]},
      "prices": {"us-east-1": {"disk:gp3": 0.08, "ipv4:public": 0.005, ...}, ...},
-     "prices_date": "2026-12-01", "prices_source": "..."}
+     "prices_date": "2026-12-01", "prices_source": "...",
+     "region_dates": {...}, "spot_dates": {"us-east-1": "2026-12-01", ...}}
 
-``prices`` (optional, still format 2: readers ignore what they lack) holds each region's disk, public
-IPv4 and licence prices, with the vocabulary and units of ``components/pricing.py``; ``prices_date``
-and ``prices_source`` say when and where they were read (``catalog/parts.py``).
-
-Shapes are stored once per type and prices once per (type, region), which keeps the three files
-small enough to ship and fast enough to load on every ``compare``.
+``prices`` (optional) holds each region's disk, public IPv4 and licence prices, with the vocabulary
+and units of ``components/pricing.py``; ``prices_date`` and ``prices_source`` say when and where
+they were read (``catalog/parts.py``). ``region_dates`` (set by a partial refresh) gives regions
+their own price date; ``spot_dates`` the date of spot prices fetched apart from the on-demand ones
+(``catalog refresh aws --spot-feed``). A row's optional 5th element is the date of that row's
+prices where it differs from its region's (e.g. a family seeded from a newer source).
 
 A type row's optional 7th element holds the size's facts (``catalog/size_facts.py``: spot support,
-maximum data disks, boot modes, Hyper-V generations, premium storage), where known.
+maximum data disks, boot modes, Hyper-V generations, premium storage, GPU memory, licensed vCPUs,
+bundled local SSD), where known.
 
 Zones: ``zones`` lists a region's zones, sorted (AWS: AZ IDs, the same physical zone in every
 account; GCP: zone names; Azure: the logical zones "1"-"3"). A row's ``zone_mask`` has bit *i* set
 when ``zones[region][i]`` offers the type; ``null`` means every zone of the region (a region whose
 per-size zone data is unknown, e.g. Azure without a Resource SKUs refresh), ``0`` means no zone
 does. A region missing from ``zones`` has no zone data at all; one listed in ``zones_unverified``
-has its zones but not which types each offers (its rows are all ``null``). ``zone_names`` (AWS only) maps each AZ name to its AZ ID where that is the
-same in every account, and to ``null`` where it depends on the account. Format 1 (no zones, three-element rows) still loads.
+has its zones but not which types each offers (its rows are all ``null``). ``zone_names`` (AWS
+only) maps each AZ name to its AZ ID where that is the same in every account, and to ``null`` where
+it depends on the account.
+
+On disk a document is a container (``catalog/container.py``) of blocks: ``meta`` (types, regions,
+dates, sources, GPU prices) and one block per region, so a query reads only the regions it
+searches. Derived facts are stored with them, computed once when the file is written: which
+regions offer each type, and the price findings of ``catalog/sanity.py`` per row. Files of the
+older gzip-JSON form (formats 1 and 2, ``<cloud>.json.gz``) still load.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
-import tempfile
 import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-FORMAT_VERSION = 2
-READABLE_FORMATS = (1, 2)
+from .container import GZIP_MAGIC, Container, ContainerError, encode
+
+FORMAT_VERSION = 3
+READABLE_FORMATS = (1, 2, 3)
+# Bumped whenever catalog/sanity.py's findings or the derived blocks change: a file written with
+# another version has its derived facts recomputed when it is read.
+DERIVED_VERSION = 1
 DATA_DIR = Path(__file__).with_name("data")
 CLOUDS = ("aws", "azure", "gcp")
+SUFFIX = ".snapshot"
+LEGACY_SUFFIX = ".json.gz"
+REGION_KEYS = ("zones", "zone_names", "prices")  # per-region document keys, stored with the region
 
 
 def snapshot_path(cloud: str, data_dir: Path | None = None) -> Path:
-    return (data_dir or DATA_DIR) / f"{cloud}.json.gz"
+    """Where a cloud's snapshot is written (and read from, unless only a legacy file exists)."""
+    return (data_dir or DATA_DIR) / f"{cloud}{SUFFIX}"
+
+
+def existing_snapshot_path(cloud: str, data_dir: Path | None = None) -> Path:
+    """The snapshot to read: ``<cloud>.snapshot``, else an older ``<cloud>.json.gz`` beside it."""
+    path = snapshot_path(cloud, data_dir)
+    legacy = path.with_name(f"{cloud}{LEGACY_SUFFIX}")
+    return legacy if not path.exists() and legacy.exists() else path
 
 
 def _number(value: str | float | int | None) -> float | None:
@@ -76,7 +99,8 @@ def build_document(
 
     ``region_zones`` gives each region's zones; a row's optional ``zones`` (a list of zone ids, or
     None for every zone) says which of them offer its type. A row of a region with zones but
-    without a ``zones`` entry is offered in every zone."""
+    without a ``zones`` entry is offered in every zone. A row's optional ``price_date`` is the
+    date of its prices when it differs from the snapshot's."""
     zones_of = {region: sorted(set(zones)) for region, zones in (region_zones or {}).items()}
     type_index: dict[str, int] = {}
     types: list[list] = []
@@ -98,14 +122,15 @@ def build_document(
             if row.get("facts"):
                 types[-1].append(dict(sorted(row["facts"].items())))
         region = str(row["region"])
-        regions.setdefault(region, []).append(
-            [
-                type_index[name],
-                _number(row.get("price_hourly")),
-                _number(row.get("spot_price_hourly")),
-                zone_mask(row.get("zones"), zones_of.get(region)),
-            ]
-        )
+        entry = [
+            type_index[name],
+            _number(row.get("price_hourly")),
+            _number(row.get("spot_price_hourly")),
+            zone_mask(row.get("zones"), zones_of.get(region)),
+        ]
+        if row.get("price_date"):
+            entry.append(str(row["price_date"]))
+        regions.setdefault(region, []).append(entry)
     accelerator_prices: dict[str, list[list]] = {}
     for row in accelerators:
         accelerator_prices.setdefault(str(row["region"]), []).append(
@@ -162,12 +187,72 @@ def mask_zones(mask: int | None, region_zones: list[str]) -> tuple[str, ...]:
 
 
 class SnapshotError(ValueError):
-    """A snapshot file that cannot be read: missing, not gzip, not JSON, or not a snapshot."""
+    """A snapshot file that cannot be read: missing, not a snapshot, or damaged."""
+
+
+# --- the stored form: meta + one block per region, with derived facts ----------------------------
+
+_META_KEYS = ("types", "zones_unverified", "accelerators", "prices_date", "prices_source", "region_dates", "spot_dates")
+
+
+def split_document(document: dict) -> tuple[dict, dict[str, object]]:
+    """The container header and blocks of a document, derived facts included."""
+    from .sanity import derive
+
+    regions = list(document["regions"])
+    type_regions, flags = derive(document)
+    header = {
+        "format": FORMAT_VERSION,
+        "cloud": document["cloud"],
+        "snapshot_date": document["snapshot_date"],
+        "source": document["source"],
+        "derived": DERIVED_VERSION,
+    }
+    meta = {key: document[key] for key in _META_KEYS if key in document}
+    meta["regions"] = regions
+    meta["type_regions"] = type_regions
+    blocks: dict[str, object] = {"meta": meta}
+    for region in regions:
+        block: dict = {"rows": document["regions"][region]}
+        for key in REGION_KEYS:
+            if region in document.get(key, {}):
+                block[key] = document[key][region]
+        if flags.get(region):
+            block["flags"] = flags[region]
+        blocks[f"region/{region}"] = block
+    return header, blocks
+
+
+def join_blocks(header: dict, meta: dict, region_block) -> dict:
+    """The document of a container's blocks (derived facts left out): what :func:`read_document` returns."""
+    document = {
+        "format": FORMAT_VERSION,
+        "cloud": header["cloud"],
+        "snapshot_date": header["snapshot_date"],
+        "source": header["source"],
+        "types": meta["types"],
+        "regions": {},
+    }
+    per_region: dict[str, dict] = {key: {} for key in REGION_KEYS}
+    for region in meta["regions"]:
+        block = region_block(region)
+        document["regions"][region] = block["rows"]
+        for key in REGION_KEYS:
+            if key in block:
+                per_region[key][region] = block[key]
+    for key in ("zones", "zone_names", "zones_unverified", "accelerators", "prices", "prices_date", "prices_source"):
+        value = per_region[key] if key in per_region else meta.get(key)
+        if value:
+            document[key] = value
+    for key in ("region_dates", "spot_dates"):
+        if meta.get(key):
+            document[key] = meta[key]
+    return document
 
 
 def _encode(document: dict) -> bytes:
-    payload = json.dumps(document, separators=(",", ":"), allow_nan=False).encode()
-    return gzip.compress(payload, mtime=0)
+    header, blocks = split_document(document)
+    return encode(header, blocks)
 
 
 def write_document(document: dict, path: Path) -> None:
@@ -179,6 +264,8 @@ def write_documents(documents: Mapping[Path, dict]) -> None:
     """Replaces several snapshot files together or not at all: each is written beside its target
     first; only when all are written are they renamed into place, and if a rename fails the files
     already replaced get their old contents back."""
+    import tempfile
+
     staged: list[tuple[Path, str]] = []
     try:
         for path, document in documents.items():
@@ -207,6 +294,8 @@ def write_documents(documents: Mapping[Path, dict]) -> None:
 
 
 def _restore(path: Path, content: bytes | None) -> None:
+    import tempfile
+
     if content is None:
         path.unlink(missing_ok=True)
         return
@@ -216,15 +305,27 @@ def _restore(path: Path, content: bytes | None) -> None:
     os.replace(tmp_name, path)
 
 
-def read_document(path: Path) -> dict:
-    """A snapshot document; SnapshotError naming the file and the problem if it is not one."""
+def _read_bytes(path: Path) -> bytes:
     try:
-        with gzip.open(path, "rb") as f:
-            document = json.loads(f.read())
+        return path.read_bytes()
     except FileNotFoundError:
         raise SnapshotError(f"{path}: no such snapshot file") from None
+    except OSError as error:
+        raise SnapshotError(f"{path}: not a readable snapshot ({type(error).__name__}: {error})") from None
+
+
+def _legacy_document(path: Path, data: bytes) -> dict:
+    import gzip
+
+    try:
+        document = json.loads(gzip.decompress(data))
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise SnapshotError(f"{path}: not a readable snapshot ({type(error).__name__}: {error})") from None
+    return check_document(path, document)
+
+
+def check_document(path: Path | None, document) -> dict:
+    """The document if it is one; SnapshotError naming the file and what is wrong otherwise."""
     if not isinstance(document, dict):
         raise SnapshotError(f"{path}: not a snapshot (a JSON {type(document).__name__})")
     if document.get("format") not in READABLE_FORMATS:
@@ -233,3 +334,58 @@ def read_document(path: Path) -> dict:
     if missing or not isinstance(document["types"], list) or not isinstance(document["regions"], dict):
         raise SnapshotError(f"{path}: not a snapshot (missing or malformed: {', '.join(missing) or 'types/regions'})")
     return document
+
+
+def open_snapshot(path: Path) -> tuple[dict, dict, object]:
+    """(header, meta, region_block) of a snapshot file, for a reader that loads regions one at a time
+    (``region_block(name)`` returns that region's block). An older gzip-JSON file, or one whose
+    derived facts another version of the code wrote, is read whole and split in memory."""
+    data = _read_bytes(path)
+    if data.startswith(GZIP_MAGIC):
+        return split_in_memory(_legacy_document(path, data))
+    try:
+        container = Container(data, path)
+        header = container.header
+        if header.get("format") not in READABLE_FORMATS or "cloud" not in header:
+            raise SnapshotError(f"{path}: unsupported snapshot format {header.get('format')!r}")
+        meta = container.block("meta")
+        if not isinstance(meta, dict) or not isinstance(meta.get("types"), list) or "regions" not in meta:
+            raise SnapshotError(f"{path}: not a snapshot (malformed meta block)")
+        if header.get("derived") != DERIVED_VERSION:
+            document = join_blocks(header, meta, lambda r: container.block(f"region/{r}"))
+            return split_in_memory(check_document(path, document))
+    except ContainerError as error:
+        raise SnapshotError(f"{path}: not a readable snapshot ({error})") from None
+
+    def region_block(region: str) -> dict:
+        try:
+            return container.block(f"region/{region}")
+        except ContainerError as error:
+            raise SnapshotError(f"{path}: not a readable snapshot ({error})") from None
+
+    return header, meta, region_block
+
+
+def split_in_memory(document: dict) -> tuple[dict, dict, object]:
+    """:func:`open_snapshot` for a document already in memory."""
+    header, blocks = split_document(document)
+    return header, blocks["meta"], lambda region: blocks[f"region/{region}"]
+
+
+def read_document(path: Path) -> dict:
+    """The whole document of a snapshot file (either form); SnapshotError naming the file and the
+    problem if it is not one."""
+    data = _read_bytes(path)
+    if data.startswith(GZIP_MAGIC):
+        return _legacy_document(path, data)
+    try:
+        container = Container(data, path)
+        meta = container.block("meta")
+        if not isinstance(meta, dict) or "regions" not in meta or "types" not in meta:
+            raise SnapshotError(f"{path}: not a snapshot (malformed meta block)")
+        document = join_blocks(container.header, meta, lambda r: container.block(f"region/{r}"))
+    except ContainerError as error:
+        raise SnapshotError(f"{path}: not a readable snapshot ({error})") from None
+    except (KeyError, TypeError) as error:
+        raise SnapshotError(f"{path}: not a snapshot (missing or malformed: {error})") from None
+    return check_document(path, document)

@@ -4,21 +4,20 @@
   (``sources/aws_zones.json``, with its sources); which AZ IDs offer each type from EC2
   ``DescribeInstanceTypeOfferings`` by ``availability-zone-id`` (an AZ ID such as ``use1-az4`` is the
   same physical zone in every account), as bundled by moto (``moto/ec2/resources/
-  instance_type_offerings/availability-zone-id/*.json.gz``). ``catalog refresh aws`` fetches the
-  same data live.
+  instance_type_offerings/availability-zone-id/*.json.gz``) and vendored in
+  ``sources/aws_moto.json.gz`` (``catalog/vendored.py``). ``catalog refresh aws`` fetches the same
+  data live.
 - GCP: the machine types each zone offers, from the Compute API's per-zone machineTypes lists as
   collected on the same date as the shipped prices (``sources/gcp_zones.json.gz``; its ``sources``
   name them). ``catalog refresh gcp --project`` reads them live from the aggregated list.
 - Azure: the regions with availability zones (``sources/azure_zones.json``). Per-size zone
   restrictions come only from the Resource SKUs API, so Azure regions stay "unverified".
 
-Standard library only; moto is imported only when the AWS data is read from it (a maintainer's
-build, with the dev requirements installed).
+Standard library only.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -49,17 +48,13 @@ class ZoneData:
         return [{**row, "zones": self.zones_for(str(row["region"]), str(row["instance_type"]))} for row in rows]
 
 
-def moto_offerings_dir() -> Path:
-    import moto
-
-    return Path(moto.__file__).parent / "ec2" / "resources" / "instance_type_offerings" / "availability-zone-id"
-
-
-def aws_zone_data(regions: Iterable[str], offerings_dir: Path | None = None) -> ZoneData:
+def aws_zone_data(regions: Iterable[str], offerings: dict[str, dict[str, list[str]]] | None = None) -> ZoneData:
     """AWS zones of ``regions``: the AZ IDs and name mapping of ``sources/aws_zones.json``, and which
-    AZ IDs offer each type from the per-AZ-ID offerings bundled with moto."""
+    AZ IDs offer each type from the vendored per-AZ-ID offerings (``{region: {type: [AZ IDs]}}``)."""
+    from .vendored import read
+
     facts = json.loads((SOURCES_DIR / "aws_zones.json").read_text())["regions"]
-    offerings_dir = offerings_dir or moto_offerings_dir()
+    offerings = read()["offerings"] if offerings is None else offerings
     data = ZoneData(
         source="AZ IDs from AWS's AZ list; offerings from DescribeInstanceTypeOfferings (AZ ID), as bundled by moto"
     )
@@ -68,19 +63,20 @@ def aws_zone_data(regions: Iterable[str], offerings_dir: Path | None = None) -> 
             continue
         data.region_zones[region] = sorted(facts[region]["az_ids"])
         data.zone_names[region] = dict(facts[region]["names"])
-        path = offerings_dir / f"{region}.json.gz"
-        if not path.exists():
+        if region not in offerings:
             data.unverified.add(region)
             continue
-        with gzip.open(path, "rt") as f:
-            for entry in json.load(f):
-                if entry["Location"] in data.region_zones[region]:
-                    data.type_zones.setdefault((region, entry["InstanceType"]), []).append(entry["Location"])
+        for instance_type, zones in offerings[region].items():
+            offered = [zone for zone in zones if zone in data.region_zones[region]]
+            if offered:
+                data.type_zones[(region, instance_type)] = offered
     return data
 
 
 def gcp_zone_data(path: Path | None = None) -> ZoneData:
     """GCP zones and the machine types each offers, from the seeded facts file."""
+    import gzip
+
     with gzip.open(path or SOURCES_DIR / "gcp_zones.json.gz", "rt") as f:
         document = json.load(f)
     data = ZoneData(source=f"Compute API machineTypes per zone ({document['date']}; see catalog/sources/README.md)")

@@ -40,6 +40,7 @@ class SizeNeeds:
     boot_disk: str = "ssd"
     data_disk_types: frozenset[str] = frozenset()
     data_disks: int = 0
+    windows: bool = False  # the image is Windows: the size search prefers sizes whose licence is priced
     pinned_boot: str | None = None
     """The OS disk's type as sent when the VM was created (from the stack's lock): the size must take it."""
     pinned_data: frozenset[str] = frozenset()

@@ -13,7 +13,6 @@ import re
 import unicodedata
 from typing import Any
 
-from ..user_data import aws_windows_admin_script, aws_windows_user_data, linux_user_data, parse_ec2_windows_user_data
 from . import Change, SizeNeeds, common_size_problem
 
 # botocore CreateKeyPairRequest.KeyType: "ED25519 keys are not supported for Windows instances."
@@ -83,6 +82,10 @@ def sent_user_data(spec: Any, user_data: str | None, endpoint: str | None = None
     """The user data EC2 receives: on Windows the admin script (reading the password parameter, through
     ``endpoint`` where the VM needs one) then the user's script; on Linux the user's data, with a
     cloud-config creating the admin user where the image's login user differs."""
+    # The boot scripts' MIME code is loaded only here (the size rules are loaded by ``compare`` too,
+    # which has no use for it).
+    from ..user_data import aws_windows_admin_script, aws_windows_user_data, linux_user_data
+
     if spec.is_windows:
         if endpoint is None and needs_ssm_endpoint(spec):
             endpoint = ssm_endpoint_placeholder(spec.region)
@@ -222,6 +225,8 @@ def user_data_problems(spec: Any, user_data: Any) -> list[tuple[str, object, str
     if not isinstance(user_data, (str, type(None))):
         return []
     if spec.is_windows and user_data:
+        from ..user_data import parse_ec2_windows_user_data
+
         parsed = parse_ec2_windows_user_data(user_data)
         if isinstance(parsed, str):
             return [("user_data", "[" + user_data.strip()[:30] + "]", parsed)]

@@ -52,6 +52,12 @@ FAMILIES: dict[str, Family] = {
     "c3d": Family((*NO_STANDARD, *HYPERDISK), (*NO_STANDARD, *HYPERDISK)),
     "c4": Family(HYPERDISK, HYPERDISK, ((2, 8), (4, 16), (24, 32), (48, 64), (float("inf"), 128))),
     "c4d": Family(HYPERDISK, HYPERDISK, ((2, 4), (4, 8), (8, 16), (96, 32), (192, 64), (float("inf"), 128))),
+    # C4A (Axion, arm64; in the catalog since issue 20): Hyperdisk only, as every fourth-generation
+    # series ("For ... all fourth-generation types like C4, N4, M4, and newer machine series, the
+    # default is Hyperdisk Balanced", Compute API AttachedDiskInitializeParams.diskType; "c4a does not
+    # accept pd-balanced", https://cloud.google.com/compute/docs/general-purpose-machines#c4a_disks).
+    # Its Hyperdisk count per vCPU is not in our sources: N4's, the smallest documented, is assumed.
+    "c4a": Family(HYPERDISK, HYPERDISK, ((8, 16), (float("inf"), 32))),
     "e2": Family(PD, PD),
     "f1": Family(PD, PD, 16),
     "g1": Family(PD, PD, 16),

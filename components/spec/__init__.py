@@ -18,23 +18,56 @@ The cloud adapters (``components.clouds``) turn a ``VmSpec`` into resources; the
 
 from __future__ import annotations
 
-from .access import AZURE_RESERVED_USERNAMES, SSH_KEY_TYPES, ssh_key_problem
-from .boot import MAX_DATA_DISK_GIB, MAX_DATA_DISKS, MAX_OS_DISK_GIB
-from .model import (
-    CLOUD_ONLY_KEYS,
-    CLOUDS,
-    KNOWN_KEYS,
-    NAME_RULES,
-    CloudDefaults,
-    DataDisk,
-    ImageChoice,
-    IngressRule,
-    VmSpec,
-)
-from .network import NetworkSpec, validate_network
-from .sizes import AUTO_EXCLUDED, auto_selectable, azure_supports_premium, choose_offering
-from .tags import gcp_label, gcp_labels
-from .validate import validate
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# What each name is re-exported from. Loaded on first use (PEP 562), so that a caller needing one
+# rule (``compare`` asks the size rules) does not load the whole layer (images, boot scripts, ...).
+_EXPORTS = {
+    "AZURE_RESERVED_USERNAMES": "access",
+    "SSH_KEY_TYPES": "access",
+    "ssh_key_problem": "access",
+    "MAX_DATA_DISK_GIB": "boot",
+    "MAX_DATA_DISKS": "boot",
+    "MAX_OS_DISK_GIB": "boot",
+    "CLOUD_ONLY_KEYS": "model",
+    "CLOUDS": "model",
+    "KNOWN_KEYS": "model",
+    "NAME_RULES": "model",
+    "CloudDefaults": "model",
+    "DataDisk": "model",
+    "ImageChoice": "model",
+    "IngressRule": "model",
+    "VmSpec": "model",
+    "NetworkSpec": "network",
+    "validate_network": "network",
+    "AUTO_EXCLUDED": "sizes",
+    "auto_selectable": "sizes",
+    "azure_supports_premium": "sizes",
+    "choose_offering": "sizes",
+    "gcp_label": "tags",
+    "gcp_labels": "tags",
+    "validate": "validate",
+}
+
+if TYPE_CHECKING:
+    from .access import AZURE_RESERVED_USERNAMES, SSH_KEY_TYPES, ssh_key_problem
+    from .boot import MAX_DATA_DISK_GIB, MAX_DATA_DISKS, MAX_OS_DISK_GIB
+    from .model import (
+        CLOUD_ONLY_KEYS,
+        CLOUDS,
+        KNOWN_KEYS,
+        NAME_RULES,
+        CloudDefaults,
+        DataDisk,
+        ImageChoice,
+        IngressRule,
+        VmSpec,
+    )
+    from .network import NetworkSpec, validate_network
+    from .sizes import AUTO_EXCLUDED, auto_selectable, azure_supports_premium, choose_offering
+    from .tags import gcp_label, gcp_labels
+    from .validate import validate
 
 __all__ = [
     "AUTO_EXCLUDED",
@@ -62,3 +95,14 @@ __all__ = [
     "validate",
     "validate_network",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # ``validate`` is both a submodule and the function it defines: the function wins, as with the
+    # eager ``from .validate import validate`` this replaces (nothing imports the submodule directly).
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

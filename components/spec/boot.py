@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from typing import Any
 
 from ..catalog import Offering
@@ -38,6 +39,20 @@ MAX_USER_DATA_BYTES = {
     "azure": azure_rules.MAX_CUSTOM_DATA_BYTES,
     "gcp": gcp_rules.MAX_METADATA_VALUE_BYTES,
 }
+
+
+def requested_os(args: Mapping[str, Any]) -> str:
+    """The OS an image argument asks for, before the size is known (the same reading as
+    :func:`check_image`, which then checks it): an alias's, else ``os_type``, else ``windows`` when a
+    native image's id says so."""
+    image = args.get("image", DEFAULT_IMAGE)
+    alias = IMAGE_ALIASES.get(image) if isinstance(image, str) else None
+    if alias is not None:
+        return alias.os_type
+    os_type = args.get("os_type")
+    if os_type in OS_TYPES:
+        return os_type
+    return "windows" if isinstance(image, str) and "windows" in image.lower() else "linux"
 
 
 def check_image(check: Checker, offering: Offering, pinned_generation: str | None = None) -> ImageChoice:

@@ -98,7 +98,9 @@ def place(
 ) -> str | None:
     """The zone the VM lands in (None: an Azure regional VM); ZoneError when none fits."""
     region, size = offering.region, offering.instance_type
-    known = catalog.zone_offerings_known(region)
+    # A type whose zones the catalog does not know (GCP C4A, seeded by region) is placed as in a
+    # region without per-zone data.
+    known = catalog.zone_offerings_known(region) and offering.zones is not None
     offered = offering.zones or ()
     if requested is not None:
         if cloud == "aws" and not AWS_AZ_ID.match(requested):

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .. import catalog, cloud_rules
 from ..catalog import Offering
 from ..cloud_rules import SizeNeeds
 from ..errors import SpecError
-from ..images import (
-    ARCHES,
-)
-from .model import Checker
+
+if TYPE_CHECKING:  # the size rules are also what ``compare`` asks, which loads no more than it needs
+    from .model import Checker
 
 DEFAULT_CPUS = 2
 
@@ -27,6 +27,8 @@ AUTO_EXCLUDED = {"aws": re.compile(r"^(mac\d|mac-|u-|u7)")}
 
 
 def _arch(check: Checker) -> str | None:
+    from ..images import ARCHES
+
     arch = check.args.get("arch")
     if arch is None:
         return None
@@ -99,8 +101,11 @@ def choose_offering(
     """The offering a spec resolves to, memoised per loaded snapshot and shape: a fleet of VMs with the
     same shape scans the region's offerings once, not once per VM (a reloaded Catalog is a miss).
 
-    A price far off the type's other regions is likely a data error, so an offering whose price is in
-    line wins; a suspect one is taken only when nothing else fits (the type itself is real)."""
+    Among the sizes that fit, the cheapest without doubts wins: a Windows VM prefers sizes whose
+    licence has a price (an Azure B-series size's Windows licence may have no public one), any VM a price
+    the sanity rules do not doubt (likely a data error) and a size whose zones the catalog knows
+    (GCP C4A is seeded by region). A doubtful size is taken only when every size that fits has a
+    doubt, the one with the fewest first (the type itself is real)."""
     candidates = catalog.find_cheapest(
         cat.cloud,
         region,
@@ -113,22 +118,31 @@ def choose_offering(
         limit=200,
         catalog=cat,
     )
-    first_selectable = None
+    best, best_doubts = None, None
     for offering in candidates:
         if not auto_selectable(cat.cloud, offering, needs):
             continue
-        if not _suspect_price(cat, offering, needs.spot):
+        doubts = size_doubts(cat, offering, needs)
+        if not any(doubts):
             return offering
-        first_selectable = first_selectable or offering
-    return first_selectable
+        if best_doubts is None or doubts < best_doubts:
+            best, best_doubts = offering, doubts
+    return best
+
+
+def size_doubts(cat: catalog.Catalog, offering: Offering, needs: SizeNeeds) -> tuple[bool, bool, bool]:
+    """Why the size search would rather not take a size that fits, most serious first: its Windows
+    licence has no price (for a Windows VM), its price is doubted, its zones are unknown."""
+    return (
+        needs.windows and cat.windows_licence(offering.region, offering.instance_type)[0] is None,
+        _suspect_price(cat, offering, needs.spot),
+        offering.zones is None and bool(offering.facts.get("zones_unverified")),
+    )
 
 
 def _suspect_price(cat: catalog.Catalog, offering: Offering, spot: bool) -> bool:
-    """Whether the offering's price is far below or above the same type's other regions."""
-    from ..catalog.sanity import price_outlier
-
-    price = offering.hourly_price(spot) if spot else offering.price_hourly
-    return price_outlier(price, offering.region, cat.regional_prices(offering.instance_type, spot)) is not None
+    """Whether the price sanity rules (``catalog/sanity.py``) doubt the offering's price."""
+    return bool(cat.findings(offering, spot))
 
 
 def auto_selectable(cloud: str, offering: Offering, needs: SizeNeeds) -> bool:

@@ -20,7 +20,7 @@ from ..cloud_rules import SizeNeeds
 from ..cloud_rules.azure import image_generation_of
 from ..errors import SpecError
 from .access import check_admin_password, check_admin_username, check_ingress, check_ssh_key, check_subnet_id
-from .boot import check_image, check_os_disk_size, check_user_data
+from .boot import check_image, check_os_disk_size, check_user_data, requested_os
 from .disks import DISK_TYPES, DiskArgs, check_data_disks, finish_disks, pinned_types, previous
 from .lock import LockEntry, LockUse, resolution_inputs, use_of
 from .model import CLOUD_ONLY_KEYS, CLOUDS, KNOWN_KEYS, NAME_RULES, Checker, CloudDefaults, VmSpec
@@ -69,11 +69,13 @@ def validate(
     use = use_of(lock, resolution_inputs(cloud, region, requested, args), reresolve)
     entry = use.previous
     pinned_boot, pinned_data = pinned_types(entry, disk_type, data_disks)
+    windows = requested_os(args) == "windows"
     needs = SizeNeeds(
         spot,
         disk_type,
         frozenset(d.disk_type for d in data_disks),
         len(data_disks),
+        windows=windows,
         pinned_boot=pinned_boot,
         pinned_data=pinned_data,
         pinned_generation=entry.image_generation if entry is not None else None,

@@ -1,10 +1,13 @@
-"""python -m components catalog {build,refresh,info}: make or update the offerings snapshot.
+"""python -m components catalog {build,refresh,info,vendor-aws,seed-gcp}: make or update the offerings snapshot.
 
     python -m components catalog build --source ../shared/catalog-source
     python -m components catalog refresh aws --regions us-east-1 eu-central-1
+    python -m components catalog refresh aws --spot-feed            # spot prices only, no credentials
     python -m components catalog refresh azure [--subscription ID]   # token in AZURE_ACCESS_TOKEN
     python -m components catalog refresh gcp --api-key KEY [--project PROJECT]
     python -m components catalog info
+    python -m components catalog vendor-aws                          # maintainers: sources/aws_moto.json.gz from moto
+    python -m components catalog seed-gcp --pricing pricing.yml --machine-types machinetyperegion.csv --date D --origin T
 
 A refresh or build checks everything it fetched or read before it writes, and writes the new
 snapshot(s) beside the old ones and renames them into place, so a failed, empty or interrupted run
@@ -59,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="azure: also read sizes' facts and zones from the Resource SKUs API with this subscription "
         "(bearer token in AZURE_ACCESS_TOKEN: az account get-access-token --query accessToken -o tsv)",
     )
+    refresh.add_argument(
+        "--spot-feed",
+        action="store_true",
+        help="aws: only spot prices, from the public feed of the EC2 Spot pricing page (no credentials)",
+    )
     refresh.add_argument("--no-progress", action="store_true", help="no progress bar")
     refresh.add_argument(
         "--allow-fewer-types",
@@ -68,6 +76,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     info = commands.add_parser("info", help="what each snapshot holds and how old it is")
     info.add_argument("--data-dir", type=Path)
+
+    commands.add_parser(
+        "vendor-aws",
+        help="regenerate sources/aws_moto.json.gz (AWS size facts, per-AZ offerings) from the installed moto",
+    )
+    seed = commands.add_parser("seed-gcp", help="regenerate sources/gcp_seeded.json.gz from a Cyclenerd pricing.yml")
+    seed.add_argument("--pricing", type=Path, required=True, metavar="pricing.yml")
+    seed.add_argument("--machine-types", type=Path, required=True, metavar="machinetyperegion.csv")
+    seed.add_argument("--date", type=iso_date, required=True, help="the date pricing.yml was generated")
+    seed.add_argument("--origin", required=True, help="where the files come from (repository, commit)")
+    seed.add_argument("--output", type=Path, help=argparse.SUPPRESS)  # tests
     return parser
 
 
@@ -99,6 +118,9 @@ def run_refresh(args: argparse.Namespace) -> int:
     regions = split_regions(args.regions)
     progress = Progress() if args.no_progress else RichProgress()
     unchanged = f"the snapshot {snapshot_path(args.cloud, args.data_dir)} was not changed"
+    if args.spot_feed and args.cloud != "aws":
+        print(f"catalog refresh {args.cloud}: --spot-feed is for aws only", file=sys.stderr)
+        return 2
     if args.cloud == "gcp" and not args.api_key:
         print("catalog refresh gcp: an API key is needed: --api-key KEY or GOOGLE_API_KEY", file=sys.stderr)
         return 2
@@ -115,7 +137,11 @@ def run_refresh(args: argparse.Namespace) -> int:
         return 2
     options = {"data_dir": args.data_dir, "progress": progress, "allow_fewer_types": args.allow_fewer_types}
     try:
-        if args.cloud == "aws":
+        if args.spot_feed:
+            from ..catalog.refresh import aws_spot
+
+            report = aws_spot.refresh(regions, data_dir=args.data_dir, progress=progress)
+        elif args.cloud == "aws":
             from ..catalog.refresh import aws
 
             report = aws.refresh(regions, **options)
@@ -186,9 +212,55 @@ def run_info(args: argparse.Namespace) -> int:
         for region, date in document.get("region_dates", {}).items():
             if date != document["snapshot_date"]:
                 print(f"  {region}: refreshed {date}")
+        spot_dates = document.get("spot_dates", {})
+        if spot_dates:
+            print(
+                f"  spot prices of {len(spot_dates)} regions fetched apart, on {', '.join(sorted(set(spot_dates.values())))}"
+            )
+        seeded = sorted({row[4] for rows in document["regions"].values() for row in rows if len(row) > 4})
+        if seeded:
+            print(f"  some sizes priced from a second source, of {', '.join(seeded)} (see catalog/sources/README.md)")
     if corrupt:
         print(f"catalog info: {'; '.join(corrupt)}; rebuild with catalog build or catalog refresh", file=sys.stderr)
         return 2
+    return 0
+
+
+def run_vendor_aws(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("moto") is None:
+        print(
+            "catalog vendor-aws: reads AWS size facts and zones from the data bundled with moto, which is not "
+            "installed: pip install -r requirements-dev.txt",
+            file=sys.stderr,
+        )
+        return 2
+    from ..catalog import vendored
+
+    path = vendored.write()
+    print(f"wrote {path} from moto {vendored.read(path)['moto']}; rebuild the snapshots with catalog build")
+    return 0
+
+
+def run_seed_gcp(args: argparse.Namespace) -> int:
+    from ..catalog import seeds
+
+    for option, path in (("--pricing", args.pricing), ("--machine-types", args.machine_types)):
+        if not path.is_file():
+            print(f"catalog seed-gcp: {option} {path}: no such file", file=sys.stderr)
+            return 2
+    try:
+        import yaml
+
+        with args.pricing.open() as f:
+            pricing = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        path = seeds.write(pricing, args.machine_types, date=args.date, origin=args.origin, path=args.output)
+    except Exception as error:  # a YAML or CSV file that is not what it should be: one line, exit 2
+        reason = " ".join(str(error).split())
+        print(f"catalog seed-gcp: cannot read the inputs ({type(error).__name__}: {reason})", file=sys.stderr)
+        return 2
+    print(f"wrote {path} ({len(seeds.read(path)['types'])} machine types); rebuild the snapshots with catalog build")
     return 0
 
 
@@ -197,4 +269,6 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    return {"build": run_build, "refresh": run_refresh, "info": run_info}[args.command](args)
+    commands = {"build": run_build, "refresh": run_refresh, "info": run_info}
+    commands.update({"vendor-aws": run_vendor_aws, "seed-gcp": run_seed_gcp})
+    return commands[args.command](args)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import licence_per_vcpu
+from ..normalise import normalise_shape
 from ..parts import licence_prices
 from ..size_facts import aws_facts
 from ..zones import SOURCES_DIR, ZoneData
@@ -45,7 +46,7 @@ def shape_of(instance_type: dict) -> dict | None:
     if arch is None:
         return None
     gpus = instance_type.get("GpuInfo", {}).get("Gpus", [])
-    return {
+    shape = {
         "instance_type": instance_type["InstanceType"],
         "vcpus": instance_type["VCpuInfo"]["DefaultVCpus"],
         "memory_gib": round(instance_type["MemoryInfo"]["SizeInMiB"] / 1024, 3),
@@ -54,6 +55,8 @@ def shape_of(instance_type: dict) -> dict | None:
         "gpu_count": sum(g["Count"] for g in gpus) if gpus else None,
         "facts": aws_facts(instance_type),
     }
+    gpu_info = [[g["Name"], g["Count"], g.get("MemoryInfo", {}).get("SizeInMiB")] for g in gpus]
+    return normalise_shape("aws", shape, gpu_info or None)
 
 
 DESCRIBE_BATCH = 100  # DescribeInstanceTypes takes at most 100 names per call

@@ -140,7 +140,8 @@ def part_prices(prices: dict[str, dict[str, float]], shapes: dict[str, dict], di
     parts = {**latest(disks, disk_part), **latest(ips, ip_part)}
     linux = {size: p["on_demand"] for size, p in prices.items() if "on_demand" in p}
     windows = {size: p["windows"] for size, p in prices.items() if "windows" in p}
-    vcpus = {size: shape["vcpus"] for size, shape in shapes.items()}
+    # A constrained-vCPU size's licence is billed on its full (licensed) vCPUs (catalog/normalise.py).
+    vcpus = {size: (shape.get("facts") or {}).get("licensed_vcpus") or shape["vcpus"] for size, shape in shapes.items()}
     parts.update(licence_prices(linux, windows, vcpus, lambda size: licence_per_vcpu("azure", size)))
     return dict(sorted(parts.items()))
 

@@ -57,11 +57,12 @@ class RefreshReport:
     kept_regions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     parts: str = ""
+    what: str = "offerings"
 
     def summary(self) -> str:
         kept = f"; kept {len(self.kept_regions)} other regions from the previous snapshot" if self.kept_regions else ""
         lines = [
-            f"{self.cloud}: wrote {self.path} with {self.rows} offerings of {self.types} types "
+            f"{self.cloud}: wrote {self.path} with {self.rows} {self.what} of {self.types} types "
             f"in {len(self.regions)} refreshed regions{kept}"
         ]
         notes = self.notes + ([self.parts] if self.parts else [])
@@ -150,6 +151,7 @@ def _document_rows(document: dict, keep: Iterable[str]) -> tuple[list[dict], lis
             "price_hourly": row[1],
             "spot_price_hourly": row[2],
             "zones": zones.zones_for(region, types[row[0]][0]),
+            "price_date": row[4] if len(row) > 4 else None,  # a row's own date (catalog/seeds.py) stays
         }
         for region, region_rows in document["regions"].items()
         if region in keep
@@ -288,6 +290,10 @@ def write_refreshed(
     )
     if len(set(region_dates.values())) > 1:
         document["region_dates"] = {r: region_dates[r] for r in sorted(region_dates)}
+    # Spot prices of kept regions fetched apart (catalog refresh aws --spot-feed) keep their date.
+    kept_spot = {r: d for r, d in (old or {}).get("spot_dates", {}).items() if r in kept_regions}
+    if kept_spot:
+        document["spot_dates"] = dict(sorted(kept_spot.items()))
     write_document(document, path)
     report = RefreshReport(
         cloud, path, sorted(regions), len(rows), len({r["instance_type"] for r in rows}), kept_regions

@@ -3,8 +3,10 @@ shapes from the Compute API's machineTypes aggregatedList when a project is give
 current snapshot.
 
 GCP prices a machine type by parts: vCPUs x the family's core SKU + GiB x its RAM SKU (+ built-in
-GPUs x the GPU SKU for a2/a3/a4/g2). Shared-core e2 types bill a fraction of a vCPU; f1-micro and
-g1-small have whole-instance SKUs. Spot prices come from the "Spot Preemptible" SKUs.
+GPUs x the GPU SKU for a2/a3/a4/g2, + bundled local SSD x the local SSD SKU for ``-lssd``, a2-ultra
+and a3 sizes: ``SSD backed Local Storage``, or ``C4 / C4A / C4D Instance Local SSD`` for those
+families). Shared-core e2 types bill a fraction of a vCPU; f1-micro and g1-small have whole-instance
+SKUs. Spot prices come from the "Spot Preemptible" SKUs.
 
 Part prices (``components/pricing.py``) come from the same SKUs: disk capacity per GiB-month
 (``Balanced PD Capacity``, ``Storage PD Capacity``, ``SSD backed PD Capacity``, ``Hyperdisk
@@ -24,6 +26,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..normalise import normalise_shape
 from ..zones import ZoneData
 from .common import Progress, RefreshReport, regions_of_snapshot, shapes_from_snapshot, write_refreshed
 
@@ -37,6 +40,14 @@ _PART = re.compile(_SPOT + r"(?P<family>.+?) (?P<part>Core|Ram) running in ")
 _GPU = re.compile(_SPOT + r"Nvidia (?:Tesla )?(?P<model>.+?) GPU running in ")
 _WHOLE = re.compile(_SPOT + r"(?P<what>Micro Instance with burstable CPU|Small Instance with 1 VCPU) running in ")
 _FAMILY_TOKEN = re.compile(r"^[A-Z]\d+[A-Z]?$")
+_LOCAL_SSD = re.compile(
+    _SPOT
+    + r"(?:(?P<family>C4[AD]?) Instance Local SSD running in |SSD backed Local Storage(?P<attached> attached to Spot"
+    r" Preemptible VMs)?(?: in |$))"
+)
+OWN_LOCAL_SSD_FAMILIES = ("c4", "c4a", "c4d")  # their local SSD has a SKU of its own
+LOCAL_SSD_DISK_GIB = 375
+HOURS_PER_MONTH = 730
 _REGION = re.compile(r"^[a-z]+-[a-z]+\d+$")
 _EXCLUDED = ("Custom", "Sole Tenancy", "Extended", "Commitment", "Reserved", "DWS", "Calendar")
 
@@ -112,11 +123,29 @@ def classify(sku: dict) -> tuple[str, str, bool] | None:
     return None
 
 
+def local_ssd_of(sku: dict) -> tuple[str, str, bool] | None:
+    """("localssd", family or "", spot) for a local SSD SKU (priced per GiB-hour in the table)."""
+    category = sku.get("category", {})
+    if category.get("usageType") not in ("OnDemand", "Preemptible") or "Commitment" in sku.get("description", ""):
+        return None
+    m = _LOCAL_SSD.match(sku.get("description", ""))
+    if not m:
+        return None
+    return ("localssd", (m["family"] or "").lower(), bool(m["spot"] or m["attached"]))
+
+
+def _per_hour(sku: dict, price: float) -> float:
+    unit = (sku.get("pricingInfo") or [{}])[-1].get("pricingExpression", {}).get("usageUnit", "")
+    return price / HOURS_PER_MONTH if unit.endswith(".mo") else price
+
+
 def price_table(skus) -> PriceTable:
     table: PriceTable = {}
     for sku in skus:
-        key = classify(sku)
+        key = classify(sku) or local_ssd_of(sku)
         price = sku_price(sku) if key else None
+        if key and key[0] == "localssd" and price is not None:
+            price = _per_hour(sku, price)
         if key is None or price is None or price <= 0:
             continue
         for region in sku.get("serviceRegions", []):
@@ -168,6 +197,25 @@ def part_prices(table: dict[str, dict[str, float]], region: str) -> dict[str, fl
     return dict(sorted(parts.items()))
 
 
+def gpu_sku_key(shape: dict) -> str:
+    """The GPU SKU model (``GPU_MODELS`` values) of a shape's built-in GPUs: A100-80GB for the 80 GB
+    A100, H100-MEGA for a3-megagpu's, else the card."""
+    card, memory = shape["gpu_name"], (shape.get("facts") or {}).get("gpu_memory_gb")
+    if shape["instance_type"].startswith("a3-megagpu"):
+        return "H100-MEGA"
+    return "A100-80GB" if card == "A100" and memory == 80 else card
+
+
+def local_ssd_price(shape: dict, region: str, table: PriceTable, spot: bool) -> float | None:
+    """The hourly price of a shape's bundled local SSD (0 without); None when its SKU has no price."""
+    gib = (shape.get("facts") or {}).get("local_ssd_gib")
+    if not gib:
+        return 0.0
+    family = shape["instance_type"].split("-")[0]
+    rate = table.get(("localssd", family if family in OWN_LOCAL_SSD_FAMILIES else "", spot), {}).get(region)
+    return None if rate is None else gib * rate
+
+
 def machine_price(shape: dict, region: str, table: PriceTable, spot: bool) -> float | None:
     name = shape["instance_type"]
     if name in WHOLE_INSTANCE_TYPES.values():
@@ -179,11 +227,14 @@ def machine_price(shape: dict, region: str, table: PriceTable, spot: bool) -> fl
         return None
     price = SHARED_CORE_VCPUS.get(name, shape["vcpus"]) * core + shape["memory_gib"] * ram
     if shape.get("gpu_name") and family in BUILT_IN_GPU_FAMILIES:
-        gpu = table.get(("gpu", shape["gpu_name"], spot), {}).get(region)
+        gpu = table.get(("gpu", gpu_sku_key(shape), spot), {}).get(region)
         if gpu is None:
             return None
         price += shape["gpu_count"] * gpu
-    return round(price, 6)
+    ssd = local_ssd_price(shape, region, table, spot)
+    if ssd is None:
+        return None
+    return round(price + ssd, 6)
 
 
 def region_rows(shapes: dict[str, dict], available: set[str] | None, region: str, table: PriceTable) -> list[dict]:
@@ -238,14 +289,18 @@ def shape_of_machine_type(machine_type: dict) -> dict:
     name = machine_type["name"]
     arm = machine_type.get("architecture") == "ARM64" or name.split("-")[0] in ARM_FAMILIES
     gpu = accelerators[0] if accelerators else None
-    return {
+    # bundledLocalSsds.partitionCount disks of 375 GiB (https://cloud.google.com/compute/docs/disks/local-ssd)
+    local_ssd = machine_type.get("bundledLocalSsds", {}).get("partitionCount", 0) * LOCAL_SSD_DISK_GIB
+    shape = {
         "instance_type": name,
         "vcpus": machine_type["guestCpus"],
         "memory_gib": round(machine_type["memoryMb"] / 1024, 6),
         "arch": "arm64" if arm else "x86_64",
         "gpu_name": ACCELERATOR_TYPES.get(gpu["guestAcceleratorType"], gpu["guestAcceleratorType"]) if gpu else None,
         "gpu_count": gpu["guestAcceleratorCount"] if gpu else None,
+        "facts": {"local_ssd_gib": local_ssd} if local_ssd else None,
     }
+    return normalise_shape("gcp", shape)
 
 
 def fetch_machine_types(session, project: str, api_key: str, advance) -> tuple[dict, dict[str, set[str]], ZoneData]:

@@ -4,8 +4,9 @@
     python -m components compare --gpu L4:1 --spot --format json
     python -m components compare --cpus 64 --memory 512 --arch any --chart prices.png
 
-Answers from the embedded snapshot only (no network). Kept light on purpose: the standard library
-and ``components.catalog`` at start-up; matplotlib only for ``--chart``; never Pulumi or any SDK.
+Answers from the embedded snapshot only (no network). Kept light on purpose: the standard library,
+``components.catalog`` (one region per cloud, unless ``--geo any``) and the size rules of the cloud
+rules and spec layers; the chart code and matplotlib only for ``--chart``; never Pulumi or any SDK.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from __future__ import annotations
 import sys
 
 from ...catalog import CLOUDS
-from .chart import check_chart_path, write_chart
+from .notes import skip_reason
 from .query import FORMATS, Query, UsageError, build_parser, parse_clouds, parse_query
 from .render import RECORD_FIELDS, no_match_report, records, render_csv, render_json, render_markdown, render_table
-from .search import CloudResult, Row, compare, skip_reason
+from .search import CloudResult, Row, compare
 
 __all__ = [
     "FORMATS",
@@ -39,7 +40,11 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         query = parse_query(args)
         clouds = parse_clouds(args.clouds)
-        chart = check_chart_path(args.chart) if args.chart else None
+        chart = None
+        if args.chart:
+            from .chart import check_chart_path
+
+            chart = check_chart_path(args.chart)
         regions = {c: getattr(args, f"{c}_region") for c in CLOUDS}
         results = compare(query, clouds, geo=args.geo, regions=regions, data_dir=args.data_dir)
     except UsageError as error:
@@ -54,8 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(render_markdown(results, query))
     else:
         sys.stdout.write(render_json(results) if args.format == "json" else render_csv(results))
-        sys.stderr.write(no_match_report(results))
+        sys.stderr.write(no_match_report(results, query))
     if chart:
+        from .chart import write_chart
+
         try:
             write_chart(results, query, chart)
         except OSError as error:

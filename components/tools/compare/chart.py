@@ -42,7 +42,7 @@ def write_chart(results: list[CloudResult], q: Query, path: Path) -> None:
             price = row.ranking_price(q.spot) or row.price_hourly
             o = row.offering
             shape = f"{o.vcpus:g} vCPU, {o.memory_gib:g} GiB" + (f", {gpu_summary(row)}" if row.gpu_name else "")
-            label = f"{CLOUD_TITLES[res.cloud]} {res.region}\n{row.label} ({shape})"
+            label = f"{CLOUD_TITLES[res.cloud]} {row.region}\n{row.label} ({shape})"
             bars.append((label, monthly_price(price), res.cloud, row))
     height = 1.6 + 0.55 * max(len(bars), 1)
     fig, ax = plt.subplots(figsize=(11, height), dpi=110)
@@ -59,7 +59,7 @@ def write_chart(results: list[CloudResult], q: Query, path: Path) -> None:
             f" ${value:,.2f}/mo"
             + ("  * cheapest" if row.cheapest else "")
             + ("  ! price flagged" if row.outlier else "")
-            + ("  (on-demand: no spot price)" if q.spot and row.spot_price_hourly is None else "")
+            + ("  (spot price unknown: on-demand price)" if q.spot and row.spot_price_hourly is None else "")
         )
         ax.text(
             value,

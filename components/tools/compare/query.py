@@ -1,4 +1,4 @@
-"""What ``compare`` is asked: its command line parsed into a ``Query`` (shape, GPUs, spot, arch),
+"""What ``compare`` is asked: its command line parsed into a ``Query`` (shape, GPUs, spot, arch, OS),
 with one clear usage error for anything invalid."""
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...catalog import (
-    CLOUDS,
-)
+from ...catalog import CLOUDS
 from ..geo import DEFAULT_GEO, GEOS
 
 ARCHES = ("x86_64", "arm64", "any")
+OPERATING_SYSTEMS = ("linux", "windows")
+ANYWHERE = "any"  # --geo any (or --anywhere): every region of each cloud
 
 FORMATS = ("table", "json", "markdown", "csv")
 
@@ -32,6 +32,11 @@ class Query:
     burstable: bool = True
     spot: bool = False
     top: int = 3
+    os: str = "linux"
+
+    @property
+    def windows(self) -> bool:
+        return self.os == "windows"
 
     def describe(self) -> str:
         parts = []
@@ -44,6 +49,8 @@ class Query:
             parts.append(f">= {self.gpu_count:g}x {self.gpu_name}")
         if not self.burstable:
             parts.append("no burstable")
+        if self.windows:
+            parts.append("Windows (licence included)")
         parts.append("spot prices" if self.spot else "on-demand prices")
         return ", ".join(parts)
 
@@ -53,23 +60,42 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter with the width from ``COLUMNS`` or the terminal: argparse's own asks
+    ``shutil`` for it and every ``add_argument`` makes a formatter, ~10 ms of imports per run."""
+
+    def __init__(self, prog: str, **kwargs):
+        import os
+
+        try:
+            width = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
+        except (ValueError, OSError):
+            width = 100
+        super().__init__(prog, width=max(width - 2, 40), **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="python -m components compare",
+        formatter_class=_Formatter,
         description="Compare the cheapest VM offerings for a shape across AWS, Azure and GCP.",
     )
     p.add_argument("--cpus", type=float, default=0, help="minimum vCPUs")
     p.add_argument("--memory", type=float, default=0, metavar="GIB", help="minimum memory, GiB")
     p.add_argument("--arch", choices=ARCHES, default="x86_64", help="default x86_64")
-    p.add_argument("--gpu", metavar="NAME:COUNT", help="e.g. T4:1, L4:1, A100:8")
+    p.add_argument("--gpu", metavar="NAME:COUNT", help="e.g. T4:1, L4:1, A100:8 (any A100), A100-80GB:1")
     p.add_argument(
         "--no-burstable",
         action="store_true",
         help="leave out t*/B*/e2 shared-core types",
     )
     p.add_argument("--spot", action="store_true", help="rank by spot price")
+    p.add_argument("--os", choices=OPERATING_SYSTEMS, default="linux", help="windows: prices include the licence")
     p.add_argument("--clouds", default=",".join(CLOUDS), help="comma-separated, default all")
-    p.add_argument("--geo", choices=list(GEOS), help=f"default {DEFAULT_GEO}")
+    p.add_argument(
+        "--geo", choices=[*GEOS, ANYWHERE], help=f"default {DEFAULT_GEO}; {ANYWHERE}: every region of each cloud"
+    )
+    p.add_argument("--anywhere", action="store_true", help=f"every region of each cloud (--geo {ANYWHERE})")
     for cloud in CLOUDS:
         p.add_argument(
             f"--{cloud}-region",
@@ -114,14 +140,22 @@ def parse_query(args: argparse.Namespace) -> Query:
             raise UsageError(f"{option} {value:g}: expected a finite number >= 0")
     if args.top < 1:
         raise UsageError(f"--top {args.top}: expected a whole number >= 1")
+    if args.anywhere:
+        if args.geo not in (None, ANYWHERE):
+            raise UsageError(f"--anywhere and --geo {args.geo}: give one of them")
+        args.geo = ANYWHERE
+    if args.os == "windows" and args.arch == "arm64":
+        raise UsageError("--os windows --arch arm64: the Windows images have no arm64 build on any cloud")
     gpu_name, gpu_count = parse_gpu(args.gpu) if args.gpu else (None, 1)
     return Query(
         cpus=args.cpus,
         memory_gib=args.memory,
-        arch=None if args.arch == "any" else args.arch,
+        # Windows images are x86_64 only on every cloud (components/images.py), so Windows means x86_64.
+        arch="x86_64" if args.os == "windows" else None if args.arch == "any" else args.arch,
         gpu_name=gpu_name,
         gpu_count=gpu_count,
         burstable=not args.no_burstable,
         spot=args.spot,
         top=args.top,
+        os=args.os,
     )
