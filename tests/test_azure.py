@@ -193,7 +193,7 @@ def test_data_disks_are_managed_disks_on_luns(ssh_key):
     disks = {r.name: r for r in evaluation.of_type("azure-native:compute:Disk")}
     assert [
         (d.name, d.inputs["diskName"], d.inputs["diskSizeGB"], d.inputs["sku"], d.inputs["creationData"])
-        for d in disks.values()
+        for d in sorted(disks.values(), key=lambda d: d.name)  # registration order varies
     ] == [
         ("db-data-0", "db-data-0", 256, {"name": "Premium_LRS"}, {"createOption": "Empty"}),
         ("db-data-1", "db-data-1", 64, {"name": "Standard_LRS"}, {"createOption": "Empty"}),
