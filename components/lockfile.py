@@ -1,9 +1,9 @@
 """The stack's lock file, ``vms.<stack>.lock.json``: where it is, reading it, writing it atomically.
 
-Standard library only (the document itself is ``spec/lock.py``). A Pulumi program runs with the
-project directory as its working directory, so the component finds the lock of the running stack
-(``pulumi.get_stack()``) there, beside ``Pulumi.<stack>.yaml``, in a config-driven stack and in a
-hand-written program alike. ``MULTICLOUD_VM_LOCK_DIR`` names another directory. The name is not
+Standard library only (the document itself is ``spec/lock.py``). A Pulumi program runs in its
+project directory (or in the subfolder Pulumi.yaml's ``main`` names), so the component finds the lock
+of the running stack (``pulumi.get_stack()``) in the nearest directory holding ``Pulumi.yaml``, in a
+config-driven stack and in a hand-written program alike. ``MULTICLOUD_VM_LOCK_DIR`` names another directory. The name is not
 ``Pulumi.<x>.yaml``: tools take every ``Pulumi.*.yaml`` for a stack.
 
 The offline tools (``plan``, ``lock``) run the program in-process: ``session`` tells the component
@@ -33,12 +33,22 @@ def file_name(stack: str) -> str:
     return f"vms.{stack}.lock.json"
 
 
+def project_directory(start: Path) -> Path:
+    """The Pulumi project ``start`` is in: the nearest directory holding ``Pulumi.yaml`` (Pulumi runs a
+    program whose ``main`` names a subfolder in that subfolder), else ``start`` itself."""
+    for directory in (start, *start.parents):
+        if (directory / "Pulumi.yaml").is_file():
+            return directory
+    return start
+
+
 def lock_directory() -> Path:
-    """``MULTICLOUD_VM_LOCK_DIR``, else the directory a tool's session names, else the working directory."""
+    """``MULTICLOUD_VM_LOCK_DIR``, else the directory a tool's session names, else the project directory
+    of the working directory (where ``plan`` and ``lock`` write it, beside ``Pulumi.yaml``)."""
     env = os.environ.get(LOCK_DIR_ENV)
     if env:
         return Path(env)
-    return Path(_session["directory"] or Path.cwd())  # type: ignore[arg-type]
+    return Path(_session["directory"] or project_directory(Path.cwd()))  # type: ignore[arg-type]
 
 
 def lock_path(stack: str, directory: Path | None = None) -> Path:

@@ -245,3 +245,23 @@ def test_a_hand_written_program_finds_its_stacks_lock_in_the_working_directory(m
     (tmp_path / file_name("dev")).rename(tmp_path / file_name("prod"))  # another stack's lock: not ours
     _, fresh = register("web", args, monkeypatch)
     assert fresh.spec.instance_type == vm.spec.instance_type and fresh.spec.lock.status == "new"
+
+
+def test_a_program_in_a_main_subfolder_reads_the_lock_beside_pulumi_yaml(monkeypatch, tmp_path):
+    """Pulumi runs a program whose Pulumi.yaml says ``main: src/`` in src/; ``lock`` writes the lock beside
+    Pulumi.yaml, so the component looks for it in the nearest directory holding Pulumi.yaml."""
+    from day_two import register
+
+    from components.spec.lock import entry_document, render
+
+    args = {"cloud": "aws", "region": "eu-west-1", "ssh_public_key": public_key("ed25519")}
+    _, vm = register("web", args, monkeypatch)
+    monkeypatch.delenv(LOCK_DIR_ENV)
+    (tmp_path / "Pulumi.yaml").write_text("name: shop\nruntime: python\nmain: src/\n")
+    (tmp_path / "src").mkdir()
+    monkeypatch.chdir(tmp_path / "src")
+    entry = entry_document(vm.spec)
+    entry["instance_type"] = "m5.large"
+    (tmp_path / file_name("dev")).write_text(render({"web": entry}, "dev"))
+    _, kept = register("web", args, monkeypatch)
+    assert kept.spec.instance_type == "m5.large" and kept.spec.lock.status == "kept"
