@@ -105,6 +105,22 @@ def test_each_project_imports_its_own_modules(tmp_path, capsys):
         assert [r["name"] for r in json.loads(out)] == [name]
 
 
+def test_installed_packages_are_never_forgotten_as_the_projects_own(tmp_path):
+    """A project with its virtualenv inside (``.venv/``, as on a fresh CI checkout): the provider SDKs the
+    program imported from there stay imported (forgetting them made their next import register the
+    package twice: "Cannot re-register package aws"); the project's own modules are forgotten."""
+    import sys
+
+    import pulumi_aws
+
+    from components.tools.program_runner import _is_users
+
+    venv_project = Path(sys.prefix).resolve().parent
+    assert not _is_users(pulumi_aws.__file__, venv_project)
+    assert not _is_users(json.__file__, Path(json.__file__).resolve().parents[2])
+    assert _is_users(str(venv_project / "helpers.py"), venv_project)
+
+
 def test_a_program_that_builds_no_vm_plans_to_nothing(tmp_path, capsys):
     folder = project(tmp_path / "p", "import pulumi\npulumi.export('x', 1)\n")
     code, out, _ = plan(capsys, "--project-dir", str(folder))

@@ -24,6 +24,7 @@ import functools
 import os
 import runpy
 import sys
+import sysconfig
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +38,11 @@ from .offline import Evaluation, evaluate
 from .stack_files import PlanError, StackFiles
 
 TOOL_PACKAGE = Path(__file__).resolve().parent.parent
+# Where installed packages live: never the user's own modules, even in a virtualenv inside the project
+# (``.venv/``): forgetting a provider SDK there would make its next import register it twice.
+INSTALLED = tuple(
+    {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, *sysconfig.get_paths().values()) if p}
+)
 """The ``components`` package itself: frames there are the tool's, not the user's."""
 
 
@@ -223,7 +229,11 @@ def _is_users(filename: str | None, root: Path) -> bool:
     if not filename or filename.startswith("<"):
         return False
     path = Path(filename).resolve()
-    return path.is_relative_to(root) and not path.is_relative_to(TOOL_PACKAGE)
+    return (
+        path.is_relative_to(root)
+        and not path.is_relative_to(TOOL_PACKAGE)
+        and not any(path.is_relative_to(place) for place in INSTALLED)
+    )
 
 
 def _in_tool(filename: str) -> bool:
