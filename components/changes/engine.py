@@ -55,6 +55,8 @@ class Step:
     root: str | None = None
     delete_before_replace: bool = False
     unknown_type: bool = False
+    ignored: list[str] = field(default_factory=list)
+    """``ignoreChanges`` paths whose value changed: pulumi up does not apply them."""
 
     @property
     def restart(self) -> bool:
@@ -182,11 +184,15 @@ def diff_resource(old: Resource, new: Resource, steps: dict[str, Step]) -> Step:
     inputs = new.inputs
     if rules is not None and rules.keyed:
         old_inputs, inputs = by_key(old_inputs, rules.keyed), by_key(inputs, rules.keyed)
+    ignored = []
     for text in new.ignore_changes:
         try:
-            inputs = reset(inputs, old_inputs, parse_path(text))
+            path = parse_path(text)
         except ValueError:
             continue
+        if any(certain for _, certain in changes(get(old_inputs, path), get(inputs, path), new.urn, path)):
+            ignored.append(text)
+        inputs = reset(inputs, old_inputs, path)
     inputs, via = _resolve_unknowns(new, inputs, old_inputs, steps)
     roc = [parse_path(p) for p in new.replace_on_changes if _parses(p)]
     found: list[PathChange] = []
@@ -200,7 +206,7 @@ def diff_resource(old: Resource, new: Resource, steps: dict[str, Step]) -> Step:
             effect, source = "replace", "replace_on_changes (resource option)"
         sources = next((v for p, v in via.items() if p[: len(path)] == path or path[: len(p)] == p), ())
         found.append(PathChange(format_path(path), effect, certain, source, sources))
-    step = Step(new.urn, "same", old, new, found, delete_before_replace=new.delete_before_replace)
+    step = Step(new.urn, "same", old, new, found, delete_before_replace=new.delete_before_replace, ignored=ignored)
     step.unknown_type = rules is None and new.custom
     if any(c.effect == "replace" for c in found):
         step.op = "replace"

@@ -273,6 +273,10 @@ def _notes(child_steps: list[Step], vm_step: Step | None = None) -> list[str]:
             )
         for change in step.fails:
             notes.append(f"{step.resource.name}: {change.path}: the cloud refuses this update ({change.source})")
+        for path in step.ignored if step.op != "replace" else ():
+            notes.append(
+                f"{step.resource.name}: {path}: changed, not applied (the component ignores it after creation)"
+            )
         if step.unknown_type and step.op != "same":
             notes.append(f"{step.resource.name}: {step.resource.type} is not in the cloud rules: effect not known")
     notes += [f"{', '.join(sorted(names, key=natural))}: {note}" for note, names in side_effects.items()]

@@ -309,7 +309,12 @@ LIFECYCLE: dict[str, Change] = {
     "disk_type": Change(
         "replace", f"{GCE}/disks/modify-persistent-disk: a disk's type is fixed (a new disk from a snapshot)"
     ),
-    "disk_size_gib (grow)": Change("update", f"{GCE}/disks/resize-persistent-disk: grows online; never shrinks"),
+    "disk_size_gib (grow)": Change(
+        "update",
+        f"{GCE}/disks/resize-persistent-disk: grows online; never shrinks",
+        "the component sets the boot disk's size at creation only (CREATION_ONLY): grow it with `gcloud compute "
+        "disks resize VM --size N --zone ZONE`, then `pulumi refresh`",
+    ),
     "data_disks (add)": Change("update", f"{GCE}/disks/add-persistent-disk: attaches live"),
     "data_disks (remove the first)": Change("update", "a disk detaches live (unmount it first)"),
     "data_disks (reorder)": Change("update", "a disk keeps its data under whatever device name"),
@@ -323,12 +328,14 @@ LIFECYCLE: dict[str, Change] = {
     ),
 }
 
-# Instance inputs set at creation only: the boot disk's labels. terraform-provider-google makes every
-# boot_disk.initialize_params field ForceNew, labels too (resource_compute_instance.go;
-# hashicorp/terraform-provider-google#4387), so a tag edit would replace the VM and lose its OS disk
-# although labels change live. The boot disk keeps the labels it was created with; the instance's and
-# the data disks' labels follow the tags.
-CREATION_ONLY = ("bootDisk.initializeParams.labels",)
+# Instance inputs set at creation only: the boot disk's labels and size. terraform-provider-google makes
+# every boot_disk.initialize_params field ForceNew, labels and size too (resource_compute_instance.go;
+# hashicorp/terraform-provider-google#4387, #6087, #12124; magic-modules#13502 to make them updatable was
+# not merged), so a tag edit or a bigger disk_size_gib would replace the VM and lose its OS disk,
+# although labels change live and a disk grows online. The boot disk keeps the labels it was created
+# with (the instance's and the data disks' labels follow the tags); its size grows by hand (gcloud
+# compute disks resize, then pulumi refresh reads it back), which plan --changes notes.
+CREATION_ONLY = ("bootDisk.initializeParams.labels", "bootDisk.initializeParams.size")
 
 
 # Metadata keys whose change replaces the VM (see LIFECYCLE: user_data). The Windows admin script
