@@ -38,12 +38,10 @@ from .offline import Evaluation, evaluate
 from .stack_files import PlanError, StackFiles
 
 TOOL_PACKAGE = Path(__file__).resolve().parent.parent
+"""The ``components`` package itself: frames there are the tool's, not the user's."""
 # Where installed packages live: never the user's own modules, even in a virtualenv inside the project
 # (``.venv/``): forgetting a provider SDK there would make its next import register it twice.
-INSTALLED = tuple(
-    {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, *sysconfig.get_paths().values()) if p}
-)
-"""The ``components`` package itself: frames there are the tool's, not the user's."""
+INSTALLED = tuple({Path(p).resolve() for p in (sys.prefix, sys.base_prefix, *sysconfig.get_paths().values()) if p})
 
 
 @dataclass(frozen=True)
