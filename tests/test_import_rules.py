@@ -47,17 +47,33 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
     "components.args": (set(), {"pulumi"}),
     # The stack's lock file: where it is, read and written atomically (standard library only).
     "components.lockfile": ({"components.spec"}, set()),
+    # The provider configuration a spec falls back on: the config keys are the cloud rules', reading them Pulumi's.
+    "components.provider_defaults": ({"components.cloud_rules", "components.spec"} | PURE_LEAVES, {"pulumi"}),
     "components.vm": (
-        {"components.args", "components.clouds", "components.spec", "components.pricing", "components.lockfile"}
+        {
+            "components.args",
+            "components.clouds",
+            "components.spec",
+            "components.pricing",
+            "components.lockfile",
+            "components.provider_defaults",
+        }
         | PURE_LEAVES,
         {"pulumi"},
     ),
     "components.network": (
-        {"components.args", "components.clouds", "components.spec", "components.vm"} | PURE_LEAVES,
+        {"components.args", "components.clouds", "components.spec", "components.provider_defaults"} | PURE_LEAVES,
         {"pulumi"},
     ),
     "components.program": (
-        {"components.vm", "components.network", "components.spec", "components.pricing", "components.lockfile"}
+        {
+            "components.vm",
+            "components.network",
+            "components.spec",
+            "components.pricing",
+            "components.lockfile",
+            "components.provider_defaults",
+        }
         | PURE_LEAVES,
         {"pulumi"},
     ),

@@ -14,8 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from ..cloud_rules import rules, sent_disk_type
-from ..cloud_rules.azure import MAX_DISK_NAME as AZURE_MAX_DISK_NAME
+from ..cloud_rules import CLOUDS, rules, sent_disk_type
 from .lock import MAX_SLOT, LockedDisk, LockEntry
 from .model import Checker, DataDisk
 
@@ -23,32 +22,29 @@ DISK_TYPES = ("ssd", "standard")
 # The component's own limit on every cloud: its AWS data volumes take the device names /dev/sdf to
 # /dev/sdu. Each size may allow fewer (cloud rules).
 MAX_DATA_DISKS = 16
-MAX_DATA_DISK_GIB = {"aws": 16384, "azure": 32767, "gcp": 65536}
-MAX_AWS_MAGNETIC_GIB = 1024  # EBS "standard" (magnetic) volumes stop at 1 TiB
+MAX_DATA_DISK_GIB = {cloud: rules(cloud).MAX_DATA_DISK_GIB for cloud in CLOUDS}  # sources: cloud_rules/<cloud>.py
 DISK_KEYS = ("size_gib", "disk_type", "name", "renamed_from", "lun", "protect", "retain_on_delete")
 DISK_NAME = re.compile(r"^[a-z](?:[a-z0-9-]*[a-z0-9])?$")
 # Names a disk cannot take: GCP device names of disks without a name (data-0 ...).
 RESERVED_NAME = re.compile(r"^data-\d+$")
-# GCP resource names: RFC 1035, at most 63 characters, of which Pulumi's auto-naming appends 8 ("-" and
-# 7 random characters) to <vm>-data-<name> (https://cloud.google.com/compute/docs/naming-resources).
-GCP_MAX_NAME = 63
-AUTONAME_SUFFIX = 8
+MAX_DISK_NAME = 63  # the component's own limit on a disk's name
 
 
 def max_name_length(cloud: str, vm: str) -> int:
-    """How long a disk's name may be once ``<vm>-data-`` is prefixed: Azure disk names take 80
-    characters, GCP names 63 with Pulumi's 8-character suffix; 63 on AWS (a tag value)."""
-    prefix = len(f"{vm}-data-")
-    limit = {"aws": 63, "azure": AZURE_MAX_DISK_NAME - prefix, "gcp": GCP_MAX_NAME - AUTONAME_SUFFIX - prefix}
-    return min(63, limit[cloud])
+    """How long a disk's name may be once ``<vm>-data-`` is prefixed: within the longest resource
+    name the cloud takes (Azure disk names 80 characters, GCP names 63 less Pulumi's 8-character
+    suffix), and at most 63 (on AWS it is only a tag value)."""
+    longest = rules(cloud).MAX_DISK_RESOURCE_NAME
+    return MAX_DISK_NAME if longest is None else min(MAX_DISK_NAME, longest - len(f"{vm}-data-"))
 
 
-def _check_size(check: Checker, key: str, value: object, cloud: str, disk_type: str) -> int:
-    size = check.integer(key, value, 1, MAX_DATA_DISK_GIB[cloud])
-    if cloud == "aws" and disk_type == "standard" and size > MAX_AWS_MAGNETIC_GIB:
-        raise check.fail(
-            key, size, f"EBS standard (magnetic) volumes hold at most {MAX_AWS_MAGNETIC_GIB} GiB; use disk_type='ssd'"
-        )
+def check_disk_size(check: Checker, key: str, value: object, cloud: str, disk_type: str, *, os_disk: bool) -> int:
+    """A disk's size in GiB: a whole number within the cloud's maximum for the disk and its type."""
+    cloud_rules = rules(cloud)
+    size = check.integer(key, value, 1, cloud_rules.MAX_OS_DISK_GIB if os_disk else cloud_rules.MAX_DATA_DISK_GIB)
+    limit = cloud_rules.STANDARD_DISK_LIMIT
+    if limit is not None and disk_type == "standard" and size > limit.max_gib:
+        raise check.fail(key, size, f"{limit.what} hold at most {limit.max_gib} GiB; use disk_type='ssd'")
     return size
 
 
@@ -129,7 +125,7 @@ def check_data_disks(check: Checker, cloud: str) -> tuple[DiskArgs, ...]:
             lun = check.integer(f"{key}.lun", lun, 0, MAX_SLOT)
         result.append(
             DiskArgs(
-                _check_size(check, f"{key}.size_gib", disk["size_gib"], cloud, disk_type),
+                check_disk_size(check, f"{key}.size_gib", disk["size_gib"], cloud, disk_type, os_disk=False),
                 disk_type,
                 _check_name(check, cloud, f"{key}.name", disk.get("name")),
                 i,

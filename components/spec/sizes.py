@@ -3,13 +3,12 @@ that meets cpus, memory, arch, spot and disk needs (in the zones the VM may use)
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .. import catalog, cloud_rules
 from ..catalog import Offering
-from ..cloud_rules import SizeNeeds
+from ..cloud_rules import CLOUDS, SizeNeeds, rules
 from ..errors import SpecError
 
 if TYPE_CHECKING:  # the size rules are also what ``compare`` asks, which loads no more than it needs
@@ -21,9 +20,9 @@ DEFAULT_CPUS = 2
 DEFAULT_MEMORY_GIB = 4
 
 
-# Families the cheapest-offering search never picks on its own (a user can still name them):
-# AWS Mac and high-memory types need dedicated hosts.
-AUTO_EXCLUDED = {"aws": re.compile(r"^(mac\d|mac-|u-|u7)")}
+# Families the cheapest-offering search never picks on its own (a user can still name them), per cloud
+# (cloud_rules/<cloud>.py: AWS Mac and high-memory types need dedicated hosts).
+AUTO_EXCLUDED = {cloud: rules(cloud).AUTO_EXCLUDED for cloud in CLOUDS if rules(cloud).AUTO_EXCLUDED is not None}
 
 
 def _arch(check: Checker) -> str | None:
@@ -146,13 +145,9 @@ def _suspect_price(cat: catalog.Catalog, offering: Offering, spot: bool) -> bool
 
 
 def auto_selectable(cloud: str, offering: Offering, needs: SizeNeeds) -> bool:
-    excluded = AUTO_EXCLUDED.get(cloud)
-    if excluded and excluded.match(offering.instance_type):
-        return False
-    # Azure: only sizes with premium storage, which take Premium SSD (and Gen2 images).
-    if cloud == "azure" and not azure_supports_premium(offering):
-        return False
-    return cloud_rules.size_problem(offering, needs) is None
+    """Whether the size search may pick a size by itself: its cloud's rules allow it (not a family that
+    needs a dedicated host; on Azure a size with premium storage) and it can serve the spec."""
+    return rules(cloud).auto_selectable(offering) and cloud_rules.size_problem(offering, needs) is None
 
 
 def azure_supports_premium(offering: Offering) -> bool:
