@@ -21,6 +21,7 @@ PULUMI = ("pulumi", "pulumi_policy", *PROVIDER_SDKS)
 STDLIB = sys.stdlib_module_names
 
 # layer -> (components/policies packages it may import, third-party packages it may import)
+CHANGE_FACTS = "components.cloud_rules (change facts)"
 PURE_LEAVES = {
     "components.errors",
     "components.version",
@@ -35,11 +36,14 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
     "components.user_data": (set(), set()),
     "components.property_paths": (set(), set()),
     # refresh (boto3, requests, rich) and build (the data bundled with moto) import these lazily
-    "components.catalog": (set(), {"boto3", "botocore", "requests", "rich", "moto"}),
-    "components.cloud_rules": ({"components.catalog"} | PURE_LEAVES, set()),
+    "components.catalog": ({"components.cloud_rules"}, {"boto3", "botocore", "requests", "rich", "moto"}),
+    # Each cloud's facts (cloud_rules/<cloud>.py and its surface), below the catalog that reads them ...
+    "components.cloud_rules": (PURE_LEAVES, set()),
+    # ... and what a provider does when an input changes (cloud_rules/*_resources.py), which asks the catalog.
+    CHANGE_FACTS: ({"components.catalog", "components.cloud_rules"} | PURE_LEAVES, set()),
     "components.spec": ({"components.catalog", "components.cloud_rules"} | PURE_LEAVES, set()),
     "components.pricing": ({"components.catalog", "components.cloud_rules"}, set()),
-    "components.changes": ({"components.cloud_rules", "components.catalog"} | PURE_LEAVES, set()),
+    "components.changes": ({"components.cloud_rules", CHANGE_FACTS, "components.catalog"} | PURE_LEAVES, set()),
     "components.clouds": (
         {"components.spec", "components.cloud_rules", "components.catalog"} | PURE_LEAVES,
         {"pulumi", *PROVIDER_SDKS},
@@ -85,6 +89,7 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
         {
             "components.catalog",
             "components.cloud_rules",
+            CHANGE_FACTS,
             "components.spec",
             "components.pricing",
             "components.changes",
@@ -98,7 +103,7 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
     ),
     "components.__main__": ({"components.catalog"}, set()),
     "components": ({"components.vm", "components.network"} | PURE_LEAVES, set()),
-    "policies": ({"components.catalog", "components.pricing"}, {"pulumi", "pulumi_policy"}),
+    "policies": ({"components.catalog", "components.cloud_rules", "components.pricing"}, {"pulumi", "pulumi_policy"}),
 }
 # Within the tools, only these modules may import these packages.
 TOOLS_ONLY_IN = {
@@ -128,6 +133,8 @@ def layer_of(module: str) -> str:
     parts = module.split(".")
     if parts[0] == "policies":
         return "policies"
+    if parts[:2] == ["components", "cloud_rules"] and parts[-1].endswith(("_resources", "resource_rules")):
+        return CHANGE_FACTS
     return ".".join(parts[:2]) if len(parts) > 1 else module
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ..cloud_rules import rules
 from . import gpus
 from .sanity import PriceOutlier
 from .snapshot import CLOUDS, DATA_DIR, existing_snapshot_path, mask_zones, open_snapshot, split_in_memory
@@ -36,12 +37,6 @@ __all__ = [
     "nearest_offerings",
 ]
 
-_BURSTABLE = {
-    "aws": re.compile(r"^t\d"),
-    "azure": re.compile(r"^Standard_B"),
-    "gcp": re.compile(r"^(e2-(micro|small|medium)|f1-|g1-)"),
-}
-
 
 def monthly_price(hourly: float | None) -> float | None:
     """An hourly price over a month of 730 hours, to the cent; None stays None (unknown)."""
@@ -49,8 +44,9 @@ def monthly_price(hourly: float | None) -> float | None:
 
 
 def is_burstable(cloud: str, instance_type: str) -> bool:
-    """Burstable (shared-core, CPU-credit) families: AWS t*, Azure B*, GCP e2 shared-core, f1, g1."""
-    return bool(_BURSTABLE[cloud].match(instance_type))
+    """Burstable (shared-core, CPU-credit) families: AWS t*, Azure B*, GCP e2 shared-core, f1, g1
+    (``BURSTABLE`` of ``cloud_rules/<cloud>.py``)."""
+    return bool(rules(cloud).BURSTABLE.match(instance_type))
 
 
 # Azure A v2 and D v1/DS v1 sizes: Windows minus Linux price is not $0.046 per vCPU (e.g. A2_v2 $0.0439/h

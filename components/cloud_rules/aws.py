@@ -443,3 +443,8 @@ def account_zone_problem(offering, catalog, name: str, network: str | None) -> s
             f"{listed(offering.zones or ())} offer it"
         )
     return None
+
+
+def region_named(text: object) -> str | None:
+    """Region names compare as they are written."""
+    return text if isinstance(text, str) and text else None

@@ -464,3 +464,7 @@ def resource_zone(props: dict) -> Any:
 
 def account_zone_problem(offering, catalog, name: str, network: str | None) -> str | None:
     return None
+
+
+def region_named(text: object) -> str | None:
+    return normalize_location(text)

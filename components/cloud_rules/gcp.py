@@ -441,3 +441,8 @@ def resource_zone(props: dict) -> Any:
 
 def account_zone_problem(offering, catalog, name: str, network: str | None) -> str | None:
     return None
+
+
+def region_named(text: object) -> str | None:
+    """Region names compare as they are written."""
+    return text if isinstance(text, str) and text else None

@@ -19,11 +19,11 @@ import re
 import types
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import Change, DiskLimit, Problem, SizeNeeds
 
-if typing.TYPE_CHECKING:
+if TYPE_CHECKING:
     from ..catalog import Catalog, Offering
 
 
@@ -171,6 +171,10 @@ class CloudRules(Protocol):
     def resource_region(self, props: dict, provider: dict) -> list:
         """Where a resource's own properties, then its provider's, say it lives (the policy pack):
         the candidates in order, the first string wins."""
+
+    def region_named(self, text: object) -> str | None:
+        """The region a user's text names, as the cloud compares region names (Azure: ``West Europe`` is
+        ``westeurope``); None for no region."""
 
     def resource_zone(self, props: dict) -> Any:
         """The zone a resource's properties name, if any (the policy pack's allowed regions)."""
