@@ -30,8 +30,9 @@ SKUs, rules), before anything is registered:
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -112,19 +113,6 @@ class Change:
     note: str = ""
 
 
-_modules: dict[str, Any] = {}
-
-
-def rules(cloud: str) -> CloudRules:
-    """A cloud's module (``cloud_rules/<cloud>.py``), loaded on first use."""
-    module = _modules.get(cloud)
-    if module is None:
-        if cloud not in CLOUDS:
-            raise KeyError(f"unknown cloud {cloud!r}; expected one of {', '.join(CLOUDS)}")
-        module = _modules[cloud] = importlib.import_module(f"{__name__}.{cloud}")
-    return module
-
-
 def size_problem(offering: Offering, needs: SizeNeeds) -> tuple[str, str] | None:
     return rules(offering.cloud).size_problem(offering, needs)
 
@@ -169,3 +157,11 @@ def common_size_problem(offering: Offering, needs: SizeNeeds, spot_source: str) 
     if limit is not None and needs.data_disks > limit:
         return "data_disks", f"{offering.instance_type} takes at most {limit} data disks, not {needs.data_disks}"
     return None
+
+
+# Each cloud's module (``cloud_rules/<cloud>.py``), loaded with the package (they import the names above):
+# the spec asks them several times per VM, so ``rules(cloud)`` is a plain lookup, KeyError for no cloud.
+RULES: Mapping[str, CloudRules] = MappingProxyType(
+    {cloud: importlib.import_module(f"{__name__}.{cloud}") for cloud in CLOUDS}
+)
+rules: Callable[[str], CloudRules] = RULES.__getitem__

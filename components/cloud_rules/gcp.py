@@ -9,6 +9,7 @@ import hashlib
 import re
 from typing import Any
 
+from ..images import GCP_SHIELDED_PROJECTS, gcp_image_path, gcp_image_project
 from . import SizeNeeds, ZoneError, common_size_problem, listed
 from .gcp_disks import FAMILIES, PD, Family, disk_type, family_of, max_disks, sent_disk_type
 from .gcp_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
@@ -137,8 +138,6 @@ def user_data_key(spec: Any) -> str:
     """The metadata key that runs the user's data on this image: ``user-data`` for cloud-init images,
     ``startup-script`` for the others (the guest agent runs it at every boot), and
     ``windows-startup-script-ps1`` on Windows."""
-    from ..images import gcp_image_path
-
     if spec.is_windows:
         return "windows-startup-script-ps1"
     return "startup-script" if image_runs_cloud_init(gcp_image_path(spec.image.native)) is False else "user-data"
@@ -329,15 +328,11 @@ def image_generation_of(image: Any) -> str | None:
 
 
 def image_secure_boot(image: Any) -> bool:
-    from ..images import gcp_image_path
-
     return secure_boot(gcp_image_path(image))
 
 
 def native_image_shielded(image: str) -> bool:
     """Images of Google's public image projects run as shielded VMs."""
-    from ..images import GCP_SHIELDED_PROJECTS, gcp_image_project
-
     return gcp_image_project(image) in GCP_SHIELDED_PROJECTS
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, NamedTuple
+from typing import Any
 
 from .. import catalog, cloud_rules
 from ..catalog import Offering
@@ -22,38 +22,27 @@ from .access import check_admin_password, check_admin_username, check_ingress, c
 from .boot import check_image, check_os_disk_size, check_user_data, requested_os
 from .disks import DISK_TYPES, DiskArgs, check_data_disks, finish_disks, pinned_types, previous
 from .lock import LockEntry, LockUse, resolution_inputs, use_of
-from .model import CLOUD_ONLY_KEYS, KNOWN_KEYS, Checker, CloudDefaults, ImageChoice, VmSpec
+from .model import CLOUD_ONLY_KEYS, KNOWN_KEYS, Checker, CloudDefaults, DataDisk, ImageChoice, VmSpec
 from .network import NetworkSpec
 from .placement import ZoneError, place, requested_zone, search_zones
 from .scope import check_project, check_resource_group
 from .sizes import DEFAULT_CPUS, DEFAULT_MEMORY_GIB, locked_size, resolve_size
 from .tags import check_tags
 
-
-class Location(NamedTuple):
-    """Where a VM goes, before its size is known."""
-
-    region: str
-    project: str | None
-    network: NetworkSpec | None
-    requested_zone: str | None
-    network_zones: tuple[str, ...] | None
-    """The zones of a network with a subnet per zone (AWS) that the VM joins; None otherwise."""
-
-
-class SizeInputs(NamedTuple):
-    """What the size search needs, and how the stack's lock is used."""
-
-    needs: SizeNeeds
-    disk_type: str
-    data_disks: tuple[DiskArgs, ...]
-    use: LockUse
-
-
-class Access(NamedTuple):
-    ssh_public_key: str | None
-    admin_username: str
-    admin_password: Any
+# The steps hand each other plain tuples: a NamedTuple costs about 0.5 µs to build, and validate() runs
+# for every VM, thousands of times in the property tests (benchmarks/bench_validate.py).
+Location = tuple[str, "str | None", "NetworkSpec | None", "str | None", "tuple[str, ...] | None"]
+"""(region, project, the network the VM joins, the zone it asks for, the network's zones where it has
+a subnet per zone, as on AWS)."""
+SizeInputs = tuple[SizeNeeds, str, "tuple[DiskArgs, ...]", LockUse]
+"""(what the size must serve and keep, the OS disk's ``disk_type``, the data disks as given, how the
+stack's lock is used)."""
+Sized = tuple[Offering, str, "str | None", LockUse]
+"""(the size, its arch, the zone, how the lock was used: with today's pick noted where it is kept)."""
+Boot = tuple[ImageChoice, int, "tuple[DataDisk, ...]"]
+"""(the image, the OS disk's size, the data disks with their slots and types)."""
+Access = tuple["str | None", str, Any]
+"""(SSH public key, admin username, admin password)."""
 
 
 def validate(
@@ -72,41 +61,10 @@ def validate(
     cloud = checked_cloud(check)
     where = location(check, cloud, defaults)
     inputs = size_inputs(check, cloud, where, lock, reresolve)
-    offering, arch, zone, use = size_and_zone(check, cloud, where, inputs, defaults)
-    entry = use.previous
-    image = check_image(check, offering, entry.image_generation if entry is not None else None)
-    disk_size = check_os_disk_size(check, cloud, image, inputs.disk_type)
-    data_disks = finish_disks(check, inputs.data_disks, entry, offering)
-    access = checked_access(check, cloud, image)
-    spec = VmSpec(
-        name=check.vm,
-        cloud=cloud,
-        region=where.region,
-        zone=zone,
-        project=where.project,
-        offering=offering,
-        arch=arch,
-        image=image,
-        replace_on_image_change=check.boolean("replace_on_image_change", False),
-        disk_size_gib=disk_size,
-        disk_type=inputs.disk_type,
-        data_disks=data_disks,
-        admin_username=access.admin_username,
-        ssh_public_key=access.ssh_public_key,
-        admin_password=access.admin_password,
-        user_data=check_user_data(check, cloud),
-        ingress=check_ingress(check),
-        public_ip=check.boolean("public_ip", False),
-        spot=inputs.needs.spot,
-        subnet_id=check_subnet_id(check, cloud),
-        tags=check_tags(check, cloud),
-        resource_group_name=check_resource_group(check, cloud),
-        network=where.network,
-        stack=defaults.stack,
-        os_disk_sent=inputs.needs.pinned_boot or cloud_rules.sent_disk_type(cloud, inputs.disk_type, offering),
-        image_generation=rules(cloud).image_generation_of(image),
-        lock=use,
-    )
+    sized = size_and_zone(check, cloud, where, inputs, defaults)
+    boot = boot_and_disks(check, cloud, inputs, sized)
+    access = checked_access(check, cloud, image=boot[0])
+    spec = assembled(check, cloud, defaults, where, inputs, sized, boot, access)
     for field_name, value, expected in cloud_rules.spec_problems(spec):
         raise check.fail(field_name, value, expected)
     return spec
@@ -144,16 +102,17 @@ def location(check: Checker, cloud: str, defaults: CloudDefaults) -> Location:
     network = _network(check, cloud, region, project)
     requested = _requested_zone(check, cloud, region)
     zonal = network is not None and rules(cloud).ZONAL_SUBNETS
-    return Location(region, project, network, requested, network.zones_of(region) if zonal else None)
+    return region, project, network, requested, network.zones_of(region) if zonal else None
 
 
 def size_inputs(check: Checker, cloud: str, where: Location, lock: LockEntry | None, reresolve: bool) -> SizeInputs:
-    """What the size must serve (spot, disk types, data disks, Windows) and must keep from the lock
-    (the disk types sent, the image generation); how the lock's entry is used."""
+    """What the size must serve (spot, disk types, data disks, Windows) and keep from the lock (the
+    disk types sent, the image generation), and how the lock's entry is used."""
+    region, _, _, requested, _ = where
     spot = check.boolean("spot", False)
     disk_type = check.choice("disk_type", DISK_TYPES, "ssd")
     data_disks = check_data_disks(check, cloud)
-    use = use_of(lock, resolution_inputs(cloud, where.region, where.requested_zone, check.args), reresolve)
+    use = use_of(lock, resolution_inputs(cloud, region, requested, check.args), reresolve)
     entry = use.previous
     pinned_boot, pinned_data = pinned_types(entry, disk_type, data_disks)
     needs = SizeNeeds(
@@ -166,49 +125,101 @@ def size_inputs(check: Checker, cloud: str, where: Location, lock: LockEntry | N
         pinned_data=pinned_data,
         pinned_generation=entry.image_generation if entry is not None else None,
     )
-    return SizeInputs(needs, disk_type, data_disks, use)
+    return needs, disk_type, data_disks, use
 
 
-def size_and_zone(
-    check: Checker, cloud: str, where: Location, inputs: SizeInputs, defaults: CloudDefaults
-) -> tuple[Offering, str, str | None, LockUse]:
+def size_and_zone(check: Checker, cloud: str, where: Location, inputs: SizeInputs, defaults: CloudDefaults) -> Sized:
     """The size, its arch and the zone: the lock's where it is kept (with today's pick noted), else
     resolved now, and then not moving the VM's data disks or changing its series as its cloud cannot."""
-    use, needs, region = inputs.use, inputs.needs, where.region
+    region, _, network, requested, network_zones = where
+    needs, _, data_disks, use = inputs
     entry = use.previous
-    zones = search_zones(cloud, where.requested_zone, where.network_zones)
+    zones = search_zones(cloud, requested, network_zones)
     if use.status == "kept":
         offering = locked_size(check, cloud, region, entry.instance_type, needs)
-        zone = _locked_zone(check, entry.zone, where.network, where.network_zones)
+        zone = _locked_zone(check, entry.zone, network, network_zones)
         return offering, offering.arch, zone, _with_catalog_pick(check, use, cloud, region, needs, zones)
     offering, arch = resolve_size(check, cloud, region, needs, zones)
-    requested = where.requested_zone
     preferred = requested if requested is not None or entry is None else _still_offered(entry, offering)
-    zone = _place(check, offering, preferred, where.network, where.network_zones, defaults)
+    zone = _place(check, offering, preferred, network, network_zones, defaults)
     if entry is not None:
-        _check_transition(check, entry, offering, zone, inputs.data_disks)
+        _check_transition(check, entry, offering, zone, data_disks)
     return offering, arch, zone, use
+
+
+def boot_and_disks(check: Checker, cloud: str, inputs: SizeInputs, sized: Sized) -> Boot:
+    """The image for the size (its generation kept from the lock), the OS disk's size and the data
+    disks with their slots and types."""
+    _, disk_type, data_disks, _ = inputs
+    offering, entry = sized[0], sized[3].previous
+    image = check_image(check, offering, entry.image_generation if entry is not None else None)
+    disk_size = check_os_disk_size(check, cloud, image, disk_type)
+    return image, disk_size, finish_disks(check, data_disks, entry, offering)
 
 
 def checked_access(check: Checker, cloud: str, image: ImageChoice) -> Access:
     """SSH key, admin user and password, and what the cloud asks of them together (Azure: a Linux VM
     needs a key, a Windows VM's name is its computer name)."""
     ssh_key = check_ssh_key(check, cloud)
-    access = Access(ssh_key, check_admin_username(check, cloud, image), check_admin_password(check, image))
-    cloud_rules_ = rules(cloud)
+    access = ssh_key, check_admin_username(check, cloud, image), check_admin_password(check, image)
+    facts = rules(cloud)
     windows = image.os_type == "windows"
-    if cloud_rules_.LINUX_NEEDS_SSH_KEY and not windows and ssh_key is None:
+    if facts.LINUX_NEEDS_SSH_KEY and not windows and ssh_key is None:
         raise check.fail(
-            "ssh_public_key",
-            None,
-            f"Linux VMs on {cloud_rules_.TITLE} need an SSH public key (password logins are disabled)",
+            "ssh_public_key", None, f"Linux VMs on {facts.TITLE} need an SSH public key (password logins are disabled)"
         )
-    longest = cloud_rules_.MAX_WINDOWS_COMPUTER_NAME
+    longest = facts.MAX_WINDOWS_COMPUTER_NAME
     if longest is not None and windows and len(check.vm) > longest:
-        raise check.fail(
-            "name", check.vm, f"{cloud_rules_.TITLE} Windows computer names are at most {longest} characters"
-        )
+        raise check.fail("name", check.vm, f"{facts.TITLE} Windows computer names are at most {longest} characters")
     return access
+
+
+def assembled(
+    check: Checker,
+    cloud: str,
+    defaults: CloudDefaults,
+    where: Location,
+    inputs: SizeInputs,
+    sized: Sized,
+    boot: Boot,
+    access: Access,
+) -> VmSpec:
+    """The spec, with the inputs no earlier step needed checked in turn (user data, ingress, public
+    IP, subnet, tags, resource group) and the OS disk's type as sent (kept from the lock)."""
+    region, project, network, _, _ = where
+    needs, disk_type, _, _ = inputs
+    offering, arch, zone, use = sized
+    image, disk_size, data_disks = boot
+    ssh_key, admin_username, admin_password = access
+    return VmSpec(
+        name=check.vm,
+        cloud=cloud,
+        region=region,
+        zone=zone,
+        project=project,
+        offering=offering,
+        arch=arch,
+        image=image,
+        replace_on_image_change=check.boolean("replace_on_image_change", False),
+        disk_size_gib=disk_size,
+        disk_type=disk_type,
+        data_disks=data_disks,
+        admin_username=admin_username,
+        ssh_public_key=ssh_key,
+        admin_password=admin_password,
+        user_data=check_user_data(check, cloud),
+        ingress=check_ingress(check),
+        public_ip=check.boolean("public_ip", False),
+        spot=needs.spot,
+        subnet_id=check_subnet_id(check, cloud),
+        tags=check_tags(check, cloud),
+        resource_group_name=check_resource_group(check, cloud),
+        network=network,
+        stack=defaults.stack,
+        os_disk_sent=needs.pinned_boot or cloud_rules.sent_disk_type(cloud, disk_type, offering),
+        image_generation=rules(cloud).image_generation_of(image),
+        lock=use,
+    )
 
 
 def check_secret_values(spec: VmSpec, admin_password: Any, user_data: Any) -> None:
