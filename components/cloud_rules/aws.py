@@ -276,6 +276,8 @@ MAX_WINDOWS_COMPUTER_NAME = None
 # Resource IDs: "subnet-" and 8 or 17 hexadecimal characters
 # (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html).
 SUBNET_ID = (re.compile(r"^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$"), "subnet-0123456789abcdef0")
+# A native image: an AMI id, "ami-" and 8 or 17 hexadecimal characters (the same page).
+NATIVE_IMAGE = (re.compile(r"^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$"), "an AMI id like ami-0abcdef1234567890")
 ADMIN_ACCESS_ADVICE = (
     "allow the port only from a trusted CIDR (VPN or office range), or drop the rule and reach "
     "the VM with SSM Session Manager or EC2 Instance Connect Endpoint"

@@ -322,6 +322,12 @@ SUBNET_ID = (
     ),
     "/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/VNET/subnets/SUBNET",
 )
+# A native image: a marketplace image URN, publisher:offer:sku:version
+# (https://learn.microsoft.com/azure/virtual-machines/linux/cli-ps-findimage).
+NATIVE_IMAGE = (
+    re.compile(r"^[A-Za-z0-9][\w.-]*:[\w.-]+:[\w.-]+:[\w.-]+$"),
+    "a marketplace URN publisher:offer:sku:version",
+)
 ADMIN_ACCESS_ADVICE = (
     "set the source to a trusted CIDR or service tag (not *, Internet, Any or CIDRs that add up to "
     "the internet), or use Azure Bastion or just-in-time VM access"

@@ -288,6 +288,18 @@ SUBNET_ID = (
     ),
     "projects/PROJECT/regions/REGION/subnetworks/NAME",
 )
+# A native image: projects/PROJECT/global/images/[family/]NAME (or its full URL) or PROJECT/NAME
+# (https://cloud.google.com/compute/docs/images/image-families-best-practices). A bare image name is not
+# accepted: "ubuntu" is far likelier a mistyped alias than an image of the VM's own project (write
+# projects/MY-PROJECT/global/images/NAME for that).
+NATIVE_IMAGE = (
+    re.compile(
+        r"^(?:(?:https://www\.googleapis\.com/compute/v1/)?projects/[a-z][-a-z0-9.:]*[a-z0-9]/global/images/"
+        r"(?:family/)?[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?"
+        r"|[a-z][-a-z0-9]*[a-z0-9]/[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)$"
+    ),
+    "an image path projects/PROJECT/global/images/[family/]NAME or PROJECT/NAME",
+)
 ADMIN_ACCESS_ADVICE = (
     "set the source ranges to a trusted CIDR, or allow only IAP (35.235.240.0/20) and connect with IAP TCP forwarding"
 )

@@ -63,6 +63,8 @@ class CloudRules(Protocol):
     """A Windows VM's name is its computer name, of at most this many characters; None: not limited here."""
     SUBNET_ID: tuple[re.Pattern[str], str]
     """An existing subnet's id (``subnet_id``): its pattern and an example."""
+    NATIVE_IMAGE: tuple[re.Pattern[str], str]
+    """A native image id (``image`` that is no alias): its pattern, and the form in words."""
     ADMIN_ACCESS_ADVICE: str
     """How to reach a VM without opening an admin port to the internet (the policy pack's fix)."""
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..catalog import Offering
 from ..cloud_rules import CLOUDS, rules
-from ..images import DEFAULT_IMAGE, IMAGE_ALIASES, NATIVE_IMAGE_FORMS, AwsImage
+from ..images import DEFAULT_IMAGE, IMAGE_ALIASES, AwsImage
 from .disks import DISK_TYPES, MAX_DATA_DISK_GIB, MAX_DATA_DISKS, check_data_disks, check_disk_size
 from .model import OS_TYPES, Checker, ImageChoice, is_plain
 
@@ -64,7 +64,7 @@ def check_image(check: Checker, offering: Offering, pinned_generation: str | Non
         secure_boot = rules(cloud).image_secure_boot(entry)
         return ImageChoice(image, entry, alias.os_type, login_user, shielded_vm=True, secure_boot=secure_boot)
 
-    form, pattern = NATIVE_IMAGE_FORMS[cloud]
+    pattern, form = rules(cloud).NATIVE_IMAGE
     if not pattern.fullmatch(image):
         close = difflib.get_close_matches(image, IMAGE_ALIASES, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
