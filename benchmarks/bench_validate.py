@@ -50,7 +50,12 @@ def cases() -> list[tuple[str, dict, CloudDefaults | None, bool]]:
     }
     windows = {
         "aws": {"cloud": "aws", "region": "us-east-1", "image": "windows-2022", "admin_password": "Corr3ct-Horse!"},
-        "azure": {"cloud": "azure", "region": "westeurope", "image": "windows-2022", "admin_password": "Corr3ct-Horse!"},
+        "azure": {
+            "cloud": "azure",
+            "region": "westeurope",
+            "image": "windows-2022",
+            "admin_password": "Corr3ct-Horse!",
+        },
         "gcp": {"cloud": "gcp", "region": "us-central1", "image": "windows-2022", "admin_password": "Corr3ct-Horse!"},
     }
     result = []
