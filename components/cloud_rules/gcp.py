@@ -5,6 +5,7 @@ Disk types and counts per machine series: ``gcp_disks.py``. Spot: every series h
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from typing import Any
@@ -352,10 +353,14 @@ def tag_problem(key: str, value: str) -> str | None:
     return None
 
 
+_NOT_IN_LABELS = re.compile(r"[^a-z0-9_-]")
+
+
+@functools.lru_cache(maxsize=4096)  # every VM's tags become labels twice (checked, then sent); stacks repeat them
 def label(text: str) -> str:
     """A string made valid for GCP labels: lowercase letters, digits, '_' and '-', at most 63
     (https://cloud.google.com/compute/docs/labeling-resources#requirements)."""
-    return re.sub(r"[^a-z0-9_-]", "_", text.lower())[:63]
+    return _NOT_IN_LABELS.sub("_", text.lower())[:63]
 
 
 def sent_tags(tags) -> dict[str, str]:
