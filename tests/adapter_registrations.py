@@ -253,7 +253,8 @@ def _export(name: str, component) -> None:
     import pulumi
 
     pulumi.export(name, component.outputs())
-    pulumi.export(f"{name}.resources", {role: resource.urn for role, resource in component.resources.items()})
+    # The escape hatch's roles in their order, and the resource each names.
+    pulumi.export(f"{name}.resources", [[role, resource.urn] for role, resource in component.resources.items()])
 
 
 def program() -> None:
