@@ -253,8 +253,9 @@ def _export(name: str, component) -> None:
     import pulumi
 
     pulumi.export(name, component.outputs())
-    # The escape hatch's roles in their order, and the resource each names.
-    pulumi.export(f"{name}.resources", [[role, resource.urn] for role, resource in component.resources.items()])
+    # The escape hatch: each role and the resource it names (the roles come in registration order, which
+    # may change for independent resources).
+    pulumi.export(f"{name}.resources", {role: resource.urn for role, resource in component.resources.items()})
 
 
 def program() -> None:
