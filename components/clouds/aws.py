@@ -17,7 +17,16 @@ from ..images import AwsImage
 from ..spec import IngressRule, VmSpec
 from ..spec.network import NetworkSpec, aws_subnet_cidr
 from ..spec.placement import AWS_AZ_ID
-from .base import NETWORK_CIDR, SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, first_boot_version, vm_opts
+from .base import (
+    NETWORK_CIDR,
+    SUBNET_CIDR,
+    NativeNetwork,
+    NativeVm,
+    child_opts,
+    first_boot_version,
+    ingress_description,
+    vm_opts,
+)
 
 DATA_DEVICE_NAMES = [f"/dev/sd{letter}" for letter in "fghijklmnopqrstu"]
 
@@ -52,7 +61,7 @@ def security_group_ingress(rule: IngressRule) -> dict:
         "protocol": rule.protocol,
         "from_port": -1 if rule.from_port is None else rule.from_port,
         "to_port": -1 if rule.to_port is None else rule.to_port,
-        "description": rule.description or f"{rule.protocol} {rule.port_range}",
+        "description": ingress_description(rule),
     }
     entry["cidr_blocks"] = list(rule.sources)  # IPv4 only: validation refuses IPv6 sources
     return entry
@@ -249,15 +258,15 @@ def _dedicated_network(spec: VmSpec, parent: pulumi.ComponentResource, tags: dic
     return subnet.id, vpc.id
 
 
-def provision_network(spec: NetworkSpec, parent: pulumi.ComponentResource) -> CloudNetwork:
+def provision_network(spec: NetworkSpec, parent: pulumi.ComponentResource) -> NativeNetwork:
     """Per region: a VPC, an internet gateway with a default route (used only by VMs with a public IP:
     the others have no public address to route), and a subnet per AZ ID in ``spec.zones``."""
-    networks, subnets, resources = {}, {}, {}
+    network_ids, subnet_ids, resources = {}, {}, {}
     for region in spec.regions:
         tags = {"Name": f"{spec.name}-{region}", **spec.tags}
         vpc = _vpc(f"{spec.name}-vpc-{region}", spec.cidr, region, tags, parent)
         gateway, route_table = _internet_route(spec.name, f"-{region}", vpc, region, tags, parent)
-        networks[region] = vpc.id
+        network_ids[region] = vpc.id
         resources.update(
             {f"vpc_{region}": vpc, f"internet_gateway_{region}": gateway, f"route_table_{region}": route_table}
         )
@@ -267,9 +276,9 @@ def provision_network(spec: NetworkSpec, parent: pulumi.ComponentResource) -> Cl
                 f"{spec.name}-subnet-{zone}", vpc, aws_subnet_cidr(spec.cidr, zone), zone, region, zone_tags, parent
             )
             association = _associate(f"{spec.name}-rta-{zone}", subnet, route_table, region, parent)
-            subnets[zone] = subnet.id
+            subnet_ids[zone] = subnet.id
             resources.update({f"subnet_{zone}": subnet, f"route_table_association_{zone}": association})
-    return CloudNetwork(networks=networks, subnets=subnets, resources=resources)
+    return NativeNetwork(network_ids=network_ids, subnet_ids=subnet_ids, resources=resources)
 
 
 def _volume_zone(spec: VmSpec, parent: pulumi.ComponentResource, subnet_lookup) -> pulumi.Input[str]:
@@ -330,15 +339,15 @@ def _data_disk(spec: VmSpec, disk, zone_name, instance, tags: dict, parent) -> t
     return volume, attachment
 
 
-def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetwork | None = None) -> CloudVm:
+def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: NativeNetwork | None = None) -> NativeVm:
     name, region = spec.name, spec.region
     tags = {"Name": name, **spec.tags}
     resources: dict[str, pulumi.Resource] = {}
 
     subnet_lookup = None
     if network is not None:
-        subnet_id: pulumi.Input[str] = network.subnets[spec.zone]
-        vpc_id: pulumi.Input[str] = network.networks[region]
+        subnet_id: pulumi.Input[str] = network.subnet_ids[spec.zone]
+        vpc_id: pulumi.Input[str] = network.network_ids[region]
     elif spec.subnet_id:
         subnet_id = spec.subnet_id
         subnet_lookup = aws.ec2.get_subnet_output(
@@ -431,7 +440,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
             resources[f"data_disk_{disk.key}"] = volume
             resources[f"data_disk_{disk.key}_attachment"] = attachment
 
-    return CloudVm(
+    return NativeVm(
         vm_id=instance.id,
         private_ip=instance.private_ip,
         public_ip=instance.public_ip if spec.public_ip else None,

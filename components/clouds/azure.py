@@ -7,14 +7,24 @@ from __future__ import annotations
 import base64
 
 import pulumi
-from pulumi_azure_native import compute, network
+from pulumi_azure_native import compute
+from pulumi_azure_native import network as azure_network
 from pulumi_azure_native import resources as azure_resources
 
 from ..cloud_rules import azure as rules
 from ..images import AzureImage
 from ..spec import IngressRule, VmSpec
 from ..spec.network import NetworkSpec, azure_subnet_cidr
-from .base import NETWORK_CIDR, SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, secret, vm_opts
+from .base import (
+    NETWORK_CIDR,
+    SUBNET_CIDR,
+    NativeNetwork,
+    NativeVm,
+    child_opts,
+    ingress_description,
+    secret,
+    vm_opts,
+)
 
 NSG_PROTOCOL = {"tcp": "Tcp", "udp": "Udp", "icmp": "Icmp"}
 
@@ -64,7 +74,7 @@ def security_rules(ingress: tuple[IngressRule, ...]) -> list[dict]:
                 "source_port_range": "*",
                 "destination_address_prefix": "*",
                 "destination_port_range": rule.port_range,
-                "description": rule.description or f"{rule.protocol} {rule.port_range}",
+                "description": ingress_description(rule),
             }
         )
     return result + isolation_rules()
@@ -112,7 +122,7 @@ def _virtual_network(
     prefix: str, suffix: str, group_name, location: str, cidr: str, subnet_cidr: str, tags: dict, parent
 ) -> tuple:
     """A virtual network ``<prefix>-vnet<suffix>`` with one subnet ``<prefix>-subnet<suffix>``."""
-    vnet = network.VirtualNetwork(
+    vnet = azure_network.VirtualNetwork(
         f"{prefix}-vnet{suffix}",
         resource_group_name=group_name,
         location=location,
@@ -120,7 +130,7 @@ def _virtual_network(
         tags=tags,
         opts=child_opts(parent),
     )
-    subnet = network.Subnet(
+    subnet = azure_network.Subnet(
         f"{prefix}-subnet{suffix}",
         resource_group_name=group_name,
         virtual_network_name=vnet.name,
@@ -130,7 +140,7 @@ def _virtual_network(
     return vnet, subnet
 
 
-def provision_network(spec: NetworkSpec, parent: pulumi.ComponentResource) -> CloudNetwork:
+def provision_network(spec: NetworkSpec, parent: pulumi.ComponentResource) -> NativeNetwork:
     networks, subnets, groups, resources = {}, {}, {}, {}
     for region in spec.regions:
         tags = dict(spec.tags)
@@ -148,7 +158,7 @@ def provision_network(spec: NetworkSpec, parent: pulumi.ComponentResource) -> Cl
         networks[region], subnets[region] = vnet.id, subnet.id
         groups[region] = pulumi.Output.from_input(group_name)
         resources.update({f"virtual_network_{region}": vnet, f"subnet_{region}": subnet})
-    return CloudNetwork(networks=networks, subnets=subnets, resource_groups=groups, resources=resources)
+    return NativeNetwork(network_ids=networks, subnet_ids=subnets, resource_group_names=groups, resources=resources)
 
 
 def disk_name(vm: str, disk) -> str:
@@ -191,7 +201,7 @@ def _data_disk(spec: VmSpec, disk, group_name, zones, tags: dict, parent) -> com
     )
 
 
-def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwork | None = None) -> CloudVm:
+def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: NativeNetwork | None = None) -> NativeVm:
     name, location = spec.name, spec.region
     tags = dict(spec.tags)
     zones = [spec.zone] if spec.zone else None
@@ -199,15 +209,15 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwo
 
     if spec.resource_group_name:
         group_name: pulumi.Input[str] = spec.resource_group_name
-    elif shared is not None:
-        group_name = shared.resource_groups[location]
+    elif network is not None:
+        group_name = network.resource_group_names[location]
     else:
         group = azure_resources.ResourceGroup(f"{name}-rg", location=location, tags=tags, opts=child_opts(parent))
         resources["resource_group"] = group
         group_name = group.name
 
-    if shared is not None:
-        subnet_id: pulumi.Input[str] = shared.subnets[location]
+    if network is not None:
+        subnet_id: pulumi.Input[str] = network.subnet_ids[location]
     elif spec.subnet_id:
         subnet_id = spec.subnet_id
     else:
@@ -215,7 +225,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwo
         resources.update(virtual_network=vnet, subnet=subnet)
         subnet_id = subnet.id
 
-    nsg = network.NetworkSecurityGroup(
+    nsg = azure_network.NetworkSecurityGroup(
         f"{name}-nsg",
         resource_group_name=group_name,
         location=location,
@@ -233,7 +243,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwo
     }
     public_ip = None
     if spec.public_ip:
-        public_ip = network.PublicIPAddress(
+        public_ip = azure_network.PublicIPAddress(
             f"{name}-pip",
             resource_group_name=group_name,
             location=location,
@@ -248,7 +258,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwo
         resources["public_ip"] = public_ip
         ip_configuration["public_ip_address"] = {"id": public_ip.id}
 
-    nic = network.NetworkInterface(
+    nic = azure_network.NetworkInterface(
         f"{name}-nic",
         resource_group_name=group_name,
         location=location,
@@ -299,6 +309,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwo
             secret_property="osProfile",
             fixed_name=True,
             replace_on_changes=rules.REPLACE_ON_CHANGES,
+            image_variant=rules.trigger_generation(spec),
         ),
     )
     resources["virtual_machine"] = vm
@@ -321,7 +332,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, shared: CloudNetwo
         )
 
     private_ip = nic.ip_configurations.apply(lambda configs: (configs or [{}])[0].private_ip_address)
-    return CloudVm(
+    return NativeVm(
         vm_id=vm.id,
         private_ip=private_ip,
         public_ip=public_ip.ip_address if public_ip is not None else None,

@@ -12,18 +12,27 @@ from ..images import gcp_image_path
 from ..spec import IngressRule, VmSpec
 from ..spec.network import NetworkSpec, gcp_subnet_cidr
 from ..user_data import gcp_windows_admin_script
-from .base import SUBNET_CIDR, CloudNetwork, CloudVm, child_opts, first_boot_version, secret, vm_opts
+from .base import (
+    SUBNET_CIDR,
+    NativeNetwork,
+    NativeVm,
+    child_opts,
+    first_boot_version,
+    ingress_description,
+    secret,
+    vm_opts,
+)
 
 
 def network_tag(name: str) -> str:
     return f"{name}-vm"[:63]
 
 
-def firewall_rules(name: str, rules: tuple[IngressRule, ...]) -> list[tuple[str, dict]]:
-    """One firewall per rule, targeting only this VM's network tag (IPv4 sources: validation refuses
-    IPv6 ones)."""
+def firewall_rules(name: str, ingress: tuple[IngressRule, ...]) -> list[tuple[str, dict]]:
+    """One firewall per ingress rule, targeting only this VM's network tag (IPv4 sources: validation
+    refuses IPv6 ones)."""
     result = []
-    for index, rule in enumerate(rules):
+    for index, rule in enumerate(ingress):
         allow: dict = {"protocol": rule.protocol}
         if rule.from_port is not None:
             allow["ports"] = [rule.port_range]
@@ -35,7 +44,7 @@ def firewall_rules(name: str, rules: tuple[IngressRule, ...]) -> list[tuple[str,
                     "source_ranges": list(rule.sources),
                     "allows": [allow],
                     "target_tags": [network_tag(name)],
-                    "description": rule.description or f"{rule.protocol} {rule.port_range} to {name}",
+                    "description": ingress_description(rule, target=name),
                 },
             )
         )
@@ -126,7 +135,7 @@ def first_nat_ip(interfaces) -> str | None:
     return None
 
 
-def provision_network(spec: NetworkSpec, parent: pulumi.ComponentResource) -> CloudNetwork:
+def provision_network(spec: NetworkSpec, parent: pulumi.ComponentResource) -> NativeNetwork:
     """One custom-mode VPC network and, per region, a subnetwork on Google's auto-mode range for it
     (ranges never overlap, and adding a region never moves another's)."""
     net = gcp.compute.Network(
@@ -149,7 +158,7 @@ def provision_network(spec: NetworkSpec, parent: pulumi.ComponentResource) -> Cl
         )
         subnets[region] = subnet.id
         resources[f"subnetwork_{region}"] = subnet
-    return CloudNetwork(networks=dict.fromkeys(spec.regions, net.id), subnets=subnets, resources=resources)
+    return NativeNetwork(network_ids=dict.fromkeys(spec.regions, net.id), subnet_ids=subnets, resources=resources)
 
 
 def _data_disk(spec: VmSpec, disk, labels: dict, parent) -> gcp.compute.Disk:
@@ -171,14 +180,14 @@ def _data_disk(spec: VmSpec, disk, labels: dict, parent) -> gcp.compute.Disk:
     )
 
 
-def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetwork | None = None) -> CloudVm:
+def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: NativeNetwork | None = None) -> NativeVm:
     name, region, project = spec.name, spec.region, spec.project
     labels = dict(spec.tags)
     resources: dict[str, pulumi.Resource] = {}
 
     if network is not None:
-        subnetwork: pulumi.Input[str] = network.subnets[region]
-        network_id: pulumi.Input[str] = network.networks[region]
+        subnetwork: pulumi.Input[str] = network.subnet_ids[region]
+        network_id: pulumi.Input[str] = network.network_ids[region]
     elif spec.subnet_id:
         subnetwork: pulumi.Input[str] = spec.subnet_id
         network_id = gcp.compute.get_subnetwork_output(
@@ -265,7 +274,7 @@ def provision(spec: VmSpec, parent: pulumi.ComponentResource, network: CloudNetw
     public_ip = None
     if spec.public_ip:
         public_ip = instance.network_interfaces.apply(first_nat_ip)
-    return CloudVm(
+    return NativeVm(
         vm_id=instance.instance_id,
         private_ip=instance.network_interfaces.apply(lambda nics: nics[0].network_ip if nics else None),
         public_ip=public_ip,
