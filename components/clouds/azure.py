@@ -63,11 +63,17 @@ def subnet_for(build: VmBuild, network: NativeNetwork | None) -> Subnet:
         return Subnet(group_name, network.subnet_ids[spec.region])
     if spec.subnet_id:
         return Subnet(group_name, spec.subnet_id)
-    vnet, dedicated = _virtual_network(
+    return dedicated_network(build, group_name)
+
+
+def dedicated_network(build: VmBuild, group_name: pulumi.Input[str]) -> Subnet:
+    """A virtual network and subnet for this VM alone, in ``group_name``."""
+    spec = build.spec
+    vnet, subnet = _virtual_network(
         spec.name, "", group_name, spec.region, NETWORK_CIDR, SUBNET_CIDR, build.tags, build.parent
     )
-    build.resources.update(virtual_network=vnet, subnet=dedicated)
-    return Subnet(group_name, dedicated.id)
+    build.resources.update(virtual_network=vnet, subnet=subnet)
+    return Subnet(group_name, subnet.id)
 
 
 def resource_group(build: VmBuild, network: NativeNetwork | None) -> pulumi.Input[str]:
