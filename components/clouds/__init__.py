@@ -54,15 +54,18 @@ def adapter_problems(module: ModuleType) -> list[str]:
 
 def _signature(function: Callable, drop_self: bool = False) -> inspect.Signature:
     """The signature with its annotations resolved (``from __future__ import annotations`` leaves
-    strings, which differ by spelling: ``Optional[X]`` and ``X | None``)."""
-    hints = typing.get_type_hints(function)
+    strings, which differ by spelling: ``Optional[X]`` and ``X | None``); as written if they cannot be."""
+    try:
+        hints = typing.get_type_hints(function)
+    except NameError:
+        hints = {}
     signature = inspect.signature(function)
     parameters = [
-        parameter.replace(annotation=hints.get(name, inspect.Parameter.empty))
+        parameter.replace(annotation=hints.get(name, parameter.annotation))
         for name, parameter in signature.parameters.items()
         if not (drop_self and name == "self")
     ]
-    return signature.replace(parameters=parameters, return_annotation=hints.get("return", inspect.Signature.empty))
+    return signature.replace(parameters=parameters, return_annotation=hints.get("return", signature.return_annotation))
 
 
 def provisioner(cloud: str) -> Callable[..., NativeVm]:
