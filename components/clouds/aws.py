@@ -5,6 +5,7 @@ VM's password store is in ``aws_windows``."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from pulumi.runtime import settings
 from ..cloud_rules.aws import sent_user_data, stop_before_detaching
 from ..images import AwsImage
 from ..spec import IngressRule, VmSpec
+from ..spec.model import DataDisk
 from ..spec.network import NetworkSpec, aws_subnet_cidr
 from ..spec.placement import AWS_AZ_ID
 from .aws_windows import WindowsAdmin, password_store
@@ -147,21 +149,32 @@ def ami(spec: VmSpec, parent: pulumi.ComponentResource) -> pulumi.Output[str]:
     image = spec.image.native
     if isinstance(image, str):
         return pulumi.Output.from_input(image)
-    # The memo lives for one run of the program: keyed on the engine's monitor, and an entry whose
-    # lookup has finished belongs to a run that is over (Pulumi's unit-test pattern keeps one monitor
-    # and one root stack for all the tests of a module, each test its own run).
     provider = parent.get_provider("aws:ec2/getAmi:getAmi")
-    key = (id(settings.get_monitor()), id(provider), spec.region, image.owner, image.name_pattern, spec.arch)
-    cached = _ami_lookups.get(key)
+    return _once_per_run(
+        _ami_lookups,
+        (id(provider), spec.region, image.owner, image.name_pattern, spec.arch),
+        lambda: (
+            aws.ec2.get_ami_output(
+                owners=[image.owner],
+                most_recent=True,
+                filters=ami_filters(image, spec.arch),
+                region=spec.region,
+                opts=pulumi.InvokeOutputOptions(parent=parent),
+            ).id
+        ),
+    )
+
+
+def _once_per_run(memo: dict, key: tuple, lookup: Callable[[], pulumi.Output]) -> pulumi.Output:
+    """``lookup()``'s output, invoked once per ``key`` in a run of the program. The memo is keyed on
+    the engine's monitor too, and an entry whose lookup has finished belongs to a run that is over
+    (Pulumi's unit-test pattern keeps one monitor and one root stack for all the tests of a module,
+    each test its own run)."""
+    key = (id(settings.get_monitor()), *key)
+    cached = memo.get(key)
     if cached is None or cached[1].done():
-        found = aws.ec2.get_ami_output(
-            owners=[image.owner],
-            most_recent=True,
-            filters=ami_filters(image, spec.arch),
-            region=spec.region,
-            opts=pulumi.InvokeOutputOptions(parent=parent),
-        ).id
-        cached = _ami_lookups[key] = (found, asyncio.ensure_future(found.future(with_unknowns=True)))
+        output = lookup()
+        cached = memo[key] = (output, asyncio.ensure_future(output.future(with_unknowns=True)))
     return cached[0]
 
 
@@ -270,17 +283,18 @@ def volume_zone(build: VmBuild, subnet: Subnet) -> pulumi.Input[str]:
     if not AWS_AZ_ID.match(spec.zone or ""):
         return spec.zone  # an AZ name the user gave
     provider = build.parent.get_provider("aws:index/getAvailabilityZone:getAvailabilityZone")
-    key = (id(settings.get_monitor()), id(provider), spec.region, spec.zone)
-    cached = _zone_lookups.get(key)
-    if cached is None or cached[1].done():
-        name = aws.get_availability_zone_output(
-            zone_id=spec.zone, region=spec.region, opts=pulumi.InvokeOutputOptions(parent=build.parent)
-        ).name
-        cached = _zone_lookups[key] = (name, asyncio.ensure_future(name.future(with_unknowns=True)))
-    return cached[0]
+    return _once_per_run(
+        _zone_lookups,
+        (id(provider), spec.region, spec.zone),
+        lambda: (
+            aws.get_availability_zone_output(
+                zone_id=spec.zone, region=spec.region, opts=pulumi.InvokeOutputOptions(parent=build.parent)
+            ).name
+        ),
+    )
 
 
-def _data_disk(build: VmBuild, disk, zone_name, instance) -> None:
+def _data_disk(build: VmBuild, disk: DataDisk, zone_name: pulumi.Input[str], instance: aws.ec2.Instance) -> None:
     """An EBS volume and its attachment, named from the disk's identity. The volume takes nothing from
     the instance; the attachment is deleted before it is replaced (the volume must be free before it is
     attached to a new instance), stopping the instance first so a mounted volume is detached cleanly
