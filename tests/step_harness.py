@@ -69,4 +69,3 @@ def shared_network(**ids: dict[str, str]) -> NativeNetwork:
     """A shared network's native side as a VM receives it, with the ids given (inside a program)."""
     outputs = {key: {k: pulumi.Output.from_input(v) for k, v in value.items()} for key, value in ids.items()}
     return NativeNetwork(**outputs)
-
