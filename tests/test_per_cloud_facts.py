@@ -28,7 +28,6 @@ ALLOWED: dict[str, tuple[int, str]] = {
         5,
         "the image aliases: each alias's smallest OS disk on each cloud (an alias is a row per cloud)",
     ),
-    "components/catalog/__init__.py": (1, "catalog money (issue 23b): Azure's sizes whose licence is not per vCPU"),
     "components/catalog/build.py": (
         7,
         "the snapshot builder: which cloud's source file, zone data and shape corrections it reads (the "

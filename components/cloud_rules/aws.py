@@ -302,6 +302,7 @@ TAG_KEYS_CASE_SENSITIVE = True
 AUTO_EXCLUDED = re.compile(r"^(mac\d|mac-|u-|u7)")
 # T instances are burstable performance instances (https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html).
 BURSTABLE = re.compile(r"^t\d")
+LICENCE_NOT_PER_VCPU = None  # every size's Windows licence is its vCPUs times the per-vCPU rate
 # "Each subnet must reside entirely within one Availability Zone"
 # (https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html).
 ZONAL_SUBNETS = True

@@ -364,6 +364,9 @@ TAG_KEYS_CASE_SENSITIVE = False
 AUTO_EXCLUDED = None
 # B-series sizes are burstable (https://learn.microsoft.com/azure/virtual-machines/sizes-b-series-burstable).
 BURSTABLE = re.compile(r"^Standard_B")
+# A v2 and D v1/DS v1 sizes: Windows minus Linux price is not $0.046 per vCPU (e.g. A2_v2 $0.0439/h for
+# 2 vCPUs, D2 $0.129/h in polandcentral; components/catalog/sources/part_prices.json).
+LICENCE_NOT_PER_VCPU = re.compile(r"^Standard_(A\d+m?_v2|DS?\d+)$")
 ZONAL_SUBNETS = False
 # A VM without zones is regional: Azure places it (regions-list, see spec/placement.py).
 REGIONAL_WITHOUT_ZONE = True

@@ -322,6 +322,7 @@ TAG_KEYS_CASE_SENSITIVE = True
 AUTO_EXCLUDED = None
 # Shared-core machine types (https://cloud.google.com/compute/docs/general-purpose-machines#sharedcore).
 BURSTABLE = re.compile(r"^(e2-(micro|small|medium)|f1-|g1-)")
+LICENCE_NOT_PER_VCPU = None  # every size's Windows licence is its vCPUs times the per-vCPU rate
 ZONAL_SUBNETS = False
 REGIONAL_WITHOUT_ZONE = False
 # A C4A type is seeded by region (its zones are not in the sources): placed in gcp:zone, else the first zone.

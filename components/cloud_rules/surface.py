@@ -95,6 +95,8 @@ class CloudRules(Protocol):
     """Families the cheapest-size search never picks by itself (a user may still name them)."""
     BURSTABLE: re.Pattern[str]
     """Burstable (shared-core, CPU-credit) families."""
+    LICENCE_NOT_PER_VCPU: re.Pattern[str] | None
+    """Sizes whose Windows licence is not the per-vCPU rate times their vCPUs (besides burstable ones)."""
     ZONAL_SUBNETS: bool
     """A network has a subnet per zone, so a VM that joins one lands in one of its zones."""
     REGIONAL_WITHOUT_ZONE: bool
