@@ -11,9 +11,10 @@ from components import money
 
 
 def test_cents_round_half_up_on_the_exact_decimal_not_the_float_product():
-    assert 0.1085 * 730 == pytest.approx(79.205) and round(0.1085 * 730, 2) == 79.2  # the float is a hair under
-    assert money.monthly_cents(0.1085) == 7921  # t3.large in af-south-1: $79.205 is $79.21
-    assert money.monthly_cents(0.5005) == 36537  # 0.5005 * 730 is 365.36499999999995 as a float
+    # t3.large in af-south-1: $79.205 is $79.21 (round() sees the binary float, a hair under 79.205).
+    assert round(0.1085 * 730, 2) == 79.2 and money.monthly_cents(0.1085) == 7921
+    # n2-standard-8 in europe-west3: $365.365 is $365.37 (the float product is 365.36499999999995).
+    assert repr(0.5005 * 730) == "365.36499999999995" and money.monthly_cents(0.5005) == 36537
     assert money.cents(30, 0.088) == 264  # 30 GiB at $0.088/GiB-month (2.6399999999999997 as a float)
     assert money.cents(0.125) == 13 and money.cents(0.124999) == 12 and money.cents(0.0) == 0
     assert money.cents(0.01, 2, 730) == 1460  # an endpoint in two zones

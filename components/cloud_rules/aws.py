@@ -324,3 +324,8 @@ def password_endpoint(spec: Any) -> bool:
     """Whether a Windows VM reads its admin password through an interface endpoint the component
     creates (and its stack pays for): the SSM endpoint of :func:`needs_ssm_endpoint`."""
     return needs_ssm_endpoint(spec)
+
+
+# --- How the tools name and draw the cloud -----------------------------------------------------------
+TITLE = "AWS"
+COLOUR = "#ff9900"  # AWS's orange, for compare --chart

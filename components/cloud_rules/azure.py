@@ -347,3 +347,8 @@ SIZE_NAMES_CASE_SENSITIVE = False
 def password_endpoint(spec: Any) -> bool:
     """Azure VMs get their admin password in osProfile: no endpoint to read it through."""
     return False
+
+
+# --- How the tools name and draw the cloud -----------------------------------------------------------
+TITLE = "Azure"
+COLOUR = "#0078d4"  # Azure's blue, for compare --chart

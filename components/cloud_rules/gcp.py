@@ -413,3 +413,8 @@ SIZE_NAMES_CASE_SENSITIVE = True
 def password_endpoint(spec: Any) -> bool:
     """GCP VMs read their admin password from Secret Manager's public endpoint: no endpoint of their own."""
     return False
+
+
+# --- How the tools name and draw the cloud -----------------------------------------------------------
+TITLE = "GCP"
+COLOUR = "#34a853"  # Google Cloud's green, for compare --chart
