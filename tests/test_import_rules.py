@@ -41,6 +41,8 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
     "components.cloud_rules": ({"components.catalog"} | PURE_LEAVES, set()),
     "components.spec": ({"components.catalog", "components.cloud_rules"} | PURE_LEAVES, set()),
     "components.pricing": ({"components.catalog", "components.cloud_rules", "components.money"}, set()),
+    # A VM as plan describes it (and the stack's comparison output): pure, as pricing.
+    "components.plan_row": ({"components.pricing"}, set()),
     "components.changes": ({"components.cloud_rules", "components.catalog"} | PURE_LEAVES, set()),
     "components.clouds": (
         {"components.spec", "components.cloud_rules", "components.catalog"} | PURE_LEAVES,
@@ -59,7 +61,14 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
         {"pulumi"},
     ),
     "components.program": (
-        {"components.vm", "components.network", "components.spec", "components.pricing", "components.lockfile"}
+        {
+            "components.vm",
+            "components.network",
+            "components.spec",
+            "components.pricing",
+            "components.plan_row",
+            "components.lockfile",
+        }
         | PURE_LEAVES,
         {"pulumi"},
     ),
@@ -73,6 +82,7 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
             "components.cloud_rules",
             "components.spec",
             "components.pricing",
+            "components.plan_row",
             "components.changes",
             "components.program",
             "components.vm",
