@@ -2,7 +2,7 @@
 price costs, and how an amount is written.
 
 ``compare``, ``plan`` (``components/pricing.py``), the cost diff and the policy pack price through
-these functions, so they agree to the cent (``tests/test_costs_agree.py`` checks every offering of the
+these functions, so they agree to the cent (``tests/test_costs_agree_offerings.py`` checks every offering of the
 shipped snapshot on all four). Standard library only: the catalog imports it too.
 
 **Cents.** An amount is a product of prices and quantities as the snapshot writes them (``$0.1085/h``
@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 HOURS_PER_MONTH = 730
 """Hours in a month of list prices (AWS, Azure and GCP calculators all use 730)."""
@@ -46,6 +47,7 @@ SPOT_CAP = "spot price cap"
 _CENT = Decimal("0.01")
 
 
+@lru_cache(maxsize=1 << 16)  # a snapshot has a few thousand distinct prices; comparing all of them is hot
 def cents(*factors: float) -> int:
     """The product of ``factors`` (prices and quantities) in whole cents, half up on its exact
     decimal value."""

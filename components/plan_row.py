@@ -10,6 +10,7 @@ spec and pricing layers only.
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,8 +96,7 @@ class PlanRow:
     def from_json(cls, document: Mapping[str, Any]) -> PlanRow:
         """A row from a plan file's object (checked first: ``plandiff.check_vm``); the keys an older
         plan lacks take their defaults."""
-        known = {f.name for f in dataclasses.fields(cls)} - {"document"}
-        values = {key: _from_json(document[key]) for key in known & document.keys()}
+        values = {key: tuple(v) if type(v) is list else v for key, v in document.items() if key in _FIELD_SET}
         return cls(**values, document=document)
 
     def has(self, name: str) -> bool:
@@ -107,8 +107,13 @@ class PlanRow:
         """The row as ``plan --format json`` writes it (a row read from a file: as it was read)."""
         if self.document is not None:
             return dict(self.document)
-        out = {f.name: _to_json(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "document"}
-        return {k: v for k, v in out.items() if k not in RECORD_FIELDS or v is not None}
+        out = dict(zip(_FIELDS, _field_values(self)))
+        for name in _CONTAINER_FIELDS:
+            out[name] = _to_json(out[name])
+        for name in RECORD_FIELDS:
+            if out[name] is None:
+                del out[name]
+        return out
 
     def comparison(self) -> dict[str, Any]:
         """The row's entry in the stack's ``comparison`` output."""
@@ -116,6 +121,16 @@ class PlanRow:
 
     def with_records(self, **records) -> PlanRow:
         return dataclasses.replace(self, **records)
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(PlanRow) if f.name != "document")
+_FIELD_SET = frozenset(_FIELDS)
+_field_values = operator.attrgetter(*_FIELDS)
+_SCALAR_TYPES = {"str", "str | None", "float | None", "bool"}
+_CONTAINER_FIELDS = tuple(
+    f.name for f in dataclasses.fields(PlanRow) if f.name in _FIELD_SET and f.type not in _SCALAR_TYPES
+)
+"""The fields whose values :func:`_to_json` converts (tuples, mappings); the others are JSON as they are."""
 
 
 def image_description(image) -> str:
@@ -127,12 +142,9 @@ def image_description(image) -> str:
 
 
 def _to_json(value: Any) -> Any:
-    if isinstance(value, tuple):
+    """A field as JSON holds it: tuples as lists, mappings as dicts."""
+    if type(value) is tuple:
         return list(value)
-    if isinstance(value, Mapping):
-        return dict(value)
-    return value
-
-
-def _from_json(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
+    if value is None or type(value) in (str, int, float, bool, dict):
+        return value
+    return dict(value) if isinstance(value, Mapping) else value

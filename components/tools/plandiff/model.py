@@ -259,12 +259,12 @@ def lifecycle(base: Sequence[PlanRow], head: Sequence[PlanRow]) -> dict | None:
     """Per VM name, what ``pulumi up`` would do to it (a ``components.changes.VmChange``), from the
     plans' registrations; None when either plan has none (made before they were recorded)."""
     from ...changes import ChangesFileError, compare
-    from ...changes.state import from_plan, has_registrations
+    from ...changes.state import from_plan
     from ..plan_changes import changed_fields
 
-    base_rows, head_rows = [vm.to_json() for vm in base], [vm.to_json() for vm in head]
-    if not has_registrations(head_rows) or (base_rows and not has_registrations(base_rows)):
+    if not (head and all(map(_writes_registrations, head))) or not all(map(_writes_registrations, base)):
         return None
+    base_rows, head_rows = [vm.to_json() for vm in base], [vm.to_json() for vm in head]
     try:
         before, after = from_plan(base_rows, "base plan"), from_plan(head_rows, "head plan")
     except ChangesFileError as error:
@@ -272,6 +272,12 @@ def lifecycle(base: Sequence[PlanRow], head: Sequence[PlanRow]) -> dict | None:
     except (ValueError, RecursionError):
         raise PlanFileError("a plan's registrations are nested too deeply") from None
     return {c.name: c for c in compare(before, after, changed_fields(base_rows, head_rows))}
+
+
+def _writes_registrations(vm: PlanRow) -> bool:
+    """Whether the row's JSON has its registrations (``changes.state.has_registrations``), without
+    writing it."""
+    return "registrations" in vm.document if vm.document is not None else vm.registrations is not None
 
 
 def up_text(change) -> str | None:
