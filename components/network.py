@@ -47,10 +47,10 @@ class Network(pulumi.ComponentResource):
         self.cloud = pulumi.Output.from_input(self.spec.cloud)
         self.regions = pulumi.Output.from_input(list(self.spec.regions))
         self.network_ids = (
-            pulumi.Output.all(**self.native.networks) if self.native.networks else pulumi.Output.from_input({})
+            pulumi.Output.all(**self.native.network_ids) if self.native.network_ids else pulumi.Output.from_input({})
         )
         self.subnet_ids = (
-            pulumi.Output.all(**self.native.subnets) if self.native.subnets else pulumi.Output.from_input({})
+            pulumi.Output.all(**self.native.subnet_ids) if self.native.subnet_ids else pulumi.Output.from_input({})
         )
         self.register_outputs(self.outputs())
 

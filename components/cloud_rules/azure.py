@@ -152,6 +152,15 @@ def image_generation_of(image: Any) -> str | None:
     return None
 
 
+def trigger_generation(spec: Any) -> str | None:
+    """What the VM's replacement trigger names beside the image alias (``clouds.base.image_trigger``):
+    "V1" for an alias's Gen1 entry, which is another image (a VM cannot change generation in place),
+    else nothing: the trigger of a Gen2 image, and of a native URN, is the alias or URN alone, as VMs
+    were deployed with before aliases had Gen1 entries (a changed trigger replaces the VM)."""
+    generation = getattr(spec.image.native, "generation", None)
+    return generation if generation == "V1" else None
+
+
 def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
     problems = []
     sizes = spec.offering.facts.get("generations")
