@@ -28,6 +28,7 @@ PURE_LEAVES = {
     "components.images",
     "components.user_data",
     "components.property_paths",
+    "components.money",
 }
 LAYERS: dict[str, tuple[set[str], set[str]]] = {
     "components.errors": (set(), set()),
@@ -35,14 +36,20 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
     "components.images": (set(), set()),
     "components.user_data": (set(), set()),
     "components.property_paths": (set(), set()),
+    "components.money": (set(), set()),
     # refresh (boto3, requests, rich) and build (the data bundled with moto) import these lazily
-    "components.catalog": ({"components.cloud_rules"}, {"boto3", "botocore", "requests", "rich", "moto"}),
+    "components.catalog": (
+        {"components.cloud_rules", "components.money"},
+        {"boto3", "botocore", "requests", "rich", "moto"},
+    ),
     # Each cloud's facts (cloud_rules/<cloud>.py and its surface), below the catalog that reads them ...
     "components.cloud_rules": (PURE_LEAVES, set()),
     # ... and what a provider does when an input changes (cloud_rules/*_resources.py), which asks the catalog.
     CHANGE_FACTS: ({"components.catalog", "components.cloud_rules"} | PURE_LEAVES, set()),
     "components.spec": ({"components.catalog", "components.cloud_rules"} | PURE_LEAVES, set()),
-    "components.pricing": ({"components.catalog", "components.cloud_rules"}, set()),
+    "components.pricing": ({"components.catalog", "components.cloud_rules", "components.money"}, set()),
+    # A VM as plan describes it (and the stack's comparison output): pure, as pricing.
+    "components.plan_row": ({"components.pricing"}, set()),
     "components.changes": ({"components.cloud_rules", CHANGE_FACTS, "components.catalog"} | PURE_LEAVES, set()),
     "components.clouds": (
         {"components.spec", "components.cloud_rules", "components.catalog"} | PURE_LEAVES,
@@ -75,6 +82,7 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
             "components.network",
             "components.spec",
             "components.pricing",
+            "components.plan_row",
             "components.lockfile",
             "components.provider_defaults",
         }
@@ -92,6 +100,7 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
             CHANGE_FACTS,
             "components.spec",
             "components.pricing",
+            "components.plan_row",
             "components.changes",
             "components.program",
             "components.vm",
@@ -103,7 +112,10 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
     ),
     "components.__main__": ({"components.catalog"}, set()),
     "components": ({"components.vm", "components.network"} | PURE_LEAVES, set()),
-    "policies": ({"components.catalog", "components.cloud_rules", "components.pricing"}, {"pulumi", "pulumi_policy"}),
+    "policies": (
+        {"components.catalog", "components.cloud_rules", "components.pricing", "components.money"},
+        {"pulumi", "pulumi_policy"},
+    ),
 }
 # Within the tools, only these modules may import these packages.
 TOOLS_ONLY_IN = {

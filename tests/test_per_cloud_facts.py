@@ -34,15 +34,14 @@ ALLOWED: dict[str, tuple[int, str]] = {
         "catalog-source release's sums, and each cloud's readers of their own)",
     ),
     "components/catalog/size_facts.py": (2, "the snapshot builder's per-cloud readers of the vendored size facts"),
-    "components/pricing.py": (4, "pricing core (issue 23b)"),
-    "components/program.py": (3, "program.run (issue 23b)"),
-    "components/tools/catalog.py": (5, "the catalog CLI's per-cloud refresh credentials (issue 23b)"),
-    "components/tools/compare/chart.py": (1, "the chart's colour per cloud"),
-    "components/tools/compare/notes.py": (3, "compare (issue 23b)"),
-    "components/tools/compare/search.py": (2, "compare (issue 23b)"),
-    "components/tools/lifecycle.py": (5, "the lifecycle table's columns, one per cloud (issue 23b: tools)"),
-    "components/tools/plan.py": (2, "plan (issue 23b)"),
-    "policies/pricing.py": (1, "the pack's pricing (issue 23b)"),
+    "components/program.py": (3, "a shared network's args: AWS zones, a GCP project, an Azure resource group"),
+    "components/tools/catalog.py": (
+        5,
+        "the catalog CLI: each cloud's refresh takes credentials and options of its own",
+    ),
+    "components/tools/compare/notes.py": (1, "compare's GPU note: GCP attaches accelerator cards to a machine"),
+    "components/tools/compare/search.py": (1, "compare's GPU search: GCP's accelerator cards"),
+    "components/tools/lifecycle.py": (5, "the lifecycle tables: a column per cloud, and each cloud's sample VM"),
 }
 
 

@@ -16,6 +16,12 @@ import re
 from typing import Any
 
 from . import SizeNeeds, ZoneError, common_size_problem, listed
+from .azure_billing import ADMIN_PASSWORD_STORE as ADMIN_PASSWORD_STORE  # how pricing bills a VM
+from .azure_billing import DISK_TIERS as DISK_TIERS
+from .azure_billing import INTERFACE_ENDPOINT_HOURLY as INTERFACE_ENDPOINT_HOURLY
+from .azure_billing import SIZE_NAMES_CASE_SENSITIVE as SIZE_NAMES_CASE_SENSITIVE
+from .azure_billing import SPOT_PRICES_COMMAND as SPOT_PRICES_COMMAND
+from .azure_billing import password_endpoint as password_endpoint
 from .azure_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
 
 # Microsoft Learn, "Azure Spot Virtual Machines" (https://learn.microsoft.com/azure/virtual-machines/spot-vms):
@@ -389,9 +395,11 @@ CONSTRAINED_SIZE = re.compile(r"^Standard_(?P<series>[A-Z]+)(?P<full>\d+)-(?P<ac
 NUMBERED_NOT_BY_VCPUS = ("DS", "GS")
 
 
-def auto_selectable(offering) -> bool:
+def auto_selection_problem(offering) -> str | None:
     """Only sizes with premium storage, which take Premium SSD (and Gen2 images)."""
-    return supports_premium(offering)
+    if supports_premium(offering):
+        return None
+    return "the size has no premium storage, and the component gives every Azure VM Premium SSD"
 
 
 def image_secure_boot(image: Any) -> bool:
@@ -486,3 +494,6 @@ def account_zone_problem(offering, catalog, name: str, network: str | None) -> s
 
 def region_named(text: object) -> str | None:
     return normalize_location(text)
+
+
+COLOUR = "#0078d4"  # Azure's blue, for compare --chart

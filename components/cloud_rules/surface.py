@@ -108,6 +108,20 @@ class CloudRules(Protocol):
     NETWORK_CIDR_REFUSED: str | None
     """Why a network of this cloud takes no ``cidr``; None: it takes one."""
 
+    # --- billing (components/pricing.py) and how the tools show the cloud ---------------------------
+    DISK_TIERS: Mapping[str, tuple[tuple[str, int], ...]]
+    """Disk type sent -> its size tiers (tier, largest GiB), smallest first; a type without tiers is billed per GiB."""
+    ADMIN_PASSWORD_STORE: tuple[float, str] | None
+    """A Windows VM's admin password store: ($ per month, what it is); None where the VM holds it itself."""
+    INTERFACE_ENDPOINT_HOURLY: Mapping[str, float]
+    """Region -> $ per hour of an interface endpoint the component creates (where a price is cited)."""
+    SPOT_PRICES_COMMAND: str
+    """The ``catalog refresh`` command that fetches the cloud's spot prices."""
+    SIZE_NAMES_CASE_SENSITIVE: bool
+    """Whether the cloud tells size names apart by case (the policy pack's lookups)."""
+    COLOUR: str
+    """The cloud's colour in ``compare --chart``."""
+
     # --- what a change does ------------------------------------------------------------------------
     LIFECYCLE: Mapping[str, Change]
     """Per user-facing edit (``cloud_rules.ROWS``), what the cloud itself does with it."""
@@ -124,8 +138,11 @@ class CloudRules(Protocol):
     def sent_disk_type_for(self, kind: str, offering: Offering, boot: bool = True) -> str:
         """The disk type sent for ``ssd``/``standard`` on a size."""
 
-    def auto_selectable(self, offering: Offering) -> bool:
-        """Whether the size search may pick a size by itself (besides ``size_problem``)."""
+    def password_endpoint(self, spec: Any) -> bool:
+        """Whether a Windows VM reads its admin password through an endpoint the component creates (billed)."""
+
+    def auto_selection_problem(self, offering: Offering) -> str | None:
+        """Why the size search never picks a size by itself (besides ``size_problem``); None when it may."""
 
     def image_generation_of(self, image: Any) -> str | None:
         """The Hyper-V generation of an ``ImageChoice``; None where the cloud has none."""

@@ -145,9 +145,18 @@ def _suspect_price(cat: catalog.Catalog, offering: Offering, spot: bool) -> bool
 
 
 def auto_selectable(cloud: str, offering: Offering, needs: SizeNeeds) -> bool:
-    """Whether the size search may pick a size by itself: its cloud's rules allow it (not a family that
-    needs a dedicated host; on Azure a size with premium storage) and it can serve the spec."""
-    return rules(cloud).auto_selectable(offering) and cloud_rules.size_problem(offering, needs) is None
+    return auto_selection_problem(cloud, offering, needs) is None
+
+
+def auto_selection_problem(cloud: str, offering: Offering, needs: SizeNeeds) -> str | None:
+    """Why the size search never picks a size by itself (a user can still name it as instance_type):
+    its cloud's rules exclude it (a family that needs a dedicated host; on Azure a size without premium
+    storage) or it cannot serve the spec; None when it may. ``compare`` says the same (``skip_reason``)."""
+    problem = rules(cloud).auto_selection_problem(offering)
+    if problem is not None:
+        return problem
+    size_problem = cloud_rules.size_problem(offering, needs)
+    return size_problem[1] if size_problem else None
 
 
 def azure_supports_premium(offering: Offering) -> bool:
