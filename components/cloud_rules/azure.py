@@ -18,7 +18,6 @@ from typing import Any
 from . import SizeNeeds, ZoneError, common_size_problem, listed
 from .azure_billing import ADMIN_PASSWORD_STORE as ADMIN_PASSWORD_STORE  # how pricing bills a VM
 from .azure_billing import DISK_TIERS as DISK_TIERS
-from .azure_billing import INTERFACE_ENDPOINT_HOURLY as INTERFACE_ENDPOINT_HOURLY
 from .azure_billing import SIZE_NAMES_CASE_SENSITIVE as SIZE_NAMES_CASE_SENSITIVE
 from .azure_billing import SPOT_PRICES_COMMAND as SPOT_PRICES_COMMAND
 from .azure_billing import password_endpoint as password_endpoint

@@ -113,8 +113,6 @@ class CloudRules(Protocol):
     """Disk type sent -> its size tiers (tier, largest GiB), smallest first; a type without tiers is billed per GiB."""
     ADMIN_PASSWORD_STORE: tuple[float, str] | None
     """A Windows VM's admin password store: ($ per month, what it is); None where the VM holds it itself."""
-    INTERFACE_ENDPOINT_HOURLY: Mapping[str, float]
-    """Region -> $ per hour of an interface endpoint the component creates (where a price is cited)."""
     SPOT_PRICES_COMMAND: str
     """The ``catalog refresh`` command that fetches the cloud's spot prices."""
     SIZE_NAMES_CASE_SENSITIVE: bool
