@@ -28,12 +28,6 @@ ALLOWED: dict[str, tuple[int, str]] = {
         5,
         "the image aliases: each alias's smallest OS disk on each cloud (an alias is a row per cloud)",
     ),
-    "components/catalog/build.py": (
-        7,
-        "the snapshot builder: which cloud's source file, zone data and shape corrections it reads (the "
-        "catalog-source release's sums, and each cloud's readers of their own)",
-    ),
-    "components/catalog/size_facts.py": (2, "the snapshot builder's per-cloud readers of the vendored size facts"),
     "components/tools/catalog.py": (
         5,
         "the catalog CLI: each cloud's refresh takes credentials and options of its own",
