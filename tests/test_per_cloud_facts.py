@@ -28,10 +28,6 @@ ALLOWED: dict[str, tuple[int, str]] = {
         5,
         "the image aliases: each alias's smallest OS disk on each cloud (an alias is a row per cloud)",
     ),
-    "components/tools/catalog.py": (
-        5,
-        "the catalog CLI: each cloud's refresh takes credentials and options of its own",
-    ),
     "components/tools/lifecycle.py": (5, "the lifecycle tables: a column per cloud, and each cloud's sample VM"),
 }
 
