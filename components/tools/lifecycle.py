@@ -188,7 +188,7 @@ class Outcome:
 
 
 # Rows for a VM an earlier version deployed: the instance as that version registered it (recorded in
-# tests/fixtures/windows_vms_before_issue19.json, at commit 32d56de, for tests/test_windows_upgrade.py),
+# tests/fixtures/windows_vms_before_issue19.json, at commit 32d56de, for tests/changes/test_windows_upgrade.py),
 # beside what this version registers for the same spec. Row -> cloud -> recorded case.
 RECORDED = PAGE.parents[1] / "tests" / "fixtures" / "windows_vms_before_issue19.json"
 UPGRADES = {
