@@ -142,8 +142,8 @@ def deployed(cloud: str, args_key: str) -> tuple[tuple[Resource, ...], str]:
 def _register(args_key: str, lock: str | None) -> tuple[tuple[Resource, ...], Any]:
     import json
 
+    from ..offline import evaluate
     from ..vm import VirtualMachine
-    from .offline import evaluate
 
     args, built = json.loads(args_key), []
     with _lock_session(lock):
@@ -232,8 +232,8 @@ def upgrade(cloud: str, row: str) -> Outcome:
     import dataclasses
     import json
 
+    from ..offline import RecordingMocks, evaluate
     from ..vm import VirtualMachine
-    from .offline import RecordingMocks, evaluate
 
     class StableMocks(RecordingMocks):  # outputs independent of registration order, as recorded
         def resource_outputs(self, type_: str, name: str, inputs: dict, serial: int) -> tuple[str, dict]:

@@ -125,7 +125,7 @@ def test_a_renamed_vm_keeps_its_resources_through_the_aliases_its_children_inher
     import pulumi
 
     from components import VirtualMachine
-    from components.tools.offline import evaluate
+    from components.offline import evaluate
     from tests.support.common import DEFAULT_CONFIG
 
     spec = {"cloud": "gcp", "data_disks": [{"size_gib": 20}]}

@@ -14,7 +14,7 @@ import pytest
 
 from components import VirtualMachine
 from components.cloud_rules import gcp as gcp_rules
-from components.tools.offline import evaluate
+from components.offline import evaluate
 from tests.component.test_urn_stability import REPLACEMENT_INPUTS, StableMocks, dig
 from tests.support.common import DEFAULT_CONFIG, FIXTURES
 

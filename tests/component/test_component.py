@@ -7,8 +7,8 @@ import pulumi
 import pytest
 
 from components import SpecError, VirtualMachine
+from components.offline import UNKNOWN, RecordingMocks, evaluate
 from components.pricing import instance_hourly, spec_cost
-from components.tools.offline import UNKNOWN, RecordingMocks, evaluate
 from components.vm import TYPE_TOKEN
 from tests.support.common import DEFAULT_CONFIG, run_vms
 

@@ -12,7 +12,7 @@ import ipaddress
 import pytest
 
 from components import Network, VirtualMachine
-from components.tools.offline import evaluate
+from components.offline import evaluate
 from tests.support.common import DEFAULT_CONFIG, public_key
 
 KEY = public_key("ed25519")

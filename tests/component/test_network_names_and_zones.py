@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from components import Network, SpecError, VirtualMachine, catalog
+from components.offline import RecordingMocks, evaluate
 from components.spec import NAME_RULES
 from components.spec.model import CloudDefaults
 from components.spec.network import (
@@ -19,7 +20,6 @@ from components.spec.network import (
     network_names,
     validate_network,
 )
-from components.tools.offline import RecordingMocks, evaluate
 from tests.support.common import DEFAULT_CONFIG, public_key
 
 KEY = public_key("ed25519")

@@ -20,9 +20,9 @@ import pytest
 
 from components import Network, SpecError, VirtualMachine, catalog
 from components.catalog.zones import SOURCES_DIR
+from components.offline import evaluate
 from components.spec import CloudDefaults, validate
 from components.spec.network import GCP_REGION_RANGES, aws_subnet_cidr, validate_network
-from components.tools.offline import evaluate
 from tests.support.common import DEFAULT_CONFIG, ROOT, public_key
 
 KEY = public_key("ed25519")

@@ -12,8 +12,8 @@ import pulumi
 import pytest
 
 from components import catalog
+from components.offline import evaluate
 from components.program import ConfigError, expand_entries
-from components.tools.offline import evaluate
 from components.tools.plan import main as plan_main
 from components.tools.plan import stack_config, stand_in
 from components.vm import TYPE_TOKEN
@@ -134,7 +134,7 @@ def test_no_vm_is_registered_when_any_entry_is_bad():
             recorded.append(True)
 
     vms = [{"name": "ok", "cloud": "gcp"}, {"name": "bad", "cloud": "gcp", "cpus": 0}]
-    from components.tools.offline import RecordingMocks
+    from components.offline import RecordingMocks
 
     mocks = RecordingMocks()
     with pytest.raises(pulumi.RunError):

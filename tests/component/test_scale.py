@@ -9,8 +9,8 @@ import json
 import pulumi
 import pytest
 
+from components.offline import UNKNOWN, evaluate
 from components.program import run
-from components.tools.offline import UNKNOWN, evaluate
 from components.vm import TYPE_TOKEN
 from tests.support.common import DEFAULT_CONFIG, public_key, run_vms
 

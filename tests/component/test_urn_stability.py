@@ -23,8 +23,8 @@ import pulumi
 import pytest
 
 from components.network import TYPE_TOKEN as NETWORK_TYPE_TOKEN
+from components.offline import RecordingMocks, evaluate
 from components.program import run
-from components.tools.offline import RecordingMocks, evaluate
 from components.tools.plan import stack_config
 from components.vm import TYPE_TOKEN, VirtualMachine
 from tests.support.common import DEFAULT_CONFIG, ROOT, SNAPSHOTS, public_key

@@ -14,8 +14,8 @@ import pytest
 from components import VirtualMachine, pricing
 from components.cloud_rules import aws as aws_rules
 from components.cloud_rules import gcp as gcp_rules
+from components.offline import evaluate
 from components.spec import CloudDefaults, validate
-from components.tools.offline import evaluate
 from tests.support.common import DEFAULT_CONFIG, run_vms
 
 PASSWORD = "Tr0ub4dor&3-horse"

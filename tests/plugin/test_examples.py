@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from components.hosting import NETWORKS, MulticloudProvider
-from components.tools.offline import evaluate
+from components.offline import evaluate
 from tests.support.common import DEFAULT_CONFIG, ROOT, public_key
 from tests.support.plugin_harness import StableMocks, to_wire
 

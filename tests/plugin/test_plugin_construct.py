@@ -14,7 +14,7 @@ from pulumi.runtime import rpc
 from components import Network, VirtualMachine
 from components.hosting import NETWORKS, MulticloudProvider, UnknownNetwork, schema_path, schema_words
 from components.network import TYPE_TOKEN as NETWORK
-from components.tools.offline import RecordingMocks, evaluate
+from components.offline import RecordingMocks, evaluate
 from components.vm import TYPE_TOKEN as VM
 from tests.component.test_urn_stability import REPRESENTATIVE
 from tests.support.common import DEFAULT_CONFIG, public_key

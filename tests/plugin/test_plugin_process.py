@@ -19,7 +19,7 @@ from pulumi.runtime.proto import errors_pb2, provider_pb2, status_pb2
 
 from components import Network, VirtualMachine
 from components.hosting import MulticloudProvider
-from components.tools.offline import evaluate
+from components.offline import evaluate
 from components.version import __version__
 from tests.support.common import DEFAULT_CONFIG, ROOT, public_key
 from tests.support.plugin_harness import (

@@ -17,7 +17,7 @@ from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 
 from components.catalog import load
-from components.tools.offline import evaluate
+from components.offline import evaluate
 from policies.addresses import Sources, parse_port_range, reaches_internet
 from policies.placement import aws_region_of_zone, gcp_region_of_zone, normalize_azure_location
 from policies.rules import ALL_POLICIES

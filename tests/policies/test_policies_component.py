@@ -13,7 +13,7 @@ import yaml
 
 from components import SpecError
 from components.catalog import load
-from components.tools.offline import evaluate
+from components.offline import evaluate
 from tests.support.policy_harness import REPO_ROOT, not_run, run_policies, summary
 
 SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINB4VrRPQ1v/2LB9OSaQK4UGrCtSZb+uvIBK7XrERtnD dev@example.com"

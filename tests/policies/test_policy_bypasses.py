@@ -9,8 +9,8 @@ import pulumi_azure_native as azure
 import pulumi_gcp as gcp
 
 from components.catalog import load
+from components.offline import evaluate
 from components.pricing import to_cents
-from components.tools.offline import evaluate
 from tests.support.policy_harness import run_policies
 
 CONFIG = {

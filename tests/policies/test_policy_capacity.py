@@ -11,8 +11,8 @@ import pulumi_gcp as gcp
 import pytest
 
 from components.catalog import load
+from components.offline import evaluate
 from components.pricing import to_cents
-from components.tools.offline import evaluate
 from tests.support.policy_harness import run_policies
 
 CONFIG = {

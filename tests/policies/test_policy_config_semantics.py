@@ -10,7 +10,7 @@ import pulumi_azure_native as azure
 import pulumi_gcp as gcp
 import pytest
 
-from components.tools.offline import evaluate
+from components.offline import evaluate
 from policies.addresses import Threshold, addresses
 from tests.support.policy_corpus import nsg, nsg_rule, sg, ssh_from
 from tests.support.policy_harness import run_policies, summary

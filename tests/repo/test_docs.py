@@ -21,7 +21,7 @@ import pytest
 
 from components.__main__ import main as components_main
 from components.lockfile import LOCK_DIR_ENV
-from components.tools.offline import evaluate
+from components.offline import evaluate
 from components.tools.plan import plan_stack
 from tests.support.common import DEFAULT_CONFIG, ROOT, public_key
 from tests.support.policy_harness import reconcile_config

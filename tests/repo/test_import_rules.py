@@ -66,8 +66,12 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
         {"components.args", "components.vm", "components.network"} | PURE_LEAVES,
         {"pulumi"},
     ),
+    # The offline engine: Pulumi's mocks runtime recording what a program registers (protobuf for the
+    # engine's messages); the catalog for the zone names an account would give.
+    "components.offline": ({"components.catalog"}, {"pulumi", "google"}),
     "components.tools": (
         {
+            "components.offline",
             "components.catalog",
             "components.cloud_rules",
             "components.spec",
@@ -89,14 +93,13 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
 TOOLS_ONLY_IN = {
     "pulumi": {
         "components.tools.plan",
-        "components.tools.offline",
         "components.tools.program_runner",
         "components.tools.policy_check",
     },
     # the policy SDK, and the schema check of its config, only where `plan --policy-pack` runs a pack
     "pulumi_policy": {"components.tools.policy_check"},
     "jsonschema": {"components.tools.policy_check"},
-    "google": {"components.tools.offline", "components.tools.policy_check"},  # protobuf, for the engine
+    "google": {"components.tools.policy_check"},  # protobuf: the analyzer's messages
     "yaml": {"components.tools.stack_files", "components.tools.catalog"},  # catalog seed-gcp: pricing.yml
     "matplotlib": {"components.tools.compare.chart"},
 }
@@ -230,8 +233,7 @@ def test_the_policy_pack_loads_no_provider_sdk():
 
 def test_a_vm_of_one_cloud_loads_only_that_clouds_sdk():
     loaded = loaded_after(
-        "import sys; sys.path.insert(0, 'tests')\n"
-        "from components.tools.offline import evaluate\n"
+        "from components.offline import evaluate\n"
         "from components import VirtualMachine\n"
         "evaluate(lambda: VirtualMachine('web', {'cloud': 'gcp', 'region': 'us-central1'}), "
         "config={'gcp:project': 'test-project'})"

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from components import SpecError, pricing
 from components.catalog import load as load_catalog
 from components.images import IMAGE_ALIASES
+from components.offline import evaluate
 from components.spec import (
     AUTO_EXCLUDED,
     AZURE_RESERVED_USERNAMES,
@@ -40,7 +41,6 @@ from components.spec import (
     azure_supports_premium,
     validate,
 )
-from components.tools.offline import evaluate
 from components.vm import TYPE_TOKEN, VirtualMachine
 from tests.support.common import DEFAULT_CONFIG, public_key
 

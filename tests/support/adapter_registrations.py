@@ -312,8 +312,8 @@ def canonical(evaluation) -> dict:
 
 
 def _dev_stack(preview: bool):
+    from components.offline import evaluate
     from components.program import run
-    from components.tools.offline import evaluate
     from components.tools.plan import stack_config
     from tests.support.plugin_harness import StableMocks
 
@@ -330,7 +330,7 @@ def _dev_stack(preview: bool):
 
 
 def _cases(preview: bool):
-    from components.tools.offline import evaluate
+    from components.offline import evaluate
     from tests.support.plugin_harness import StableMocks
 
     return evaluate(program, config=DEFAULT_CONFIG, preview=preview, mocks=StableMocks())

@@ -31,7 +31,7 @@ def run_vms(
     import pulumi
 
     from components import VirtualMachine
-    from components.tools.offline import evaluate
+    from components.offline import evaluate
 
     built: dict = {}
 

@@ -37,7 +37,7 @@ def shape_name(shape: Shape, good: bool) -> str:
 def record(good: bool):
     """Runs every shape (and the cases of that direction) as one program under mocks (once per
     process: the corpus tests and the property tests share it)."""
-    from components.tools.offline import evaluate
+    from components.offline import evaluate
 
     def program():
         for shape in SHAPES:

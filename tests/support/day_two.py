@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from components.lockfile import LOCK_DIR_ENV, file_name
+from components.offline import Evaluation, evaluate
 from components.spec.lock import entry_document, render
-from components.tools.offline import Evaluation, evaluate
 from tests.support.common import DEFAULT_CONFIG
 from tests.support.plugin_harness import (
     StableMocks,  # outputs independent of registration order: ids compare across runs

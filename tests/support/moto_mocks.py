@@ -1,6 +1,6 @@
 """Pulumi mocks whose AWS answers come from moto: the EC2 API emulated in-process.
 
-Plain mocks (``components.tools.offline.RecordingMocks``) echo what the program sends, so a wrong AMI owner,
+Plain mocks (``components.offline.RecordingMocks``) echo what the program sends, so a wrong AMI owner,
 a name pattern that matches nothing, an instance type a region does not offer or a malformed key all
 pass them. :class:`MotoMocks` instead creates every AWS resource the program registers in moto, from
 the inputs the program sends, the way the Terraform-based AWS provider calls the EC2 API, and
@@ -35,7 +35,7 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ec2.models import ec2_backends
 
-from components.tools.offline import Evaluation, RecordingMocks, evaluate, fake_invoke_result, unwrap_secrets
+from components.offline import Evaluation, RecordingMocks, evaluate, fake_invoke_result, unwrap_secrets
 from tests.support.common import FIXTURES
 
 AMI_FIXTURE = FIXTURES / "moto_amis.json"
@@ -93,7 +93,7 @@ def moto_environment(amis_path: Path = AMI_FIXTURE) -> Iterator[None]:
 
 
 def evaluate_with_moto(program, mocks: MotoMocks, config: dict | None = None) -> Evaluation:
-    """``components.tools.offline.evaluate`` against moto."""
+    """``components.offline.evaluate`` against moto."""
     return evaluate(program, config=config, mocks=mocks)
 
 

@@ -3,7 +3,7 @@
 Pulumi's language host starts the plugin with the engine's address and reads the port it prints; the
 engine then calls GetSchema, Configure and Construct over gRPC, each Construct naming a resource
 monitor that the plugin registers the component's resources with. Here a fake engine (logs, root
-resource) and a fake monitor (records every registration as ``components.tools.offline`` does, outputs
+resource) and a fake monitor (records every registration as ``components.offline`` does, outputs
 from ``StableMocks``) play those parts in the test process.
 """
 
@@ -35,7 +35,7 @@ from pulumi.runtime.proto import (
     resource_pb2_grpc,
 )
 
-from components.tools.offline import RecordingMocks, RegisteredResource, record, unwrap_secrets
+from components.offline import RecordingMocks, RegisteredResource, record, unwrap_secrets
 from tests.support.common import ROOT
 
 PLUGIN_DIR = ROOT / "plugin"

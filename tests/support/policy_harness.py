@@ -1,6 +1,6 @@
 """The policy pack's tests judge what they register with the tool's own analyzer: the code behind
 ``plan --policy-pack`` (``components/tools/policy_check.py``), which feeds resources captured by
-``components.tools.offline.evaluate`` to the pack the way the Pulumi engine does: through the policy
+``components.offline.evaluate`` to the pack the way the Pulumi engine does: through the policy
 SDK's own analyzer servicer (Configure, Analyze per resource, AnalyzeStack), so props are deserialized
 and wrapped in the SDK's unknown-checking proxies, config and enforcement levels come from a pack config
 file as the CLI reconciles it, and violations come back as the diagnostics the engine would print.
@@ -22,8 +22,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from components.offline import Evaluation, RegisteredResource  # noqa: E402
 from components.tools import policy_check  # noqa: E402
-from components.tools.offline import Evaluation, RegisteredResource  # noqa: E402
 from components.tools.policy_check import (  # noqa: E402, F401  (the names the tests use)
     UNKNOWN,
     Violation,

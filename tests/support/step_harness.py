@@ -15,8 +15,8 @@ from typing import Any
 import pulumi
 
 from components.clouds.base import NativeNetwork, VmBuild
+from components.offline import Evaluation, RegisteredResource, evaluate
 from components.spec import CloudDefaults, VmSpec, validate
-from components.tools.offline import Evaluation, RegisteredResource, evaluate
 from components.vm import TYPE_TOKEN
 from tests.support.common import DEFAULT_CONFIG
 from tests.support.plugin_harness import StableMocks  # ids like "<name>-id", whatever the registration order

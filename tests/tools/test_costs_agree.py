@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from components import pricing
-from components.tools.offline import evaluate
+from components.offline import evaluate
 from components.tools.plan import plan_stack_and_networks, stack_config, total_line
 from components.tools.plandiff import diff_plans, render_markdown
 from tests.support.policy_harness import REPO_ROOT, run_policies

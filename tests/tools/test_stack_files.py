@@ -12,8 +12,8 @@ import pytest
 
 from components import SpecError
 from components import __main__ as cli
+from components.offline import evaluate
 from components.spec import CloudDefaults, validate, validate_network
-from components.tools.offline import evaluate
 from components.tools.stack_files import PlanError, read_yaml, resolve_plain
 from tests.support.common import DEFAULT_CONFIG, ROOT, public_key
 

@@ -207,7 +207,7 @@ def fake_invoke_result(token: str, args: dict) -> dict:
 def aws_zone_name(region: str, zone_id: str) -> str:
     """The AZ name an account would give an AZ ID: the mapping every account shares where the catalog
     knows it, else the region and the letter of the ID's number (use1-az4 -> us-east-1d)."""
-    from ..catalog import load
+    from .catalog import load
 
     for name, known_id in load("aws").zone_names(region).items():
         if known_id == zone_id:
@@ -325,7 +325,7 @@ def evaluate(
     set_all_config({k: _config_value(v) for k, v in (config or {}).items()}, secret_config_keys or [])
     settings.ROOT.set(None)
     warnings: list[str] = []
-    logger = logging.Logger("components.tools.offline")  # not registered: nothing reaches the root logger
+    logger = logging.Logger("components.offline")  # not registered: nothing reaches the root logger
     logger.addHandler(_WarningLog(warnings))
     pulumi_mocks.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor, logger=logger)
     root = settings.get_root_resource()
