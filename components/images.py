@@ -23,6 +23,10 @@ class AwsImage:
     name_pattern: str
     login_user: str
 
+    def describe(self) -> str:
+        """The image as ``plan`` shows it: the AMI the adapter looks up."""
+        return f"newest AMI of owner {self.owner} named {self.name_pattern}"
+
 
 @dataclass(frozen=True)
 class AzureImage:
@@ -37,6 +41,9 @@ class AzureImage:
     def urn(self) -> str:
         return f"{self.publisher}:{self.offer}:{self.sku}:{self.version}"
 
+    def describe(self) -> str:
+        return self.urn
+
 
 @dataclass(frozen=True)
 class GcpImage:
@@ -46,6 +53,9 @@ class GcpImage:
     @property
     def path(self) -> str:
         return f"projects/{self.project}/global/images/family/{self.family}"
+
+    def describe(self) -> str:
+        return self.path
 
 
 @dataclass(frozen=True)

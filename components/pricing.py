@@ -1,7 +1,7 @@
 """What a VM costs a month: compute + Windows licence + OS disk + data disks + public IPv4.
 
 The one pricing function that ``plan``, the cost diff and the policy pack share, so that they agree
-to the cent. Pure Python (standard library and ``components.catalog``): it takes plain values, so a
+to the cent. Pure Python (the catalog, the cloud rules and ``components.money``): it takes plain values, so a
 ``VmSpec`` (:func:`spec_cost`) and the raw properties a policy pack sees can both be priced.
 
 Prices come from the offerings snapshot: compute from its VM rows, everything else from its
@@ -17,7 +17,7 @@ part                           price
 ``disk:<sku>:<tier>``          $ per disk-month of an Azure managed disk tier, e.g.
                                ``disk:Premium_LRS:P4``, ``disk:StandardSSD_LRS:E10``,
                                ``disk:Standard_LRS:S4`` (a disk is billed as the smallest tier that
-                               holds it, :data:`AZURE_DISK_TIERS`)
+                               holds it, ``cloud_rules.azure.DISK_TIERS``)
 ``ipv4:public``                $ per hour of one public IPv4 address on a VM
 ``ipv4:public:spot``           the same on a spot VM, where the cloud charges less (GCP)
 ``licence:windows``            $ per vCPU-hour of a Windows Server licence (not burstable types,
@@ -26,61 +26,32 @@ part                           price
                                per-vCPU rate; the types above have only this)
 ============================== ===============================================================
 
-A Windows VM's admin password store is a part of its own: free on AWS (an SSM standard parameter),
-$0.06 a month on GCP (a Secret Manager version); on AWS a Windows VM without a route to SSM also pays
-for its SSM interface endpoint (:data:`ADMIN_PASSWORD_STORE`, :data:`AWS_INTERFACE_ENDPOINT_HOURLY`:
-prices that are the same in every region, or known only for the regions cited, kept here until the
-snapshot's ``prices`` carry them).
+A Windows VM's admin password store is a part of its own (free on AWS, $0.06 a month on GCP); on AWS a
+Windows VM without a route to SSM also pays for its SSM interface endpoint. Those prices, the same in
+every region or known only for the regions cited, sit with each cloud's facts
+(``cloud_rules.<cloud>.ADMIN_PASSWORD_STORE``, ``INTERFACE_ENDPOINT_HOURLY``) until the snapshot's
+``prices`` carry them.
 
 A part the snapshot has no price for is *unpriced*: it is listed by name and the total is a lower
 bound ("at least"), never a silent zero. Usage charges (I/O requests, traffic) and provisioned disk
 performance (io1/io2 IOPS, gp3 and Hyperdisk IOPS/throughput beyond the included baseline) are not
 part of a VM's price.
 
-Every part is rounded to the cent on its own and totals add cents, so any grouping of the same
-parts (per VM in ``plan``, per resource in the policy pack) gives the same total.
+Money is ``components/money.py``'s: every part in whole cents, half up on its exact value, each part
+rounded on its own and totals adding cents, so any grouping of the same parts (per VM in ``plan``, per
+resource in the policy pack) gives the same total; a spot VM without a spot price has an unpriced
+compute part here (``money.hourly_estimate``: what it costs is unknown).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from . import catalog as _catalog
-from .catalog import HOURS_PER_MONTH, Catalog
-
-# Azure managed disk tiers and the largest size (GiB) each holds, smallest first; a disk is billed as
-# the first tier it fits. https://learn.microsoft.com/azure/virtual-machines/disks-types (Premium
-# SSD, Standard SSD and Standard HDD size tables; read 2026-05).
-_SIZES = (4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767)
-_NUMBERS = (1, 2, 3, 4, 6, 10, 15, 20, 30, 40, 50, 60, 70, 80)
-AZURE_DISK_TIERS: dict[str, tuple[tuple[str, int], ...]] = {
-    "Premium_LRS": tuple((f"P{n}", size) for n, size in zip(_NUMBERS, _SIZES)),
-    "StandardSSD_LRS": tuple((f"E{n}", size) for n, size in zip(_NUMBERS, _SIZES)),
-    "Standard_LRS": tuple((f"S{n}", size) for n, size in zip(_NUMBERS, _SIZES) if size >= 32),
-}
-
-
-# What holding a Windows VM's admin password costs a month, per cloud (Azure keeps it in the VM's
-# osProfile: nothing to pay).
-ADMIN_PASSWORD_STORE: dict[str, tuple[float, str]] = {
-    # "Standard parameters: no additional charge" (storage and standard throughput API calls),
-    # https://aws.amazon.com/systems-manager/pricing/ (Parameter Store).
-    "aws": (0.0, "SSM Parameter Store standard SecureString: no charge"),
-    # "$0.06 per version per location" for active secret versions; automatic replication is billed as one
-    # location (https://cloud.google.com/secret-manager/pricing,
-    # https://cloud.google.com/secret-manager/docs/choosing-replication); access operations ($0.03 per
-    # 10,000) are one read at first boot. The first 6 active versions of a billing account are free,
-    # shared with everything else in it, which a VM cannot see: each VM's version is counted at list price.
-    "gcp": (0.06, "Secret Manager: 1 active secret version at $0.06/month (6 free per billing account, not deducted)"),
-}
-# An AWS PrivateLink interface endpoint in one AZ, $ per hour: "$0.01 per VPC endpoint per AZ ($/hour)"
-# in US East (N. Virginia) (https://aws.amazon.com/privatelink/pricing/) and the same in us-west-2
-# (usage type USW2-VpcEndpoint-Hours, AWS Price List). Other regions charge differently and no cited
-# figure is seeded: unpriced there (named, and the total a lower bound). Data processing ($0.01/GB) is
-# usage, not part of a VM's price.
-AWS_INTERFACE_ENDPOINT_HOURLY: dict[str, float] = {"us-east-1": 0.01, "us-west-2": 0.01}
+from .catalog import Catalog
+from .cloud_rules import rules
+from .money import HOURS_PER_MONTH, cents, monthly_cents, usd
 
 
 @dataclass(frozen=True)
@@ -128,34 +99,31 @@ class VmCost:
 
     def describe(self) -> str:
         """``$29.78 compute + $2.64 OS disk (30 GiB gp3) + ...``, unpriced parts named."""
-        priced = [f"${p.monthly:,.2f} {p.name} ({p.detail})" for p in self.parts if p.cents is not None]
+        priced = [f"{usd(p.monthly)} {p.name} ({p.detail})" for p in self.parts if p.cents is not None]
         unpriced = [f"{p.name} unpriced ({p.detail})" for p in self.parts if p.cents is None]
         return " + ".join(priced) + ("; " + "; ".join(unpriced) if unpriced else "")
 
 
-def to_cents(monthly: float) -> int:
-    """A monthly amount in whole cents, half up (the same in every tool)."""
-    return int(Decimal(repr(monthly)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
-
-
-def azure_disk_tier(sku: str, size_gib: float) -> str | None:
-    """The tier an Azure managed disk of that size is billed as; None past the largest."""
-    return next((tier for tier, size in AZURE_DISK_TIERS.get(sku, ()) if size_gib <= size), None)
+def disk_tier(cloud: str, native_type: str, size_gib: float) -> str | None:
+    """The tier a disk of that size is billed as where its cloud bills the type by tier
+    (``cloud_rules.<cloud>.DISK_TIERS``); None past the largest, or where it is billed per GiB."""
+    return next((tier for tier, size in rules(cloud).DISK_TIERS.get(native_type, ()) if size_gib <= size), None)
 
 
 def disk_part(name: str, cloud: str, region: str, size_gib: float, native_type: str, cat: Catalog) -> Part:
-    """A disk of ``size_gib`` of a native type (``gp3``, ``Premium_LRS``, ``pd-balanced``, ...)."""
+    """A disk of ``size_gib`` of a native type (``gp3``, ``Premium_LRS``, ``pd-balanced``, ...): a tier's
+    monthly price where the cloud bills the type by tier, else its price per GiB-month times the size."""
     what = f"{size_gib:g} GiB {native_type}"
-    if cloud == "azure":
-        tier = azure_disk_tier(native_type, size_gib)
+    if native_type in rules(cloud).DISK_TIERS:
+        tier = disk_tier(cloud, native_type, size_gib)
         price = cat.part_price(region, f"disk:{native_type}:{tier}") if tier else None
         if price is None:
             return Part(name, None, f"{what}: no price for tier {tier or '?'} in {region}")
-        return Part(name, to_cents(price), f"{what}, tier {tier} at ${price:g}/month")
+        return Part(name, cents(price), f"{what}, tier {tier} at ${price:g}/month")
     price = cat.part_price(region, f"disk:{native_type}")
     if price is None:
         return Part(name, None, f"{what}: no {native_type} price in {region}")
-    return Part(name, to_cents(size_gib * price), f"{what} at ${price:g}/GiB-month")
+    return Part(name, cents(size_gib, price), f"{what} at ${price:g}/GiB-month")
 
 
 def public_ip_part(region: str, spot: bool, cat: Catalog) -> Part:
@@ -163,10 +131,12 @@ def public_ip_part(region: str, spot: bool, cat: Catalog) -> Part:
     price = price if price is not None else cat.part_price(region, "ipv4:public")
     if price is None:
         return Part("public IPv4", None, f"no public IPv4 price in {region}")
-    return Part("public IPv4", to_cents(price * HOURS_PER_MONTH), f"${price:g}/h", price)
+    return Part("public IPv4", monthly_cents(price), f"${price:g}/h", price)
 
 
 def compute_part(cloud: str, region: str, instance_type: str, spot: bool, cat: Catalog) -> Part:
+    """The instance at its price (``money.hourly_estimate``: for spot its spot price, unpriced without
+    one, naming the on-demand price)."""
     offering = cat.get(instance_type, region)
     if offering is None:
         return Part("compute", None, f"the catalog has no {instance_type} in {region}")
@@ -177,13 +147,13 @@ def compute_part(cloud: str, region: str, instance_type: str, spot: bool, cat: C
             "compute",
             None,
             f"no spot price for {instance_type} in {region} (on-demand ${offering.price_hourly:g}/h; "
-            f"catalog refresh {cloud}{' --spot-feed' if cloud == 'aws' else ''} fetches spot prices)",
+            f"{rules(cloud).SPOT_PRICES_COMMAND} fetches spot prices)",
         )
     if hourly is None:
         missing = "spot price" if spot else "price"
         return Part("compute", None, f"no {missing} for {instance_type} in {region}")
     label = f"{instance_type}{' spot' if spot else ''} ${hourly:g}/h"
-    return Part("compute", to_cents(hourly * HOURS_PER_MONTH), label, hourly)
+    return Part("compute", monthly_cents(hourly), label, hourly)
 
 
 def licence_part(cloud: str, region: str, instance_type: str, cat: Catalog) -> Part:
@@ -193,24 +163,29 @@ def licence_part(cloud: str, region: str, instance_type: str, cat: Catalog) -> P
     hourly, detail = cat.windows_licence(region, instance_type)
     if hourly is None:
         return Part("Windows licence", None, detail)
-    return Part("Windows licence", to_cents(hourly * HOURS_PER_MONTH), detail, hourly)
+    return Part("Windows licence", monthly_cents(hourly), detail, hourly)
 
 
 def admin_password_store_part(cloud: str) -> Part | None:
-    """A Windows VM's admin password in the cloud's secret store (None on Azure: the VM holds it)."""
-    if cloud not in ADMIN_PASSWORD_STORE:
+    """A Windows VM's admin password in the cloud's secret store (None where the VM holds it: Azure)."""
+    store = rules(cloud).ADMIN_PASSWORD_STORE
+    if store is None:
         return None
-    monthly, detail = ADMIN_PASSWORD_STORE[cloud]
-    return Part("admin password store", to_cents(monthly), detail)
+    monthly, detail = store
+    return Part("admin password store", cents(monthly), detail)
 
 
-def interface_endpoint_part(region: str, zones: int = 1, name: str = "SSM endpoint") -> Part:
-    """An AWS interface VPC endpoint with an ENI in ``zones`` AZs."""
-    hourly = AWS_INTERFACE_ENDPOINT_HOURLY.get(region)
+def interface_endpoint_part(cloud: str, region: str, zones: int = 1, name: str = "SSM endpoint") -> Part:
+    """An interface endpoint with a network interface in ``zones`` zones (an AWS VPC endpoint)."""
+    hourly = rules(cloud).INTERFACE_ENDPOINT_HOURLY.get(region)
     if hourly is None:
         return Part(name, None, f"no interface endpoint price seeded for {region}")
-    total = hourly * zones
-    return Part(name, to_cents(total * HOURS_PER_MONTH), f"interface endpoint in {zones} AZ at ${hourly:g}/h", total)
+    return Part(
+        name,
+        cents(hourly, zones, HOURS_PER_MONTH),
+        f"interface endpoint in {zones} AZ at ${hourly:g}/h",
+        hourly * zones,
+    )
 
 
 def vm_cost(
@@ -242,18 +217,16 @@ def vm_cost(
 
 def spec_cost(spec, catalog: Catalog | None = None) -> VmCost:
     """The monthly cost of a validated ``VmSpec`` (what the component creates for it)."""
-    from .cloud_rules.aws import needs_ssm_endpoint
-
-    cloud, size = spec.cloud, spec.instance_type
+    cloud = spec.cloud
     extra = []
     if spec.is_windows:
         extra.append(admin_password_store_part(cloud))
-        if cloud == "aws" and needs_ssm_endpoint(spec):
-            extra.append(interface_endpoint_part(spec.region))
+        if rules(cloud).password_endpoint(spec):
+            extra.append(interface_endpoint_part(cloud, spec.region))
     cost = vm_cost(
         cloud,
         spec.region,
-        size,
+        spec.instance_type,
         spot=spec.spot,
         os_type=spec.image.os_type,
         # The types as sent (kept from the stack's lock, or decided for the size: cloud_rules.sent_disk_type).

@@ -9,7 +9,13 @@ Azure and per project on GCP, named ``net-<cloud>-<region or project>``, so the 
 count does not grow with its VM count. On AWS the network has a subnet in each zone its VMs use.
 An entry with ``network: dedicated`` keeps a network of its own instead (the layout of stacks
 deployed before networks were shared; see docs/networks.md), and one with ``subnet_id`` uses an
-existing subnet.
+existing subnet. In the code that config key is the entry's *network mode* (``SHARED`` or
+``DEDICATED``), apart from the ``Network`` component it may join.
+
+Every entry, and every network its VMs share, is checked before anything is registered, and every
+problem is reported at once: each VM is validated on its own (to learn where it runs), each shared
+network from its VMs, and each VM that joins one once more with it (its zone may depend on the
+network's); the component then takes that spec instead of validating the same arguments again.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from __future__ import annotations
 import gc
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import SpecError
@@ -27,7 +33,9 @@ CONFIG_NAMESPACE = "multicloud-vm"
 CONFIG_KEY = "vms"
 FAN_OUT_KEYS = ("clouds", "regions", "zones")
 PROGRAM_KEYS = ("network",)
-NETWORK_MODES = ("shared", "dedicated")
+SHARED, DEDICATED = "shared", "dedicated"
+NETWORK_MODES = (SHARED, DEDICATED)
+"""The config key ``network``: the stack's shared network for the VM's cloud and region, or its own."""
 
 
 class ConfigError(SpecError):
@@ -43,12 +51,12 @@ class ConfigError(SpecError):
 
 @dataclass(frozen=True)
 class VmEntry:
-    """One VM to build: its name, its args and where in the config it came from."""
+    """One VM to build: its name, its args, where in the config it came from and its network mode."""
 
     name: str
     args: dict[str, Any]
     source: str
-    network: str = "shared"
+    network_mode: str = SHARED
 
 
 def expand_entries(entries: object) -> list[VmEntry]:
@@ -108,12 +116,12 @@ def _expand_entry(index: int, entry: object) -> list[VmEntry]:
     if bad_number:
         raise ConfigError(source, bad_number[0], bad_number[1], "expected a finite number")
     args = {k: v for k, v in entry.items() if k != "name" and k not in FAN_OUT_KEYS + PROGRAM_KEYS}
-    network = entry.get("network", "shared")
-    if network not in NETWORK_MODES:
+    network_mode = entry.get("network", SHARED)
+    if network_mode not in NETWORK_MODES:
         raise ConfigError(
             source,
             "network",
-            network,
+            network_mode,
             "expected shared (the stack's network for the VM's cloud and region) or dedicated "
             "(a network of the VM's own)",
         )
@@ -122,7 +130,7 @@ def _expand_entry(index: int, entry: object) -> list[VmEntry]:
         for key in ("regions", "zones"):
             if key in entry:
                 raise ConfigError(source, key, entry[key], "only used with clouds: [...]; use region/zone")
-        result.append(VmEntry(name, args, source, network))
+        result.append(VmEntry(name, args, source, network_mode))
         return result
     if "cloud" in entry:
         raise ConfigError(source, "cloud", entry["cloud"], "give either cloud or clouds, not both")
@@ -143,7 +151,7 @@ def _expand_entry(index: int, entry: object) -> list[VmEntry]:
         for key, singular in (("regions", "region"), ("zones", "zone")):
             if cloud in per_cloud[key]:
                 cloud_args[singular] = per_cloud[key][cloud]
-        result.append(VmEntry(f"{name}-{cloud}", cloud_args, f"{source} -> {cloud}", network))
+        result.append(VmEntry(f"{name}-{cloud}", cloud_args, f"{source} -> {cloud}", network_mode))
     return result
 
 
@@ -157,17 +165,26 @@ def _per_cloud_map(source: str, key: str, value: object, clouds: list[str]) -> d
     return dict(value)
 
 
+def joins_shared_network(entry: VmEntry, spec) -> bool:
+    """Whether a VM joins its cloud and region's shared network (not ``network: dedicated``, no subnet_id)."""
+    return entry.network_mode == SHARED and spec.subnet_id is None
+
+
+def spec_network_key(spec) -> tuple:
+    from .spec.network import network_key
+
+    return network_key(spec.cloud, spec.region, spec.project, spec.resource_group_name)
+
+
 def shared_networks(specs: list[tuple[VmEntry, Any]]) -> dict[tuple, dict[str, Any]]:
     """NetworkArgs for the networks the stack's VMs share, by network key: per key, the regions and
     (AWS) exactly the zones its VMs use, and the tags every one of its VMs carries."""
-    from .spec.network import network_key
     from .spec.placement import AWS_AZ_ID
 
     groups: dict[tuple, list] = {}
     for entry, spec in specs:
-        if entry.network == "shared" and spec.subnet_id is None:
-            key = network_key(spec.cloud, spec.region, spec.project, spec.resource_group_name)
-            groups.setdefault(key, []).append(spec)
+        if joins_shared_network(entry, spec):
+            groups.setdefault(spec_network_key(spec), []).append(spec)
     networks = {}
     for key, members in groups.items():
         cloud = members[0].cloud
@@ -185,18 +202,140 @@ def shared_networks(specs: list[tuple[VmEntry, Any]]) -> dict[tuple, dict[str, A
     return networks
 
 
+@dataclass
+class StackCheck:
+    """The stack's VMs and shared networks, validated before anything is registered: the specs the
+    components will build (a VM that joins a network, joined), and every problem found."""
+
+    namespace: str
+    entries: list[VmEntry]
+    locks: dict[str, tuple]
+    defaults: dict[Any, Any]
+    problems: list[str] = field(default_factory=list)
+    specs: dict[str, Any] = field(default_factory=dict)
+    """By VM name: its spec (for a VM that joins a shared network, as joined to it)."""
+    network_args: dict[tuple, dict[str, Any]] = field(default_factory=dict)
+    network_specs: dict[tuple, Any] = field(default_factory=dict)
+    joins: dict[str, tuple] = field(default_factory=dict)
+    """VM name -> the key of the shared network it joins."""
+
+    def problem(self, where: str, error: SpecError) -> None:
+        self.problems.append(f"{self.namespace}:{CONFIG_KEY}{where}: {error}")
+
+    def validate(self, entry: VmEntry, network=None):
+        """The entry's VM validated (joined to ``network``, a NetworkSpec), or None with its problem noted."""
+        from .spec import validate
+
+        args = entry.args if network is None else {**entry.args, "network": network}
+        try:
+            return validate(entry.name, args, self.defaults[entry.args.get("cloud")], *self.locks[entry.name])
+        except SpecError as error:
+            self.problem(entry.source, error)
+            return None
+
+
+def check_stack(raw: object, namespace: str, stack: str, defaults_of) -> StackCheck:
+    """Every entry, and the networks its VMs share, checked before anything is registered; all the
+    problems at once, whatever kind each is (``StackCheck.problems``). ``defaults_of(cloud)`` is the
+    provider configuration a spec falls back on."""
+    from . import lockfile
+
+    entries, config_problems = expand_all_entries(raw, namespace)
+    locks = {entry.name: lockfile.entry_for(stack, entry.name) for entry in entries}
+    defaults = {cloud: defaults_of(cloud) for cloud in {entry.args.get("cloud") for entry in entries}}
+    check = StackCheck(namespace, entries, locks, defaults, [str(p) for p in config_problems])
+    alone = validate_entries(check)
+    check.network_args = shared_networks(alone)
+    validate_networks(check)
+    join_networks(check, alone)
+    return check
+
+
+def validate_entries(check: StackCheck) -> list[tuple[VmEntry, Any]]:
+    """Each entry's VM validated on its own (where it runs decides which network it shares)."""
+    validated = [(entry, check.validate(entry)) for entry in check.entries]
+    found = [(entry, spec) for entry, spec in validated if spec is not None]
+    check.specs = {entry.name: spec for entry, spec in found}
+    return found
+
+
+def validate_networks(check: StackCheck) -> None:
+    """Each shared network, from the VMs that share it."""
+    from .spec.network import network_name, validate_network
+
+    for key, args in check.network_args.items():
+        try:
+            check.network_specs[key] = validate_network(network_name(key), args, check.defaults[args["cloud"]])
+        except SpecError as error:
+            check.problem(f" network {network_name(key)}", error)
+
+
+def join_networks(check: StackCheck, alone: list[tuple[VmEntry, Any]]) -> None:
+    """Each VM that shares a network validated once more, joined to it: the spec its component builds."""
+    for entry, spec in alone:
+        key = spec_network_key(spec)
+        if not joins_shared_network(entry, spec) or key not in check.network_specs:
+            continue
+        joined = check.validate(entry, check.network_specs[key])
+        if joined is not None:
+            check.specs[entry.name] = joined
+            check.joins[entry.name] = key
+
+
+def build_networks(check: StackCheck) -> dict[tuple, Any]:
+    """The shared networks, by key; a network whose name earlier versions cut or normalised lossily
+    keeps its resources: aliased."""
+    import pulumi
+
+    from .network import Network
+    from .spec.network import network_names
+
+    names = network_names(list(check.network_args))
+    return {
+        key: Network(
+            names[key][0],
+            args,
+            pulumi.ResourceOptions(aliases=[pulumi.Alias(name=names[key][1])]) if names[key][1] else None,
+        )
+        for key, args in check.network_args.items()
+    }
+
+
+def build_vms(check: StackCheck, networks: dict[tuple, Any]) -> list:
+    """The VMs, in config order, each joined to its shared network; each component takes the spec
+    validated here (``vm.validated``) for the very arguments it is given."""
+    from .vm import VirtualMachine, validated
+
+    vms = []
+    for entry in check.entries:
+        key = check.joins.get(entry.name)
+        args = entry.args if key is None else {**entry.args, "network": networks[key]}
+        if key is None or networks[key].spec == check.network_specs[key]:
+            validated(entry.name, args, check.specs[entry.name])
+        vms.append(VirtualMachine(entry.name, args))
+    return vms
+
+
+def export_outputs(vms: list, networks: dict[tuple, Any]) -> None:
+    """Each VM's outputs, the shared networks' and the ``comparison`` (each VM's plan row's price fields)."""
+    import pulumi
+
+    from .plan_row import PlanRow
+
+    for vm in vms:
+        pulumi.export(vm.spec.name, vm.outputs())
+    if networks:
+        pulumi.export("networks", {net.spec.name: net.outputs() for net in networks.values()})
+    pulumi.export("comparison", [PlanRow.of(vm.spec, vm.cost).comparison() for vm in vms])
+
+
 def run() -> list:
     """The Pulumi program: reads config, builds the networks and VMs, exports their outputs and a
     comparison."""
     import pulumi
 
-    from . import lockfile
-    from .network import Network
-    from .pricing import instance_hourly
-    from .spec import validate
     from .spec.lock import LockError
-    from .spec.network import network_key, network_name, network_names, validate_network
-    from .vm import VirtualMachine, cloud_defaults
+    from .vm import cloud_defaults
 
     # The provider SDKs leave hundreds of thousands of long-lived objects after import; moving them out
     # of the cyclic GC's reach saves its repeated full scans (15-25% of a large stack's evaluation).
@@ -205,84 +344,16 @@ def run() -> list:
 
     # The project's own namespace (Pulumi.yaml's name), as `pulumi config set vms ...` writes it.
     namespace = pulumi.get_project()
-    config = pulumi.Config()
-    raw = config.get_object(CONFIG_KEY)
+    raw = pulumi.Config().get_object(CONFIG_KEY)
     if raw is None:
         raise pulumi.RunError(f"{namespace}:{CONFIG_KEY} is not set: give the stack a list of VMs (see docs/config.md)")
-    entries, config_problems = expand_all_entries(raw, namespace)
-    stack = pulumi.get_stack()
     try:
-        locks = {entry.name: lockfile.entry_for(stack, entry.name) for entry in entries}
+        check = check_stack(raw, namespace, pulumi.get_stack(), cloud_defaults)
     except LockError as error:
         raise pulumi.RunError(str(error)) from None
-    # Check every entry, and the networks they will share, before registering anything; report all
-    # the bad ones at once, whatever kind of error each has.
-    defaults = {cloud: cloud_defaults(cloud) for cloud in {entry.args.get("cloud") for entry in entries}}
-    problems: list[str] = [str(p) for p in config_problems]
-    specs = []
-    for entry in entries:
-        try:
-            specs.append(
-                (entry, validate(entry.name, entry.args, defaults[entry.args.get("cloud")], *locks[entry.name]))
-            )
-        except SpecError as error:
-            problems.append(f"{namespace}:{CONFIG_KEY}{entry.source}: {error}")
-    network_args = shared_networks(specs)
-    network_specs = {}
-    for key, args in network_args.items():
-        try:
-            network_specs[key] = validate_network(network_name(key), args, defaults[args["cloud"]])
-        except SpecError as error:
-            problems.append(f"{namespace}:{CONFIG_KEY} network {network_name(key)}: {error}")
-    joined = {}
-    for entry, spec in specs:
-        key = network_key(spec.cloud, spec.region, spec.project, spec.resource_group_name)
-        if entry.network != "shared" or spec.subnet_id is not None or key not in network_specs:
-            continue
-        try:
-            validate(
-                entry.name, {**entry.args, "network": network_specs[key]}, defaults[spec.cloud], *locks[entry.name]
-            )
-            joined[entry.name] = key
-        except SpecError as error:
-            problems.append(f"{namespace}:{CONFIG_KEY}{entry.source}: {error}")
-    if problems:
-        raise pulumi.RunError("\n".join(problems))
-
-    # A network whose name earlier versions cut or normalised lossily keeps its resources: aliased.
-    names = network_names(list(network_args))
-    networks = {
-        key: Network(
-            names[key][0],
-            args,
-            pulumi.ResourceOptions(aliases=[pulumi.Alias(name=names[key][1])]) if names[key][1] else None,
-        )
-        for key, args in network_args.items()
-    }
-    vms = [
-        VirtualMachine(
-            entry.name, {**entry.args, "network": networks[joined[entry.name]]} if entry.name in joined else entry.args
-        )
-        for entry in entries
-    ]
-
-    for vm in vms:
-        pulumi.export(vm.spec.name, vm.outputs())
-    if networks:
-        pulumi.export("networks", {net.spec.name: net.outputs() for net in networks.values()})
-    pulumi.export(
-        "comparison",
-        [
-            {
-                "name": vm.spec.name,
-                "cloud": vm.spec.cloud,
-                "region": vm.spec.region,
-                "instance_type": vm.spec.instance_type,
-                "hourly_price": instance_hourly(vm.cost),
-                "monthly_price": vm.cost.monthly,
-                "unpriced": list(vm.cost.unpriced),
-            }
-            for vm in vms
-        ],
-    )
+    if check.problems:
+        raise pulumi.RunError("\n".join(check.problems))
+    networks = build_networks(check)
+    vms = build_vms(check, networks)
+    export_outputs(vms, networks)
     return vms

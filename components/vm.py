@@ -78,9 +78,7 @@ class VirtualMachine(pulumi.ComponentResource):
     """``ssh user@address``; none without a public IP or an SSH key."""
 
     def __init__(self, name: str, args: VirtualMachineArgs, opts: pulumi.ResourceOptions | None = None):
-        entry, reresolve = lockfile.entry_for(pulumi.get_stack(), name) if isinstance(name, str) else (None, False)
-        defaults = cloud_defaults(args.get("cloud") if hasattr(args, "get") else None)
-        self.spec: VmSpec = validate(name, args, defaults, lock=entry, reresolve=reresolve)
+        self.spec: VmSpec = _spec_of(name, args)
         self.cost: VmCost = spec_cost(self.spec)
         super().__init__(TYPE_TOKEN, name, None, opts)
         note = lock_note(self.spec, pulumi.get_stack())
@@ -117,6 +115,26 @@ class VirtualMachine(pulumi.ComponentResource):
             "hourly_price": self.hourly_price,
             "ssh_command": self.ssh_command,
         }
+
+
+_VALIDATED: dict[str, tuple[object, VmSpec]] = {}
+
+
+def validated(name: str, args: object, spec: VmSpec) -> None:
+    """Hands the next ``VirtualMachine(name, args)`` the spec its caller validated for these very
+    ``args`` (the same object, with the stack's lock and provider defaults the component would read):
+    the stack program checks every VM before registering any, and the component takes that spec
+    instead of validating the same arguments again."""
+    _VALIDATED[name] = (args, spec)
+
+
+def _spec_of(name: str, args: VirtualMachineArgs) -> VmSpec:
+    known = _VALIDATED.pop(name, None) if isinstance(name, str) else None
+    if known is not None and known[0] is args:
+        return known[1]
+    entry, reresolve = lockfile.entry_for(pulumi.get_stack(), name) if isinstance(name, str) else (None, False)
+    defaults = cloud_defaults(args.get("cloud") if hasattr(args, "get") else None)
+    return validate(name, args, defaults, lock=entry, reresolve=reresolve)
 
 
 def checked_secrets(spec: VmSpec) -> VmSpec:

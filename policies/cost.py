@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from components.pricing import Part, to_cents
+from components.money import HOURS_PER_MONTH, cents, dollars, monthly_cents, monthly_price, parts_cents, usd
+from components.pricing import Part
 
 from .capacity import consumes, reservation_of
 from .fleets import Machine, Run, TemplateRef, is_template
 from .placement import resource_region
-from .pricing import HOURS_PER_MONTH, MachinePrice, RunPrice, price_machine, price_run
+from .pricing import MachinePrice, RunPrice, price_machine, price_run
 from .resource_cost import PRICED_WITHOUT_REGION, other_resource_cost, vm_extra_parts
 from .values import Context, last_segment, number, strings
 
@@ -56,7 +57,7 @@ def judged_machines(reader: Reader, props: dict, ctx: Context) -> list[tuple[Mac
 
 def _basis(price: MachinePrice) -> str:
     gpus = dict(price.parts).get("gpus")
-    return price.vm.basis + (f" + GPUs ${gpus:.4f}/h" if gpus else "")
+    return price.vm.basis + (f" + GPUs {usd(gpus, 4)}/h" if gpus else "")
 
 
 def price_ceiling(reader: Reader) -> Callable[[str, dict, Context], list[str]]:
@@ -81,7 +82,7 @@ def price_ceiling(reader: Reader) -> Callable[[str, dict, Context], list[str]]:
             )
             if hourly > ceiling:
                 messages.append(
-                    f"{ctx.subject(name)}: {price.label()} costs ${hourly:.4f}/h ({basis}), over the ceiling "
+                    f"{ctx.subject(name)}: {price.label()} costs {usd(hourly, 4)}/h ({basis}), over the ceiling "
                     f"of ${ceiling:g}/h (maxHourlyPrice){where}. Fix: choose a smaller size, use spot, or raise "
                     f"maxHourlyPrice."
                 )
@@ -137,21 +138,19 @@ class Cost:
 
     @property
     def monthly(self) -> float | None:
-        if self.cents is not None:
-            return self.cents / 100
-        return None if self.hourly is None else self.hourly * HOURS_PER_MONTH
+        return dollars(self.cents) if self.cents is not None else monthly_price(self.hourly)
 
 
-def _month_cents(priced: RunPrice) -> int:
-    """A run's month in cents: per VM, each part rounded as plan rounds it, times the count (a fleet
-    weighing its sizes is rounded as a whole)."""
+def month_cents(priced: RunPrice) -> int:
+    """A run's month in cents: per VM, each part rounded as plan rounds it (``money.parts_cents``),
+    times the count (a fleet weighing its sizes is rounded as a whole)."""
     worst = priced.worst
     if worst is None or priced.count is None:
-        return to_cents((priced.hourly or 0.0) * HOURS_PER_MONTH)
+        return monthly_cents(priced.hourly or 0.0)
     machine_weight = priced.hourly / (priced.count * worst.hourly) if priced.count and worst.hourly else 1.0
     if abs(machine_weight - 1.0) > 1e-9 or not float(priced.count).is_integer():
-        return to_cents((priced.hourly or 0.0) * HOURS_PER_MONTH)
-    return int(priced.count) * sum(to_cents(hourly * HOURS_PER_MONTH) for _, hourly in worst.parts)
+        return monthly_cents(priced.hourly or 0.0)
+    return int(priced.count) * parts_cents(hourly for _, hourly in worst.parts)
 
 
 def _part_cost(name: str, part: Part) -> Cost:
@@ -257,70 +256,106 @@ def reserved_in_use(entries: list[StackEntry]) -> dict[str, float]:
 def stack_costs(
     entries: list[StackEntry], readers: Mapping[str, Reader], scalers: Mapping[str, Callable]
 ) -> list[Cost]:
-    """What each VM-running resource of the stack costs per hour (templates run nothing)."""
+    """What each VM-running resource of the stack costs per hour (templates run nothing), and each
+    disk, address or endpoint of its own."""
     index = StackIndex(entries, readers, scalers)
     in_use = reserved_in_use(entries)
     costs = []
     for entry in entries:
         reader = readers.get(entry.type)
         runs = reader(entry.props) if reader else []
-        if not runs or is_template(runs):
-            region = resource_region(entry.ctx.cloud, entry.props, entry.ctx)
-            part = other_resource_cost(entry.type, entry.props, region or "") if not runs else None
-            if part is not None:
-                known = region or entry.type in PRICED_WITHOUT_REGION
-                costs.append(_part_cost(entry.name, part if known else Part(part.name, None, "region not known")))
-            continue
-        region = resource_region(entry.ctx.cloud, entry.props, entry.ctx)
-        total, labels, reason, unpriced, pending, cents = 0.0, [], "", 0.0, True, 0
-        for run in runs:
-            if entry.urn in index.minimum and isinstance(run.count, float):
-                run = replace(run, count=max(run.count, index.minimum[entry.urn]))
-            if in_use.get(entry.urn) and isinstance(run.count, float):
-                run = replace(
-                    run,
-                    count=max(run.count - in_use[entry.urn], 0.0),
-                    label=f"reserved, {in_use[entry.urn]:g} in use by VMs counted themselves",
-                )
-            run, missing = resolve(entry, run, index)
-            priced: RunPrice | None = None if missing else price_run(entry.ctx.cloud or "", run, region)
-            if priced is None or priced.hourly is None:
-                reason = reason or missing or (priced.reason if priced else "")
-                pending = pending and priced is not None and priced.pending
-                count = run.count if isinstance(run.count, float) else None
-                unpriced = None if unpriced is None or count is None else unpriced + count
-                continue
-            total += priced.hourly
-            cents += _month_cents(priced)
-            if priced.worst is not None:
-                shape = priced.worst.label()
-                what = (
-                    f"{priced.count:g} vCPUs at the rate of {shape}"
-                    if run.machines[0].per_vcpu
-                    else f"{priced.count:g}x {shape}"
-                )
-                labels.append(what + (f" ({run.label})" if run.label else ""))
-            elif run.label:
-                labels.append(run.label)  # nothing left to bill (a reservation the stack's VMs fill)
-        missing: tuple[str, ...] = ()
-        if entry.type in SINGLE_VMS and region is not None and not reason:
-            spot = any(m.spot for r in runs for m in r.machines)
-            extras = vm_extra_parts(entry.ctx.cloud or "", entry.type, entry.props, region, spot)
-            cents += sum(p.cents for p in extras if p.cents is not None)
-            missing = tuple(f"{p.name}: {p.detail}" for p in extras if p.cents is None)
-        costs.append(
-            Cost(
-                entry.name,
-                None if reason else total,
-                ", ".join(labels),
-                reason,
-                unpriced,
-                bool(reason) and pending,
-                None if reason else cents,
-                missing,
-            )
-        )
+        if runs and not is_template(runs):
+            costs.append(vm_resource_cost(entry, runs, index, in_use))
+        elif not runs:
+            cost = part_resource_cost(entry)
+            if cost is not None:
+                costs.append(cost)
     return costs
+
+
+def part_resource_cost(entry: StackEntry) -> Cost | None:
+    """A disk, public address or endpoint of its own (None for a resource that costs nothing here);
+    without a region it is named, not priced (unless its price is the same everywhere)."""
+    region = resource_region(entry.ctx.cloud, entry.props, entry.ctx)
+    part = other_resource_cost(entry.type, entry.props, region or "")
+    if part is None:
+        return None
+    known = region or entry.type in PRICED_WITHOUT_REGION
+    return _part_cost(entry.name, part if known else Part(part.name, None, "region not known"))
+
+
+def billed_run(entry: StackEntry, run: Run, index: StackIndex, in_use: Mapping[str, float]) -> Run:
+    """A run with the count that is billed: at least its autoscaler's minimum, less the VMs a
+    reservation's capacity holds that the stack's single VMs use (counted themselves)."""
+    if entry.urn in index.minimum and isinstance(run.count, float):
+        run = replace(run, count=max(run.count, index.minimum[entry.urn]))
+    if in_use.get(entry.urn) and isinstance(run.count, float):
+        run = replace(
+            run,
+            count=max(run.count - in_use[entry.urn], 0.0),
+            label=f"reserved, {in_use[entry.urn]:g} in use by VMs counted themselves",
+        )
+    return run
+
+
+@dataclass
+class RunTally:
+    """A resource's runs added up: the priced ones' hours, cents and labels, and what the unpriced
+    ones leave unknown (the first reason, how many VMs, whether only until apply)."""
+
+    hourly: float = 0.0
+    cents: int = 0
+    labels: list[str] = field(default_factory=list)
+    reason: str = ""
+    unpriced: float | None = 0.0
+    pending: bool = True
+
+    def add(self, run: Run, priced: RunPrice | None, missing: str) -> None:
+        if priced is None or priced.hourly is None:
+            self.reason = self.reason or missing or (priced.reason if priced else "")
+            self.pending = self.pending and priced is not None and priced.pending
+            count = run.count if isinstance(run.count, float) else None
+            self.unpriced = None if self.unpriced is None or count is None else self.unpriced + count
+            return
+        self.hourly += priced.hourly
+        self.cents += month_cents(priced)
+        if priced.worst is not None:
+            shape = priced.worst.label()
+            what = (
+                f"{priced.count:g} vCPUs at the rate of {shape}"
+                if run.machines[0].per_vcpu
+                else f"{priced.count:g}x {shape}"
+            )
+            self.labels.append(what + (f" ({run.label})" if run.label else ""))
+        elif run.label:
+            self.labels.append(run.label)  # nothing left to bill (a reservation the stack's VMs fill)
+
+
+def vm_resource_cost(entry: StackEntry, runs: list[Run], index: StackIndex, in_use: Mapping[str, float]) -> Cost:
+    """A resource that runs VMs: every run priced (templates filled in), and a single VM's inline disks
+    and public address with ``plan``'s pricing function."""
+    region = resource_region(entry.ctx.cloud, entry.props, entry.ctx)
+    tally = RunTally()
+    for run in runs:
+        run, missing = resolve(entry, billed_run(entry, run, index, in_use), index)
+        tally.add(run, None if missing else price_run(entry.ctx.cloud or "", run, region), missing)
+    missing_parts: tuple[str, ...] = ()
+    if entry.type in SINGLE_VMS and region is not None and not tally.reason:
+        spot = any(m.spot for r in runs for m in r.machines)
+        extras = vm_extra_parts(entry.ctx.cloud or "", entry.type, entry.props, region, spot)
+        tally.cents += sum(p.cents for p in extras if p.cents is not None)
+        missing_parts = tuple(f"{p.name}: {p.detail}" for p in extras if p.cents is None)
+    reason = tally.reason
+    return Cost(
+        entry.name,
+        None if reason else tally.hourly,
+        ", ".join(tally.labels),
+        reason,
+        tally.unpriced,
+        bool(reason) and tally.pending,
+        None if reason else tally.cents,
+        missing_parts,
+    )
 
 
 def stack_budget_messages(costs: Iterable[Cost], budget: float, assumed: float | None) -> list[str]:
@@ -329,16 +364,17 @@ def stack_budget_messages(costs: Iterable[Cost], budget: float, assumed: float |
     waiting = [c for c in costs if c.hourly is None and c.pending]  # known during the update
     unpriced = [c for c in costs if c.hourly is None and not c.pending]
     priced = [c for c in costs if c.monthly is not None]
-    total = sum(c.cents if c.cents is not None else to_cents(c.monthly) for c in priced) / 100
     missing = [f"{c.name} ({'; '.join(c.missing)})" for c in priced if c.missing]
     blocking = [c for c in unpriced if assumed is None or c.unpriced is None]
     assumed_vms = sum(c.unpriced for c in unpriced if c not in blocking)
+    total_cents = sum(c.cents if c.cents is not None else monthly_cents(c.hourly) for c in priced)
     if assumed is not None:
-        total += assumed * assumed_vms * HOURS_PER_MONTH
+        total_cents += cents(assumed, assumed_vms, HOURS_PER_MONTH)
+    total = total_cents / 100
     messages = []
     if total > budget:
         biggest = sorted(priced, key=lambda c: -(c.monthly or 0))[:5]
-        breakdown = ", ".join(f"{c.name} ({c.label}) ${c.monthly:,.2f}" for c in biggest)
+        breakdown = ", ".join(f"{c.name} ({c.label}) {usd(c.monthly)}" for c in biggest)
         assumption = f"; {assumed_vms:g} unpriced VM(s) at ${assumed:g}/h each" if assumed_vms else ""
         if waiting:
             assumption += f"; {len(waiting)} VM resource(s) with sizes not known until apply not counted"
@@ -346,7 +382,7 @@ def stack_budget_messages(costs: Iterable[Cost], budget: float, assumed: float |
             assumption += f"; parts without a price not counted: {', '.join(missing[:5])}"
         at_least = "at least " if missing or waiting else ""
         messages.append(
-            f"stack VMs cost {at_least}${total:,.2f}/month ({HOURS_PER_MONTH} h), over the budget of ${budget:,.2f} "
+            f"stack VMs cost {at_least}{usd(total)}/month ({HOURS_PER_MONTH} h), over the budget of {usd(budget)} "
             f"(maxMonthlyBudget); biggest: {breakdown or 'none priced'}{assumption}. Fix: remove or shrink VMs "
             f"or fleets, use spot, or raise maxMonthlyBudget."
         )
@@ -354,7 +390,7 @@ def stack_budget_messages(costs: Iterable[Cost], budget: float, assumed: float |
         listed = "; ".join(f"{c.name}: {c.reason}" for c in blocking[:5])
         more = f"; also {', '.join(c.name for c in blocking[5:])}" if len(blocking) > 5 else ""
         messages.append(
-            f"the stack's cost cannot be checked against the budget of ${budget:,.2f} (maxMonthlyBudget): "
+            f"the stack's cost cannot be checked against the budget of {usd(budget)} (maxMonthlyBudget): "
             f"{len(blocking)} VM resource(s) have no price ({listed}{more}). Fix: {UNPRICED_FIX}."
         )
     return messages

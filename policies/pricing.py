@@ -1,11 +1,12 @@
 """What VMs cost per hour, from the offerings catalog (``components.catalog``, standard library only).
 
 :func:`price_vm` is the one place a VM's hourly compute price is derived (size, region, spot and a
-spot price cap). Around it: :func:`price_accelerators` for GPUs attached to GCP VMs,
-:func:`price_machine` adding the parts of one VM (compute + GPUs + a Windows licence, priced as
-``plan`` prices it: ``components.pricing.licence_part``), and :func:`price_run` multiplying by a
-fleet's capacity. Disks and public IPv4 addresses are added by the stack budget
-(``resource_cost``), with ``plan``'s pricing function.
+spot price cap): the most it can cost (``money.hourly_ceiling``: a spot VM whose spot price is unknown
+counts at its on-demand price, where ``plan`` leaves it unpriced). Around it: :func:`price_accelerators`
+for GPUs attached to GCP VMs, :func:`price_machine` adding the parts of one VM (compute + GPUs + a
+Windows licence, priced as ``plan`` prices it: ``components.pricing.licence_part``), and
+:func:`price_run` multiplying by a fleet's capacity. Disks and public IPv4 addresses are added by the
+stack budget (``resource_cost``), with ``plan``'s pricing function.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from components.catalog import HOURS_PER_MONTH  # noqa: E402
 from components.catalog import load as load_catalog  # noqa: E402
-from components.catalog.refresh.gcp import ACCELERATOR_TYPES  # noqa: E402
+from components.catalog.gpus import GCP_ACCELERATOR_TYPES  # noqa: E402
+from components.cloud_rules import rules  # noqa: E402
+from components.money import hourly_ceiling  # noqa: E402
 from components.pricing import licence_part  # noqa: E402
 
 from .fleets import Machine, Run  # noqa: E402
@@ -43,10 +45,6 @@ class VmPrice:
     reason: str = ""
     pending: bool = False  # unknown only until apply (a value computed from another resource)
 
-    @property
-    def monthly(self) -> float | None:
-        return None if self.hourly is None else self.hourly * HOURS_PER_MONTH
-
     def label(self) -> str:
         return f"{self.instance_type or '?'} in {self.region or '?'}{' (spot)' if self.spot else ''}"
 
@@ -54,7 +52,7 @@ class VmPrice:
 def _offering(cloud: str, size: str, region: str):
     catalog = load_catalog(cloud)
     offering = catalog.get(size, region)
-    if offering is None and cloud == "azure":  # Azure VM sizes are case-insensitive
+    if offering is None and not rules(cloud).SIZE_NAMES_CASE_SENSITIVE:
         folded = size.lower()
         offering = next((o for name, o in catalog.offerings(region).items() if name.lower() == folded), None)
     return offering
@@ -63,8 +61,9 @@ def _offering(cloud: str, size: str, region: str):
 def price_vm(
     cloud: str, size: Any, region: str | None, *, spot: bool = False, spot_cap: float | None = None
 ) -> VmPrice:
-    """A VM's hourly compute price: the catalog's on-demand price, or for spot its spot price (the
-    on-demand price when the spot price is unknown), never above the spot price cap."""
+    """A VM's hourly compute price, the most it can cost (``money.hourly_ceiling``): the catalog's
+    on-demand price, or for spot its spot price (the on-demand price when the spot price is unknown),
+    never above the spot price cap."""
     size_name = size if isinstance(size, str) and size.strip() else None
     unknown = VmPrice(cloud, size_name, region, spot, None)
     if size_name is None:
@@ -75,15 +74,9 @@ def price_vm(
     offering = _offering(cloud, size_name, region)
     if offering is None:
         return _with_reason(unknown, f"the offerings catalog has no {size_name} in {region}")
-    hourly, basis = offering.hourly_price(), "on-demand price"
-    if spot and offering.hourly_price(spot=True) is not None:
-        hourly, basis = offering.hourly_price(spot=True), "spot price"
-    elif spot:
-        basis = "on-demand price (spot price unknown)"
+    hourly, basis = hourly_ceiling(offering.price_hourly, offering.spot_price_hourly, spot, spot_cap)
     if hourly is None:
         return _with_reason(unknown, f"the offerings catalog has no price for {size_name} in {region}")
-    if spot and spot_cap is not None and spot_cap < hourly:
-        hourly, basis = spot_cap, "spot price cap"
     return VmPrice(cloud, offering.instance_type, region, spot, hourly, basis)
 
 
@@ -100,7 +93,7 @@ def price_accelerators(region: str | None, accelerators: tuple, spot: bool) -> t
             return None, "the attached GPUs are not known until apply"
         if n is None or n <= 0:
             continue
-        name = ACCELERATOR_TYPES.get(str(last_segment(type_)).lower())
+        name = GCP_ACCELERATOR_TYPES.get(str(last_segment(type_)).lower())
         if name is None or region is None:
             return None, f"the offerings catalog has no price for GPU {last_segment(type_)!r} in {region or '?'}"
         offers = [a for a in load_catalog("gcp").accelerators(region) if a.name == name]
@@ -108,8 +101,7 @@ def price_accelerators(region: str | None, accelerators: tuple, spot: bool) -> t
         single = next((a for a in offers if a.count == 1), None)
 
         def hourly(a):
-            price = a.spot_price_hourly if spot and a.spot_price_hourly else a.price_hourly
-            return price if price and price > 0 else None
+            return hourly_ceiling(a.price_hourly, a.spot_price_hourly, spot)[0]
 
         if exact and hourly(exact) is not None:
             total += hourly(exact)

@@ -23,6 +23,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from components.money import HOURS_PER_MONTH
+
 from . import aws_native_types, aws_types, azure_classic_types, azure_types, gcp_types
 from .cost import (
     DEFAULT_MAX_HOURLY_PRICE,
@@ -35,7 +37,6 @@ from .cost import (
     stack_costs,
 )
 from .exclusions import NotJudged
-from .pricing import HOURS_PER_MONTH
 from .tags import DEFAULT_REQUIRED_TAGS
 from .unjudged import NotJudgedIndex, templates_outside_stack
 from .values import CLOUDS, Check, Context, as_dict, canonical_type, number, plain

@@ -15,11 +15,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ..money import HOURS_PER_MONTH, hourly_estimate, monthly_price
 from . import gpus
 from .sanity import PriceOutlier
 from .snapshot import CLOUDS, DATA_DIR, existing_snapshot_path, mask_zones, open_snapshot, split_in_memory
 
-HOURS_PER_MONTH = 730
 EMPTY_FACTS: Mapping[str, Any] = MappingProxyType({})
 
 __all__ = [
@@ -41,11 +41,6 @@ _BURSTABLE = {
     "azure": re.compile(r"^Standard_B"),
     "gcp": re.compile(r"^(e2-(micro|small|medium)|f1-|g1-)"),
 }
-
-
-def monthly_price(hourly: float | None) -> float | None:
-    """An hourly price over a month of 730 hours, to the cent; None stays None (unknown)."""
-    return None if hourly is None else round(hourly * HOURS_PER_MONTH, 2)
 
 
 def is_burstable(cloud: str, instance_type: str) -> bool:
@@ -126,9 +121,9 @@ class Offering:
         return monthly_price(self.price_hourly) if self.has_price else None
 
     def hourly_price(self, spot: bool = False) -> float | None:
-        """The price a VM of this type pays: the spot price when asked and known, else None for spot."""
-        price = self.spot_price_hourly if spot else self.price_hourly
-        return price if price is not None and price > 0 else None
+        """What a VM of this type pays per hour: the spot price when asked, None when unknown
+        (``money.hourly_estimate``)."""
+        return hourly_estimate(self.price_hourly, self.spot_price_hourly, spot)
 
     def shape(self) -> str:
         gpu = f", {self.gpu_count:g}x {self.gpu_label}" if self.gpu_name else ""

@@ -42,6 +42,15 @@ ALIASES: dict[str, tuple[str, int]] = {
     "h100-mega": ("H100", 80),  # GCP a3-megagpu: H100 80GB with GPUDirect-TCPXO networking
     "h100-nvl": ("H100", 94),
 }
+# GCP accelerator types (``acceleratorTypes/<name>``: a machine type's guestAccelerators, an
+# instance's guestAccelerators[].acceleratorType) -> the GPU label the catalog's GCP rows and attachable
+# accelerators carry. https://cloud.google.com/compute/docs/gpus (the accelerator type of each GPU).
+GCP_ACCELERATOR_TYPES: dict[str, str] = {
+    "nvidia-tesla-t4": "T4", "nvidia-tesla-p4": "P4", "nvidia-tesla-p100": "P100", "nvidia-tesla-v100": "V100",
+    "nvidia-tesla-k80": "K80", "nvidia-l4": "L4", "nvidia-tesla-a100": "A100", "nvidia-a100-80gb": "A100-80GB",
+    "nvidia-h100-80gb": "H100", "nvidia-h100-mega-80gb": "H100-MEGA", "nvidia-h200-141gb": "H200",
+    "nvidia-b200": "B200",
+}  # fmt: skip
 _WITH_MEMORY = re.compile(r"^(?P<card>.+?)[-_ ](?P<memory>\d+)\s*g(?:i?b)?$", re.IGNORECASE)
 _BY_LOWER = {name.lower(): name for name in CARD_MEMORY_GB}
 

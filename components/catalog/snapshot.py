@@ -102,6 +102,32 @@ def build_document(
     without a ``zones`` entry is offered in every zone. A row's optional ``price_date`` is the
     date of its prices when it differs from the snapshot's."""
     zones_of = {region: sorted(set(zones)) for region, zones in (region_zones or {}).items()}
+    types, regions = type_and_region_rows(rows, zones_of)
+    document = {
+        "format": FORMAT_VERSION,
+        "cloud": cloud,
+        "snapshot_date": snapshot_date,
+        "source": source,
+        "types": types,
+        "regions": {region: regions[region] for region in sorted(regions)},
+    }
+    document.update(zone_sections(regions, zones_of, zone_names or {}, unverified_zones))
+    accelerator_prices = accelerator_rows(accelerators)
+    if accelerator_prices:
+        document["accelerators"] = {r: accelerator_prices[r] for r in sorted(accelerator_prices)}
+    kept = {r: dict(sorted(p.items())) for r, p in sorted((prices or {}).items()) if r in regions and p}
+    if kept:
+        document["prices"] = kept
+        document["prices_date"] = prices_date or snapshot_date
+        document["prices_source"] = prices_source or source
+    return document
+
+
+def type_and_region_rows(
+    rows: Iterable[Mapping[str, object]], zones_of: Mapping[str, list[str]]
+) -> tuple[list[list], dict[str, list[list]]]:
+    """The document's ``types`` (each instance type once, in first-seen order) and each region's rows
+    (type index, prices, zone mask, and a price date where the row has its own)."""
     type_index: dict[str, int] = {}
     types: list[list] = []
     regions: dict[str, list[list]] = {}
@@ -109,18 +135,7 @@ def build_document(
         name = str(row["instance_type"])
         if name not in type_index:
             type_index[name] = len(types)
-            types.append(
-                [
-                    name,
-                    _number(row["vcpus"]),
-                    _number(row["memory_gib"]),
-                    str(row["arch"]),
-                    str(row.get("gpu_name") or "") or None,
-                    _number(row.get("gpu_count")),
-                ]
-            )
-            if row.get("facts"):
-                types[-1].append(dict(sorted(row["facts"].items())))
+            types.append(type_entry(row))
         region = str(row["region"])
         entry = [
             type_index[name],
@@ -131,9 +146,29 @@ def build_document(
         if row.get("price_date"):
             entry.append(str(row["price_date"]))
         regions.setdefault(region, []).append(entry)
-    accelerator_prices: dict[str, list[list]] = {}
+    return types, regions
+
+
+def type_entry(row: Mapping[str, object]) -> list:
+    """A type's entry in ``types``: name, vCPUs, memory, arch, GPU name and count, and its facts if any."""
+    entry = [
+        str(row["instance_type"]),
+        _number(row["vcpus"]),
+        _number(row["memory_gib"]),
+        str(row["arch"]),
+        str(row.get("gpu_name") or "") or None,
+        _number(row.get("gpu_count")),
+    ]
+    if row.get("facts"):
+        entry.append(dict(sorted(row["facts"].items())))
+    return entry
+
+
+def accelerator_rows(accelerators: Iterable[Mapping[str, object]]) -> dict[str, list[list]]:
+    """Each region's attachable accelerators: name, count, on-demand and spot price per hour."""
+    by_region: dict[str, list[list]] = {}
     for row in accelerators:
-        accelerator_prices.setdefault(str(row["region"]), []).append(
+        by_region.setdefault(str(row["region"]), []).append(
             [
                 str(row["accelerator_name"]),
                 _number(row["accelerator_count"]),
@@ -141,31 +176,28 @@ def build_document(
                 _number(row.get("spot_price_hourly")),
             ]
         )
-    document = {
-        "format": FORMAT_VERSION,
-        "cloud": cloud,
-        "snapshot_date": snapshot_date,
-        "source": source,
-        "types": types,
-        "regions": {region: regions[region] for region in sorted(regions)},
-    }
+    return by_region
+
+
+def zone_sections(
+    regions: Mapping[str, list],
+    zones_of: Mapping[str, list[str]],
+    zone_names: Mapping[str, Mapping[str, str]],
+    unverified_zones: Iterable[str],
+) -> dict:
+    """The document's optional zone keys (``zones``, ``zone_names``, ``zones_unverified``), for the
+    regions that have rows and zone data; empty ones are left out."""
+    sections: dict = {}
     zoned = {region: zones_of[region] for region in sorted(zones_of) if region in regions and zones_of[region]}
     if zoned:
-        document["zones"] = zoned
-    names = {region: dict(sorted(zone_names[region].items())) for region in sorted(zone_names or {}) if region in zoned}
+        sections["zones"] = zoned
+    names = {region: dict(sorted(zone_names[region].items())) for region in sorted(zone_names) if region in zoned}
     if names:
-        document["zone_names"] = names
+        sections["zone_names"] = names
     unverified = sorted(set(unverified_zones) & set(zoned))
     if unverified:
-        document["zones_unverified"] = unverified
-    if accelerator_prices:
-        document["accelerators"] = {r: accelerator_prices[r] for r in sorted(accelerator_prices)}
-    kept = {r: dict(sorted(p.items())) for r, p in sorted((prices or {}).items()) if r in regions and p}
-    if kept:
-        document["prices"] = kept
-        document["prices_date"] = prices_date or snapshot_date
-        document["prices_source"] = prices_source or source
-    return document
+        sections["zones_unverified"] = unverified
+    return sections
 
 
 def zone_mask(row_zones: Iterable[str] | None, region_zones: list[str] | None) -> int | None:

@@ -298,3 +298,34 @@ LIFECYCLE: dict[str, Change] = {
         "the admin password leaves the user data for the VM's SSM parameter",
     ),
 }
+
+
+# --- Billing, as components/pricing.py prices a VM -------------------------------------------------
+# EBS volumes are billed per GiB-month of provisioned size, with no size tiers
+# (https://aws.amazon.com/ebs/pricing/): the part ``disk:<type>`` times the size.
+DISK_TIERS: dict[str, tuple[tuple[str, int], ...]] = {}
+# A Windows VM's admin password: "Standard parameters: no additional charge" (storage and standard
+# throughput API calls), https://aws.amazon.com/systems-manager/pricing/ (Parameter Store).
+ADMIN_PASSWORD_STORE: tuple[float, str] | None = (0.0, "SSM Parameter Store standard SecureString: no charge")
+# An AWS PrivateLink interface endpoint in one AZ, $ per hour: "$0.01 per VPC endpoint per AZ ($/hour)"
+# in US East (N. Virginia) (https://aws.amazon.com/privatelink/pricing/) and the same in us-west-2
+# (usage type USW2-VpcEndpoint-Hours, AWS Price List). Other regions charge differently and no cited
+# figure is seeded: unpriced there (named, and the total a lower bound). Data processing ($0.01/GB) is
+# usage, not part of a VM's price.
+INTERFACE_ENDPOINT_HOURLY: dict[str, float] = {"us-east-1": 0.01, "us-west-2": 0.01}
+# The shipped snapshot has no AWS spot prices; the public feed behind the EC2 Spot pricing page has them.
+SPOT_PRICES_COMMAND = "catalog refresh aws --spot-feed"
+
+# Instance type names are matched as written ("m5.large"; EC2 answers InvalidParameterValue to another case).
+SIZE_NAMES_CASE_SENSITIVE = True
+
+
+def password_endpoint(spec: Any) -> bool:
+    """Whether a Windows VM reads its admin password through an interface endpoint the component
+    creates (and its stack pays for): the SSM endpoint of :func:`needs_ssm_endpoint`."""
+    return needs_ssm_endpoint(spec)
+
+
+# --- How the tools name and draw the cloud -----------------------------------------------------------
+TITLE = "AWS"
+COLOUR = "#ff9900"  # AWS's orange, for compare --chart

@@ -386,3 +386,35 @@ def project_id_problem(value: object) -> str | None:
     if isinstance(value, str) and PROJECT_ID.match(value):
         return None
     return "expected " + PROJECT_ID_RULE
+
+
+# --- Billing, as components/pricing.py prices a VM -------------------------------------------------
+# Persistent Disk and Hyperdisk capacity is billed per GiB-month of provisioned size, with no size tiers
+# (https://cloud.google.com/compute/disks-image-pricing): the part ``disk:<type>`` times the size.
+DISK_TIERS: dict[str, tuple[tuple[str, int], ...]] = {}
+# A Windows VM's admin password is a Secret Manager secret: "$0.06 per version per location" for active
+# secret versions; automatic replication is billed as one location
+# (https://cloud.google.com/secret-manager/pricing,
+# https://cloud.google.com/secret-manager/docs/choosing-replication); access operations ($0.03 per
+# 10,000) are one read at first boot. The first 6 active versions of a billing account are free,
+# shared with everything else in it, which a VM cannot see: each VM's version is counted at list price.
+ADMIN_PASSWORD_STORE: tuple[float, str] | None = (
+    0.06,
+    "Secret Manager: 1 active secret version at $0.06/month (6 free per billing account, not deducted)",
+)
+INTERFACE_ENDPOINT_HOURLY: dict[str, float] = {}  # the component creates no interface endpoint on GCP
+# The Cloud Billing Catalog API has GCP's spot prices.
+SPOT_PRICES_COMMAND = "catalog refresh gcp"
+
+# Machine type names are lowercase resource names, matched as written (machineTypes/<name>).
+SIZE_NAMES_CASE_SENSITIVE = True
+
+
+def password_endpoint(spec: Any) -> bool:
+    """GCP VMs read their admin password from Secret Manager's public endpoint: no endpoint of their own."""
+    return False
+
+
+# --- How the tools name and draw the cloud -----------------------------------------------------------
+TITLE = "GCP"
+COLOUR = "#34a853"  # Google Cloud's green, for compare --chart

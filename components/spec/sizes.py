@@ -146,13 +146,20 @@ def _suspect_price(cat: catalog.Catalog, offering: Offering, spot: bool) -> bool
 
 
 def auto_selectable(cloud: str, offering: Offering, needs: SizeNeeds) -> bool:
+    return auto_selection_problem(cloud, offering, needs) is None
+
+
+def auto_selection_problem(cloud: str, offering: Offering, needs: SizeNeeds) -> str | None:
+    """Why the size search never picks a size by itself (a user can still name it as instance_type),
+    or None when it may; ``compare`` says the same (``skip_reason``)."""
     excluded = AUTO_EXCLUDED.get(cloud)
     if excluded and excluded.match(offering.instance_type):
-        return False
+        return "AWS Mac and high-memory types run on dedicated hosts only"
     # Azure: only sizes with premium storage, which take Premium SSD (and Gen2 images).
     if cloud == "azure" and not azure_supports_premium(offering):
-        return False
-    return cloud_rules.size_problem(offering, needs) is None
+        return "the size has no premium storage, and the component gives every Azure VM Premium SSD"
+    problem = cloud_rules.size_problem(offering, needs)
+    return problem[1] if problem else None
 
 
 def azure_supports_premium(offering: Offering) -> bool:

@@ -46,9 +46,9 @@ def changes(old: dict[str, dict], new: dict[str, dict]) -> list[str]:
 
 def resolve(project_dir: Path, stack: str, update: frozenset[str]) -> dict[str, dict]:
     """Every VM of the stack as the lock records it, the lock's own entries kept unless updated."""
-    from .plan import plan_stack_built
+    from .plan import built_vms
 
-    built = plan_stack_built(project_dir, stack, update)
+    built = built_vms(project_dir, stack, update)
     return {vm.spec.name: entry_document(vm.spec) for vm in built}
 
 
@@ -64,26 +64,26 @@ def lock_status(spec) -> dict[str, Any] | None:
     return status
 
 
-def lock_notes(rows: list[dict], stack: str) -> list[str]:
-    """One line per VM the lock does not describe, or whose size today's catalog would change."""
+def lock_notes(rows: list, stack: str) -> list[str]:
+    """One line per VM (a ``PlanRow``) the lock does not describe, or whose size today's catalog would change."""
     notes = []
     for row in rows:
-        lock = row.get("lock") or {}
+        lock = row.lock or {}
         if lock.get("status") == "new":
             notes.append(
-                f"{row['name']} is not in the lock: run `python -m components lock --stack {stack}` and commit "
-                f"vms.{stack}.lock.json, or a later catalog may pick another size than {row['instance_type']}"
+                f"{row.name} is not in the lock: run `python -m components lock --stack {stack}` and commit "
+                f"vms.{stack}.lock.json, or a later catalog may pick another size than {row.instance_type}"
             )
         elif lock.get("status") == "changed":
             notes.append(
-                f"{row['name']}: its inputs changed, so it is re-resolved to {row['instance_type']} (the lock has "
-                f"{lock.get('locked_instance_type', row['instance_type'])}); run `python -m components lock --stack "
+                f"{row.name}: its inputs changed, so it is re-resolved to {row.instance_type} (the lock has "
+                f"{lock.get('locked_instance_type', row.instance_type)}); run `python -m components lock --stack "
                 f"{stack}` to record it"
             )
         elif lock.get("catalog_pick"):
             notes.append(
-                f"{row['name']}: the lock keeps {row['instance_type']}; today's catalog would pick "
-                f"{lock['catalog_pick']} (`python -m components lock --stack {stack} --update {row['name']}` to move)"
+                f"{row.name}: the lock keeps {row.instance_type}; today's catalog would pick "
+                f"{lock['catalog_pick']} (`python -m components lock --stack {stack} --update {row.name}` to move)"
             )
     return notes
 

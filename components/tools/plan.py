@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..catalog import HOURS_PER_MONTH
+from ..money import HOURS_PER_MONTH, cents, dollars, usd
+from ..plan_row import PlanRow
 from .command_line import ToolParser
 from .stack_files import (  # noqa: F401  (stack_config and the stand-ins are part of plan's API)
     SECRET_PLACEHOLDER,
@@ -54,36 +55,11 @@ def check_project_dir(path: Path) -> Path:
     return path
 
 
-def image_description(spec) -> str:
-    image = spec.image
-    if not image.is_alias:
-        return str(image.native)
-    native = image.native
-    if spec.cloud == "aws":
-        detail = f"newest AMI of owner {native.owner} named {native.name_pattern}"
-    elif spec.cloud == "azure":
-        detail = native.urn
-    else:
-        detail = native.path
-    return f"{image.alias} ({detail})"
-
-
-def plan_stack(project_dir: Path, stack: str) -> list[dict[str, Any]]:
-    """Runs the stack program under mocks (preview) and describes every VM it would create."""
-    return plan_stack_and_networks(project_dir, stack)[0]
-
-
-def plan_stack_and_networks(project_dir: Path, stack: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Runs the stack program under mocks (preview): every VM it would create, and every shared
-    network with its resources (listed once, not under each VM)."""
-    plan = plan_stack_full(project_dir, stack)
-    return plan.vms, plan.networks
-
-
 @dataclass(frozen=True)
 class StackPlan:
-    vms: list[dict[str, Any]]
+    vms: list[PlanRow]
     networks: list[dict[str, Any]]
+    """Each shared network with its resources (listed once, not under each VM)."""
     warnings: list[str]
     """Default quotas the stack would exceed (``components/tools/quotas.py``)."""
     notes: list[str] = field(default_factory=list)
@@ -116,67 +92,46 @@ def _evaluate_stack(project_dir: Path, stack: str, reresolve: frozenset[str] = f
     return files, run
 
 
-def plan_stack_built(project_dir: Path, stack: str, reresolve: frozenset[str] = frozenset()) -> list:
+def built_vms(project_dir: Path, stack: str, reresolve: frozenset[str] = frozenset()) -> list:
     """The stack's VirtualMachine components as the program builds them (``lock`` records their specs)."""
     return _evaluate_stack(project_dir, stack, reresolve)[1].vms
 
 
-def plan_stack_full(project_dir: Path, stack: str, records: bool = False) -> StackPlan:
-    """``plan_stack_and_networks``, and the default quotas the stack would exceed; with ``records``,
-    each row also carries its registrations and field digests (``plan --format json``)."""
+def plan_stack(project_dir: Path, stack: str, *, records: bool = False) -> StackPlan:
+    """Runs the stack program under mocks (preview): every VM it would create as a row, every shared
+    network, the default quotas the stack would exceed and what the stack's lock says; with
+    ``records``, each row also carries its registrations and field digests (``plan --format json``,
+    ``--changes``)."""
+    from ..changes import from_registrations
     from ..network import TYPE_TOKEN as NETWORK_TYPE_TOKEN
-    from ..pricing import instance_hourly
-    from .lock import lock_notes, lock_status
+    from .lock import lock_notes
+    from .plan_changes import registration_records
+    from .quotas import quota_warnings
 
     files, run = _evaluate_stack(project_dir, stack)
     evaluation = run.evaluation
     by_urn = {r.urn: r for r in evaluation.resources}
-    rows, urns = [], []
-    for vm in run.vms:
-        spec = vm.spec
-        component = by_urn[_urn_of(vm)]
-        urns.append(component.urn)
-        children = evaluation.children_of(component.urn)
-        cost = vm.cost
-        rows.append(
-            {
-                "name": spec.name,
-                "cloud": spec.cloud,
-                "region": spec.region,
-                "zone": spec.zone,
-                "network": spec.network.name if spec.network else None,
-                "instance_type": spec.instance_type,
-                "vcpus": spec.offering.vcpus,
-                "memory_gib": spec.offering.memory_gib,
-                "arch": spec.arch,
-                "gpu": f"{spec.offering.gpu_count:g}x {spec.offering.gpu_name}" if spec.offering.gpu_name else None,
-                "image": image_description(spec),
-                "os_type": spec.image.os_type,
-                "disk_size_gib": spec.disk_size_gib,
-                "disk_type": spec.disk_type,
-                "data_disks": [{"size_gib": d.size_gib, "disk_type": d.disk_type} for d in spec.data_disks],
-                "public_ip": spec.public_ip,
-                "spot": spec.spot,
-                "hourly_price": instance_hourly(cost),
-                "monthly_price": cost.monthly,
-                "unpriced": list(cost.unpriced),
-                "cost": cost.breakdown(),
-                "cost_detail": cost.describe(),
-                "resources": _resources(children),
-                "lock": lock_status(spec),
-            }
-        )
+    urns = [by_urn[_urn_of(vm)].urn for vm in run.vms]
+    rows = [vm_row(vm, evaluation.children_of(urn)) for vm, urn in zip(run.vms, urns)]
+    resources = from_registrations(evaluation.resources)
+    if records:
+        found = registration_records(rows, run.vms, urns, resources, NETWORK_TYPE_TOKEN)
+        rows = [row.with_records(**record) for row, record in zip(rows, found)]
     # By name: the order networks finish registering in varies with what the engine awaits.
     networks = [
         {"name": network.name, "resources": _resources(evaluation.children_of(network.urn))}
         for network in sorted(evaluation.of_type(NETWORK_TYPE_TOKEN), key=lambda n: n.name)
     ]
-    from .plan_changes import add_registrations
-    from .quotas import quota_warnings
-
-    resources = add_registrations(rows, run.vms, urns, evaluation, NETWORK_TYPE_TOKEN, records)
     warnings = [*(str(n) for n in files.notes if n.warn), *quota_warnings(evaluation.resources)]
     return StackPlan(rows, networks, warnings, lock_notes(rows, stack), evaluation, files, resources)
+
+
+def vm_row(vm, children) -> PlanRow:
+    """A built VirtualMachine's row: its spec, its cost, the resources registered under it and what
+    the stack's lock did for it."""
+    from .lock import lock_status
+
+    return PlanRow.of(vm.spec, vm.cost, _resources(children), lock_status(vm.spec))
 
 
 def _urn_of(resource) -> str:
@@ -190,27 +145,23 @@ def _resources(registered) -> list[dict[str, str]]:
     return sorted(({"type": r.type, "name": r.name} for r in registered), key=lambda r: (r["name"], r["type"]))
 
 
-def _price(value: float | None, digits: int = 4) -> str:
-    return "unknown" if value is None else f"${value:,.{digits}f}"
+def _monthly(row: PlanRow) -> str:
+    """``$36.07``, or ``≥ $29.78`` when a part of the VM's cost is unpriced."""
+    return usd(row.monthly_price, at_least=bool(row.unpriced))
 
 
-def _monthly(row: dict) -> str:
-    """``$36.07``, or ``>= $29.78`` when a part of the VM's cost is unpriced."""
-    return ("≥ " if row.get("unpriced") else "") + _price(row["monthly_price"], 2)
-
-
-def total_line(rows: list[dict]) -> str:
+def total_line(rows: list[PlanRow]) -> str:
     """``Total: $X/month for N VMs``, "at least" and the unpriced parts named when any are."""
-    cents = sum(round(r["monthly_price"] * 100) for r in rows if r["monthly_price"] is not None)
-    partial = [f"{r['name']} ({', '.join(r['unpriced'])})" for r in rows if r.get("unpriced")]
-    total = f"Total: {'at least ' if partial else ''}${cents / 100:,.2f}/month for {len(rows)} VMs"
-    return total + (f"; unpriced: {'; '.join(partial)}" if partial else "")
+    total = sum(cents(r.monthly_price) for r in rows if r.monthly_price is not None)
+    partial = [f"{r.name} ({', '.join(r.unpriced)})" for r in rows if r.unpriced]
+    line = f"Total: {'at least ' if partial else ''}{usd(dollars(total))}/month for {len(rows)} VMs"
+    return line + (f"; unpriced: {'; '.join(partial)}" if partial else "")
 
 
 def _price_note(rows: list[dict]) -> str:
     from ..catalog import load
 
-    catalogs = {row["cloud"]: load(row["cloud"]) for row in rows}
+    catalogs = {row.cloud: load(row.cloud) for row in rows}
     snapshot = ", ".join(f"{cloud} {c.snapshot_date}" for cloud, c in sorted(catalogs.items()))
     parts = ", ".join(f"{cloud} {c.parts_date or 'none'}" for cloud, c in sorted(catalogs.items()))
     return (
@@ -221,20 +172,22 @@ def _price_note(rows: list[dict]) -> str:
     )
 
 
-def render_table(rows: list[dict], networks: list[dict] = (), warnings: list[str] = (), notes: list[str] = ()) -> str:
+def render_table(
+    rows: list[PlanRow], networks: list[dict] = (), warnings: list[str] = (), notes: list[str] = ()
+) -> str:
     header = ["VM", "cloud", "zone or region", "type", "vCPU", "GiB", "image", "$/hour", "$/month", "resources"]
     lines = [
         [
-            r["name"],
-            r["cloud"],
-            r["zone"] or r["region"],
-            r["instance_type"] + (" (spot)" if r["spot"] else ""),
-            f"{r['vcpus']:g}",
-            f"{r['memory_gib']:g}",
-            r["image"].split(" (")[0],
-            _price(r["hourly_price"]),
+            r.name,
+            r.cloud,
+            r.zone or r.region,
+            r.instance_type + (" (spot)" if r.spot else ""),
+            f"{r.vcpus:g}",
+            f"{r.memory_gib:g}",
+            r.image.split(" (")[0],
+            usd(r.hourly_price, 4),
             _monthly(r),
-            str(len(r["resources"])),
+            str(len(r.resources)),
         ]
         for r in rows
     ]
@@ -248,10 +201,10 @@ def render_table(rows: list[dict], networks: list[dict] = (), warnings: list[str
     out += [f"Lock: {note}" for note in notes]
     out.append("")
     for r in rows:
-        joined = f" (in network {r['network']})" if r.get("network") else ""
-        out.append(f"{r['name']}: {r['image']}{joined}")
-        out.append(f"  cost/month: {r['cost_detail']}")
-        out += [f"  + {res['type']}  {res['name']}" for res in r["resources"]]
+        joined = f" (in network {r.network})" if r.network else ""
+        out.append(f"{r.name}: {r.image}{joined}")
+        out.append(f"  cost/month: {r.cost_detail}")
+        out += [f"  + {res['type']}  {res['name']}" for res in r.resources]
     for network in networks:
         out.append(f"network {network['name']}: shared by {_members(rows, network['name'])}")
         out += [f"  + {res['type']}  {res['name']}" for res in network["resources"]]
@@ -260,13 +213,13 @@ def render_table(rows: list[dict], networks: list[dict] = (), warnings: list[str
     return "\n".join(out)
 
 
-def _members(rows: list[dict], network: str) -> str:
-    names = [r["name"] for r in rows if r.get("network") == network]
+def _members(rows: list[PlanRow], network: str) -> str:
+    names = [r.name for r in rows if r.network == network]
     return f"{len(names)} VM{'s' if len(names) != 1 else ''} ({', '.join(names)})"
 
 
 def render_markdown(
-    rows: list[dict], networks: list[dict] = (), warnings: list[str] = (), notes: list[str] = ()
+    rows: list[PlanRow], networks: list[dict] = (), warnings: list[str] = (), notes: list[str] = ()
 ) -> str:
     out = [
         "| VM | cloud | zone or region | type | vCPU | GiB | image | $/hour | $/month | resources |",
@@ -274,9 +227,9 @@ def render_markdown(
     ]
     for r in rows:
         out.append(
-            f"| {r['name']} | {r['cloud']} | {r['zone'] or r['region']} | `{r['instance_type']}`{' (spot)' if r['spot'] else ''} "
-            f"| {r['vcpus']:g} | {r['memory_gib']:g} | {r['image'].split(' (')[0]} | {_price(r['hourly_price'])} "
-            f"| {_monthly(r)} | {len(r['resources'])} |"
+            f"| {r.name} | {r.cloud} | {r.zone or r.region} | `{r.instance_type}`{' (spot)' if r.spot else ''} "
+            f"| {r.vcpus:g} | {r.memory_gib:g} | {r.image.split(' (')[0]} | {usd(r.hourly_price, 4)} "
+            f"| {_monthly(r)} | {len(r.resources)} |"
         )
     out.append("")
     out.append(f"**{total_line(rows)}**")
@@ -333,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise PlanError(f"--changes {error}") from None
         project_dir, stack = project_and_stack(options.project_dir, options.stack)
         checker = _policy_checker(options.policy_pack, options.policy_pack_config)
-        plan = plan_stack_full(project_dir, stack, records=options.format == "json" or before is not None)
+        plan = plan_stack(project_dir, stack, records=options.format == "json" or before is not None)
         verdict = checker(plan, stack) if checker else None
     except PlanError as error:
         print(f"plan: {error}", file=sys.stderr)
@@ -343,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
 
         main_changes(before, options.format, plan)
     elif options.format == "json":
-        print(json.dumps(plan.vms, indent=2))
+        print(json.dumps([row.to_json() for row in plan.vms], indent=2))
         for warning in plan.warnings:
             print(f"plan: warning: {warning}", file=sys.stderr)
         for note in plan.notes:

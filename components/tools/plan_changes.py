@@ -13,7 +13,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from ..changes import ChangesFileError, VmChange, compare, from_registrations, parse_before
+from ..changes import ChangesFileError, VmChange, compare, parse_before
 from ..changes.fields import FIELDS
 from ..changes.state import Resource, normalize_urn, to_record
 from ..changes.values import digest, quick_digest
@@ -57,24 +57,25 @@ def field_digests(spec) -> dict[str, str | None]:
     return out
 
 
-def add_registrations(
-    rows: list[dict], built: list, urns: list[str], evaluation, network_type: str, records: bool = True
-) -> list[Resource]:
-    """Every resource of the run, for ``--changes``; with ``records``, each VM's plan row (of the VM
-    ``built`` registered as the component ``urns``) gets its registrations (and its shared network's)
-    and field digests too."""
-    resources = from_registrations(evaluation.resources)
-    if not records:
-        return resources
+def registration_records(
+    rows: list, built: list, urns: list[str], resources: list[Resource], network_type: str
+) -> list[dict]:
+    """Per VM row (of the VM ``built`` registered as the component ``urns``): its registrations, its
+    shared network's and its field digests, for ``plan --format json`` and ``--changes``."""
     networks = {r.name: r for r in resources if r.type == network_type}
+    records = []
     for row, vm, urn in zip(rows, built, urns):
-        row["registrations"] = [to_record(r, order) for order, r in _tree(normalize_urn(urn), resources)]
-        network = networks.get(row.get("network") or "")
-        row["network_registrations"] = (
-            [to_record(r, order) for order, r in _tree(network.urn, resources)] if network else []
+        network = networks.get(row.network or "")
+        records.append(
+            {
+                "registrations": [to_record(r, order) for order, r in _tree(normalize_urn(urn), resources)],
+                "network_registrations": (
+                    [to_record(r, order) for order, r in _tree(network.urn, resources)] if network else []
+                ),
+                "fields": field_digests(vm.spec),
+            }
         )
-        row["fields"] = field_digests(vm.spec)
-    return resources
+    return records
 
 
 def changed_fields(before_rows: list[dict] | None, after_rows: list[dict]) -> dict[str, set[str]] | None:
@@ -160,7 +161,7 @@ def main_changes(before: tuple, fmt: str, plan, stdout: TextIO | None = None) ->
             "deleted and this stack's as created (pass --stack to compare the same stack)",
             file=sys.stderr,
         )
-    changes = compare(resources, plan.resources, changed_fields(rows, plan.vms))
+    changes = compare(resources, plan.resources, changed_fields(rows, [row.to_json() for row in plan.vms]))
     print(render(changes, fmt, kind), file=stdout)
 
 

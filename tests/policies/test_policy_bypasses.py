@@ -9,8 +9,8 @@ import pulumi_azure_native as azure
 import pulumi_gcp as gcp
 
 from components.catalog import load
+from components.money import monthly_cents
 from components.offline import evaluate
-from components.pricing import to_cents
 from tests.support.policy_harness import run_policies
 
 CONFIG = {
@@ -20,7 +20,6 @@ CONFIG = {
     "gcp:zone": "us-central1-a",
 }
 OWNER = {"owner": "team-a"}
-HOURS = 730
 
 
 def judge(program, pack_config=None):
@@ -120,8 +119,8 @@ def test_fleets_are_priced_by_capacity_and_size():
         aws.ec2.SpotInstanceRequest("spot", ami="ami-1", instance_type="m5.2xlarge", spot_price="0.2")
 
     # Each VM's month rounded to the cent, as plan rounds it, times the fleet's count.
-    cents = 20 * to_cents(aws_price * HOURS) + 30 * to_cents(azure_price * HOURS) + 13 * to_cents(gcp_price * HOURS)
-    monthly = (cents + to_cents(0.2 * HOURS)) / 100
+    cents = 20 * monthly_cents(aws_price) + 30 * monthly_cents(azure_price) + 13 * monthly_cents(gcp_price)
+    monthly = (cents + monthly_cents(0.2)) / 100
     violations = [v for v in judge(program) if v.policy == "stack-monthly-budget"]
     assert [v.level for v in violations] == ["mandatory"]
     assert f"stack VMs cost ${monthly:,.2f}/month" in violations[0].message

@@ -11,8 +11,8 @@ import pulumi_gcp as gcp
 import pytest
 
 from components.catalog import load
+from components.money import monthly_cents
 from components.offline import evaluate
-from components.pricing import to_cents
 from tests.support.policy_harness import run_policies
 
 CONFIG = {
@@ -21,7 +21,6 @@ CONFIG = {
     "gcp:project": "demo",
     "gcp:zone": "us-central1-a",
 }
-HOURS = 730
 BUDGET = "stack-monthly-budget"
 
 
@@ -51,7 +50,7 @@ def test_a_hundred_reserved_p5_instances_are_over_the_budget():
         )
 
     (violation,) = budget_messages(program)
-    cents = 100 * to_cents(price("aws", "p5.48xlarge", "us-east-1") * HOURS)
+    cents = 100 * monthly_cents(price("aws", "p5.48xlarge", "us-east-1"))
     assert violation.level == "mandatory"
     assert f"stack VMs cost {monthly(cents)}" in violation.message
     assert "gpus (100x p5.48xlarge in us-east-1 (reserved))" in violation.message
@@ -79,7 +78,7 @@ def test_vms_running_in_a_reservation_are_not_counted_twice(running, counted):
 
     config = {BUDGET: {"maxMonthlyBudget": 1}}
     (violation,) = budget_messages(program, config)
-    compute = counted * to_cents(price("aws", "m5.large", "us-east-1") * HOURS)
+    compute = counted * monthly_cents(price("aws", "m5.large", "us-east-1"))
     assert f"${compute / 100:,.2f}" in violation.message or f"at least {monthly(compute)}" in violation.message
 
 
@@ -126,8 +125,8 @@ def test_reservations_on_azure_and_gcp_are_counted():
         )
 
     (violation,) = budget_messages(program)
-    cents = 20 * to_cents(price("azure", "Standard_D4s_v5", "eastus") * HOURS)
-    cents += 20 * to_cents(price("gcp", "n2-standard-8", "us-central1") * HOURS)
+    cents = 20 * monthly_cents(price("azure", "Standard_D4s_v5", "eastus"))
+    cents += 20 * monthly_cents(price("gcp", "n2-standard-8", "us-central1"))
     assert f"stack VMs cost {monthly(cents)}" in violation.message
 
 
@@ -182,9 +181,9 @@ def test_node_pools_are_counted_at_their_desired_or_minimum_size():
     assert "eks (10x m5.4xlarge in us-east-1 (node group))" in violation.message
     assert "aks (5x Standard_D4s_v5 in eastus (node pool))" in violation.message
     assert "gke (6x n2-standard-8 in us-central1 (node pool))" in violation.message
-    cents = 10 * to_cents(price("aws", "m5.4xlarge", "us-east-1") * HOURS)
-    cents += 5 * to_cents(price("azure", "Standard_D4s_v5", "eastus") * HOURS)
-    cents += 6 * to_cents(price("gcp", "n2-standard-8", "us-central1") * HOURS)
+    cents = 10 * monthly_cents(price("aws", "m5.4xlarge", "us-east-1"))
+    cents += 5 * monthly_cents(price("azure", "Standard_D4s_v5", "eastus"))
+    cents += 6 * monthly_cents(price("gcp", "n2-standard-8", "us-central1"))
     assert f"stack VMs cost {monthly(cents)}" in violation.message
 
 
@@ -214,7 +213,7 @@ def test_a_batch_environment_is_counted_at_its_minimum_vcpus():
     (violation,) = budget_messages(program)
     per_vcpu = max(price("aws", "c5.large", "us-east-1"), price("aws", "r5.large", "us-east-1")) / 2
     assert "batch (1000 vCPUs at the rate of r5.large in us-east-1 (minimum vCPUs))" in violation.message
-    assert f"stack VMs cost {monthly(to_cents(1000 * per_vcpu * HOURS))}" in violation.message
+    assert f"stack VMs cost {monthly(monthly_cents(1000 * per_vcpu))}" in violation.message
     assert "fargate" not in violation.message
 
 

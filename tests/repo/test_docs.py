@@ -145,7 +145,7 @@ def test_stack_config_examples_plan(path, block, tmp_path):
     (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
     (tmp_path / "__main__.py").write_text((ROOT / "__main__.py").read_text())
     (tmp_path / "Pulumi.example.yaml").write_text(text)
-    assert plan_stack(tmp_path, "example")
+    assert plan_stack(tmp_path, "example").vms
 
 
 POLICY_PAGES = [ROOT / "docs" / "policies.md"]
@@ -174,13 +174,13 @@ def test_the_stack_config_example_becomes_the_vms_it_describes(tmp_path):
     (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
     (tmp_path / "__main__.py").write_text((ROOT / "__main__.py").read_text())
     (tmp_path / "Pulumi.example.yaml").write_text(example.replace("ssh-ed25519 AAAA... me@example.com", KEY))
-    rows = plan_stack(tmp_path, "example")
-    assert [row["name"] for row in rows] == ["web-aws", "web-azure", "web-gcp", "build", "win"]
+    rows = plan_stack(tmp_path, "example").vms
+    assert [row.name for row in rows] == ["web-aws", "web-azure", "web-gcp", "build", "win"]
     build = rows[3]
-    assert (build["cloud"], build["region"], build["instance_type"], build["spot"]) == (
+    assert (build.cloud, build.region, build.instance_type, build.spot) == (
         "aws",
         "us-east-1",
         "c7g.xlarge",
         True,
     )
-    assert rows[4]["os_type"] == "windows"
+    assert rows[4].os_type == "windows"

@@ -28,6 +28,7 @@ PURE_LEAVES = {
     "components.images",
     "components.user_data",
     "components.property_paths",
+    "components.money",
 }
 LAYERS: dict[str, tuple[set[str], set[str]]] = {
     "components.errors": (set(), set()),
@@ -35,11 +36,14 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
     "components.images": (set(), set()),
     "components.user_data": (set(), set()),
     "components.property_paths": (set(), set()),
+    "components.money": (set(), set()),
     # refresh (boto3, requests, rich) and build (the data bundled with moto) import these lazily
-    "components.catalog": (set(), {"boto3", "botocore", "requests", "rich", "moto"}),
+    "components.catalog": ({"components.money"}, {"boto3", "botocore", "requests", "rich", "moto"}),
     "components.cloud_rules": ({"components.catalog"} | PURE_LEAVES, set()),
     "components.spec": ({"components.catalog", "components.cloud_rules"} | PURE_LEAVES, set()),
-    "components.pricing": ({"components.catalog", "components.cloud_rules"}, set()),
+    "components.pricing": ({"components.catalog", "components.cloud_rules", "components.money"}, set()),
+    # A VM as plan describes it (and the stack's comparison output): pure, as pricing.
+    "components.plan_row": ({"components.pricing"}, set()),
     "components.changes": ({"components.cloud_rules", "components.catalog"} | PURE_LEAVES, set()),
     "components.clouds": (
         {"components.spec", "components.cloud_rules", "components.catalog"} | PURE_LEAVES,
@@ -58,7 +62,14 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
         {"pulumi"},
     ),
     "components.program": (
-        {"components.vm", "components.network", "components.spec", "components.pricing", "components.lockfile"}
+        {
+            "components.vm",
+            "components.network",
+            "components.spec",
+            "components.pricing",
+            "components.plan_row",
+            "components.lockfile",
+        }
         | PURE_LEAVES,
         {"pulumi"},
     ),
@@ -76,6 +87,7 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
             "components.cloud_rules",
             "components.spec",
             "components.pricing",
+            "components.plan_row",
             "components.changes",
             "components.program",
             "components.vm",
@@ -87,7 +99,10 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
     ),
     "components.__main__": ({"components.catalog"}, set()),
     "components": ({"components.vm", "components.network"} | PURE_LEAVES, set()),
-    "policies": ({"components.catalog", "components.pricing"}, {"pulumi", "pulumi_policy"}),
+    "policies": (
+        {"components.catalog", "components.cloud_rules", "components.pricing", "components.money"},
+        {"pulumi", "pulumi_policy"},
+    ),
 }
 # Within the tools, only these modules may import these packages.
 TOOLS_ONLY_IN = {

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from components import SpecError, pricing
 from components.catalog import load as load_catalog
 from components.images import IMAGE_ALIASES
+from components.money import monthly_cents
 from components.offline import evaluate
 from components.spec import (
     AUTO_EXCLUDED,
@@ -655,7 +656,7 @@ def expected_mandatory(spec) -> set[str]:
     if cost.part("compute").cents is None and spec.spot:
         # The pack counts a spot VM whose spot price is unknown (all of AWS in the shipped snapshot)
         # at its on-demand price, where plan leaves compute unpriced (policies/pricing.py price_vm).
-        monthly += pricing.to_cents(offering.hourly_price() * 730) / 100
+        monthly += monthly_cents(offering.hourly_price()) / 100
     if monthly > MAX_MONTHLY_BUDGET:
         expected.add("stack-monthly-budget")
     return expected

@@ -19,7 +19,7 @@ from components.spec import validate
 from components.spec.lock import LockError, parse_text
 from components.tools.lock import main as lock_main
 from components.tools.plan import main as plan_main
-from components.tools.plan import plan_stack_full
+from components.tools.plan import plan_stack
 from tests.support.common import ROOT, public_key
 
 
@@ -35,7 +35,7 @@ def project(tmp_path, monkeypatch):
 
 
 def sizes(project) -> dict[str, str]:
-    return {row["name"]: row["instance_type"] for row in plan_stack_full(project, "dev").vms}
+    return {row.name: row.instance_type for row in plan_stack(project, "dev").vms}
 
 
 @pytest.fixture
@@ -78,9 +78,9 @@ def test_a_cheaper_size_after_a_catalog_refresh_resizes_nothing_until_re_resolve
     lock_before = (project / file_name("dev")).read_text()
 
     # Refreshed: today's catalog would pick other sizes; the stack keeps its own.
-    plan = plan_stack_full(project, "dev")
-    assert {row["name"]: row["instance_type"] for row in plan.vms} == locked
-    picks = {row["name"]: row["lock"]["catalog_pick"] for row in plan.vms}
+    plan = plan_stack(project, "dev")
+    assert {row.name: row.instance_type for row in plan.vms} == locked
+    picks = {row.name: row.lock["catalog_pick"] for row in plan.vms}
     assert all(pick and pick != locked[name] for name, pick in picks.items()), picks
     assert len(plan.notes) == 3 and all("today's catalog would pick" in note for note in plan.notes)
     capsys.readouterr()
@@ -96,8 +96,8 @@ def test_a_cheaper_size_after_a_catalog_refresh_resizes_nothing_until_re_resolve
     # A user's own edit re-resolves too (cpus 2 -> 4), with no lock update needed to take effect.
     stack = (project / "Pulumi.dev.yaml").read_text().replace("cpus: 2", "cpus: 4")
     (project / "Pulumi.dev.yaml").write_text(stack)
-    rows = {row["name"]: row for row in plan_stack_full(project, "dev").vms}
-    assert all(row["lock"]["status"] == "changed" and row["vcpus"] >= 4 for row in rows.values())
+    rows = {row.name: row for row in plan_stack(project, "dev").vms}
+    assert all(row.lock["status"] == "changed" and row.vcpus >= 4 for row in rows.values())
 
 
 def test_the_lock_keeps_entries_whose_inputs_are_unchanged_and_writes_atomically(project, capsys):
@@ -156,8 +156,8 @@ def test_the_dev_stacks_lock_is_committed_and_current(monkeypatch, capsys):
     entries = parse_text(path.read_text(), str(path))
     assert sorted(entries) == ["web-aws", "web-azure", "web-gcp"]
     assert lock_main(["--project-dir", str(ROOT), "--check"]) == 0, capsys.readouterr().out
-    plan = plan_stack_full(ROOT, "dev")
-    assert {row["lock"]["status"] for row in plan.vms} == {"kept"}
+    plan = plan_stack(ROOT, "dev")
+    assert {row.lock["status"] for row in plan.vms} == {"kept"}
 
 
 def test_lock_errors_are_one_line_naming_the_file_and_the_entry():

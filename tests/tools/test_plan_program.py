@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from components import __main__ as cli
-from components.tools.plan import plan_stack_full
+from components.tools.plan import plan_stack
 from components.tools.program_runner import locate, run_program
 from components.tools.stack_files import PlanError, read_stack
 from tests.support.common import ROOT, public_key
@@ -194,8 +194,8 @@ def test_the_shipped_program_still_fans_the_stack_config_out(tmp_path):
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
     shutil.copy(ROOT / "Pulumi.dev.yaml", tmp_path / "Pulumi.dev.yaml")
     (tmp_path / "__main__.py").write_text((ROOT / "__main__.py").read_text())
-    names = [row["name"] for row in plan_stack_full(tmp_path, "dev").vms]
+    names = [row.name for row in plan_stack(tmp_path, "dev").vms]
     assert names == ["web-aws", "web-azure", "web-gcp"]
     (tmp_path / "__main__.py").unlink()
     with pytest.raises(PlanError, match=r"two-line __main__\.py"):
-        plan_stack_full(tmp_path, "dev")
+        plan_stack(tmp_path, "dev")

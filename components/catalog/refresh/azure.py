@@ -154,6 +154,39 @@ def region_rows(prices: dict[str, dict[str, float]], shapes: dict[str, dict], re
     ]
 
 
+def with_sku_facts(shapes: dict, session, subscription: str, token: str, regions: list[str], progress: Progress):
+    """The shapes with each size's facts from the Resource SKUs API, the zones it reports, and notes."""
+    with progress.task("azure: resource SKUs", len(regions)) as advance:
+        skus = {}
+        for region in regions:
+            skus[region] = list(azure_skus.fetch_skus(session, subscription, token, region))
+            advance()
+    facts, zones, notes = azure_skus.collect(skus)
+    shapes = {
+        name: {**shape, "facts": {**(shape.get("facts") or {}), **facts.get(name, {})}}
+        for name, shape in shapes.items()
+    }
+    return shapes, zones, notes
+
+
+def fetch_regions(session, shapes: dict, regions: list[str], progress: Progress) -> tuple[list[dict], set[str], dict]:
+    """Each region's rows (sizes with a known shape and an on-demand price), the priced sizes without
+    a shape, and the part prices (disks, IPv4, licences) of the regions that have rows."""
+    rows, unshaped, parts = [], set(), {}
+    with progress.task("azure: regions", len(regions)) as advance:
+        for region in regions:
+            prices = prices_by_size(fetch_items(session, region))
+            found = region_rows(prices, shapes, region)
+            rows.extend(found)
+            unshaped.update(size for size in prices if size not in shapes and "on_demand" in prices[size])
+            if found:
+                disks = list(fetch_items(session, region, disk_filter(region)))
+                ips = list(fetch_items(session, region, ip_filter(region)))
+                parts[region] = part_prices(prices, shapes, disks, ips)
+            advance()
+    return rows, unshaped, parts
+
+
 def refresh(
     regions: list[str] | None = None,
     *,
@@ -176,28 +209,8 @@ def refresh(
     if subscription:
         if not token:
             raise ValueError("--subscription needs a token in AZURE_ACCESS_TOKEN (az account get-access-token)")
-        with progress.task("azure: resource SKUs", len(wanted)) as advance:
-            skus = {}
-            for region in wanted:
-                skus[region] = list(azure_skus.fetch_skus(session, subscription, token, region))
-                advance()
-        facts, zones, notes = azure_skus.collect(skus)
-        shapes = {
-            name: {**shape, "facts": {**(shape.get("facts") or {}), **facts.get(name, {})}}
-            for name, shape in shapes.items()
-        }
-    rows, unshaped, parts = [], set(), {}
-    with progress.task("azure: regions", len(wanted)) as advance:
-        for region in wanted:
-            prices = prices_by_size(fetch_items(session, region))
-            found = region_rows(prices, shapes, region)
-            rows.extend(found)
-            unshaped.update(size for size in prices if size not in shapes and "on_demand" in prices[size])
-            if found:
-                disks = list(fetch_items(session, region, disk_filter(region)))
-                ips = list(fetch_items(session, region, ip_filter(region)))
-                parts[region] = part_prices(prices, shapes, disks, ips)
-            advance()
+        shapes, zones, notes = with_sku_facts(shapes, session, subscription, token, wanted, progress)
+    rows, unshaped, parts = fetch_regions(session, shapes, wanted, progress)
     report = write_refreshed(
         "azure",
         rows,

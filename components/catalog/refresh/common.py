@@ -244,27 +244,19 @@ def write_refreshed(
     date = date or today()
     path = snapshot_path(cloud, data_dir)
     region_dates = dict.fromkeys(regions, date)
-    kept_rows: list[dict] = []
-    kept_accelerators: list[dict] = []
-    kept_regions: list[str] = []
     old = read_document(path) if path.exists() else None
     check_refresh(rows, regions, old, prices=prices, allow_fewer_types=allow_fewer_types)
     old_zones = zone_data_of(old) if old else ZoneData()
     zones = zones or carried_zones(old_zones, rows)
     rows = zones.annotate(rows)
+    kept_regions: list[str] = []
+    kept_rows: list[dict] = []
+    kept_accelerators: list[dict] = []
     if partial and old:
-        kept_regions = [r for r in old["regions"] if r not in region_dates]
-        kept_rows, kept_accelerators = _document_rows(old, kept_regions)
-        old_dates = old.get("region_dates", {})
-        region_dates.update({r: old_dates.get(r, old["snapshot_date"]) for r in kept_regions})
+        kept_regions, kept_rows, kept_accelerators = _kept_from(old, region_dates)
         if any(d != date for d in region_dates.values()):
             source = f"{source}; regions not refreshed on {date} kept from earlier snapshots"
-    # A part the fetch did not price keeps its previous price (and the snapshot says so).
-    old_prices = (old or {}).get("prices", {})
-    all_prices = merge_prices(
-        old_prices if partial else {r: p for r, p in old_prices.items() if r in regions}, prices or {}
-    )
-    carried = sum(1 for r, parts in all_prices.items() for part in parts if part not in (prices or {}).get(r, {}))
+    all_prices, carried = _merged_prices(old, prices, regions, partial)
     prices_source = f"{source}; disk, IPv4 and licence prices"
     if carried:
         prices_source += f" ({carried} kept from the previous snapshot, {(old or {}).get('prices_date', '?')})"
@@ -275,25 +267,12 @@ def write_refreshed(
         snapshot_date=min(region_dates.values(), default=date),
         source=source,
         accelerators=[*accelerators, *kept_accelerators],
-        region_zones={
-            **{r: old_zones.region_zones[r] for r in kept_regions if r in old_zones.region_zones},
-            **zones.region_zones,
-        },
-        zone_names={
-            **{r: old_zones.zone_names[r] for r in kept_regions if r in old_zones.zone_names},
-            **zones.zone_names,
-        },
-        unverified_zones=(old_zones.unverified & set(kept_regions)) | zones.unverified,
+        **_merged_zones(old_zones, zones, kept_regions),
         prices=all_prices,
         prices_date=date if prices else (old or {}).get("prices_date"),
         prices_source=prices_source,
     )
-    if len(set(region_dates.values())) > 1:
-        document["region_dates"] = {r: region_dates[r] for r in sorted(region_dates)}
-    # Spot prices of kept regions fetched apart (catalog refresh aws --spot-feed) keep their date.
-    kept_spot = {r: d for r, d in (old or {}).get("spot_dates", {}).items() if r in kept_regions}
-    if kept_spot:
-        document["spot_dates"] = dict(sorted(kept_spot.items()))
+    document.update(_date_sections(old, region_dates, kept_regions))
     write_document(document, path)
     report = RefreshReport(
         cloud, path, sorted(regions), len(rows), len({r["instance_type"] for r in rows}), kept_regions
@@ -303,6 +282,54 @@ def write_refreshed(
         f"; {carried} kept from the previous snapshot" if carried else ""
     )
     return report
+
+
+def _kept_from(old: dict, region_dates: dict[str, str]) -> tuple[list[str], list[dict], list[dict]]:
+    """A partial refresh's kept regions (those not refreshed), their rows and accelerators; each kept
+    region's date joins ``region_dates``."""
+    kept_regions = [r for r in old["regions"] if r not in region_dates]
+    kept_rows, kept_accelerators = _document_rows(old, kept_regions)
+    old_dates = old.get("region_dates", {})
+    region_dates.update({r: old_dates.get(r, old["snapshot_date"]) for r in kept_regions})
+    return kept_regions, kept_rows, kept_accelerators
+
+
+def _merged_prices(old: dict | None, prices: dict | None, regions: list[str], partial: bool) -> tuple[dict, int]:
+    """The snapshot's part prices, and how many were carried: a part the fetch did not price keeps its
+    previous price (and the snapshot says so)."""
+    old_prices = (old or {}).get("prices", {})
+    all_prices = merge_prices(
+        old_prices if partial else {r: p for r, p in old_prices.items() if r in regions}, prices or {}
+    )
+    carried = sum(1 for r, parts in all_prices.items() for part in parts if part not in (prices or {}).get(r, {}))
+    return all_prices, carried
+
+
+def _merged_zones(old: ZoneData, fresh: ZoneData, kept_regions: list[str]) -> dict:
+    """``build_document``'s zone arguments: the kept regions' previous zone facts, then the fresh ones."""
+    return {
+        "region_zones": {
+            **{r: old.region_zones[r] for r in kept_regions if r in old.region_zones},
+            **fresh.region_zones,
+        },
+        "zone_names": {
+            **{r: old.zone_names[r] for r in kept_regions if r in old.zone_names},
+            **fresh.zone_names,
+        },
+        "unverified_zones": (old.unverified & set(kept_regions)) | fresh.unverified,
+    }
+
+
+def _date_sections(old: dict | None, region_dates: dict[str, str], kept_regions: list[str]) -> dict:
+    """Per-region dates where regions differ, and the kept regions' spot dates (spot prices fetched
+    apart, ``catalog refresh aws --spot-feed``, keep their date)."""
+    sections: dict = {}
+    if len(set(region_dates.values())) > 1:
+        sections["region_dates"] = {r: region_dates[r] for r in sorted(region_dates)}
+    kept_spot = {r: d for r, d in (old or {}).get("spot_dates", {}).items() if r in kept_regions}
+    if kept_spot:
+        sections["spot_dates"] = dict(sorted(kept_spot.items()))
+    return sections
 
 
 def carried_zones(old: ZoneData, rows: list[dict]) -> ZoneData:

@@ -26,6 +26,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from ...money import HOURS_PER_MONTH
+from ..gpus import GCP_ACCELERATOR_TYPES
 from ..normalise import normalise_shape
 from ..zones import ZoneData
 from .common import Progress, RefreshReport, regions_of_snapshot, shapes_from_snapshot, write_refreshed
@@ -47,7 +49,6 @@ _LOCAL_SSD = re.compile(
 )
 OWN_LOCAL_SSD_FAMILIES = ("c4", "c4a", "c4d")  # their local SSD has a SKU of its own
 LOCAL_SSD_DISK_GIB = 375
-HOURS_PER_MONTH = 730
 _REGION = re.compile(r"^[a-z]+-[a-z]+\d+$")
 _EXCLUDED = ("Custom", "Sole Tenancy", "Extended", "Commitment", "Reserved", "DWS", "Calendar")
 
@@ -58,12 +59,6 @@ GPU_MODELS = {
     "T4": "T4", "P4": "P4", "P100": "P100", "V100": "V100", "K80": "K80", "L4": "L4", "A100": "A100",
     "A100 80GB": "A100-80GB", "H100 80GB": "H100", "H100 80GB Mega": "H100-MEGA", "H200 141GB": "H200",
     "B200": "B200",
-}  # fmt: skip
-ACCELERATOR_TYPES = {
-    "nvidia-tesla-t4": "T4", "nvidia-tesla-p4": "P4", "nvidia-tesla-p100": "P100", "nvidia-tesla-v100": "V100",
-    "nvidia-tesla-k80": "K80", "nvidia-l4": "L4", "nvidia-tesla-a100": "A100", "nvidia-a100-80gb": "A100-80GB",
-    "nvidia-h100-80gb": "H100", "nvidia-h100-mega-80gb": "H100-MEGA", "nvidia-h200-141gb": "H200",
-    "nvidia-b200": "B200",
 }  # fmt: skip
 BUILT_IN_GPU_FAMILIES = ("a2", "a3", "a4", "g2")
 ARM_FAMILIES = ("t2a", "c4a", "a4x")
@@ -296,7 +291,9 @@ def shape_of_machine_type(machine_type: dict) -> dict:
         "vcpus": machine_type["guestCpus"],
         "memory_gib": round(machine_type["memoryMb"] / 1024, 6),
         "arch": "arm64" if arm else "x86_64",
-        "gpu_name": ACCELERATOR_TYPES.get(gpu["guestAcceleratorType"], gpu["guestAcceleratorType"]) if gpu else None,
+        "gpu_name": GCP_ACCELERATOR_TYPES.get(gpu["guestAcceleratorType"], gpu["guestAcceleratorType"])
+        if gpu
+        else None,
         "gpu_count": gpu["guestAcceleratorCount"] if gpu else None,
         "facts": {"local_ssd_gib": local_ssd} if local_ssd else None,
     }

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-from ...catalog import (
-    HOURS_PER_MONTH,
-    monthly_price,
-)
+from ...cloud_rules import rules
+from ...money import HOURS_PER_MONTH, usd
 from .query import Query, UsageError
 from .render import gpu_summary
-from .search import CLOUD_TITLES, CloudResult
+from .search import CloudResult, Row, cloud_title
 
-CLOUD_COLOURS = {"aws": "#ff9900", "azure": "#0078d4", "gcp": "#34a853"}
+
+@dataclass(frozen=True)
+class Bar:
+    """One offering's bar: its label, its month (the most it can cost: ``Row.monthly_ceiling``), its cloud."""
+
+    label: str
+    monthly: float
+    cloud: str
+    row: Row
 
 
 def bar_positions(clouds: list[str]) -> list[float]:
@@ -27,6 +34,35 @@ def bar_positions(clouds: list[str]) -> list[float]:
     return positions
 
 
+def chart_bars(results: list[CloudResult], q: Query) -> list[Bar]:
+    """Every offering shown, top to bottom: a spot query's bar is the spot month where the spot price
+    is known, else the on-demand month (said on the bar: :func:`bar_text`)."""
+    bars = []
+    for res in results:
+        for row in res.rows:
+            o = row.offering
+            shape = f"{o.vcpus:g} vCPU, {o.memory_gib:g} GiB" + (f", {gpu_summary(row)}" if row.gpu_name else "")
+            label = f"{cloud_title(res.cloud)} {row.region}\n{row.label} ({shape})"
+            bars.append(Bar(label, row.monthly_ceiling(q.spot), res.cloud, row))
+    return bars
+
+
+def bar_text(bar: Bar, q: Query) -> str:
+    """The text at a bar's end: its month, and whether it is the cheapest, flagged or on-demand."""
+    row = bar.row
+    return (
+        f" {usd(bar.monthly)}/mo"
+        + ("  * cheapest" if row.cheapest else "")
+        + ("  ! price flagged" if row.outlier else "")
+        + ("  (spot price unknown: on-demand price)" if q.spot and row.spot_price_hourly is None else "")
+    )
+
+
+def chart_title(results: list[CloudResult], q: Query) -> str:
+    dates = ", ".join(f"{cloud_title(r.cloud)} {r.snapshot_date}" for r in results)
+    return f"Cheapest offerings with {q.describe()}\nlist prices as of {dates}"
+
+
 def write_chart(results: list[CloudResult], q: Query, path: Path) -> None:
     """Horizontal bars of the monthly price of every offering shown, grouped and coloured by cloud,
     cheapest at the top of each group; flagged prices hatched, the overall cheapest starred."""
@@ -34,65 +70,51 @@ def write_chart(results: list[CloudResult], q: Query, path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
 
-    bars = []  # (label, monthly, cloud, row), top to bottom
-    for res in results:
-        for row in res.rows:
-            price = row.ranking_price(q.spot) or row.price_hourly
-            o = row.offering
-            shape = f"{o.vcpus:g} vCPU, {o.memory_gib:g} GiB" + (f", {gpu_summary(row)}" if row.gpu_name else "")
-            label = f"{CLOUD_TITLES[res.cloud]} {row.region}\n{row.label} ({shape})"
-            bars.append((label, monthly_price(price), res.cloud, row))
-    height = 1.6 + 0.55 * max(len(bars), 1)
-    fig, ax = plt.subplots(figsize=(11, height), dpi=110)
-    positions = bar_positions([b[2] for b in bars])
-    ax.barh(
-        positions,
-        [b[1] for b in bars],
-        color=[CLOUD_COLOURS[b[2]] for b in bars],
-        hatch=None,
-        edgecolor="white",
-    )
-    for y, (_, value, _, row) in zip(positions, bars):
-        text = (
-            f" ${value:,.2f}/mo"
-            + ("  * cheapest" if row.cheapest else "")
-            + ("  ! price flagged" if row.outlier else "")
-            + ("  (spot price unknown: on-demand price)" if q.spot and row.spot_price_hourly is None else "")
-        )
-        ax.text(
-            value,
-            y,
-            text,
-            va="center",
-            fontsize=9,
-            fontweight="bold" if row.cheapest else "normal",
-        )
-        if row.outlier:
-            ax.barh([y], [value], color="none", hatch="//", edgecolor="black", linewidth=0)
-    ax.set_yticks(positions, [b[0] for b in bars], fontsize=8.5)
-    ax.set_xlabel(f"{'spot' if q.spot else 'on-demand'} $ per month ({HOURS_PER_MONTH} h)")
-    ax.set_xlim(0, max((b[1] for b in bars), default=1) * 1.35)
-    ax.xaxis.set_major_formatter(lambda x, _pos: f"${x:,.0f}")
-    ax.grid(axis="x", alpha=0.3)
-    ax.spines[["top", "right"]].set_visible(False)
-    dates = ", ".join(f"{CLOUD_TITLES[r.cloud]} {r.snapshot_date}" for r in results)
-    ax.set_title(
-        f"Cheapest offerings with {q.describe()}\nlist prices as of {dates}",
-        fontsize=10,
-        loc="left",
-    )
-    missing = [CLOUD_TITLES[r.cloud] for r in results if not r.rows]
-    legend = [Patch(color=CLOUD_COLOURS[r.cloud], label=CLOUD_TITLES[r.cloud]) for r in results if r.rows]
-    ax.legend(handles=legend, loc="lower right", fontsize=8)
-    if missing:
-        fig.text(0.01, 0.01, "no match: " + ", ".join(missing), fontsize=8)
-    fig.tight_layout()
+    bars = chart_bars(results, q)
+    fig, ax = plt.subplots(figsize=(11, 1.6 + 0.55 * max(len(bars), 1)), dpi=110)
     try:
+        draw_bars(ax, bars, q)
+        draw_frame(fig, ax, bars, results, q)
+        fig.tight_layout()
         fig.savefig(path, format=path.suffix.lower().lstrip("."))  # the file named, never path + ".png"
     finally:
         plt.close(fig)
+
+
+def draw_bars(ax, bars: list[Bar], q: Query) -> None:
+    """The bars, each with its text; a flagged price hatched."""
+    positions = bar_positions([b.cloud for b in bars])
+    ax.barh(
+        positions,
+        [b.monthly for b in bars],
+        color=[rules(b.cloud).COLOUR for b in bars],
+        hatch=None,
+        edgecolor="white",
+    )
+    for y, bar in zip(positions, bars):
+        cheapest = bar.row.cheapest
+        ax.text(bar.monthly, y, bar_text(bar, q), va="center", fontsize=9, fontweight="bold" if cheapest else "normal")
+        if bar.row.outlier:
+            ax.barh([y], [bar.monthly], color="none", hatch="//", edgecolor="black", linewidth=0)
+    ax.set_yticks(positions, [b.label for b in bars], fontsize=8.5)
+
+
+def draw_frame(fig, ax, bars: list[Bar], results: list[CloudResult], q: Query) -> None:
+    """Axes, title, the legend of clouds, and the clouds with no match."""
+    from matplotlib.patches import Patch
+
+    ax.set_xlabel(f"{'spot' if q.spot else 'on-demand'} $ per month ({HOURS_PER_MONTH} h)")
+    ax.set_xlim(0, max((b.monthly for b in bars), default=1) * 1.35)
+    ax.xaxis.set_major_formatter(lambda x, _pos: usd(x, 0))
+    ax.grid(axis="x", alpha=0.3)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(chart_title(results, q), fontsize=10, loc="left")
+    legend = [Patch(color=rules(r.cloud).COLOUR, label=cloud_title(r.cloud)) for r in results if r.rows]
+    ax.legend(handles=legend, loc="lower right", fontsize=8)
+    missing = [cloud_title(r.cloud) for r in results if not r.rows]
+    if missing:
+        fig.text(0.01, 0.01, "no match: " + ", ".join(missing), fontsize=8)
 
 
 CHART_FORMATS = ("png", "pdf", "svg", "jpg", "jpeg")

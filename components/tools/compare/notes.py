@@ -7,25 +7,20 @@ from __future__ import annotations
 import math
 
 from ...catalog import Catalog, Offering, gpus, nearest_offerings, shortfall
+from ...cloud_rules import rules
 from .query import Query
-from .search import CLOUD_TITLES, UNKNOWN_SPOT, CloudResult, Row, accelerator_card
-
-REFRESH_SPOT = {
-    "aws": "catalog refresh aws --spot-feed",
-    "azure": "catalog refresh azure",
-    "gcp": "catalog refresh gcp",
-}
+from .search import UNKNOWN_SPOT, CloudResult, Row, accelerator_card, cloud_title
 
 
 def cloud_notes(catalog: Catalog, result: CloudResult, q: Query) -> list[str]:
     notes = []
-    rows, title = result.rows, CLOUD_TITLES[result.cloud]
+    rows, title = result.rows, cloud_title(result.cloud)
     unknown = [r for r in rows if r.spot_price_hourly is None]
     if q.spot and unknown:
         if len(unknown) == len(rows):
             notes.append(
                 f"{UNKNOWN_SPOT} for every {title} offering shown (this snapshot has none for them; "
-                f"{REFRESH_SPOT[result.cloud]} fetches them): listed by on-demand price, never ranked as spot"
+                f"{rules(result.cloud).SPOT_PRICES_COMMAND} fetches them): listed by on-demand price, never ranked as spot"
             )
         else:
             notes.append(f"{UNKNOWN_SPOT} for {len(unknown)} of them: listed after those with one")
@@ -54,18 +49,11 @@ def cloud_notes(catalog: Catalog, result: CloudResult, q: Query) -> list[str]:
 
 def skip_reason(offering: Offering, spot: bool = False, windows: bool = False) -> str | None:
     """Why the component's size search does not pick a type by itself (a user can still name it as
-    instance_type); None when it may. The rules of ``components.spec.sizes``."""
-    from ...cloud_rules import SizeNeeds, size_problem
-    from ...spec.sizes import AUTO_EXCLUDED, azure_supports_premium
+    instance_type); None when it may (``spec.sizes.auto_selection_problem``)."""
+    from ...cloud_rules import SizeNeeds
+    from ...spec.sizes import auto_selection_problem
 
-    cloud = offering.cloud
-    excluded = AUTO_EXCLUDED.get(cloud)
-    if excluded and excluded.match(offering.instance_type):
-        return "AWS Mac and high-memory types run on dedicated hosts only"
-    if cloud == "azure" and not azure_supports_premium(offering):
-        return "the size has no premium storage, and the component gives every Azure VM Premium SSD"
-    problem = size_problem(offering, SizeNeeds(spot=spot, windows=windows))
-    return problem[1] if problem else None
+    return auto_selection_problem(offering.cloud, offering, SizeNeeds(spot=spot, windows=windows))
 
 
 def doubt_reason(catalog: Catalog, offering: Offering, spot: bool, windows: bool) -> str | None:
@@ -181,7 +169,7 @@ def date_note(results: list[CloudResult], spot: bool) -> str | None:
     by_cloud: dict[str, list[str]] = {}
     for cloud, day in dated:
         by_cloud.setdefault(cloud, []).append(day)
-    listed = "; ".join(f"{CLOUD_TITLES[c]} {', '.join(d)}" for c, d in by_cloud.items())
+    listed = "; ".join(f"{cloud_title(c)} {', '.join(d)}" for c, d in by_cloud.items())
     return (
         f"note: these prices are of dates {gap} days apart ({listed}): prices may have changed since the older "
         "ones (refresh them: python -m components catalog refresh CLOUD), so compare them as of their dates"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ...catalog import monthly_price
+from ...money import usd
 from .notes import date_note, row_dates
 from .query import Query
-from .search import CLOUD_TITLES, CloudResult, Row
+from .search import CloudResult, Row, cloud_title
 
 RECORD_FIELDS = (
     "cloud", "region", "instance_type", "vcpus", "memory_gib", "arch", "gpu_name", "gpu_count",
@@ -30,8 +30,8 @@ def row_record(row: Row, result: CloudResult) -> dict:
         "gpu_attached": row.attached is not None,
         "price_hourly": row.price_hourly,
         "spot_price_hourly": spot,
-        "monthly_price": monthly_price(row.price_hourly),
-        "spot_monthly_price": monthly_price(spot),
+        "monthly_price": row.monthly_price(),
+        "spot_monthly_price": row.monthly_price(spot=True),
         "cheapest": row.cheapest,
         "price_flag": row.outlier.describe() if row.outlier else None,
         "snapshot_date": result.snapshot_date,
@@ -49,7 +49,8 @@ def records(results: list[CloudResult]) -> list[dict]:
 
 
 def _money(value: float | None, digits: int = 4) -> str:
-    return "-" if value is None else f"{value:,.{digits}f}"
+    """A price in a table cell (the column says it is $): ``0.1504``, ``1,234.56``, ``-`` when unknown."""
+    return usd(value, digits, unknown="-", symbol="")
 
 
 def gpu_summary(row: Row) -> str:
@@ -94,7 +95,7 @@ def table_cells(row: Row, spot: bool = False, with_region: bool = False, with_da
         o.arch,
         gpu_summary(row),
         _money(row.price_hourly) + ("" if row.licence_known else "+"),
-        _money(monthly_price(row.price_hourly), 2),
+        _money(row.monthly_price(), 2),
         spot_cell(row),
     ]
     if with_region:
@@ -117,8 +118,8 @@ def text_table(headers: tuple[str, ...], rows: list[list[str]], right: set[int])
 
 def section_title(res: CloudResult) -> str:
     if not res.region:
-        return f"{CLOUD_TITLES[res.cloud]} ({res.region_choice})"
-    return f"{CLOUD_TITLES[res.cloud]} {res.region} ({res.region_choice})"
+        return f"{cloud_title(res.cloud)} ({res.region_choice})"
+    return f"{cloud_title(res.cloud)} {res.region} ({res.region_choice})"
 
 
 def snapshot_line(res: CloudResult, spot: bool = False) -> str:
@@ -135,10 +136,11 @@ def winner_line(results: list[CloudResult], q: Query) -> str:
     by_spot = q.spot and row.spot_price_hourly is not None
     price = row.ranking_price(by_spot)
     kind = "spot" if by_spot else "on-demand" + (" (no offering shown has a known spot price)" if q.spot else "")
-    names = " = ".join(f"{CLOUD_TITLES[res.cloud]} {r.label} in {r.region}" for res, r in winners)
+    names = " = ".join(f"{cloud_title(res.cloud)} {r.label} in {r.region}" for res, r in winners)
     tie = " (tie)" if len(winners) > 1 else ""
     windows = " with Windows licence" if q.windows else ""
-    return f"* cheapest overall{tie}: {names}, ${price:.4f}/h {kind}{windows} (${monthly_price(price):,.2f}/month)"
+    monthly = usd(row.monthly_price(by_spot))
+    return f"* cheapest overall{tie}: {names}, {usd(price, 4)}/h {kind}{windows} ({monthly}/month)"
 
 
 def render_table(results: list[CloudResult], q: Query) -> str:

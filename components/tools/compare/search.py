@@ -10,11 +10,11 @@ from pathlib import Path
 
 from ...catalog import Accelerator, Catalog, Offering, find_cheapest, gpus, load
 from ...catalog.sanity import PriceOutlier, price_outlier
-from ...cloud_rules import SizeNeeds, size_problem
+from ...cloud_rules import SizeNeeds, rules, size_problem
+from ...money import SPOT, dollars, hourly_ceiling, hourly_estimate, parts_cents
 from ..geo import DEFAULT_GEO, GEOS
 from .query import ANYWHERE, Query, UsageError
 
-CLOUD_TITLES = {"aws": "AWS", "azure": "Azure", "gcp": "GCP"}
 N1_GPU_FAMILIES = ("n1-standard-", "n1-highmem-", "n1-highcpu-")
 UNKNOWN_SPOT = "spot price unknown"
 
@@ -55,23 +55,42 @@ class Row:
     def licence_known(self) -> bool:
         return not self.windows or self.licence is not None
 
+    def hourly_parts(self, spot: bool = False) -> tuple[float, ...] | None:
+        """What the row's price adds up, per hour (``money.hourly_estimate``): the size, the GPUs attached
+        to it, the Windows licence where it has a price; None when the size's or a GPU's price is
+        unknown, or for spot a size the component does not run as spot."""
+        compute = self.offering.hourly_price(spot) if self.spot_allowed or not spot else None
+        if compute is None:
+            return None
+        parts = [compute]
+        if self.attached is not None:
+            gpus = hourly_estimate(self.attached.price_hourly, self.attached.spot_price_hourly, spot)
+            if gpus is None:
+                return None
+            parts.append(gpus)
+        return (*parts, self.licence) if self.licence is not None else tuple(parts)
+
     @property
     def price_hourly(self) -> float:
-        extra = (self.attached.price_hourly if self.attached else 0.0) + (self.licence or 0.0)
-        return round(self.offering.price_hourly + extra, 6)
+        return round(sum(self.hourly_parts() or ()), 6)
 
     @property
     def spot_price_hourly(self) -> float | None:
         """The spot price (with attached GPUs' and the licence), None when unknown or not allowed."""
-        spot = self.offering.hourly_price(spot=True) if self.spot_allowed else None
-        if spot is None:
-            return None
-        if self.attached is not None:
-            attached_spot = self.attached.spot_price_hourly
-            if not attached_spot or attached_spot <= 0:
-                return None
-            spot += attached_spot
-        return round(spot + (self.licence or 0.0), 6)
+        parts = self.hourly_parts(spot=True)
+        return None if parts is None else round(sum(parts), 6)
+
+    def monthly_price(self, spot: bool = False) -> float | None:
+        """A month of the row, each part rounded on its own (``money.parts_cents``, as ``plan`` and the
+        policy pack add a VM's parts); None when the price is unknown."""
+        parts = self.hourly_parts(spot)
+        return None if parts is None else dollars(parts_cents(parts))
+
+    def monthly_ceiling(self, spot: bool = False) -> float | None:
+        """The most a month of the row can cost (``money.hourly_ceiling``): the spot month where the
+        spot price is known, else the on-demand month."""
+        _, basis = hourly_ceiling(self.price_hourly, self.spot_price_hourly, spot)
+        return self.monthly_price(spot and basis == SPOT)
 
     @property
     def label(self) -> str:
@@ -110,6 +129,11 @@ class CloudResult:
     nearest: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     regions_searched: int = 1
+
+
+def cloud_title(cloud: str) -> str:
+    """``AWS``, ``Azure``, ``GCP``: the cloud as the tools name it."""
+    return rules(cloud).TITLE
 
 
 def choose_regions(cloud: str, catalog: Catalog, explicit: str | None, geo: str | None) -> tuple[list[str], str]:
@@ -295,7 +319,7 @@ def search_cloud(catalog: Catalog, regions: list[str], region_choice: str, q: Qu
     result.rows = pick_rows(catalog, candidate_rows(catalog, regions, q), q)
     where = f"in {single}" if single else f"in any of its {len(regions)} regions"
     if not result.rows:
-        result.no_match = f"no {CLOUD_TITLES[catalog.cloud]} offering {where} has {q.describe()}"
+        result.no_match = f"no {cloud_title(catalog.cloud)} offering {where} has {q.describe()}"
         result.nearest = describe_nearest(catalog, regions, q)
     result.notes = cloud_notes(catalog, result, q)
     return result

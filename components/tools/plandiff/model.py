@@ -1,13 +1,18 @@
-"""Reading offline plans and classifying each VM's change between two of them; pure functions."""
+"""Reading offline plans (rows: ``components.plan_row.PlanRow``) and classifying each VM's change
+between two of them; pure functions. Money is the money core's: a plan's dollars read as cents
+(``money.cents``), totals and deltas added in cents."""
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ...money import cents, dollars, usd
+from ...plan_row import PlanRow
 
 MARKER = "<!-- multicloud-vm-cost -->"
 
@@ -33,8 +38,8 @@ class VmChange:
     """One VM's row in the diff: the VM as planned before and after (None where absent)."""
 
     kind: str
-    before: dict | None
-    after: dict | None
+    before: PlanRow | None
+    after: PlanRow | None
     details: tuple[str, ...]
     up: str | None = None
     """What ``pulumi up`` does to it and the data at risk (``replace (user_data); OS disk lost``), when
@@ -43,9 +48,9 @@ class VmChange:
     @property
     def name(self) -> str:
         """The head name, or the base name of a removed VM; a renamed move shows both."""
-        if self.before and self.after and self.before["name"] != self.after["name"]:
-            return f"{self.before['name']} -> {self.after['name']}"
-        return (self.after or self.before)["name"]  # type: ignore[index]
+        if self.before and self.after and self.before.name != self.after.name:
+            return f"{self.before.name} -> {self.after.name}"
+        return (self.after or self.before).name  # type: ignore[union-attr]
 
     @property
     def monthly_before(self) -> float | None:
@@ -65,11 +70,11 @@ class VmChange:
             return None
         if self.before and self.after and (unpriced(self.before) or unpriced(self.after)):
             same = unpriced(self.before) == unpriced(self.after) and all(
-                self.before.get(f) == self.after.get(f) for f in PRICE_FIELDS
+                written(self.before, f) == written(self.after, f) for f in PRICE_FIELDS
             )
             if not same:
                 return None
-        return round_cents((self.monthly_after or 0.0) - (self.monthly_before or 0.0))
+        return dollars(monthly_cents(self.after) - monthly_cents(self.before))
 
     @property
     def delta_at_least(self) -> bool:
@@ -81,10 +86,14 @@ class VmChange:
 class CostTotal:
     """The sum of the known monthly prices of a plan, and the VMs whose price is unknown."""
 
-    known_monthly: float
+    known_cents: int
     unknown_price_vms: tuple[str, ...]
     unpriced_parts: tuple[str, ...] = ()
     """``web-azure (OS disk, public IPv4)`` for each VM whose price is a lower bound."""
+
+    @property
+    def known_monthly(self) -> float:
+        return dollars(self.known_cents)
 
 
 @dataclass(frozen=True)
@@ -95,7 +104,7 @@ class PlanDiff:
 
     @property
     def monthly_delta(self) -> float:
-        return round_cents(self.after.known_monthly - self.before.known_monthly)
+        return dollars(self.after.known_cents - self.before.known_cents)
 
     @property
     def has_unknown_prices(self) -> bool:
@@ -116,7 +125,7 @@ class PlanDiff:
 # --- reading plans -------------------------------------------------------------------------------
 
 
-def parse_plan(text: str, source: str = "plan") -> list[dict]:
+def parse_plan(text: str, source: str = "plan") -> list[PlanRow]:
     """The VMs of a plan document; empty text is an empty plan. PlanFileError if malformed."""
     if not text.strip():
         return []
@@ -138,7 +147,7 @@ def parse_plan(text: str, source: str = "plan") -> list[dict]:
         if vm["name"] in seen:
             raise PlanFileError(f"{source}: item {index}: VM name {vm['name']!r} appears twice")
         seen.add(vm["name"])
-    return document
+    return [PlanRow.from_json(vm) for vm in document]
 
 
 def check_vm(vm: Any, index: int, source: str) -> None:
@@ -161,7 +170,7 @@ def check_vm(vm: Any, index: int, source: str) -> None:
         raise PlanFileError(f"{label}: data_disks must be a list of objects, got {disks!r}")
 
 
-def read_plan_file(path: str | Path, missing_ok: bool = False) -> list[dict]:
+def read_plan_file(path: str | Path, missing_ok: bool = False) -> list[PlanRow]:
     """The VMs of a plan file; a missing file is an empty plan only when missing_ok."""
     from ..inputs import InputFileError, read_text
 
@@ -183,76 +192,92 @@ def read_plan_file(path: str | Path, missing_ok: bool = False) -> list[dict]:
 # --- diffing -------------------------------------------------------------------------------------
 
 
-def monthly_price(vm: dict | None) -> float | None:
-    if vm is None or vm.get("monthly_price") is None:
+def as_rows(vms: Sequence[PlanRow | Mapping]) -> list[PlanRow]:
+    """A plan's rows; JSON objects (a plan as ``json.loads`` reads it) are read as a file's would be."""
+    return [vm if isinstance(vm, PlanRow) else PlanRow.from_json(vm) for vm in vms]
+
+
+def written(vm: PlanRow, field: str) -> Any:
+    """A field's value as the plan wrote it: None where its format has no such field."""
+    return getattr(vm, field) if vm.has(field) else None
+
+
+def monthly_price(vm: PlanRow | None) -> float | None:
+    if vm is None or vm.monthly_price is None:
         return None
-    return float(vm["monthly_price"])
+    return float(vm.monthly_price)
 
 
-def unpriced(vm: dict | None) -> tuple[str, ...]:
+def monthly_cents(vm: PlanRow | None) -> int:
+    """A VM's known month in cents (0 for no VM or an unknown price)."""
+    return 0 if vm is None or vm.monthly_price is None else cents(vm.monthly_price)
+
+
+def unpriced(vm: PlanRow | None) -> tuple[str, ...]:
     """The parts of a VM's cost without a price (its monthly price is then a lower bound)."""
-    return tuple(vm.get("unpriced") or ()) if vm else ()
+    return tuple(vm.unpriced or ()) if vm else ()
 
 
-def round_cents(value: float) -> float:
-    return round(value + 0.0, 2) + 0.0  # "+ 0.0" turns -0.0 into 0.0
-
-
-def total_cost(vms: Sequence[dict]) -> CostTotal:
-    known = [p for p in (monthly_price(vm) for vm in vms) if p is not None]
-    unknown = tuple(sorted(vm["name"] for vm in vms if monthly_price(vm) is None))
+def total_cost(vms: Sequence[PlanRow]) -> CostTotal:
+    unknown = tuple(sorted(vm.name for vm in vms if monthly_price(vm) is None))
     partial = tuple(
-        f"{vm['name']} ({', '.join(unpriced(vm))})"
-        for vm in sorted(vms, key=lambda vm: vm["name"])
+        f"{vm.name} ({', '.join(unpriced(vm))})"
+        for vm in sorted(vms, key=lambda vm: vm.name)
         if unpriced(vm) and monthly_price(vm) is not None
     )
-    cents = sum(round(p * 100) for p in known)  # plans carry cents: add them exactly
-    return CostTotal(known_monthly=round_cents(cents / 100), unknown_price_vms=unknown, unpriced_parts=partial)
+    return CostTotal(sum(monthly_cents(vm) for vm in vms), unknown, partial)
 
 
-def field_changes(before: dict, after: dict, fields: Sequence[str]) -> list[str]:
+def field_changes(before: PlanRow, after: PlanRow, fields: Sequence[str]) -> list[str]:
     """What changed among ``fields``; a field only one side's plan format has is not compared."""
     return [
-        f"{field} {show(before.get(field))} -> {show(after.get(field))}"
+        f"{field} {show(getattr(before, field))} -> {show(getattr(after, field))}"
         for field in fields
-        if (field in before) == (field in after) and before.get(field) != after.get(field)
+        if before.has(field) == after.has(field) and getattr(before, field) != getattr(after, field)
     ]
 
 
 def show(value: Any) -> str:
-    if value is None or value == []:
+    if value is None or value == () or value == []:
         return "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, list):  # data disks
+    if isinstance(value, tuple | list):  # data disks
         return ", ".join(f"{d.get('size_gib')} GiB {d.get('disk_type', '')}".strip() for d in value)
     return str(value)
 
 
 def money(value: float | None, at_least: bool = False) -> str:
-    return "unknown" if value is None else f"{'≥ ' if at_least else ''}${value:,.2f}"
+    return usd(value, at_least=at_least)
 
 
-def vm_money(vm: dict | None) -> str:
+def vm_money(vm: PlanRow | None) -> str:
     return money(monthly_price(vm), bool(unpriced(vm)))
 
 
-def lifecycle(base: Sequence[dict], head: Sequence[dict]) -> dict | None:
+def lifecycle(base: Sequence[PlanRow], head: Sequence[PlanRow]) -> dict | None:
     """Per VM name, what ``pulumi up`` would do to it (a ``components.changes.VmChange``), from the
     plans' registrations; None when either plan has none (made before they were recorded)."""
     from ...changes import ChangesFileError, compare
-    from ...changes.state import from_plan, has_registrations
+    from ...changes.state import from_plan
     from ..plan_changes import changed_fields
 
-    if not has_registrations(list(head)) or (base and not has_registrations(list(base))):
+    if not (head and all(map(_writes_registrations, head))) or not all(map(_writes_registrations, base)):
         return None
+    base_rows, head_rows = [vm.to_json() for vm in base], [vm.to_json() for vm in head]
     try:
-        before, after = from_plan(list(base), "base plan"), from_plan(list(head), "head plan")
+        before, after = from_plan(base_rows, "base plan"), from_plan(head_rows, "head plan")
     except ChangesFileError as error:
         raise PlanFileError(str(error)) from None
     except (ValueError, RecursionError):
         raise PlanFileError("a plan's registrations are nested too deeply") from None
-    return {c.name: c for c in compare(before, after, changed_fields(list(base), list(head)))}
+    return {c.name: c for c in compare(before, after, changed_fields(base_rows, head_rows))}
+
+
+def _writes_registrations(vm: PlanRow) -> bool:
+    """Whether the row's JSON has its registrations (``changes.state.has_registrations``), without
+    writing it."""
+    return "registrations" in vm.document if vm.document is not None else vm.registrations is not None
 
 
 def up_text(change) -> str | None:
@@ -260,7 +285,7 @@ def up_text(change) -> str | None:
     return None if change is None else change.summary().split(": ", 1)[1]
 
 
-def classify(before: dict, after: dict, up=None) -> VmChange:
+def classify(before: PlanRow, after: PlanRow, up=None) -> VmChange:
     """The change between two plans of what is the same VM (``up``: what ``pulumi up`` does to it, a
     ``components.changes.VmChange``)."""
     location = field_changes(before, after, LOCATION_FIELDS)
@@ -284,19 +309,19 @@ def classify(before: dict, after: dict, up=None) -> VmChange:
     return VmChange(kind, before, after, tuple(location + size + other), up_text(up))
 
 
-def fan_out_base_name(vm: dict) -> str | None:
+def fan_out_base_name(vm: PlanRow) -> str | None:
     """``web`` for a VM named ``web-aws`` on aws; None for a VM not named after its cloud."""
-    suffix = f"-{vm['cloud']}"
-    if vm["name"].endswith(suffix) and len(vm["name"]) > len(suffix):
-        return vm["name"][: -len(suffix)]
+    suffix = f"-{vm.cloud}"
+    if vm.name.endswith(suffix) and len(vm.name) > len(suffix):
+        return vm.name[: -len(suffix)]
     return None
 
 
-def pair_fan_out_moves(removed: list[dict], added: list[dict]) -> list[tuple[dict, dict]]:
+def pair_fan_out_moves(removed: list[PlanRow], added: list[PlanRow]) -> list[tuple[PlanRow, PlanRow]]:
     """Removed/added pairs that are one fan-out VM moving cloud: the only one of its base name each
     side, on different clouds."""
-    removed_by_base: dict[str, list[dict]] = {}
-    added_by_base: dict[str, list[dict]] = {}
+    removed_by_base: dict[str, list[PlanRow]] = {}
+    added_by_base: dict[str, list[PlanRow]] = {}
     for vms, by_base in ((removed, removed_by_base), (added, added_by_base)):
         for vm in vms:
             base = fan_out_base_name(vm)
@@ -305,16 +330,17 @@ def pair_fan_out_moves(removed: list[dict], added: list[dict]) -> list[tuple[dic
     pairs = []
     for base, gone in removed_by_base.items():
         new = added_by_base.get(base, [])
-        if len(gone) == 1 and len(new) == 1 and gone[0]["cloud"] != new[0]["cloud"]:
+        if len(gone) == 1 and len(new) == 1 and gone[0].cloud != new[0].cloud:
             pairs.append((gone[0], new[0]))
     return pairs
 
 
-def diff_plans(base: Sequence[dict], head: Sequence[dict]) -> PlanDiff:
+def diff_plans(base: Sequence[PlanRow | Mapping], head: Sequence[PlanRow | Mapping]) -> PlanDiff:
     """Every VM of either plan as one change, listed removed, added, moved, resized, changed,
     unchanged, and by name within each kind."""
-    base_by_name = {vm["name"]: vm for vm in base}
-    head_by_name = {vm["name"]: vm for vm in head}
+    base, head = as_rows(base), as_rows(head)
+    base_by_name = {vm.name: vm for vm in base}
+    head_by_name = {vm.name: vm for vm in head}
     ups = lifecycle(base, head) or {}
     both = base_by_name.keys() & head_by_name.keys()
     changes = [classify(base_by_name[name], head_by_name[name], ups.get(name)) for name in both]
@@ -322,11 +348,11 @@ def diff_plans(base: Sequence[dict], head: Sequence[dict]) -> PlanDiff:
     added = [vm for name, vm in head_by_name.items() if name not in base_by_name]
     for gone, new in pair_fan_out_moves(removed, added):
         moved = classify(gone, new)
-        texts = [f"{name}: {up_text(ups[name])}" for name in (gone["name"], new["name"]) if name in ups]
+        texts = [f"{name}: {up_text(ups[name])}" for name in (gone.name, new.name) if name in ups]
         changes.append(VmChange(moved.kind, moved.before, moved.after, moved.details, "; ".join(texts) or None))
         removed.remove(gone)
         added.remove(new)
-    changes += [VmChange("removed", vm, None, (), up_text(ups.get(vm["name"]))) for vm in removed]
-    changes += [VmChange("added", None, vm, (), up_text(ups.get(vm["name"]))) for vm in added]
+    changes += [VmChange("removed", vm, None, (), up_text(ups.get(vm.name))) for vm in removed]
+    changes += [VmChange("added", None, vm, (), up_text(ups.get(vm.name))) for vm in added]
     changes.sort(key=lambda c: (KINDS.index(c.kind), c.name))
     return PlanDiff(tuple(changes), total_cost(base), total_cost(head))

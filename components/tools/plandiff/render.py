@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import json
 
+from ...money import usd
+from ...plan_row import PlanRow
 from .model import KINDS, MARKER, PlanDiff, VmChange, money, vm_money
 
 
 def signed_money(value: float | None, at_least: bool = False) -> str:
-    if value is None:
-        return "unknown"
-    return f"{'-' if value < 0 else '+'}${abs(value):,.2f}{' or more' if at_least else ''}"
+    return usd(value, signed=True) + (" or more" if at_least and value is not None else "")
 
 
-def placement(vm: dict | None) -> str:
+def placement(vm: PlanRow | None) -> str:
     """``aws us-east-1 t3.large`` (with `` spot`` for a spot VM), or an em dash for no VM."""
     if vm is None:
         return "—"
-    words = [vm["cloud"], vm["region"], vm["instance_type"]]
-    if vm.get("spot"):
+    words = [vm.cloud, vm.region, vm.instance_type]
+    if vm.spot:
         words.append("spot")
     return " ".join(words)
 
@@ -130,8 +130,8 @@ def change_to_dict(change: VmChange) -> dict:
     return {
         "name": change.name,
         "kind": change.kind,
-        "before": change.before,
-        "after": change.after,
+        "before": change.before.to_json() if change.before else None,
+        "after": change.after.to_json() if change.after else None,
         "monthly_before": change.monthly_before,
         "monthly_after": change.monthly_after,
         "monthly_delta": change.monthly_delta,

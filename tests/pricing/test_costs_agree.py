@@ -4,6 +4,7 @@ data disks and Windows VMs; disks, public IPv4 and licences are priced or named,
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import runpy
 import shutil
@@ -12,7 +13,7 @@ import pytest
 
 from components import pricing
 from components.offline import evaluate
-from components.tools.plan import plan_stack_and_networks, stack_config, total_line
+from components.tools.plan import plan_stack, stack_config, total_line
 from components.tools.plandiff import diff_plans, render_markdown
 from tests.support.policy_harness import REPO_ROOT, run_policies
 
@@ -69,7 +70,7 @@ def pack_total(project, stack: str) -> str:
 
 @pytest.mark.parametrize("stack", ["dev", "mixed"])
 def test_plan_cost_comment_and_policy_pack_agree_to_the_cent(project, stack):
-    rows, _ = plan_stack_and_networks(project, stack)
+    rows = plan_stack(project, stack).vms
     plan_total = re.search(r"Total: ((?:at least )?\$[\d,.]+)/month", total_line(rows))[1]
     comment = render_markdown(diff_plans([], rows))
     comment_total = re.search(r"-> ((?:≥ )?\$[\d,.]+) ", comment)[1].replace("≥ ", "at least ")
@@ -77,19 +78,19 @@ def test_plan_cost_comment_and_policy_pack_agree_to_the_cent(project, stack):
 
 
 def test_disks_public_ips_and_licences_are_priced_or_named(project):
-    rows = {r["name"]: r for r in plan_stack_and_networks(project, "mixed")[0]}
+    rows = {r.name: r for r in plan_stack(project, "mixed").vms}
     data = rows["data"]
     # Four 16 TiB gp3 disks at $0.08/GiB-month and 500 GiB magnetic at $0.05 in us-east-1: $5,267.88.
-    assert [data["cost"][f"data disk {i}"] for i in range(1, 6)] == [1310.72] * 4 + [25.0]
-    assert data["cost"]["public IPv4"] == 3.65 and data["cost"]["OS disk"] == 2.4
-    assert data["unpriced"] == [] and data["monthly_price"] == round(sum(data["cost"].values()), 2)
+    assert [data.cost[f"data disk {i}"] for i in range(1, 6)] == [1310.72] * 4 + [25.0]
+    assert data.cost["public IPv4"] == 3.65 and data.cost["OS disk"] == 2.4
+    assert data.unpriced == () and data.monthly_price == round(sum(data.cost.values()), 2)
     # Windows: the licence is a part of its own, $0.046 per vCPU-hour on all three clouds (4 vCPUs here).
     for name in ("win-aws", "win-azure", "win-gcp"):
-        assert rows[name]["unpriced"] == [] and rows[name]["cost"]["Windows licence"] == 134.32
-        assert rows[name]["monthly_price"] == round(sum(rows[name]["cost"].values()), 2)
-    assert rows["win-azure"]["cost"]["data disk 1"] == 135.17  # 1000 GiB is billed as a P30
-    assert rows["win-azure"]["cost"]["OS disk"] == 19.71  # 127 GiB: P10
-    assert rows["win-gcp"]["cost"]["OS disk"] == 12.7  # 127 GiB pd-balanced at $0.10 in us-central1
+        assert rows[name].unpriced == () and rows[name].cost["Windows licence"] == 134.32
+        assert rows[name].monthly_price == round(sum(rows[name].cost.values()), 2)
+    assert rows["win-azure"].cost["data disk 1"] == 135.17  # 1000 GiB is billed as a P30
+    assert rows["win-azure"].cost["OS disk"] == 19.71  # 127 GiB: P10
+    assert rows["win-gcp"].cost["OS disk"] == 12.7  # 127 GiB pd-balanced at $0.10 in us-central1
 
 
 def test_a_licence_without_a_price_is_named_and_the_total_is_at_least(project):
@@ -101,19 +102,17 @@ def test_a_licence_without_a_price_is_named_and_the_total_is_at_least(project):
         "      instance_type: Standard_B2as_v2\n      image: windows-2022\n"
         f"      admin_password: {PASSWORD}\n      tags: {{owner: win-team}}\n"
     )
-    rows, _ = plan_stack_and_networks(project, "burstable")
+    rows = plan_stack(project, "burstable").vms
     [win] = rows
-    assert win["unpriced"] == ["Windows licence"] and win["cost"]["Windows licence"] is None
-    assert win["cost"]["compute"] == 54.9 and win["monthly_price"] == round(
-        sum(v or 0 for v in win["cost"].values()), 2
-    )
+    assert win.unpriced == ("Windows licence",) and win.cost["Windows licence"] is None
+    assert win.cost["compute"] == 54.9 and win.monthly_price == round(sum(v or 0 for v in win.cost.values()), 2)
     assert re.search(r"Total: at least \$[\d,.]+/month", total_line(rows))
 
 
 def test_adding_data_disks_changes_the_cost_comment(project):
-    head = {r["name"]: r for r in plan_stack_and_networks(project, "mixed")[0]}["data"]
-    base = {**head, "data_disks": [], "cost": {k: v for k, v in head["cost"].items() if "data disk" not in k}}
-    base["monthly_price"] = round(sum(base["cost"].values()), 2)
+    head = {r.name: r for r in plan_stack(project, "mixed").vms}["data"]
+    cost = {k: v for k, v in head.cost.items() if "data disk" not in k}
+    base = dataclasses.replace(head, data_disks=(), cost=cost, monthly_price=round(sum(cost.values()), 2))
     comment = render_markdown(diff_plans([base], [head]))
     assert "No VM changes" not in comment
     assert "data_disks none -> 16384 GiB ssd, 16384 GiB ssd, 16384 GiB ssd, 16384 GiB ssd, 500 GiB standard" in comment
