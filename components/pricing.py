@@ -24,13 +24,14 @@ part                           price
                                nor Azure A v2 and D v1 sizes: ``catalog.licence_per_vcpu``)
 ``licence:windows:<type>``     $ per hour of the licence on that instance type (wins over the
                                per-vCPU rate; the types above have only this)
+``endpoint:interface``         $ per hour of an interface endpoint in one zone (AWS PrivateLink:
+                               the SSM endpoint of a private Windows VM)
 ============================== ===============================================================
 
-A Windows VM's admin password store is a part of its own (free on AWS, $0.06 a month on GCP); on AWS a
-Windows VM without a route to SSM also pays for its SSM interface endpoint. Those prices, the same in
-every region or known only for the regions cited, sit with each cloud's facts
-(``cloud_rules.<cloud>.ADMIN_PASSWORD_STORE``, ``INTERFACE_ENDPOINT_HOURLY``) until the snapshot's
-``prices`` carry them.
+A Windows VM's admin password store is a part of its own (free on AWS, $0.06 a month on GCP), the same
+in every region: its price sits with the cloud's facts (``cloud_rules.<cloud>.ADMIN_PASSWORD_STORE``).
+On AWS a Windows VM without a route to SSM also pays for its SSM interface endpoint
+(``endpoint:interface``, per zone).
 
 A part the snapshot has no price for is *unpriced*: it is listed by name and the total is a lower
 bound ("at least"), never a silent zero. Usage charges (I/O requests, traffic) and provisioned disk
@@ -175,11 +176,15 @@ def admin_password_store_part(cloud: str) -> Part | None:
     return Part("admin password store", cents(monthly), detail)
 
 
-def interface_endpoint_part(cloud: str, region: str, zones: int = 1, name: str = "SSM endpoint") -> Part:
+def interface_endpoint_part(region: str, cat: Catalog, zones: int = 1, name: str = "SSM endpoint") -> Part:
     """An interface endpoint with a network interface in ``zones`` zones (an AWS VPC endpoint)."""
-    hourly = rules(cloud).INTERFACE_ENDPOINT_HOURLY.get(region)
+    hourly = cat.part_price(region, "endpoint:interface")
     if hourly is None:
-        return Part(name, None, f"no interface endpoint price seeded for {region}")
+        return Part(
+            name,
+            None,
+            f"no interface endpoint price for {region} in the snapshot (catalog refresh {cat.cloud} fetches it)",
+        )
     return Part(
         name,
         cents(hourly, zones, HOURS_PER_MONTH),
@@ -222,7 +227,7 @@ def spec_cost(spec, catalog: Catalog | None = None) -> VmCost:
     if spec.is_windows:
         extra.append(admin_password_store_part(cloud))
         if rules(cloud).password_endpoint(spec):
-            extra.append(interface_endpoint_part(cloud, spec.region))
+            extra.append(interface_endpoint_part(spec.region, catalog or _catalog.load(cloud)))
     cost = vm_cost(
         cloud,
         spec.region,

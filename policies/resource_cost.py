@@ -114,7 +114,8 @@ def other_resource_cost(resource_type: str, props: dict, region: str) -> Part | 
         return admin_password_store_part("gcp")  # one active version, billed as one location
     elif resource_type == "aws:ec2/vpcEndpoint:VpcEndpoint" and props.get("vpcEndpointType") == "Interface":
         subnets = props.get("subnetIds")
-        return interface_endpoint_part("aws", region, len(subnets) if isinstance(subnets, list) else 1, "endpoint")
+        zones = len(subnets) if isinstance(subnets, list) else 1
+        return interface_endpoint_part(region, _catalog("aws"), zones, "endpoint")
     else:
         return None
     if disk is None:

@@ -18,10 +18,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 SEED_FILE = Path(__file__).with_name("sources") / "part_prices.json"
-PART = re.compile(r"^(disk:[A-Za-z0-9_.-]+(:[A-Z]\d+)?|ipv4:public(:spot)?|licence:windows(:[A-Za-z0-9_.-]+)?)$")
+PART = re.compile(
+    r"^(disk:[A-Za-z0-9_.-]+(:[A-Z]\d+)?|ipv4:public(:spot)?|licence:windows(:[A-Za-z0-9_.-]+)?|endpoint:interface)$"
+)
 # Beyond these a fetched price is a parsing error, not a price (the dearest real ones: a 32 TiB
 # Azure Ultra tier is under $10,000/month; a licence under $50/h).
-MAX_PRICE = {"disk": 20000.0, "ipv4": 1.0, "licence": 50.0}
+MAX_PRICE = {"disk": 20000.0, "ipv4": 1.0, "licence": 50.0, "endpoint": 1.0}
 
 
 def check_prices(prices: Mapping[str, Mapping[str, float]]) -> list[str]:

@@ -307,12 +307,6 @@ DISK_TIERS: dict[str, tuple[tuple[str, int], ...]] = {}
 # A Windows VM's admin password: "Standard parameters: no additional charge" (storage and standard
 # throughput API calls), https://aws.amazon.com/systems-manager/pricing/ (Parameter Store).
 ADMIN_PASSWORD_STORE: tuple[float, str] | None = (0.0, "SSM Parameter Store standard SecureString: no charge")
-# An AWS PrivateLink interface endpoint in one AZ, $ per hour: "$0.01 per VPC endpoint per AZ ($/hour)"
-# in US East (N. Virginia) (https://aws.amazon.com/privatelink/pricing/) and the same in us-west-2
-# (usage type USW2-VpcEndpoint-Hours, AWS Price List). Other regions charge differently and no cited
-# figure is seeded: unpriced there (named, and the total a lower bound). Data processing ($0.01/GB) is
-# usage, not part of a VM's price.
-INTERFACE_ENDPOINT_HOURLY: dict[str, float] = {"us-east-1": 0.01, "us-west-2": 0.01}
 # The shipped snapshot has no AWS spot prices; the public feed behind the EC2 Spot pricing page has them.
 SPOT_PRICES_COMMAND = "catalog refresh aws --spot-feed"
 

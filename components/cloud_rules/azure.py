@@ -344,7 +344,6 @@ DISK_TIERS: dict[str, tuple[tuple[str, int], ...]] = {
 }
 # The admin password is the VM's osProfile.adminPassword: no secret store to pay for.
 ADMIN_PASSWORD_STORE: tuple[float, str] | None = None
-INTERFACE_ENDPOINT_HOURLY: dict[str, float] = {}  # the component creates no interface endpoint on Azure
 # The Retail Prices API has Azure's spot prices.
 SPOT_PRICES_COMMAND = "catalog refresh azure"
 

@@ -402,7 +402,6 @@ ADMIN_PASSWORD_STORE: tuple[float, str] | None = (
     0.06,
     "Secret Manager: 1 active secret version at $0.06/month (6 free per billing account, not deducted)",
 )
-INTERFACE_ENDPOINT_HOURLY: dict[str, float] = {}  # the component creates no interface endpoint on GCP
 # The Cloud Billing Catalog API has GCP's spot prices.
 SPOT_PRICES_COMMAND = "catalog refresh gcp"
 

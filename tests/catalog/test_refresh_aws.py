@@ -49,7 +49,8 @@ def linux_on_demand_filters(region: str) -> list[dict]:
 
 
 def part_queries(region: str) -> list[tuple[str, str, list[dict]]]:
-    """The Price List queries for a region's EBS, public IPv4 and Windows prices, in the order asked."""
+    """The Price List queries for a region's EBS, public IPv4, interface endpoint and Windows prices, in
+    the order asked."""
     windows = [
         {**f, "Value": "Windows"} if f["Field"] == "operatingSystem" else f for f in linux_on_demand_filters(region)
     ]
@@ -57,6 +58,7 @@ def part_queries(region: str) -> list[tuple[str, str, list[dict]]]:
     return [
         ("storage", "AmazonEC2", [*terms, {"Type": "TERM_MATCH", "Field": "productFamily", "Value": "Storage"}]),
         ("ipv4", "AmazonVPC", [*terms, {"Type": "TERM_MATCH", "Field": "productFamily", "Value": aws.IPV4_FAMILY}]),
+        ("endpoint", "AmazonVPC", [*terms, {"Type": "TERM_MATCH", "Field": "productFamily", "Value": "VpcEndpoint"}]),
         ("windows", "AmazonEC2", windows),
     ]
 
@@ -145,12 +147,14 @@ def test_price_list_pages_are_followed_and_parsed():
     shapes = {"m5.large": {"vcpus": 2}, "t3.micro": {"vcpus": 2}, "g5.xlarge": {"vcpus": 4}, "c7i.large": {"vcpus": 2}}
     parts = aws.fetch_part_prices(pricing, "eu-central-1", prices, shapes)
     stubber.assert_no_pending_responses()
-    # EBS gp3, gp2 and magnetic per GB-month, the in-use public IPv4 rate, Windows licences: the
-    # common per-vCPU rate, and the burstable t3.micro's own (not 2 x $0.046).
+    # EBS gp3, gp2 and magnetic per GB-month, the in-use public IPv4 rate, the interface endpoint's
+    # hour (not its bytes, nor a Gateway Load Balancer endpoint's hour), Windows licences: the common
+    # per-vCPU rate, and the burstable t3.micro's own (not 2 x $0.046).
     assert parts == {
         "disk:gp2": 0.119,
         "disk:gp3": 0.0952,
         "disk:standard": 0.059,
+        "endpoint:interface": 0.012,
         "ipv4:public": 0.005,
         "licence:windows": 0.046,
         "licence:windows:t3.micro": 0.0092,
@@ -259,3 +263,18 @@ def test_failed_refresh_leaves_the_old_snapshot(tmp_path):
         aws.refresh(["eu-central-1"], data_dir=tmp_path, client=client_factory(pricing))
     assert snapshot_path("aws", tmp_path).read_bytes() == original
     assert [p.name for p in tmp_path.iterdir()] == [snapshot_path("aws").name]  # no half-written file beside it
+
+
+@pytest.mark.parametrize(
+    ("usage_type", "is_interface_hour"),
+    [
+        ("VpcEndpoint-Hours", True),  # us-east-1's usage types carry no region prefix
+        ("EUC1-VpcEndpoint-Hours", True),
+        ("APN1-VpcEndpoint-Hours", True),
+        ("EUC1-VpcEndpoint-Bytes", False),
+        ("EUC1-VpcEndpoint-GWLBE-Hours", False),
+        ("EUC1-VpcEndpoint-Hours-Extra", False),
+    ],
+)
+def test_the_interface_endpoint_hour_is_told_from_the_other_endpoint_usage_types(usage_type, is_interface_hour):
+    assert bool(aws.INTERFACE_ENDPOINT_HOURS.match(usage_type)) is is_interface_hour

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +28,10 @@ from ..zones import SOURCES_DIR, ZoneData
 from .common import Progress, RefreshReport, write_refreshed
 
 IPV4_FAMILY = "VPC Public IPv4 Address"  # AmazonVPC products billed per in-use public IPv4 address
+ENDPOINT_FAMILY = "VpcEndpoint"  # AmazonVPC PrivateLink endpoints: <prefix>-VpcEndpoint-Hours per endpoint-AZ
+# The interface endpoint's hour, not its bytes, nor Gateway Load Balancer or service-side usage types;
+# us-east-1's usage types have no region prefix.
+INTERFACE_ENDPOINT_HOURS = re.compile(r"^([A-Z0-9]+-)?VpcEndpoint-Hours$")
 PRICING_REGION = "us-east-1"  # the Price List query API is served from us-east-1 (and two others)
 SOURCE = "AWS Price List query API, Linux on-demand, shared tenancy; shapes from DescribeInstanceTypes"
 LINUX_ON_DEMAND_FILTERS = {
@@ -140,8 +145,8 @@ EBS_PARTS = {t: f"disk:{t}" for t in ("gp3", "gp2", "io1", "io2", "st1", "sc1", 
 
 def fetch_part_prices(pricing, region: str, linux: dict[str, float], shapes: dict[str, dict]) -> dict[str, float]:
     """The region's EBS storage $/GB-month (gp3, gp2, io1, io2, st1, sc1, magnetic; not provisioned
-    IOPS or throughput), public IPv4 $/h and Windows licences (Windows minus Linux on-demand price of
-    each type), from the same Price List query API."""
+    IOPS or throughput), public IPv4 $/h, an interface endpoint's $/h per AZ and Windows licences
+    (Windows minus Linux on-demand price of each type), from the same Price List query API."""
     parts: dict[str, float] = {}
     for product in products(pricing, "AmazonEC2", {"regionCode": region, "productFamily": "Storage"}):
         part = EBS_PARTS.get(product["product"]["attributes"].get("volumeApiName"))
@@ -153,6 +158,11 @@ def fetch_part_prices(pricing, region: str, linux: dict[str, float], shapes: dic
             price = on_demand_price(product)
             if price is not None:
                 parts["ipv4:public"] = price
+    for product in products(pricing, "AmazonVPC", {"regionCode": region, "productFamily": ENDPOINT_FAMILY}):
+        if INTERFACE_ENDPOINT_HOURS.match(product["product"]["attributes"].get("usagetype", "")):
+            price = on_demand_price(product)
+            if price is not None:
+                parts["endpoint:interface"] = price
     windows = fetch_prices(pricing, region, "Windows")
     vcpus = {name: shape["vcpus"] for name, shape in shapes.items()}
     parts.update(licence_prices(linux, windows, vcpus, lambda t: licence_per_vcpu("aws", t)))
