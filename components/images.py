@@ -71,7 +71,8 @@ class ImageAlias:
     """The same image as a Generation 1 SKU, for sizes that boot only Gen1 (Av2, Dv2, F, ...)."""
 
     def for_cloud(self, cloud: str) -> dict:
-        return {"aws": self.aws, "azure": self.azure, "gcp": self.gcp}[cloud]
+        """The alias's builds on a cloud, by arch (a field per cloud, named after it)."""
+        return getattr(self, cloud)
 
 
 CANONICAL, DEBIAN, REDHAT, AMAZON = "099720109477", "136693071363", "309956199498", "801119661308"
@@ -177,24 +178,6 @@ GCP_SHIELDED_PROJECTS = frozenset(
         "ubuntu-os-pro-cloud",
     }
 )
-
-AMI_ID = re.compile(r"^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
-AZURE_URN = re.compile(r"^[A-Za-z0-9][\w.-]*:[\w.-]+:[\w.-]+:[\w.-]+$")
-GCP_IMAGE = re.compile(
-    r"^(?:(?:https://www\.googleapis\.com/compute/v1/)?projects/[a-z][-a-z0-9.:]*[a-z0-9]/global/images/"
-    r"(?:family/)?[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?"
-    r"|[a-z][-a-z0-9]*[a-z0-9]/[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)$"
-)
-NATIVE_IMAGE_FORMS = {
-    "aws": ("an AMI id like ami-0abcdef1234567890", AMI_ID),
-    "azure": ("a marketplace URN publisher:offer:sku:version", AZURE_URN),
-    # A bare image name is not accepted: "ubuntu" is far likelier a mistyped alias than an image of
-    # the VM's own project (write projects/MY-PROJECT/global/images/NAME for that).
-    "gcp": (
-        "an image path projects/PROJECT/global/images/[family/]NAME or PROJECT/NAME",
-        GCP_IMAGE,
-    ),
-}
 
 
 def gcp_image_project(image: str) -> str | None:

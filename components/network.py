@@ -10,6 +10,7 @@ import pulumi
 
 from .args import NetworkArgs
 from .clouds import network_provisioner
+from .provider_defaults import cloud_defaults
 from .spec.network import NetworkSpec, validate_network
 
 __all__ = ["Network", "NetworkArgs"]
@@ -36,8 +37,6 @@ class Network(pulumi.ComponentResource):
     """AWS: AZ ID -> subnet id; Azure and GCP: region -> subnet id."""
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
-        from .vm import cloud_defaults
-
         cloud = args.get("cloud") if hasattr(args, "get") else None
         self.spec: NetworkSpec = validate_network(name, args, cloud_defaults(cloud))
         super().__init__(TYPE_TOKEN, name, None, opts)

@@ -5,8 +5,6 @@ every instance, and string annotations would be compiled and evaluated again for
 """
 
 import dataclasses
-import os
-from typing import Any
 
 import pulumi
 
@@ -14,36 +12,14 @@ from . import lockfile
 from .args import DataDiskArgs, IngressRuleArgs, VirtualMachineArgs
 from .clouds import provisioner
 from .pricing import VmCost, instance_hourly, spec_cost
-from .spec import CloudDefaults, VmSpec, validate
+from .provider_defaults import cloud_defaults
+from .spec import VmSpec, validate
 from .spec.model import is_plain
 from .spec.validate import check_secret_values
 
 __all__ = ["DataDiskArgs", "IngressRuleArgs", "VirtualMachine", "VirtualMachineArgs"]
 
 TYPE_TOKEN = "multicloud:index:VirtualMachine"
-GCP_PROJECT_VARIABLES = ("GOOGLE_PROJECT", "GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT")
-
-
-def cloud_defaults(cloud: Any) -> CloudDefaults:
-    """The provider configuration a spec falls back on for region, zone and project, and the stack
-    (names unique per stack)."""
-    stack = f"{pulumi.get_project()}/{pulumi.get_stack()}"
-    if cloud == "aws":
-        return CloudDefaults(region=pulumi.Config("aws").get("region"), stack=stack)
-    if cloud == "azure":
-        return CloudDefaults(region=pulumi.Config("azure-native").get("location"), stack=stack)
-    if cloud == "gcp":
-        config = pulumi.Config("gcp")
-        # The provider's own fallback when gcp:project is unset (pulumi_gcp/config/vars.py).
-        environment = next((os.environ[v] for v in GCP_PROJECT_VARIABLES if os.environ.get(v)), None)
-        return CloudDefaults(
-            region=config.get("region"),
-            zone=config.get("zone"),
-            project=config.get("project"),
-            environment_project=environment,
-            stack=stack,
-        )
-    return CloudDefaults(stack=stack)
 
 
 class VirtualMachine(pulumi.ComponentResource):

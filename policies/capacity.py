@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .fleets import Machine, Run, TemplateRef, aws_template, aws_windows, count_of, spot_cap
-from .values import UNKNOWN, as_dict, as_list, dig, is_true, last_segment, lower, number, strings
+from .values import UNKNOWN, as_dict, as_list, cloud_of, dig, is_true, last_segment, lower, number, strings
 
 # --- Reservations --------------------------------------------------------------------------------
 
@@ -164,7 +164,9 @@ def consumes(resource_type: str, props: dict, reservation: Reservation) -> bool:
     same size, zone (when the reservation has one), platform; AWS open reservations take any
     matching instance, targeted ones only those that name a reservation; an Azure VM only when it
     names a capacity reservation group; a GCP VM unless it asks for no reservation."""
-    if resource_type == "aws:ec2/instance:Instance" and reservation.cloud == "aws":
+    if cloud_of(resource_type) != reservation.cloud:
+        return False
+    if resource_type == "aws:ec2/instance:Instance":
         size, zone, spot = (
             props.get("instanceType"),
             props.get("availabilityZone"),
@@ -173,12 +175,12 @@ def consumes(resource_type: str, props: dict, reservation: Reservation) -> bool:
         target = dig(props, "capacityReservationSpecification", "capacityReservationTarget")
         if (reservation.targeted and not target) or aws_windows(props) != reservation.windows:
             return False
-    elif resource_type == "azure-native:compute:VirtualMachine" and reservation.cloud == "azure":
+    elif resource_type == "azure-native:compute:VirtualMachine":
         size, zone = dig(props, "hardwareProfile", "vmSize"), None
         spot = lower(props.get("priority")) in ("spot", "low")
         if dig(props, "capacityReservation", "capacityReservationGroup", "id") is None:
             return False
-    elif resource_type == "gcp:compute/instance:Instance" and reservation.cloud == "gcp":
+    elif resource_type == "gcp:compute/instance:Instance":
         size, zone = last_segment(props.get("machineType")), last_segment(props.get("zone"))
         scheduling = as_dict(props.get("scheduling"))
         spot = lower(scheduling.get("provisioningModel")) == "spot" or scheduling.get("preemptible") is True

@@ -24,16 +24,7 @@ from .addresses import (
 )
 from .addresses import exposure_messages as _exposure_messages
 from .addresses import port_ranges as read_port_ranges
-from .values import UNKNOWN, Context, as_dict, as_list, dig, is_true, lower, number, show, strings
-
-FIX = {
-    "aws": "allow the port only from a trusted CIDR (VPN or office range), or drop the rule and reach "
-    "the VM with SSM Session Manager or EC2 Instance Connect Endpoint",
-    "azure": "set the source to a trusted CIDR or service tag (not *, Internet, Any or CIDRs that add up to "
-    "the internet), or use Azure Bastion or just-in-time VM access",
-    "gcp": "set the source ranges to a trusted CIDR, or allow only IAP (35.235.240.0/20) and connect with "
-    "IAP TCP forwarding",
-}
+from .values import UNKNOWN, Context, as_dict, as_list, dig, is_true, lower, number, rules_of, show, strings
 
 
 def threshold(ctx: Context) -> Threshold:
@@ -46,7 +37,8 @@ def threshold(ctx: Context) -> Threshold:
 
 
 def exposure_messages(ctx: Context, name: str, rules: list[Rule], cloud: str) -> list[str]:
-    return _exposure_messages(ctx.subject(name), rules, FIX[cloud], threshold(ctx))
+    advice = rules_of(cloud).ADMIN_ACCESS_ADVICE  # how to reach a VM without the port (cloud_rules/<cloud>.py)
+    return _exposure_messages(ctx.subject(name), rules, advice, threshold(ctx))
 
 
 def listed(value: Any) -> list | None:

@@ -13,64 +13,27 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .values import UNKNOWN, Context, as_dict, as_list, dig, is_true, last_segment, strings
+from components.cloud_rules import aws as aws_rules
+from components.cloud_rules import azure as azure_rules
+from components.cloud_rules import gcp as gcp_rules
 
-AWS_ZONE = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
-GCP_ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
-GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d+$")
+from .values import UNKNOWN, Context, as_dict, as_list, dig, is_true, rules_of, strings
 
-
-def aws_region_of_zone(zone: Any) -> str | None:
-    match = AWS_ZONE.match(zone) if isinstance(zone, str) else None
-    return match.group(1) if match else None
-
-
-def gcp_region_of_zone(zone: Any) -> str | None:
-    """us-central1-a -> us-central1 (also for zones given as URLs or zones/... paths)."""
-    if not isinstance(zone, str):
-        return None
-    match = GCP_ZONE.match(zone.rsplit("/", 1)[-1])
-    return match.group(1) if match else None
-
-
-def gcp_region(region: Any) -> str | None:
-    name = last_segment(region)
-    return name if isinstance(name, str) and GCP_REGION.match(name) else None
-
-
-def normalize_azure_location(location: Any) -> str | None:
-    return re.sub(r"\s+", "", location).lower() if isinstance(location, str) and location else None
+# Each cloud's reading of where a resource lives (components/cloud_rules/<cloud>.py).
+aws_region_of_zone = aws_rules.region_of_zone_name
+gcp_region_of_zone = gcp_rules.region_of_zone
+gcp_region = gcp_rules.region_name
+normalize_azure_location = azure_rules.normalize_location
 
 
 def resource_region(cloud: str | None, props: dict, ctx: Context) -> str | None:
     """The region a resource lives in, from its own region/zone/location, else the provider's
     config, else the pack's defaultRegions; None when nothing says."""
-    defaults = as_dict(ctx.config.get("defaultRegions"))
-    provider = ctx.provider_props
-    if cloud == "aws":
-        # pulumi-aws 7 resources take their own `region`, else the zone's, else the provider's
-        zones = strings(props.get("availabilityZones"))
-        candidates = [
-            props.get("region"),
-            aws_region_of_zone(props.get("availabilityZone")),
-            aws_region_of_zone(zones[0]) if zones else None,
-            provider.get("region"),
-        ]
-    elif cloud == "azure":
-        candidates = [
-            normalize_azure_location(props.get("location")),
-            normalize_azure_location(provider.get("location")),
-        ]
-    elif cloud == "gcp":
-        candidates = [
-            gcp_region_of_zone(props.get("zone")),
-            gcp_region(props.get("region")),
-            gcp_region_of_zone(provider.get("zone")),
-            provider.get("region"),
-        ]
-    else:
+    cloud_rules = rules_of(cloud)
+    if cloud_rules is None:
         return None
-    candidates.append(defaults.get(cloud))
+    defaults = as_dict(ctx.config.get("defaultRegions"))
+    candidates = [*cloud_rules.resource_region(props, ctx.provider_props), defaults.get(cloud)]
     return next((c for c in candidates if isinstance(c, str) and c), None)
 
 
@@ -81,11 +44,12 @@ def check_allowed_region(name: str, props: dict, ctx: Context) -> list[str]:
     region = resource_region(ctx.cloud, props, ctx)
     if region is None:
         return []
+    cloud_rules = rules_of(ctx.cloud)
     places = {region}
-    zone = props.get("zone") if ctx.cloud == "gcp" else props.get("availabilityZone")
+    zone = cloud_rules.resource_zone(props)
     if isinstance(zone, str):
         places.add(zone.rsplit("/", 1)[-1])
-    if places & set(allowed) or (ctx.cloud == "azure" and region in {normalize_azure_location(a) for a in allowed}):
+    if places & set(allowed) or region in {cloud_rules.region_named(a) for a in allowed}:
         return []
     return [
         (
@@ -154,7 +118,8 @@ def read_gcp_template_image(props: dict, ctx: Context) -> list[str] | None:
 
 
 def image_allowed(cloud: str | None, names: list[str], patterns: list[str]) -> bool:
-    if cloud == "azure":
+    cloud_rules = rules_of(cloud)
+    if cloud_rules is not None and not cloud_rules.IMAGE_NAMES_CASE_SENSITIVE:
         return any(fnmatch.fnmatch(n.lower(), p.lower()) for n in names for p in patterns)
     return any(fnmatch.fnmatchcase(n, p) for n in names for p in patterns)
 

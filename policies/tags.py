@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .values import UNKNOWN, Context, as_dict, as_list, dig, strings
+from .values import UNKNOWN, Context, as_dict, as_list, dig, rules_of, strings
 
 DEFAULT_REQUIRED_TAGS = ["owner"]
 
@@ -44,7 +44,8 @@ def _tag_list(value: Any) -> dict | Any:
 
 def check_required_tags(name: str, props: dict, ctx: Context) -> list[str]:
     required = strings(ctx.config.get("requiredTags", DEFAULT_REQUIRED_TAGS))
-    field_name = "labels" if ctx.cloud == "gcp" else "tags"
+    cloud = rules_of(ctx.cloud)
+    field_name = cloud.TAG_NOUN if cloud else "tags"
     tags = props.get(field_name)
     group = ctx.resource_type == "aws:autoscaling/group:Group"
     if isinstance(tags, list):  # groups and CloudFormation (aws-native) shapes: [{key, value}]
@@ -52,7 +53,8 @@ def check_required_tags(name: str, props: dict, ctx: Context) -> list[str]:
     if tags is UNKNOWN or not required or (tags is None and ctx.inherited):
         return []
     defaults = provider_default_tags(ctx.provider_props) if ctx.resource_type.startswith("aws:") and not group else {}
-    missing = missing_tags({**defaults, **as_dict(tags)}, required, case_sensitive=ctx.cloud != "azure")
+    case_sensitive = cloud.TAG_KEYS_CASE_SENSITIVE if cloud else True
+    missing = missing_tags({**defaults, **as_dict(tags)}, required, case_sensitive=case_sensitive)
     if not missing:
         return []
     return [

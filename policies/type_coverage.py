@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from components.cloud_rules import CLOUDS, rules
+
 from .exclusions import Exclusion, NotJudged
 from .rules import EXCLUDED, covered_types
 from .sdk_schema import SDK_PACKAGES, SdkTypes, scan_sdks
@@ -75,20 +77,20 @@ KINDS: dict[str, tuple[tuple[str, str], ...]] = {
 
 # Each rule: the kinds of resource it guards and the clouds it applies to.
 RULE_SCOPE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "admin-ports-open-to-internet": (("network",), ("aws", "azure", "gcp")),
-    "disk-encryption-required": (("disk", "vm"), ("aws", "azure", "gcp")),
+    "admin-ports-open-to-internet": (("network",), CLOUDS),
+    "disk-encryption-required": (("disk", "vm"), CLOUDS),
     "ec2-imdsv2-required": (("vm",), ("aws",)),
     "azure-linux-password-login": (("vm",), ("azure",)),
-    "public-ip-on-vm": (("public-address", "vm"), ("aws", "azure", "gcp")),
-    "required-tags": (("vm", "disk"), ("aws", "azure", "gcp")),
-    "allowed-regions": (("vm", "disk"), ("aws", "azure", "gcp")),
-    "allowed-images": (("image", "vm", "disk"), ("aws", "azure", "gcp")),
+    "public-ip-on-vm": (("public-address", "vm"), CLOUDS),
+    "required-tags": (("vm", "disk"), CLOUDS),
+    "allowed-regions": (("vm", "disk"), CLOUDS),
+    "allowed-images": (("image", "vm", "disk"), CLOUDS),
     "gcp-shielded-vm": (("vm",), ("gcp",)),
     "gcp-default-service-account": (("vm",), ("gcp",)),
-    "no-secrets-in-user-data": (("vm",), ("aws", "azure", "gcp")),
-    "vm-hourly-price-ceiling": (("vm",), ("aws", "azure", "gcp")),
-    "vm-price-unknown": (("vm",), ("aws", "azure", "gcp")),
-    "stack-monthly-budget": (("vm",), ("aws", "azure", "gcp")),
+    "no-secrets-in-user-data": (("vm",), CLOUDS),
+    "vm-hourly-price-ceiling": (("vm",), CLOUDS),
+    "vm-price-unknown": (("vm",), CLOUDS),
+    "stack-monthly-budget": (("vm",), CLOUDS),
 }
 
 # What a type is, by the input properties its schema declares (at any depth): a kind's groups must
@@ -130,7 +132,7 @@ PROPERTY_KINDS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 # The providers of each cloud, by type-token prefix.
-PREFIXES = {"aws": ("aws:", "aws-native:"), "azure": ("azure-native:", "azure:"), "gcp": ("gcp:",)}
+PREFIXES = {cloud: tuple(f"{package}:" for package in rules(cloud).PULUMI_PACKAGES) for cloud in CLOUDS}
 
 
 def kinds_of(token: str, properties: Iterable[str] = ()) -> set[str]:

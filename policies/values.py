@@ -18,7 +18,10 @@ from typing import Any, Self
 from pulumi_policy import Secret
 from pulumi_policy import proxy as policy_proxy
 
-CLOUDS = ("aws", "azure", "gcp")
+from components.cloud_rules import CLOUDS, rules
+
+# The clouds, and the Pulumi packages whose resources are each one's (components/cloud_rules/<cloud>.py).
+PACKAGE_CLOUDS = {package: cloud for cloud in CLOUDS for package in rules(cloud).PULUMI_PACKAGES}
 
 
 class _Unknown:
@@ -137,9 +140,13 @@ def show(value: Any) -> str:
     return repr(value) if isinstance(value, (str, bool)) else str(value)
 
 
+def rules_of(cloud: str | None):
+    """A cloud's rules (components/cloud_rules/<cloud>.py); None for a type of no cloud the pack knows."""
+    return rules(cloud) if cloud in CLOUDS else None
+
+
 def cloud_of(resource_type: str) -> str | None:
-    prefix = resource_type.split(":", 1)[0]
-    return {"aws": "aws", "aws-native": "aws", "azure-native": "azure", "azure": "azure", "gcp": "gcp"}.get(prefix)
+    return PACKAGE_CLOUDS.get(resource_type.split(":", 1)[0])
 
 
 # azure-native:compute/v20240701:VirtualMachine (an explicit API version, from a versioned module or

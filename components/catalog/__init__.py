@@ -7,7 +7,6 @@ Pulumi or any provider SDK. Each cloud's snapshot is loaded on first use and kep
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -15,6 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ..cloud_rules import rules
 from ..money import HOURS_PER_MONTH, hourly_estimate, monthly_price
 from . import gpus
 from .sanity import PriceOutlier
@@ -36,29 +36,18 @@ __all__ = [
     "nearest_offerings",
 ]
 
-_BURSTABLE = {
-    "aws": re.compile(r"^t\d"),
-    "azure": re.compile(r"^Standard_B"),
-    "gcp": re.compile(r"^(e2-(micro|small|medium)|f1-|g1-)"),
-}
-
 
 def is_burstable(cloud: str, instance_type: str) -> bool:
-    """Burstable (shared-core, CPU-credit) families: AWS t*, Azure B*, GCP e2 shared-core, f1, g1."""
-    return bool(_BURSTABLE[cloud].match(instance_type))
-
-
-# Azure A v2 and D v1/DS v1 sizes: Windows minus Linux price is not $0.046 per vCPU (e.g. A2_v2 $0.0439/h
-# for 2 vCPUs, D2 $0.129/h in polandcentral; components/catalog/sources/part_prices.json).
-_LICENCE_NOT_PER_VCPU = re.compile(r"^Standard_(A\d+m?_v2|DS?\d+)$")
+    """Burstable (shared-core, CPU-credit) families: AWS t*, Azure B*, GCP e2 shared-core, f1, g1
+    (``BURSTABLE`` of ``cloud_rules/<cloud>.py``)."""
+    return bool(rules(cloud).BURSTABLE.match(instance_type))
 
 
 def licence_per_vcpu(cloud: str, instance_type: str) -> bool:
     """Whether a type's Windows licence is the per-vCPU rate times its vCPUs: not for burstable types
-    nor Azure A v2 and D v1 sizes, which are priced only by a price of their own."""
-    return not is_burstable(cloud, instance_type) and not (
-        cloud == "azure" and _LICENCE_NOT_PER_VCPU.match(instance_type)
-    )
+    nor the cloud's sizes priced only by a price of their own (``LICENCE_NOT_PER_VCPU``)."""
+    not_per_vcpu = rules(cloud).LICENCE_NOT_PER_VCPU
+    return not is_burstable(cloud, instance_type) and not (not_per_vcpu and not_per_vcpu.match(instance_type))
 
 
 @dataclass(frozen=True, slots=True)

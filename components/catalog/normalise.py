@@ -22,12 +22,11 @@ import json
 import re
 from functools import cache
 
+from ..cloud_rules import rules
 from . import gpus
 from .zones import SOURCES_DIR
 
 GPU_SOURCES = SOURCES_DIR / "gpus.json"
-CONSTRAINED = re.compile(r"^Standard_(?P<series>[A-Z]+)(?P<full>\d+)-(?P<active>\d+)[a-z]*(_|$)")
-NUMBERED_NOT_BY_VCPUS = ("DS", "GS")  # DS11_v2 has 2 vCPUs, GS4 16
 
 
 @cache
@@ -56,13 +55,9 @@ def gpu_of(scope: str, name: str, label: str | None, gpu_info: list | None = Non
 
 
 def constrained_vcpus(cloud: str, name: str, listed: float) -> tuple[int, float] | None:
-    """(active, licensed) vCPUs of a constrained-vCPU Azure size whose source lists ``listed``
-    vCPUs; None for any other size."""
-    match = CONSTRAINED.match(name) if cloud == "azure" else None
-    if not match:
-        return None
-    full = float(listed) if match["series"] in NUMBERED_NOT_BY_VCPUS else int(match["full"])
-    return int(match["active"]), int(full) if float(full).is_integer() else full
+    """(active, licensed) vCPUs of a constrained-vCPU size whose source lists ``listed`` vCPUs; None
+    for any other size (``constrained_vcpus`` of ``cloud_rules/<cloud>.py``: Azure's naming)."""
+    return rules(cloud).constrained_vcpus(name, listed)
 
 
 def normalise_shape(cloud: str, shape: dict, gpu_info: list | None = None) -> dict:

@@ -28,10 +28,11 @@ rule against every GPU size shipped).
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from ..cloud_rules import rules
 
 FAR_BELOW = 0.5  # flag a price under half the type's median in other regions
 FAR_ABOVE = 2.5  # ... or over 2.5 times it
@@ -39,26 +40,11 @@ BELOW_ALL = 0.6  # flag a price under 0.6x the cheapest other region
 MIN_OTHER_REGIONS = 2  # one other region is an anecdote, not a baseline
 BIGGER_CHEAPER_MARGIN = 0.999  # rounding in the price data is not a finding
 BELOW_US_GPU = 0.75  # flag a GPU size under 0.75x its cheapest US region
-AZURE_US_REGIONS = frozenset(
-    [
-        "eastus",
-        "eastus2",
-        "westus",
-        "westus2",
-        "westus3",
-        "centralus",
-        "northcentralus",
-        "southcentralus",
-        "westcentralus",
-    ]
-)
 
 
 def is_us_region(cloud: str, region: str) -> bool:
-    """A commercial US region (not AWS GovCloud)."""
-    if cloud == "azure":
-        return region in AZURE_US_REGIONS
-    return region.startswith("us-") and "gov" not in region
+    """A commercial US region (not AWS GovCloud): ``us_region`` of ``cloud_rules/<cloud>.py``."""
+    return rules(cloud).us_region(region)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,18 +138,12 @@ def _verdict(price: float, count: int, other, what: str) -> PriceOutlier | None:
 
 # --- bigger but cheaper, within a family ---------------------------------------------------------
 
-_AZURE_SIZE = re.compile(r"^Standard_([A-Z]+)\d+(?:-\d+)?([a-z]*)(_.*)?$")
-
 
 def family(cloud: str, instance_type: str) -> str:
     """The family sizes are compared within: AWS ``m6i`` (before the dot), GCP ``a2`` (the series),
-    Azure the series letters, feature letters and version (``NC|ads|_A100_v4``)."""
-    if cloud == "aws":
-        return instance_type.split(".")[0]
-    if cloud == "gcp":
-        return instance_type.split("-")[0]
-    match = _AZURE_SIZE.match(instance_type)
-    return "|".join(part or "" for part in match.groups()) if match else instance_type
+    Azure the series letters, feature letters and version (``NC|ads|_A100_v4``): ``size_family`` of
+    ``cloud_rules/<cloud>.py``."""
+    return rules(cloud).size_family(instance_type)
 
 
 def dimensions(type_row: list) -> tuple[float, ...]:

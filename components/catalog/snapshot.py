@@ -48,6 +48,7 @@ import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from ..cloud_rules import CLOUDS as CLOUDS  # the clouds, declared once (each has a snapshot)
 from .container import GZIP_MAGIC, Container, ContainerError, encode
 
 FORMAT_VERSION = 3
@@ -56,7 +57,6 @@ READABLE_FORMATS = (1, 2, 3)
 # another version has its derived facts recomputed when it is read.
 DERIVED_VERSION = 1
 DATA_DIR = Path(__file__).with_name("data")
-CLOUDS = ("aws", "azure", "gcp")
 SUFFIX = ".snapshot"
 LEGACY_SUFFIX = ".json.gz"
 REGION_KEYS = ("zones", "zone_names", "prices")  # per-region document keys, stored with the region

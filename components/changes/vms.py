@@ -28,13 +28,6 @@ VM_TYPE = "multicloud:index:VirtualMachine"
 OS_DISK = "OS disk"
 VM_OP_ORDER = ("replace", "delete", "update", "same", "create")
 KEPT = ("kept", "updated", "new", "detached", "retained", "protected")
-# Where each VM type keeps its OS disk's settings, and what keeps the disk when the VM goes.
-OS_DISK_PATHS = {"aws": "rootBlockDevice", "azure-native": "storageProfile.osDisk", "gcp": "bootDisk"}
-KEEPS_OS_DISK = {
-    "aws": ("rootBlockDevice.deleteOnTermination", False),
-    "azure-native": ("storageProfile.osDisk.deleteOption", "Detach"),
-    "gcp": ("bootDisk.autoDelete", False),
-}
 
 
 @dataclass
@@ -89,10 +82,6 @@ def _descendants(root: str, resources: list[Resource]) -> list[Resource]:
     return out
 
 
-def provider_of(type_token: str) -> str:
-    return type_token.split(":", 1)[0]
-
-
 def causes(step: Step, steps: dict[str, Step], depth: int = 0) -> tuple[list[tuple[str, ...]], bool]:
     """The candidate fields behind a step (one tuple per cause) and whether it is certain."""
     resource = step.resource
@@ -142,10 +131,10 @@ def disk_states(vm_step: Step | None, children: list[Resource], steps: dict[str,
     states: dict[str, str] = {}
     if vm_step is not None:
         resource = vm_step.resource
-        provider = provider_of(resource.type)
-        keep_path, keep_value = KEEPS_OS_DISK.get(provider, ("", None))
+        vm_rules = type_rules(resource.type)  # where the VM keeps its OS disk's settings, what keeps the disk
+        keep_path, keep_value = (vm_rules and vm_rules.keeps_os_disk) or ("", None)
         keeps = bool(keep_path) and get(resource.inputs, tuple(keep_path.split("."))) == keep_value
-        os_prefix = OS_DISK_PATHS.get(provider, "\0")
+        os_prefix = (vm_rules and vm_rules.os_disk) or "\0"
         if vm_step.op in ("replace", "delete"):
             states[OS_DISK] = "detached" if keeps else "lost"
         elif vm_step.op == "create":

@@ -1,4 +1,10 @@
-"""What each cloud accepts and what a change does there: one module per cloud, pure Python.
+"""What each cloud is and accepts, and what a change does there: one module per cloud, pure Python.
+
+``CLOUDS`` names the clouds; ``rules(cloud)`` is a cloud's module, typed by ``surface.CloudRules``:
+its limits, formats and name rules, config keys and defaults, key types, disk maxima, tag rules,
+zone and network rules, as the spec, the catalog, the components and the policy pack read them
+(docs/adding-a-cloud.md: what a fourth cloud declares). The facts below the surface stay plain
+module-level names of that module, used by its adapter (``components/clouds/<cloud>.py``).
 
 Mocks accept anything, so these facts are written down here, each with its source beside it, and
 checked by ``spec.validate`` on what is actually sent to the cloud (the resolved size, image, disk
@@ -24,12 +30,34 @@ SKUs, rules), before anything is registered:
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..catalog import Offering
+    from .surface import CloudRules
+
+# The clouds, declared once: each has its module here (``rules``), its adapter in ``components/clouds``
+# and its catalog snapshot in ``components/catalog/data``.
+CLOUDS = ("aws", "azure", "gcp")
+
+Problem = tuple[str, object, str]
+"""(spec field, value, what is expected): a rule a resolved spec breaks."""
+
+
+class ZoneError(ValueError):
+    """A zone that does not exist, does not offer the size or is not in the network: the message
+    says what would be valid."""
+
+
+@dataclass(frozen=True)
+class DiskLimit:
+    """A disk type's own size maximum, and what the cloud calls such disks in a message."""
+
+    max_gib: int
+    what: str
 
 
 @dataclass(frozen=True)
@@ -85,16 +113,6 @@ class Change:
     note: str = ""
 
 
-_modules: dict[str, Any] = {}
-
-
-def rules(cloud: str):
-    module = _modules.get(cloud)
-    if module is None:
-        module = _modules[cloud] = importlib.import_module(f"{__name__}.{cloud}")
-    return module
-
-
 def size_problem(offering: Offering, needs: SizeNeeds) -> tuple[str, str] | None:
     return rules(offering.cloud).size_problem(offering, needs)
 
@@ -116,6 +134,20 @@ def lifecycle(cloud: str) -> Mapping[str, Change]:
     return rules(cloud).LIFECYCLE
 
 
+def listed(zones, limit: int = 8) -> str:
+    """Zones for a message: the first ``limit``, and how many there are in all."""
+    ordered = list(zones)
+    more = f", ... ({len(ordered)} in all)" if len(ordered) > limit else ""
+    return ", ".join(ordered[:limit]) + more if ordered else "none"
+
+
+def first_string(value: Any) -> str | None:
+    """A property value that is a string, or the first string of a list (the policy pack's property bags)."""
+    if isinstance(value, str):
+        return value
+    return next((item for item in value if isinstance(item, str)), None) if isinstance(value, list) else None
+
+
 def common_size_problem(offering: Offering, needs: SizeNeeds, spot_source: str) -> tuple[str, str] | None:
     """The per-size facts every cloud's catalog may carry: spot support and the data-disk maximum."""
     facts = offering.facts
@@ -125,3 +157,11 @@ def common_size_problem(offering: Offering, needs: SizeNeeds, spot_source: str) 
     if limit is not None and needs.data_disks > limit:
         return "data_disks", f"{offering.instance_type} takes at most {limit} data disks, not {needs.data_disks}"
     return None
+
+
+# Each cloud's module (``cloud_rules/<cloud>.py``), loaded with the package (they import the names above):
+# the spec asks them several times per VM, so ``rules(cloud)`` is a plain lookup, KeyError for no cloud.
+RULES: Mapping[str, CloudRules] = MappingProxyType(
+    {cloud: importlib.import_module(f"{__name__}.{cloud}") for cloud in CLOUDS}
+)
+rules: Callable[[str], CloudRules] = RULES.__getitem__

@@ -9,11 +9,13 @@ Checked and found nothing to enforce for the image aliases (kept here so nobody 
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 from typing import Any
 
-from . import Change, SizeNeeds, common_size_problem
+from . import DiskLimit, Problem, SizeNeeds, ZoneError, common_size_problem, first_string, listed
+from .aws_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
 
 # botocore CreateKeyPairRequest.KeyType: "ED25519 keys are not supported for Windows instances."
 # (also https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html)
@@ -243,61 +245,214 @@ def user_data_problems(spec: Any, user_data: Any) -> list[tuple[str, object, str
     return []
 
 
-EC2 = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide"
 # An EBS volume changes type in place (ModifyVolume; aws_ebs_volume ``type`` is not ForceNew).
 DATA_DISK_TYPE_CHANGE = "update"
 
-# What EC2 itself does with each edit of a running instance (the component's outcome is generated:
-# components/tools/lifecycle.py).
-LIFECYCLE: dict[str, Change] = {
-    "image alias": Change("replace", "RunInstances ImageId: the root volume is made from the AMI at launch"),
-    "instance_type (same series)": Change(
-        "restart", f"{EC2}/change-instance-type.html: 'You must stop your instance before you can change its type'"
-    ),
-    "instance_type (another series)": Change(
-        "replace",
-        f"{EC2}/change-instance-type.html: the new type must support the AMI's architecture (x86_64 to arm64 here)",
-        "within one architecture another series is a restart like the same series",
-    ),
-    "user_data": Change(
-        "restart",
-        f"{EC2}/user-data.html: user data changes only while the instance is stopped",
-        "cloud-init and EC2Launch run it once per instance: only a new instance runs new user data",
-    ),
-    "ssh_public_key": Change("replace", f"{EC2}/ec2-key-pairs.html: the key pair is set at launch"),
-    "admin_username": Change("restart", "the admin user is created by the component's cloud-config, in user data"),
-    "admin_password (Windows)": Change(
-        "update",
-        "the VM's SSM SecureString parameter takes a new value in place (value_wo, when value_wo_version changes: "
-        "terraform-provider-aws internal/service/ssm/parameter.go)",
-        "EC2Launch reads it at first boot only",
-    ),
-    "zone": Change("replace", f"{EC2}/using-regions-availability-zones.html: an instance stays in its AZ"),
-    "region": Change("replace", "EC2 resources are regional"),
-    "spot": Change("replace", f"{EC2}/spot-requests.html: a one-time Spot request cannot become On-Demand"),
-    "disk_type": Change("update", "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modify-volume.html"),
-    "disk_size_gib (grow)": Change(
-        "update",
-        "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modify-volume.html: online; a volume cannot shrink",
-    ),
-    "data_disks (add)": Change("update", f"{EC2}/ebs-attaching-volume.html: attaches to a running instance"),
-    "data_disks (remove the first)": Change("update", "a volume detaches from a running instance (unmount it first)"),
-    "data_disks (reorder)": Change("update", "a volume keeps its data wherever it is attached"),
-    "ingress": Change("update", "security group rules change in place"),
-    "public_ip": Change("replace", f"{EC2}/using-instance-addressing.html: a public IPv4 is assigned only at launch"),
-    "tags": Change("update", "CreateTags / DeleteTags"),
-    "Windows VM deployed by an earlier version": Change(
-        "restart",
-        f"{EC2}/user-data.html: user data changes only while the instance is stopped; an instance profile is "
-        "associated to a running instance (AssociateIamInstanceProfile)",
-        "the admin password leaves the user data for the VM's SSM parameter",
-    ),
-    "Windows spot VM deployed by an earlier version": Change(
-        "replace",
-        f"{EC2}/spot-requests.html: a one-time Spot instance cannot be stopped, so its user data cannot change",
-        "the admin password leaves the user data for the VM's SSM parameter",
-    ),
-}
+
+# --- What the cloud-agnostic layers ask of AWS (the names of surface.CloudRules) -------------------
+
+TITLE = "AWS"
+# pulumi-aws (the component's) and pulumi-aws-native (Cloud Control) resources.
+PULUMI_PACKAGES = ("aws", "aws-native")
+# pulumi-aws reads its region from ``aws:region`` (https://www.pulumi.com/registry/packages/aws/installation-configuration/).
+PROVIDER_CONFIG = {"region": "aws:region"}
+PROJECT_ENVIRONMENT: tuple[str, ...] = ()
+OWN_KEYS: dict[str, Any] = {}
+
+# The component's rule for a VM's (or network's) name, from which its resources' names and Name tags derive.
+NAME_RULE = (re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"), "letters, digits, '-', '_' or '.', 1-128 characters")
+# A data volume's name is a tag value: nothing below the component's own 63.
+MAX_DISK_RESOURCE_NAME = None
+
+# "Amazon EC2 supports ED25519 and 2048-bit SSH-2 RSA keys for Linux instances"
+# (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html).
+SSH_KEY_TYPES = ("ssh-rsa", "ssh-ed25519")
+RESERVED_USERNAMES: frozenset[str] = frozenset()
+# EC2 puts the key pair's key in the AMI's default user's authorized_keys (ec2-user, ubuntu, ...):
+# https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/managing-users.html.
+ADMIN_IS_IMAGE_LOGIN_USER = True
+LINUX_NEEDS_SSH_KEY = False
+MAX_WINDOWS_COMPUTER_NAME = None
+# Resource IDs: "subnet-" and 8 or 17 hexadecimal characters
+# (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html).
+SUBNET_ID = (re.compile(r"^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$"), "subnet-0123456789abcdef0")
+# A native image: an AMI id, "ami-" and 8 or 17 hexadecimal characters (the same page).
+NATIVE_IMAGE = (re.compile(r"^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$"), "an AMI id like ami-0abcdef1234567890")
+ADMIN_ACCESS_ADVICE = (
+    "allow the port only from a trusted CIDR (VPN or office range), or drop the rule and reach "
+    "the VM with SSM Session Manager or EC2 Instance Connect Endpoint"
+)
+
+IMAGE_GENERATIONS = False
+IMAGE_NAMES_CASE_SENSITIVE = True
+# EBS volume sizes: SSD (gp3) 1 GiB - 16 TiB; magnetic (standard) 1 GiB - 1 TiB
+# (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html).
+MAX_OS_DISK_GIB = 16384
+MAX_DATA_DISK_GIB = 16384
+STANDARD_DISK_LIMIT = DiskLimit(1024, "EBS standard (magnetic) volumes")
+
+TAG_NOUN = "tags"
+# The component tags every resource with Name (the console's name column).
+COMPONENT_TAGS = ("Name",)
+# "Tag keys and values are case-sensitive" (Using_Tags.html#tag-restrictions, as above).
+TAG_KEYS_CASE_SENSITIVE = True
+
+# Mac and High Memory (u-, u7) instances run only on Dedicated Hosts (MAC_TYPES above;
+# https://docs.aws.amazon.com/ec2/latest/instancetypes/mem.html), which the component does not allocate.
+AUTO_EXCLUDED = re.compile(r"^(mac\d|mac-|u-|u7)")
+# T instances are burstable performance instances (https://docs.aws.amazon.com/ec2/latest/instancetypes/gp.html).
+BURSTABLE = re.compile(r"^t\d")
+LICENCE_NOT_PER_VCPU = None  # every size's Windows licence is its vCPUs times the per-vCPU rate
+# "Each subnet must reside entirely within one Availability Zone"
+# (https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html).
+ZONAL_SUBNETS = True
+REGIONAL_WITHOUT_ZONE = False
+PLACED_WITHOUT_ZONE_DATA = False
+NETWORK_CIDR_REFUSED = None
+
+# An AZ ID (``use1-az4``) is the same physical zone in every account; an AZ name (``us-east-1a``) is mapped
+# per account in the oldest regions (https://docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html).
+AZ_ID = re.compile(r"^[a-z]+\d+-az\d+$")
+# A zone name: the region and a letter (us-east-1a).
+ZONE_NAME = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
+
+
+def auto_selection_problem(offering) -> str | None:
+    if AUTO_EXCLUDED.match(offering.instance_type):
+        return "AWS Mac and high-memory types run on dedicated hosts only"
+    return None
+
+
+def image_generation_of(image: Any) -> str | None:
+    return None
+
+
+def image_secure_boot(image: Any) -> bool:
+    return True
+
+
+def native_image_shielded(image: str) -> bool:
+    return False
+
+
+def tag_problem(key: str, value: str) -> str | None:
+    if len(key) > MAX_TAG_KEY or len(value) > MAX_TAG_VALUE or key.lower().startswith(RESERVED_TAG_PREFIX):
+        return (
+            f"AWS tags: key 1-{MAX_TAG_KEY} chars not starting with {RESERVED_TAG_PREFIX!r}, "
+            f"value at most {MAX_TAG_VALUE}"
+        )
+    if value.lower().startswith(RESERVED_TAG_PREFIX):
+        return f"AWS reserves the {RESERVED_TAG_PREFIX!r} prefix for tag keys and values"
+    return None
+
+
+def tag_set_problem(tags) -> Problem | None:
+    return None
+
+
+def sent_tags(tags) -> dict[str, str]:
+    return dict(tags)
+
+
+def requested_zone(region: str, zone: object, catalog) -> str | None:
+    """An AZ ID of the region, or an AZ name: translated to its ID where the catalog knows the mapping
+    is the same in every account, else kept (only the account resolves it; see ``spec.placement``)."""
+    zones, names = catalog.zones(region), catalog.zone_names(region)
+    valid = f"an AZ ID of {region} ({listed(zones)})" + (f" or AZ name ({listed(names)})" if names else "")
+    if not isinstance(zone, str):
+        raise ZoneError(f"expected {valid}")
+    if AZ_ID.fullmatch(zone):
+        if zones and zone not in zones:
+            raise ZoneError(f"no such AZ ID in {region}; expected {valid}")
+        return zone
+    if not re.fullmatch(re.escape(region) + r"[a-z]", zone):
+        raise ZoneError(f"expected {valid}")
+    if names and zone not in names:
+        raise ZoneError(f"{region} has no zone {zone}; expected {valid}")
+    return names.get(zone) or zone
+
+
+def account_zone(zone: str) -> bool:
+    """An AZ name without a known ID: which physical zone it is depends on the account."""
+    return not AZ_ID.match(zone)
+
+
+def region_of_default_zone(zone: str) -> str | None:
+    return None
+
+
+def network_key(region: str, project: str | None, resource_group_name: str | None) -> tuple:
+    """One network per region (the trailing None keeps the key, and the names derived from it, as they were)."""
+    return ("aws", region, None)
+
+
+def network_region_problem(region: str) -> str | None:
+    return None
+
+
+def subnet_cidr(network_cidr: str, zone_id: str) -> str:
+    """An AZ's subnet: the /(n+4) of the VPC block numbered by the AZ ID's number (``use1-az4`` ->
+    the 4th), so a subnet never moves when zones are added or removed."""
+    number = int(zone_id.rsplit("az", 1)[1])
+    return str(list(ipaddress.ip_network(network_cidr).subnets(prefixlen_diff=4))[number])
+
+
+def size_family(instance_type: str) -> str:
+    """``m6i`` of ``m6i.large``."""
+    return instance_type.split(".")[0]
+
+
+def us_region(region: str) -> bool:
+    """us-east-1, ...; not the GovCloud regions (us-gov-west-1)."""
+    return region.startswith("us-") and "gov" not in region
+
+
+def constrained_vcpus(name: str, listed: float) -> tuple[int, float] | None:
+    return None
+
+
+def resource_region(props: dict, provider: dict) -> list:
+    """pulumi-aws 7 resources take their own ``region``, else their zone's, else the provider's."""
+    return [
+        props.get("region"),
+        region_of_zone_name(props.get("availabilityZone")),
+        region_of_zone_name(first_string(props.get("availabilityZones"))),
+        provider.get("region"),
+    ]
+
+
+def resource_zone(props: dict) -> Any:
+    return props.get("availabilityZone")
+
+
+def region_of_zone_name(zone: Any) -> str | None:
+    """us-east-1a -> us-east-1."""
+    match = ZONE_NAME.match(zone) if isinstance(zone, str) else None
+    return match.group(1) if match else None
+
+
+def account_zone_problem(offering, catalog, name: str, network: str | None) -> str | None:
+    """Why an AZ name only the account resolves cannot be taken: in a network, whose subnets are placed by AZ
+    ID; for a size some zone of the region does not offer (the name could be that zone)."""
+    region, size = offering.region, offering.instance_type
+    if network is not None:
+        return (
+            f"which physical zone {name} is depends on the AWS account in {region}, and a network's subnets "
+            f"are placed by AZ ID; give an AZ ID ({listed(offering.zones or catalog.zones(region))})"
+        )
+    missing = [z for z in catalog.zones(region) if z not in (offering.zones or ())]
+    if catalog.zone_offerings_known(region) and missing:
+        return (
+            f"which physical zone {name} is depends on the AWS account in {region}, and {size} is not "
+            f"offered in every zone (not in {listed(missing)}); give the AZ ID instead: "
+            f"{listed(offering.zones or ())} offer it"
+        )
+    return None
+
+
+def region_named(text: object) -> str | None:
+    """Region names compare as they are written."""
+    return text if isinstance(text, str) and text else None
 
 
 # --- Billing, as components/pricing.py prices a VM -------------------------------------------------
@@ -320,6 +475,4 @@ def password_endpoint(spec: Any) -> bool:
     return needs_ssm_endpoint(spec)
 
 
-# --- How the tools name and draw the cloud -----------------------------------------------------------
-TITLE = "AWS"
 COLOUR = "#ff9900"  # AWS's orange, for compare --chart

@@ -78,6 +78,8 @@ TYPES = rules_for(
                 ),
             ),
             holds="vm",
+            os_disk="rootBlockDevice",
+            keeps_os_disk=("rootBlockDevice.deleteOnTermination", False),
         ),
         TypeRules(
             "aws:ebs/volume:Volume",

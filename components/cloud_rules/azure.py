@@ -11,10 +11,17 @@ those properties in ``replace_on_changes`` (the workaround the maintainers give 
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any
 
-from . import Change, SizeNeeds, common_size_problem
+from . import SizeNeeds, ZoneError, common_size_problem, listed
+from .azure_billing import ADMIN_PASSWORD_STORE as ADMIN_PASSWORD_STORE  # how pricing bills a VM
+from .azure_billing import DISK_TIERS as DISK_TIERS
+from .azure_billing import SIZE_NAMES_CASE_SENSITIVE as SIZE_NAMES_CASE_SENSITIVE
+from .azure_billing import SPOT_PRICES_COMMAND as SPOT_PRICES_COMMAND
+from .azure_billing import password_endpoint as password_endpoint
+from .azure_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
 
 # Microsoft Learn, "Azure Spot Virtual Machines" (https://learn.microsoft.com/azure/virtual-machines/spot-vms):
 # "The following VM sizes aren't supported for Azure Spot Virtual Machines: B-series; Promo versions
@@ -232,8 +239,6 @@ WINDOWS_RUN_CUSTOM_DATA = (
 # (https://learn.microsoft.com/azure/virtual-machines/disks-convert-types): pulumi up fails until then.
 DATA_DISK_TYPE_CHANGE = "deallocate"
 
-LEARN = "https://learn.microsoft.com/azure/virtual-machines"
-REFUSED_BY_AZURE = "Azure answers PropertyChangeNotAllowed to an update"
 # ATTACHED_DISKS: data disks are compute.Disk resources attached through the VM's
 # storageProfile.dataDisks with createOption Attach (managedDisk.id) and deleteOption Detach: "Detach":
 # the data disk is retained after the VM is deleted (spec Microsoft.Compute 2024-11-01 DataDisk.deleteOption,
@@ -263,47 +268,6 @@ REPLACE_ON_CHANGES = (
     "storageProfile.osDisk.managedDisk.storageAccountType",
 )
 
-# What Azure itself does with each edit of a running VM (the component's outcome is generated:
-# components/tools/lifecycle.py).
-LIFECYCLE: dict[str, Change] = {
-    "image alias": Change(
-        "refused", "storageProfile.imageReference is fixed at creation (pulumi/pulumi-azure-native#2674)"
-    ),
-    "instance_type (same series)": Change(
-        "restart",
-        f"{LEARN}/sizes/resize-vm: resizing restarts the VM; 'Deallocation may be necessary if the new size isn't "
-        "available on the same hardware cluster'",
-        "if Azure answers OperationNotAllowed, deallocate the VM (az vm deallocate) and run pulumi up again",
-    ),
-    "instance_type (another series)": Change(
-        "restart",
-        f"{LEARN}/sizes/resize-vm (Standard_D2s_v5 to Standard_D2_v5 here)",
-        "a size without Premium storage takes no Premium SSD: the component's disks change SKU with it",
-    ),
-    "user_data": Change("refused", f"osProfile.customData: {REFUSED_BY_AZURE}"),
-    "ssh_public_key": Change("refused", f"osProfile.linuxConfiguration.ssh.publicKeys: {REFUSED_BY_AZURE}"),
-    "admin_username": Change("refused", f"osProfile.adminUsername: {REFUSED_BY_AZURE}"),
-    "admin_password (Windows)": Change("refused", "osProfile.adminPassword is set at creation"),
-    "zone": Change("refused", f"zones: {REFUSED_BY_AZURE}"),
-    "region": Change("refused", "location: InvalidResourceLocation (pulumi/pulumi-azure-native#3053)"),
-    "spot": Change("refused", f"priority: VMPriorityCannotBeApplied ({LEARN}/error-codes-spot)"),
-    "disk_type": Change("deallocate", f"{LEARN}/disks-convert-types: a disk's type changes with the VM deallocated"),
-    "disk_size_gib (grow)": Change(
-        "deallocate",
-        f"{LEARN}/linux/expand-disks: 'Disk resizing is allowed only when creating a VM or when the VM is "
-        "deallocated' (OS disks); a smaller disk is refused",
-        "deallocate the VM (az vm deallocate), run pulumi up, start it",
-    ),
-    "data_disks (add)": Change("update", f"{LEARN}/linux/attach-disk-portal: a new LUN attaches live"),
-    "data_disks (remove the first)": Change(
-        "update", "a data disk detaches live; deleteOption applies only when the VM is deleted"
-    ),
-    "data_disks (reorder)": Change("update", "a disk keeps its data at whatever LUN"),
-    "ingress": Change("update", "the NSG's security rules update in place"),
-    "public_ip": Change("update", "the NIC's IP configuration takes or drops the public IP in place"),
-    "tags": Change("update", "tags update in place"),
-}
-
 
 # Resource group names: 1-90 characters, "Underscores, hyphens, periods, parentheses, and letters or
 # digits. Can't end with period" (Microsoft Learn, "Naming rules and restrictions for Azure resources",
@@ -331,32 +295,204 @@ def resource_group_problem(value: object) -> str | None:
     return "expected " + RESOURCE_GROUP_RULE
 
 
-# --- Billing, as components/pricing.py prices a VM -------------------------------------------------
-# Managed disk tiers and the largest size (GiB) each holds, smallest first; a disk is billed as the first
-# tier it fits, at the part ``disk:<sku>:<tier>`` per month. https://learn.microsoft.com/azure/
-# virtual-machines/disks-types (Premium SSD, Standard SSD and Standard HDD size tables; read 2026-05).
-_TIER_SIZES = (4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767)
-_TIER_NUMBERS = (1, 2, 3, 4, 6, 10, 15, 20, 30, 40, 50, 60, 70, 80)
-DISK_TIERS: dict[str, tuple[tuple[str, int], ...]] = {
-    "Premium_LRS": tuple((f"P{n}", size) for n, size in zip(_TIER_NUMBERS, _TIER_SIZES)),
-    "StandardSSD_LRS": tuple((f"E{n}", size) for n, size in zip(_TIER_NUMBERS, _TIER_SIZES)),
-    "Standard_LRS": tuple((f"S{n}", size) for n, size in zip(_TIER_NUMBERS, _TIER_SIZES) if size >= 32),
-}
-# The admin password is the VM's osProfile.adminPassword: no secret store to pay for.
-ADMIN_PASSWORD_STORE: tuple[float, str] | None = None
-# The Retail Prices API has Azure's spot prices.
-SPOT_PRICES_COMMAND = "catalog refresh azure"
+# --- What the cloud-agnostic layers ask of Azure (the names of surface.CloudRules) -----------------
 
-# VM size names are matched whatever their case ("standard_b2s" is Standard_B2s): Azure Resource Manager
-# compares property values such as hardwareProfile.vmSize case-insensitively.
-SIZE_NAMES_CASE_SENSITIVE = False
+TITLE = "Azure"
+# pulumi-azure-native (the component's) and the classic pulumi-azure (azurerm) resources.
+PULUMI_PACKAGES = ("azure-native", "azure")
+# azure-native reads its location from ``azure-native:location``
+# (https://www.pulumi.com/registry/packages/azure-native/installation-configuration/).
+PROVIDER_CONFIG = {"region": "azure-native:location"}
+PROJECT_ENVIRONMENT: tuple[str, ...] = ()
+OWN_KEYS = {"resource_group_name": resource_group_problem}
+
+# Virtual machine names: 1-64 characters on Linux (15 on Windows, below), no spaces or punctuation but '-',
+# not ending in '-' or '.' (resource-name-rules#microsoftcompute, as above); the component keeps to
+# letters, digits and '-'.
+NAME_RULE = (
+    re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?$"),
+    "letters, digits and '-', starting and ending with a letter or digit, at most 64 characters",
+)
+MAX_DISK_RESOURCE_NAME = MAX_DISK_NAME
+
+# "Azure currently supports SSH protocol 2 (SSH-2) RSA public-private key pairs with a minimum length of
+# 2048 bits" and ED25519 keys (https://learn.microsoft.com/azure/virtual-machines/linux/mac-create-ssh-keys).
+SSH_KEY_TYPES = ("ssh-rsa", "ssh-ed25519")
+# OSProfile.adminUsername: "Disallowed values" (spec Microsoft.Compute 2024-11-01 computeRPCommon.json).
+RESERVED_USERNAMES = frozenset((
+    "administrator", "admin", "user", "user1", "test", "user2", "test1", "user3", "admin1", "1", "123", "a",
+    "actuser", "adm", "admin2", "aspnet", "backup", "console", "david", "guest", "john", "owner", "root",
+    "server", "sql", "support", "support_388945a0", "sys", "test2", "test3", "user4", "user5",
+))  # fmt: skip
+ADMIN_IS_IMAGE_LOGIN_USER = False
+# The component sets disablePasswordAuthentication on Linux VMs: without a key nobody could log in.
+LINUX_NEEDS_SSH_KEY = True
+MAX_WINDOWS_COMPUTER_NAME = 15
+# An Azure resource ID of a virtual network's subnet (ARM resource IDs compare case-insensitively).
+SUBNET_ID = (
+    re.compile(
+        r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$",
+        re.IGNORECASE,
+    ),
+    "/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/VNET/subnets/SUBNET",
+)
+# A native image: a marketplace image URN, publisher:offer:sku:version
+# (https://learn.microsoft.com/azure/virtual-machines/linux/cli-ps-findimage).
+NATIVE_IMAGE = (
+    re.compile(r"^[A-Za-z0-9][\w.-]*:[\w.-]+:[\w.-]+:[\w.-]+$"),
+    "a marketplace URN publisher:offer:sku:version",
+)
+ADMIN_ACCESS_ADVICE = (
+    "set the source to a trusted CIDR or service tag (not *, Internet, Any or CIDRs that add up to "
+    "the internet), or use Azure Bastion or just-in-time VM access"
+)
+
+IMAGE_GENERATIONS = True
+# Azure compares image publisher, offer and SKU names case-insensitively.
+IMAGE_NAMES_CASE_SENSITIVE = False
+# "This disk has a maximum capacity of 4,095 GiB" (OS disks); data disks up to 32,767 GiB
+# (https://learn.microsoft.com/azure/virtual-machines/managed-disks-overview).
+MAX_OS_DISK_GIB = 4095
+MAX_DATA_DISK_GIB = 32767
+STANDARD_DISK_LIMIT = None
+MAX_USER_DATA_BYTES = MAX_CUSTOM_DATA_BYTES
+
+TAG_NOUN = "tags"
+COMPONENT_TAGS: tuple[str, ...] = ()
+# "The tag name has a limit of 512 characters and the tag value has a limit of 256 characters ... Tag
+# names can't contain these characters: <, >, %, &, \, ?, /"; "Tag names are case-insensitive for
+# operations" (tag-resources#limitations, as MAX_TAGS).
+MAX_TAG_KEY, MAX_TAG_VALUE = 512, 256
+TAG_KEY_REFUSED = re.compile(r"[<>%&\\?/]")
+TAG_KEYS_CASE_SENSITIVE = False
+
+AUTO_EXCLUDED = None
+# B-series sizes are burstable (https://learn.microsoft.com/azure/virtual-machines/sizes-b-series-burstable).
+BURSTABLE = re.compile(r"^Standard_B")
+# A v2 and D v1/DS v1 sizes: Windows minus Linux price is not $0.046 per vCPU (e.g. A2_v2 $0.0439/h for
+# 2 vCPUs, D2 $0.129/h in polandcentral; components/catalog/sources/part_prices.json).
+LICENCE_NOT_PER_VCPU = re.compile(r"^Standard_(A\d+m?_v2|DS?\d+)$")
+ZONAL_SUBNETS = False
+# A VM without zones is regional: Azure places it (regions-list, see spec/placement.py).
+REGIONAL_WITHOUT_ZONE = True
+PLACED_WITHOUT_ZONE_DATA = False
+NETWORK_CIDR_REFUSED = None
+
+# Commercial US regions (the catalog's price sanity compares GPU sizes with them).
+US_REGIONS = frozenset((
+    "eastus", "eastus2", "westus", "westus2", "westus3", "centralus", "northcentralus", "southcentralus",
+    "westcentralus",
+))  # fmt: skip
+# Size names: Standard_<series letters><number>[-<active vCPUs>]<feature letters>[_<accelerator>][_v<n>]
+# (https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions).
+SIZE_NAME = re.compile(r"^Standard_([A-Z]+)\d+(?:-\d+)?([a-z]*)(_.*)?$")
+# Constrained-vCPU sizes (Standard_E8-2as_v5): "The number after the dash is the number of active vCPUs"
+# (https://learn.microsoft.com/azure/virtual-machines/constrained-vcpu); the number before it is the full
+# size's vCPUs, except in the DS v2 and GS series, whose size numbers are not vCPU counts (DS11_v2 has 2,
+# GS4 16): there the listed vCPUs are the full count.
+CONSTRAINED_SIZE = re.compile(r"^Standard_(?P<series>[A-Z]+)(?P<full>\d+)-(?P<active>\d+)[a-z]*(_|$)")
+NUMBERED_NOT_BY_VCPUS = ("DS", "GS")
 
 
-def password_endpoint(spec: Any) -> bool:
-    """Azure VMs get their admin password in osProfile: no endpoint to read it through."""
+def auto_selection_problem(offering) -> str | None:
+    """Only sizes with premium storage, which take Premium SSD (and Gen2 images)."""
+    if supports_premium(offering):
+        return None
+    return "the size has no premium storage, and the component gives every Azure VM Premium SSD"
+
+
+def image_secure_boot(image: Any) -> bool:
+    return True
+
+
+def native_image_shielded(image: str) -> bool:
     return False
 
 
-# --- How the tools name and draw the cloud -----------------------------------------------------------
-TITLE = "Azure"
+def tag_problem(key: str, value: str) -> str | None:
+    if len(key) > MAX_TAG_KEY or len(value) > MAX_TAG_VALUE or TAG_KEY_REFUSED.search(key):
+        return f"Azure tags: key at most {MAX_TAG_KEY} chars without <>%&\\?/, value at most {MAX_TAG_VALUE}"
+    return None
+
+
+def tag_set_problem(tags) -> tuple[str, object, str] | None:
+    return None
+
+
+def sent_tags(tags) -> dict[str, str]:
+    return dict(tags)
+
+
+def requested_zone(region: str, zone: object, catalog) -> str | None:
+    """A logical zone ("1"-"3") of a region with availability zones."""
+    zones = catalog.zones(region)
+    if not zones:
+        raise ZoneError(f"{region} has no availability zones; leave zone out (the VM is then regional)")
+    if zone not in zones:
+        raise ZoneError("expected an availability zone of " + region + ": " + listed(zones))
+    return zone
+
+
+def account_zone(zone: str) -> bool:
+    return False
+
+
+def region_of_default_zone(zone: str) -> str | None:
+    return None
+
+
+def network_key(region: str, project: str | None, resource_group_name: str | None) -> tuple:
+    """One network per region and resource group (the network's own group when None)."""
+    return ("azure", region, resource_group_name)
+
+
+def network_region_problem(region: str) -> str | None:
+    return None
+
+
+def subnet_cidr(network_cidr: str) -> str:
+    """The one subnet of an Azure network: the first quarter of its address space."""
+    return str(next(ipaddress.ip_network(network_cidr).subnets(prefixlen_diff=2)))
+
+
+def size_family(instance_type: str) -> str:
+    """The series letters, feature letters and version (``NC|ads|_A100_v4``)."""
+    match = SIZE_NAME.match(instance_type)
+    return "|".join(part or "" for part in match.groups()) if match else instance_type
+
+
+def us_region(region: str) -> bool:
+    return region in US_REGIONS
+
+
+def constrained_vcpus(name: str, listed: float) -> tuple[int, float] | None:
+    match = CONSTRAINED_SIZE.match(name)
+    if not match:
+        return None
+    full = float(listed) if match["series"] in NUMBERED_NOT_BY_VCPUS else int(match["full"])
+    return int(match["active"]), int(full) if float(full).is_integer() else full
+
+
+def normalize_location(location: Any) -> str | None:
+    """``West Europe`` and ``westeurope`` are one location."""
+    return re.sub(r"\s+", "", location).lower() if isinstance(location, str) and location else None
+
+
+def resource_region(props: dict, provider: dict) -> list:
+    return [normalize_location(props.get("location")), normalize_location(provider.get("location"))]
+
+
+def resource_zone(props: dict) -> Any:
+    """Azure's zones are logical numbers per subscription, not places an allowed list names."""
+    return None
+
+
+def account_zone_problem(offering, catalog, name: str, network: str | None) -> str | None:
+    return None
+
+
+def region_named(text: object) -> str | None:
+    return normalize_location(text)
+
+
 COLOUR = "#0078d4"  # Azure's blue, for compare --chart

@@ -104,6 +104,8 @@ TYPES = rules_for(
                 ),
             ),
             holds="vm",
+            os_disk="storageProfile.osDisk",
+            keeps_os_disk=("storageProfile.osDisk.deleteOption", "Detach"),
             # DataDisk.lun: "Specifies the logical unit number of the data disk ... must be unique for
             # each data disk attached to a VM" (Microsoft.Compute 2024-11-01): a disk is its LUN.
             keyed=(("storageProfile.dataDisks", "lun"),),

@@ -1,23 +1,20 @@
 """What Compute Engine accepts, and what a change of a GCP VM does. Each fact names its source.
 
-Disk types per machine series come from Google's own machine-family configuration for GKE node
-auto-provisioning (``supportedBootDiskTypes`` / ``supportedAttachDiskTypes``, k8s.io/gke-autoscaling),
-checked against Google's cluster-toolkit validations ("The C4 machine series does not support
-pd-ssd", ...) and the Hyperdisk docs ("Hyperdisk Balanced ... the only supported Hyperdisk types"
-for boot disks, https://cloud.google.com/compute/docs/disks/hd-types/hyperdisk-balanced). Attached
-disk maximums: https://cloud.google.com/compute/docs/disks/persistent-disks (127 secondary disks) and
-the GCE PD CSI driver's limits (shared-core 16; Hyperdisk limits by vCPUs for C4, C4D, N4). Spot:
-every series here has Spot SKUs (Cloud Billing; A4 by its preemptible price).
+Disk types and counts per machine series: ``gcp_disks.py``. Spot: every series here has Spot SKUs (Cloud Billing; A4 by its preemptible price).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from . import Change, SizeNeeds, common_size_problem
+from ..images import GCP_SHIELDED_PROJECTS, gcp_image_path, gcp_image_project
+from . import SizeNeeds, ZoneError, common_size_problem, listed
+from .gcp_disks import FAMILIES, PD, Family, disk_type, family_of, max_disks, sent_disk_type
+from .gcp_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
+from .gcp_ranges import REGION_RANGES
 
 # GPUs GCP lets you attach to N1 machines, and per GPU count the largest N1 shape allowed
 # (vCPUs, GiB), from https://cloud.google.com/compute/docs/gpus#gpus-list.
@@ -29,51 +26,6 @@ N1_GPU_LIMITS: dict[str, dict[int, tuple[int, float]]] = {
     "K80": {1: (8, 52), 2: (16, 104), 4: (32, 208), 8: (64, 416)},
 }
 
-PD = ("pd-standard", "pd-balanced", "pd-ssd")
-NO_STANDARD = ("pd-balanced", "pd-ssd")
-HYPERDISK = ("hyperdisk-balanced",)
-
-
-@dataclass(frozen=True)
-class Family:
-    boot: tuple[str, ...]
-    data: tuple[str, ...]
-    max_disks: int | tuple[tuple[float, int], ...] = 128
-    """Attached disks including the boot disk: a number, or (up to vCPUs, maximum) steps."""
-
-
-FAMILIES: dict[str, Family] = {
-    "a2": Family(PD, PD),
-    "a3": Family((*NO_STANDARD, *HYPERDISK), (*NO_STANDARD, *HYPERDISK)),
-    "a4": Family(HYPERDISK, HYPERDISK),
-    "c2": Family(PD, PD),
-    "c2d": Family(PD, PD),
-    "c3": Family((*NO_STANDARD, *HYPERDISK), (*NO_STANDARD, *HYPERDISK)),
-    "c3d": Family((*NO_STANDARD, *HYPERDISK), (*NO_STANDARD, *HYPERDISK)),
-    "c4": Family(HYPERDISK, HYPERDISK, ((2, 8), (4, 16), (24, 32), (48, 64), (float("inf"), 128))),
-    "c4d": Family(HYPERDISK, HYPERDISK, ((2, 4), (4, 8), (8, 16), (96, 32), (192, 64), (float("inf"), 128))),
-    # C4A (Axion, arm64; in the catalog since issue 20): Hyperdisk only, as every fourth-generation
-    # series ("For ... all fourth-generation types like C4, N4, M4, and newer machine series, the
-    # default is Hyperdisk Balanced", Compute API AttachedDiskInitializeParams.diskType; "c4a does not
-    # accept pd-balanced", https://cloud.google.com/compute/docs/general-purpose-machines#c4a_disks).
-    # Its Hyperdisk count per vCPU is not in our sources: N4's, the smallest documented, is assumed.
-    "c4a": Family(HYPERDISK, HYPERDISK, ((8, 16), (float("inf"), 32))),
-    "e2": Family(PD, PD),
-    "f1": Family(PD, PD, 16),
-    "g1": Family(PD, PD, 16),
-    # G2: no pd-standard boot disk; Google's GKE config lists it attachable, other Google configs say
-    # "G2 does not support pd-standard": refused for data disks too, the safe side.
-    "g2": Family(NO_STANDARD, NO_STANDARD),
-    "m1": Family((*PD, *HYPERDISK), (*PD, *HYPERDISK)),
-    "m3": Family((*PD, *HYPERDISK), (*PD, *HYPERDISK)),
-    "n1": Family(PD, PD),
-    "n2": Family(PD, PD),
-    "n2d": Family(PD, PD),
-    "n4": Family(HYPERDISK, HYPERDISK, ((8, 16), (float("inf"), 32))),
-    "t2a": Family(PD, PD),
-    "t2d": Family(PD, PD),
-}
-SHARED_CORE_16 = frozenset(["e2-micro", "e2-small", "e2-medium"])  # PD CSI driver: "volumeLimitSmall"
 
 # Public images whose kernels or shims fail Secure Boot: rhel-9 arm64 has no signed shim yet ("Waiting on
 # MSFT signed shims", GoogleCloudPlatform/cloud-image-tests test_suites/imageboot/setup.go; RHEL-4326);
@@ -97,29 +49,6 @@ SELF_LINK_PREFIX = "https://www.googleapis.com/compute/v1/"
 SUBNETWORK_PATH = re.compile(
     r"^(?:https://www\.googleapis\.com/compute/v1/)?projects/([^/]+)/regions/([^/]+)/subnetworks/([^/]+)$"
 )
-
-
-def family_of(machine_type: str) -> Family | None:
-    return FAMILIES.get(machine_type.split("-")[0])
-
-
-def disk_type(kind: str, machine_type: str, boot: bool = True) -> str | None:
-    """The disk type sent for ``ssd``/``standard``: pd-balanced or pd-standard where the series takes
-    it, Hyperdisk Balanced for ``ssd`` on Hyperdisk-only series; None where ``standard`` is refused."""
-    family = family_of(machine_type)
-    supported = (family.boot if boot else family.data) if family else PD
-    if kind == "ssd":
-        return "pd-balanced" if "pd-balanced" in supported else "hyperdisk-balanced"
-    return "pd-standard" if "pd-standard" in supported else None
-
-
-def sent_disk_type(kind: str, machine_type: str, boot: bool = True) -> str:
-    """``disk_type`` for a validated spec, where validation has refused a ``standard`` disk the series
-    cannot take: what the adapter sends and what pricing prices."""
-    sent = disk_type(kind, machine_type, boot)
-    if sent is None:
-        raise ValueError(f"{machine_type} takes no {kind} disk (validation should have refused it)")
-    return sent
 
 
 def sent_disk_type_for(kind: str, offering, boot: bool = True) -> str:
@@ -174,16 +103,6 @@ def _pinned_problem(name: str, family: Family | None, needs: SizeNeeds) -> tuple
     )
 
 
-def max_disks(offering) -> int:
-    if offering.instance_type in SHARED_CORE_16:
-        return 16
-    family = family_of(offering.instance_type)
-    limit = family.max_disks if family else 128
-    if isinstance(limit, int):
-        return limit
-    return next(maximum for up_to, maximum in limit if offering.vcpus <= up_to)
-
-
 def size_problem(offering, needs: SizeNeeds) -> tuple[str, str] | None:
     name = offering.instance_type
     pinned = _pinned_problem(name, family_of(name), needs)  # first: "use ssd" would replace such a disk
@@ -220,8 +139,6 @@ def user_data_key(spec: Any) -> str:
     """The metadata key that runs the user's data on this image: ``user-data`` for cloud-init images,
     ``startup-script`` for the others (the guest agent runs it at every boot), and
     ``windows-startup-script-ps1`` on Windows."""
-    from ..images import gcp_image_path
-
     if spec.is_windows:
         return "windows-startup-script-ps1"
     return "startup-script" if image_runs_cloud_init(gcp_image_path(spec.image.native)) is False else "user-data"
@@ -262,7 +179,6 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
     return problems
 
 
-GCE = "https://cloud.google.com/compute/docs"
 # A persistent disk's ``type`` is ForceNew (terraform-provider-google resource_compute_disk.go): the disk
 # would be replaced and its data lost, so the component refuses the change (spec/disks.py).
 DATA_DISK_TYPE_CHANGE = "replace"
@@ -279,54 +195,6 @@ DATA_DISK_TYPE_CHANGE = "replace"
 # started instance requires stopping it" (TF, the error users meet); with it, it stops and starts the VM.
 ALLOW_STOPPING_FOR_UPDATE = True
 
-# What Compute Engine itself does with each edit of a running VM (the component's outcome is
-# generated: components/tools/lifecycle.py).
-LIFECYCLE: dict[str, Change] = {
-    "image alias": Change("replace", f"{GCE}/disks: the boot disk is made from the image at creation"),
-    "instance_type (same series)": Change(
-        "restart", f"{GCE}/instances/changing-machine-type-of-stopped-instance: only while stopped"
-    ),
-    "instance_type (another series)": Change(
-        "refused",
-        f"{GCE}/instances/changing-machine-type-of-stopped-instance: the new series must take the VM's disk "
-        "types (e2-standard-2 to c4-standard-2 here: C4 takes only Hyperdisk)",
-    ),
-    "user_data": Change(
-        "update",
-        f"{GCE}/metadata/overview: metadata updates live",
-        "cloud-init runs user-data once per instance and a startup script runs at the next boot",
-    ),
-    "ssh_public_key": Change("update", f"{GCE}/connect/add-ssh-keys: the guest agent applies ssh-keys metadata live"),
-    "admin_username": Change("update", "the user is part of the ssh-keys metadata (see ssh_public_key)"),
-    "admin_password (Windows)": Change(
-        "update",
-        "the VM's Secret Manager secret takes a new version (https://cloud.google.com/secret-manager/docs/add-secret-version)",
-        "the sysprep-specialize script reads it at first boot only",
-    ),
-    "zone": Change("replace", f"{GCE}/instances/moving-instance-across-zones: a new instance from snapshots"),
-    "region": Change("replace", "instances and disks are zonal"),
-    "spot": Change("replace", f"{GCE}/instances/spot: the provisioning model is set at creation"),
-    "disk_type": Change(
-        "replace", f"{GCE}/disks/modify-persistent-disk: a disk's type is fixed (a new disk from a snapshot)"
-    ),
-    "disk_size_gib (grow)": Change(
-        "update",
-        f"{GCE}/disks/resize-persistent-disk: grows online; never shrinks",
-        "the component sets the boot disk's size at creation only (CREATION_ONLY): grow it with `gcloud compute "
-        "disks resize VM --size N --zone ZONE`, then `pulumi refresh`",
-    ),
-    "data_disks (add)": Change("update", f"{GCE}/disks/add-persistent-disk: attaches live"),
-    "data_disks (remove the first)": Change("update", "a disk detaches live (unmount it first)"),
-    "data_disks (reorder)": Change("update", "a disk keeps its data under whatever device name"),
-    "ingress": Change("update", "VPC firewall rules update in place"),
-    "public_ip": Change("update", f"{GCE}/ip-addresses/reserve-static-external-ip-address: access configs change live"),
-    "tags": Change("update", f"{GCE}/labeling-resources: labels update live"),
-    "Windows VM deployed by an earlier version": Change(
-        "restart",
-        f"{GCE}/instances/change-service-account: a VM's service account changes only while it is stopped",
-        "metadata updates live; the admin password leaves the metadata for the VM's Secret Manager secret",
-    ),
-}
 
 # Instance inputs set at creation only: the boot disk's labels and size. terraform-provider-google makes
 # every boot_disk.initialize_params field ForceNew, labels and size too (resource_compute_instance.go;
@@ -388,6 +256,211 @@ def project_id_problem(value: object) -> str | None:
     return "expected " + PROJECT_ID_RULE
 
 
+# --- What the cloud-agnostic layers ask of GCP (the names of surface.CloudRules) -------------------
+
+TITLE = "GCP"
+PULUMI_PACKAGES = ("gcp",)
+# pulumi-gcp's config keys (https://www.pulumi.com/registry/packages/gcp/installation-configuration/),
+# and without ``gcp:project`` the provider's own fallback, in its order (pulumi_gcp/config/vars.py).
+PROVIDER_CONFIG = {"region": "gcp:region", "zone": "gcp:zone", "project": "gcp:project"}
+PROJECT_ENVIRONMENT = ("GOOGLE_PROJECT", "GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT")
+OWN_KEYS = {"project": project_id_problem}
+
+# Resource names are RFC 1035, at most 63 characters (https://cloud.google.com/compute/docs/naming-resources);
+# children such as "<name>-fw-15-v6" get Pulumi's 8-character random suffix on top ("-" and 7), so a
+# VM's own name may use 46 of them and a data disk's resources (<vm>-data-<name>) 55.
+AUTONAME_SUFFIX = 8
+NAME_RULE = (
+    re.compile(r"^[a-z](?:[-a-z0-9]{0,44}[a-z0-9])?$"),
+    "lowercase RFC 1035: a lowercase letter, then lowercase letters, digits or '-', not ending "
+    "in '-', at most 46 characters (GCP allows 63; child resources append up to 17)",
+)
+MAX_DISK_RESOURCE_NAME = 63 - AUTONAME_SUFFIX
+
+# ssh-keygen -t rsa, ecdsa or ed25519 (https://cloud.google.com/compute/docs/connect/create-ssh-keys).
+SSH_KEY_TYPES = ("ssh-rsa", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521")
+RESERVED_USERNAMES: frozenset[str] = frozenset()
+ADMIN_IS_IMAGE_LOGIN_USER = False
+LINUX_NEEDS_SSH_KEY = False
+MAX_WINDOWS_COMPUTER_NAME = None
+SUBNET_ID = (
+    re.compile(
+        r"^(?:https://www\.googleapis\.com/compute/v1/)?projects/[^/]+/regions/[^/]+/subnetworks/[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$"
+    ),
+    "projects/PROJECT/regions/REGION/subnetworks/NAME",
+)
+# A native image: projects/PROJECT/global/images/[family/]NAME (or its full URL) or PROJECT/NAME
+# (https://cloud.google.com/compute/docs/images/image-families-best-practices). A bare image name is not
+# accepted: "ubuntu" is far likelier a mistyped alias than an image of the VM's own project (write
+# projects/MY-PROJECT/global/images/NAME for that).
+NATIVE_IMAGE = (
+    re.compile(
+        r"^(?:(?:https://www\.googleapis\.com/compute/v1/)?projects/[a-z][-a-z0-9.:]*[a-z0-9]/global/images/"
+        r"(?:family/)?[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?"
+        r"|[a-z][-a-z0-9]*[a-z0-9]/[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)$"
+    ),
+    "an image path projects/PROJECT/global/images/[family/]NAME or PROJECT/NAME",
+)
+ADMIN_ACCESS_ADVICE = (
+    "set the source ranges to a trusted CIDR, or allow only IAP (35.235.240.0/20) and connect with IAP TCP forwarding"
+)
+
+IMAGE_GENERATIONS = False
+IMAGE_NAMES_CASE_SENSITIVE = True
+# Persistent Disk and Hyperdisk Balanced volumes hold up to 64 TiB
+# (https://cloud.google.com/compute/docs/disks/persistent-disks#disk-size-limits).
+MAX_OS_DISK_GIB = 65536
+MAX_DATA_DISK_GIB = 65536
+STANDARD_DISK_LIMIT = None
+MAX_USER_DATA_BYTES = MAX_METADATA_VALUE_BYTES
+
+TAG_NOUN = "labels"
+MAX_TAGS = MAX_LABELS
+COMPONENT_TAGS: tuple[str, ...] = ()
+TAG_KEYS_CASE_SENSITIVE = True
+
+AUTO_EXCLUDED = None
+# Shared-core machine types (https://cloud.google.com/compute/docs/general-purpose-machines#sharedcore).
+BURSTABLE = re.compile(r"^(e2-(micro|small|medium)|f1-|g1-)")
+LICENCE_NOT_PER_VCPU = None  # every size's Windows licence is its vCPUs times the per-vCPU rate
+ZONAL_SUBNETS = False
+REGIONAL_WITHOUT_ZONE = False
+# A C4A type is seeded by region (its zones are not in the sources): placed in gcp:zone, else the first zone.
+PLACED_WITHOUT_ZONE_DATA = True
+NETWORK_CIDR_REFUSED = "GCP networks use Google's auto-mode range of each region (10.128.0.0/9)"
+
+ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
+REGION = re.compile(r"^[a-z]+-[a-z]+\d+$")
+
+
+def auto_selection_problem(offering) -> str | None:
+    return None
+
+
+def image_generation_of(image: Any) -> str | None:
+    return None
+
+
+def image_secure_boot(image: Any) -> bool:
+    return secure_boot(gcp_image_path(image))
+
+
+def native_image_shielded(image: str) -> bool:
+    """Images of Google's public image projects run as shielded VMs."""
+    return gcp_image_project(image) in GCP_SHIELDED_PROJECTS
+
+
+def tag_problem(key: str, value: str) -> str | None:
+    return None
+
+
+_NOT_IN_LABELS = re.compile(r"[^a-z0-9_-]")
+
+
+@functools.lru_cache(maxsize=4096)  # every VM's tags become labels twice (checked, then sent); stacks repeat them
+def label(text: str) -> str:
+    """A string made valid for GCP labels: lowercase letters, digits, '_' and '-', at most 63
+    (https://cloud.google.com/compute/docs/labeling-resources#requirements)."""
+    return _NOT_IN_LABELS.sub("_", text.lower())[:63]
+
+
+def sent_tags(tags) -> dict[str, str]:
+    return {label(k): label(v) for k, v in tags.items()}
+
+
+def tag_set_problem(tags) -> tuple[str, object, str] | None:
+    """Keys that become the same label key; label keys must start with a letter."""
+    labels = sent_tags(tags)
+    if len(labels) != len(tags):
+        colliding = [k for k in tags if sum(label(other) == label(k) for other in tags) > 1]
+        return "tags", dict(tags), "these keys become the same GCP label key: " + ", ".join(colliding)
+    for original, key in zip(tags, labels):
+        if not re.match(r"^[a-z]", key):
+            return f"tags.{original}", tags[original], "GCP label keys must start with a letter"
+    return None
+
+
+def requested_zone(region: str, zone: object, catalog) -> str | None:
+    """A zone of the region (``us-central1-b``)."""
+    zones = catalog.zones(region)
+    valid = f"a zone of {region}: {listed(zones)}" if zones else f"a zone of {region} such as {region}-b"
+    if not isinstance(zone, str) or not (zone in zones if zones else zone.startswith(region + "-")):
+        raise ZoneError(f"expected {valid}")
+    return zone
+
+
+def account_zone(zone: str) -> bool:
+    return False
+
+
+def region_of_default_zone(zone: str) -> str | None:
+    """``us-central1`` of ``gcp:zone: us-central1-b``."""
+    return zone.rsplit("-", 1)[0]
+
+
+def network_key(region: str, project: str | None, resource_group_name: str | None) -> tuple:
+    """One network per project: a VPC network is global, with a subnetwork per region."""
+    return ("gcp", project)
+
+
+def network_region_problem(region: str) -> str | None:
+    return None if region in REGION_RANGES else "no auto-mode subnet range is known for this GCP region"
+
+
+def subnet_cidr(region: str) -> str:
+    return REGION_RANGES[region]
+
+
+def size_family(instance_type: str) -> str:
+    """The series (``a2`` of ``a2-highgpu-1g``)."""
+    return series_of(instance_type)
+
+
+def us_region(region: str) -> bool:
+    return region.startswith("us-") and "gov" not in region
+
+
+def constrained_vcpus(name: str, listed: float) -> tuple[int, float] | None:
+    return None
+
+
+def _last_segment(value: Any) -> Any:
+    return value.rstrip("/").rsplit("/", 1)[-1] if isinstance(value, str) else value
+
+
+def region_of_zone(zone: Any) -> str | None:
+    """us-central1-a -> us-central1 (also for zones given as URLs or zones/... paths)."""
+    match = ZONE.match(zone.rsplit("/", 1)[-1]) if isinstance(zone, str) else None
+    return match.group(1) if match else None
+
+
+def region_name(region: Any) -> str | None:
+    name = _last_segment(region)
+    return name if isinstance(name, str) and REGION.match(name) else None
+
+
+def resource_region(props: dict, provider: dict) -> list:
+    return [
+        region_of_zone(props.get("zone")),
+        region_name(props.get("region")),
+        region_of_zone(provider.get("zone")),
+        provider.get("region"),
+    ]
+
+
+def resource_zone(props: dict) -> Any:
+    return props.get("zone")
+
+
+def account_zone_problem(offering, catalog, name: str, network: str | None) -> str | None:
+    return None
+
+
+def region_named(text: object) -> str | None:
+    """Region names compare as they are written."""
+    return text if isinstance(text, str) and text else None
+
+
 # --- Billing, as components/pricing.py prices a VM -------------------------------------------------
 # Persistent Disk and Hyperdisk capacity is billed per GiB-month of provisioned size, with no size tiers
 # (https://cloud.google.com/compute/disks-image-pricing): the part ``disk:<type>`` times the size.
@@ -414,6 +487,4 @@ def password_endpoint(spec: Any) -> bool:
     return False
 
 
-# --- How the tools name and draw the cloud -----------------------------------------------------------
-TITLE = "GCP"
 COLOUR = "#34a853"  # Google Cloud's green, for compare --chart

@@ -53,6 +53,8 @@ TYPES = rules_for(
                 ),
             ),
             holds="vm",
+            os_disk="bootDisk",
+            keeps_os_disk=("bootDisk.autoDelete", False),
         ),
         TypeRules(
             "gcp:compute/disk:Disk",

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from ..property_paths import get, overlaps, parse_path
@@ -58,6 +58,10 @@ class TypeRules:
     VM's data disks by LUN): compared member by member by that key."""
     delete_note: tuple[str, str] | None = None
     """(boolean input, note): what deleting the resource does beside deleting it, when that input is set."""
+    os_disk: str = ""
+    """A VM: the input holding its OS disk's settings (a change below it touches the disk)."""
+    keeps_os_disk: tuple[str, object] | None = None
+    """A VM: (input, value) with which the OS disk outlives the VM (else it goes with it)."""
     parsed: tuple = field(default=(), compare=False, repr=False)
 
     def effect(self, path: tuple, old: dict, new: dict, certain: bool = True) -> tuple[str, Rule | None]:
@@ -91,10 +95,7 @@ def _parse(rules: tuple[Rule, ...]) -> tuple:
 
 def rules_for(types: list[TypeRules]) -> dict[str, TypeRules]:
     """Type token -> rules, with the paths parsed once."""
-    return {
-        t.type: TypeRules(t.type, t.source, t.rules, t.holds, t.deleted_with, t.keyed, t.delete_note, _parse(t.rules))
-        for t in types
-    }
+    return {t.type: replace(t, parsed=_parse(t.rules)) for t in types}
 
 
 @cache

@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..cloud_rules import CLOUDS, rules
 from .model import Checker, ImageChoice, IngressRule, is_plain
 
 PROTOCOLS = ("tcp", "udp", "icmp")
@@ -17,56 +18,18 @@ PROTOCOLS = ("tcp", "udp", "icmp")
 DEFAULT_ADMIN_USERNAME = "vmadmin"
 
 
-SSH_KEY_TYPES = {
-    "aws": ("ssh-rsa", "ssh-ed25519"),
-    "azure": ("ssh-rsa", "ssh-ed25519"),
-    "gcp": ("ssh-rsa", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"),
-}
-
-
-AZURE_RESERVED_USERNAMES = frozenset(
-    [
-        "administrator",
-        "admin",
-        "user",
-        "user1",
-        "test",
-        "user2",
-        "test1",
-        "user3",
-        "admin1",
-        "1",
-        "123",
-        "a",
-        "actuser",
-        "adm",
-        "admin2",
-        "aspnet",
-        "backup",
-        "console",
-        "david",
-        "guest",
-        "john",
-        "owner",
-        "root",
-        "server",
-        "sql",
-        "support",
-        "support_388945a0",
-        "sys",
-        "test2",
-        "test3",
-        "user4",
-        "user5",
-    ]
-)
+# Read from each cloud's rules (``cloud_rules/<cloud>.py``), where their sources are.
+SSH_KEY_TYPES = {cloud: rules(cloud).SSH_KEY_TYPES for cloud in CLOUDS}
+AZURE_RESERVED_USERNAMES = rules("azure").RESERVED_USERNAMES
+# Refused as the admin user on every cloud.
+RESERVED_EVERYWHERE = frozenset(["root"])
 
 
 def check_ssh_key(check: Checker, cloud: str) -> str | None:
     key = check.args.get("ssh_public_key")
     if key is None:
         return None
-    allowed = SSH_KEY_TYPES[cloud]
+    allowed = rules(cloud).SSH_KEY_TYPES
     problem = ssh_key_problem(key, allowed)
     if problem:
         raise check.fail("ssh_public_key", _shorten(key), problem)
@@ -117,7 +80,7 @@ def _shorten(value: object) -> object:
 def check_admin_username(check: Checker, cloud: str, image: ImageChoice) -> str:
     username = check.args.get("admin_username")
     if username is None:
-        if cloud == "aws" and image.login_user and image.os_type == "linux":
+        if rules(cloud).ADMIN_IS_IMAGE_LOGIN_USER and image.login_user and image.os_type == "linux":
             return image.login_user
         return DEFAULT_ADMIN_USERNAME
     if image.os_type == "windows":
@@ -134,7 +97,7 @@ def check_admin_username(check: Checker, cloud: str, image: ImageChoice) -> str:
         rule = "a Linux user name: lowercase letters, digits, '_' or '-', starting with a letter or '_', at most 32"
     if not ok:
         raise check.fail("admin_username", username, "expected " + rule)
-    if username.lower() in {"root"} or (cloud == "azure" and username.lower() in AZURE_RESERVED_USERNAMES):
+    if username.lower() in RESERVED_EVERYWHERE or username.lower() in rules(cloud).RESERVED_USERNAMES:
         raise check.fail("admin_username", username, f"{username!r} is reserved on {cloud}; choose another name")
     return username
 
@@ -236,29 +199,11 @@ def _cidr(check: Checker, key: str, source: object) -> str:
         raise check.fail(key, source, f"expected a CIDR such as 203.0.113.0/24 ({error}){hint}") from None
 
 
-SUBNET_FORMS = {
-    "aws": (re.compile(r"^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$"), "subnet-0123456789abcdef0"),
-    "azure": (
-        re.compile(
-            r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$",
-            re.IGNORECASE,
-        ),
-        "/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/VNET/subnets/SUBNET",
-    ),
-    "gcp": (
-        re.compile(
-            r"^(?:https://www\.googleapis\.com/compute/v1/)?projects/[^/]+/regions/[^/]+/subnetworks/[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$"
-        ),
-        "projects/PROJECT/regions/REGION/subnetworks/NAME",
-    ),
-}
-
-
 def check_subnet_id(check: Checker, cloud: str) -> str | None:
     subnet_id = check.optional_str("subnet_id")
     if subnet_id is None:
         return None
-    pattern, example = SUBNET_FORMS[cloud]
+    pattern, example = rules(cloud).SUBNET_ID
     if not pattern.fullmatch(subnet_id):
         raise check.fail("subnet_id", subnet_id, f"expected a {cloud} subnet id like {example}")
     return subnet_id

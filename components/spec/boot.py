@@ -7,20 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..catalog import Offering
-from ..cloud_rules import aws as aws_rules
-from ..cloud_rules import azure as azure_rules
-from ..cloud_rules import gcp as gcp_rules
-from ..cloud_rules.gcp import secure_boot as gcp_secure_boot
-from ..images import (
-    DEFAULT_IMAGE,
-    GCP_SHIELDED_PROJECTS,
-    IMAGE_ALIASES,
-    NATIVE_IMAGE_FORMS,
-    AwsImage,
-    gcp_image_path,
-    gcp_image_project,
-)
-from .disks import DISK_TYPES, MAX_AWS_MAGNETIC_GIB, MAX_DATA_DISK_GIB, MAX_DATA_DISKS, check_data_disks
+from ..cloud_rules import CLOUDS, rules
+from ..images import DEFAULT_IMAGE, IMAGE_ALIASES, AwsImage
+from .disks import DISK_TYPES, MAX_DATA_DISK_GIB, MAX_DATA_DISKS, check_data_disks, check_disk_size
 from .model import OS_TYPES, Checker, ImageChoice, is_plain
 
 __all__ = ["DISK_TYPES", "MAX_DATA_DISKS", "MAX_DATA_DISK_GIB", "check_data_disks"]
@@ -29,16 +18,9 @@ __all__ = ["DISK_TYPES", "MAX_DATA_DISKS", "MAX_DATA_DISK_GIB", "check_data_disk
 DEFAULT_DISK_GIB = 30
 
 
-MAX_OS_DISK_GIB = {"aws": 16384, "azure": 4095, "gcp": 65536}
-
-
-# Raw user data each cloud accepts (the sources are beside each constant): EC2 16 KB; Azure customData
-# 65,535 bytes once decoded; GCP metadata values 256 KB. The AWS rules check it again as sent.
-MAX_USER_DATA_BYTES = {
-    "aws": aws_rules.MAX_USER_DATA_BYTES,
-    "azure": azure_rules.MAX_CUSTOM_DATA_BYTES,
-    "gcp": gcp_rules.MAX_METADATA_VALUE_BYTES,
-}
+# Read from each cloud's rules (``cloud_rules/<cloud>.py``), where their sources are.
+MAX_OS_DISK_GIB = {cloud: rules(cloud).MAX_OS_DISK_GIB for cloud in CLOUDS}
+MAX_USER_DATA_BYTES = {cloud: rules(cloud).MAX_USER_DATA_BYTES for cloud in CLOUDS}
 
 
 def requested_os(args: Mapping[str, Any]) -> str:
@@ -74,32 +56,23 @@ def check_image(check: Checker, offering: Offering, pinned_generation: str | Non
             have = ", ".join(alias.for_cloud(cloud)) or "none"
             raise check.fail("image", image, f"no {arch} build of {image} on {cloud} (available: {have})")
         generations = offering.facts.get("generations")
-        if cloud == "azure" and (pinned_generation == "V1" or (generations and "V2" not in generations)):
+        if rules(cloud).IMAGE_GENERATIONS and (pinned_generation == "V1" or (generations and "V2" not in generations)):
             entry = alias.azure_gen1.get(arch)
             if entry is None:
                 raise check.fail("image", image, f"{offering.instance_type} boots only Gen1 images; {image} has none")
         login_user = entry.login_user if isinstance(entry, AwsImage) else None
-        secure_boot = cloud != "gcp" or gcp_secure_boot(gcp_image_path(entry))
+        secure_boot = rules(cloud).image_secure_boot(entry)
         return ImageChoice(image, entry, alias.os_type, login_user, shielded_vm=True, secure_boot=secure_boot)
 
-    form, pattern = NATIVE_IMAGE_FORMS[cloud]
+    pattern, form = rules(cloud).NATIVE_IMAGE
     if not pattern.fullmatch(image):
         close = difflib.get_close_matches(image, IMAGE_ALIASES, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise check.fail("image", image, f"expected an alias ({', '.join(IMAGE_ALIASES)}) or {form}{hint}")
     os_type = os_type_arg or ("windows" if "windows" in image.lower() else "linux")
-    shielded = cloud == "gcp" and gcp_image_project(image) in GCP_SHIELDED_PROJECTS
-    secure_boot = shielded and gcp_secure_boot(image)
+    shielded = rules(cloud).native_image_shielded(image)
+    secure_boot = shielded and rules(cloud).image_secure_boot(image)
     return ImageChoice(None, image, os_type, None, shielded_vm=shielded, secure_boot=secure_boot)
-
-
-def _check_disk_size(check: Checker, key: str, value: object, cloud: str, disk_type: str, *, os_disk: bool) -> int:
-    size = check.integer(key, value, 1, (MAX_OS_DISK_GIB if os_disk else MAX_DATA_DISK_GIB)[cloud])
-    if cloud == "aws" and disk_type == "standard" and size > MAX_AWS_MAGNETIC_GIB:
-        raise check.fail(
-            key, size, f"EBS standard (magnetic) volumes hold at most {MAX_AWS_MAGNETIC_GIB} GiB; use disk_type='ssd'"
-        )
-    return size
 
 
 def check_os_disk_size(check: Checker, cloud: str, image: ImageChoice, disk_type: str) -> int:
@@ -107,7 +80,7 @@ def check_os_disk_size(check: Checker, cloud: str, image: ImageChoice, disk_type
     minimum = alias.min_disk_gib[cloud] if alias else 1
     if "disk_size_gib" not in check.args:
         return max(DEFAULT_DISK_GIB, minimum)
-    size = _check_disk_size(check, "disk_size_gib", check.args["disk_size_gib"], cloud, disk_type, os_disk=True)
+    size = check_disk_size(check, "disk_size_gib", check.args["disk_size_gib"], cloud, disk_type, os_disk=True)
     if size < minimum:
         raise check.fail("disk_size_gib", size, f"{image.alias} on {cloud} needs an OS disk of at least {minimum} GiB")
     return size
@@ -119,7 +92,7 @@ def check_user_data(check: Checker, cloud: str) -> Any:
         return user_data
     if not isinstance(user_data, str):
         raise check.fail("user_data", "[secret]", "expected cloud-init text")
-    limit = MAX_USER_DATA_BYTES[cloud]
+    limit = rules(cloud).MAX_USER_DATA_BYTES
     size = len(user_data.encode())
     if size > limit:
         raise check.fail("user_data", f"[{size} bytes]", f"{cloud} accepts at most {limit} bytes of user data")

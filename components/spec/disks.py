@@ -14,8 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from ..cloud_rules import rules, sent_disk_type
-from ..cloud_rules.azure import MAX_DISK_NAME as AZURE_MAX_DISK_NAME
+from ..cloud_rules import CLOUDS, rules, sent_disk_type
 from .lock import MAX_SLOT, LockedDisk, LockEntry
 from .model import Checker, DataDisk
 
@@ -23,32 +22,29 @@ DISK_TYPES = ("ssd", "standard")
 # The component's own limit on every cloud: its AWS data volumes take the device names /dev/sdf to
 # /dev/sdu. Each size may allow fewer (cloud rules).
 MAX_DATA_DISKS = 16
-MAX_DATA_DISK_GIB = {"aws": 16384, "azure": 32767, "gcp": 65536}
-MAX_AWS_MAGNETIC_GIB = 1024  # EBS "standard" (magnetic) volumes stop at 1 TiB
+MAX_DATA_DISK_GIB = {cloud: rules(cloud).MAX_DATA_DISK_GIB for cloud in CLOUDS}  # sources: cloud_rules/<cloud>.py
 DISK_KEYS = ("size_gib", "disk_type", "name", "renamed_from", "lun", "protect", "retain_on_delete")
 DISK_NAME = re.compile(r"^[a-z](?:[a-z0-9-]*[a-z0-9])?$")
 # Names a disk cannot take: GCP device names of disks without a name (data-0 ...).
 RESERVED_NAME = re.compile(r"^data-\d+$")
-# GCP resource names: RFC 1035, at most 63 characters, of which Pulumi's auto-naming appends 8 ("-" and
-# 7 random characters) to <vm>-data-<name> (https://cloud.google.com/compute/docs/naming-resources).
-GCP_MAX_NAME = 63
-AUTONAME_SUFFIX = 8
+MAX_DISK_NAME = 63  # the component's own limit on a disk's name
 
 
 def max_name_length(cloud: str, vm: str) -> int:
-    """How long a disk's name may be once ``<vm>-data-`` is prefixed: Azure disk names take 80
-    characters, GCP names 63 with Pulumi's 8-character suffix; 63 on AWS (a tag value)."""
-    prefix = len(f"{vm}-data-")
-    limit = {"aws": 63, "azure": AZURE_MAX_DISK_NAME - prefix, "gcp": GCP_MAX_NAME - AUTONAME_SUFFIX - prefix}
-    return min(63, limit[cloud])
+    """How long a disk's name may be once ``<vm>-data-`` is prefixed: within the longest resource
+    name the cloud takes (Azure disk names 80 characters, GCP names 63 less Pulumi's 8-character
+    suffix), and at most 63 (on AWS it is only a tag value)."""
+    longest = rules(cloud).MAX_DISK_RESOURCE_NAME
+    return MAX_DISK_NAME if longest is None else min(MAX_DISK_NAME, longest - len(f"{vm}-data-"))
 
 
-def _check_size(check: Checker, key: str, value: object, cloud: str, disk_type: str) -> int:
-    size = check.integer(key, value, 1, MAX_DATA_DISK_GIB[cloud])
-    if cloud == "aws" and disk_type == "standard" and size > MAX_AWS_MAGNETIC_GIB:
-        raise check.fail(
-            key, size, f"EBS standard (magnetic) volumes hold at most {MAX_AWS_MAGNETIC_GIB} GiB; use disk_type='ssd'"
-        )
+def check_disk_size(check: Checker, key: str, value: object, cloud: str, disk_type: str, *, os_disk: bool) -> int:
+    """A disk's size in GiB: a whole number within the cloud's maximum for the disk and its type."""
+    cloud_rules = rules(cloud)
+    size = check.integer(key, value, 1, cloud_rules.MAX_OS_DISK_GIB if os_disk else cloud_rules.MAX_DATA_DISK_GIB)
+    limit = cloud_rules.STANDARD_DISK_LIMIT
+    if limit is not None and disk_type == "standard" and size > limit.max_gib:
+        raise check.fail(key, size, f"{limit.what} hold at most {limit.max_gib} GiB; use disk_type='ssd'")
     return size
 
 
@@ -129,7 +125,7 @@ def check_data_disks(check: Checker, cloud: str) -> tuple[DiskArgs, ...]:
             lun = check.integer(f"{key}.lun", lun, 0, MAX_SLOT)
         result.append(
             DiskArgs(
-                _check_size(check, f"{key}.size_gib", disk["size_gib"], cloud, disk_type),
+                check_disk_size(check, f"{key}.size_gib", disk["size_gib"], cloud, disk_type, os_disk=False),
                 disk_type,
                 _check_name(check, cloud, f"{key}.name", disk.get("name")),
                 i,
@@ -217,58 +213,92 @@ def _check_unnamed_removals(check: Checker, disks: tuple[DiskArgs, ...], entry: 
         )
 
 
+class DecidedDisk(NamedTuple):
+    """A data disk with what is decided for it before the free slots are handed out."""
+
+    disk: DiskArgs
+    slot: int
+    """Its slot, or -1 for a disk that takes the lowest free one."""
+    origin: str
+    sent: str
+
+
 def finish_disks(
     check: Checker, disks: tuple[DiskArgs, ...], entry: LockEntry | None, offering
 ) -> tuple[DataDisk, ...]:
     """Slots, origins and sent types: from the lock where the disk is in it, else decided now. A disk
     cannot shrink (no cloud shrinks a disk), which also catches an unnamed disk that moved position."""
-    cloud = offering.cloud
     if not disks:
         return ()
-    held_by_lock = {d.slot for d in (entry.data_disks.values() if entry else ())}
-    slots: dict[int, int] = {}
-    decided: list[tuple[DiskArgs, int, str, str]] = []
+    cloud = offering.cloud
     sent_for = {kind: sent_disk_type(cloud, kind, offering, boot=False) for kind in {d.disk_type for d in disks}}
-    for disk in disks:
-        locked = previous(disk, entry)
-        if locked is not None and disk.size_gib < locked.size_gib:
-            raise check.fail(
-                f"data_disks[{disk.index}].size_gib",
-                disk.size_gib,
-                f"the disk {disk.key!r} holds {locked.size_gib} GiB and no cloud shrinks a disk"
-                + (
-                    "; disks without a name are identified by position: if you removed or reordered disks, name "
-                    "them (name, and renamed_from: the index each had)"
-                    if disk.name is None
-                    else ""
-                ),
-            )
-        if (
-            locked is not None
-            and locked.disk_type != disk.disk_type
-            and rules(cloud).DATA_DISK_TYPE_CHANGE == "replace"
-        ):
-            raise check.fail(
-                f"data_disks[{disk.index}].disk_type",
-                disk.disk_type,
-                f"the disk {disk.key!r} is {locked.sent} and {cloud} cannot change a disk's type: it would be replaced "
-                f"and its data lost; add a disk of the new type (another name), copy the data, then remove this one",
-            )
-        if disk.name is None:
-            slot = disk.index
-        elif disk.lun is not None:
-            slot = disk.lun
-        elif locked is not None:
-            slot = locked.slot
-        elif disk.renamed_from is not None and disk.renamed_from.isdigit():
-            slot = int(disk.renamed_from)
-        else:
-            slot = -1
-        origin = locked.origin if locked is not None else (disk.renamed_from or disk.key)
-        sent = locked.sent if locked is not None and locked.disk_type == disk.disk_type else sent_for[disk.disk_type]
-        decided.append((disk, slot, origin, sent))
+    decided = [decided_disk(check, disk, previous(disk, entry), cloud, sent_for) for disk in disks]
     _check_unnamed_removals(check, disks, entry)
-    for disk, slot, _, _ in sorted(decided, key=lambda d: d[0].name is not None):  # positions first: fixed
+    slots = claimed_slots(check, disks, decided)
+    held_by_lock = {d.slot for d in (entry.data_disks.values() if entry else ())}
+    result = []
+    for disk, slot, origin, sent in decided:
+        if slot < 0:
+            slot = free_slot(slots, held_by_lock)
+            slots[slot] = disk.index
+        result.append(DataDisk(*disk, slot, origin, sent))
+    return tuple(result)
+
+
+def decided_disk(
+    check: Checker, disk: DiskArgs, locked: LockedDisk | None, cloud: str, sent_for: Mapping[str, str]
+) -> DecidedDisk:
+    """A disk's slot, origin and sent type: kept from its lock record (``locked``) where it has one,
+    once it is checked that the disk can stay what it is."""
+    if locked is not None:
+        check_kept_disk(check, disk, locked, cloud)
+    origin = locked.origin if locked is not None else (disk.renamed_from or disk.key)
+    sent = locked.sent if locked is not None and locked.disk_type == disk.disk_type else sent_for[disk.disk_type]
+    return DecidedDisk(disk, pinned_slot(disk, locked), origin, sent)
+
+
+def check_kept_disk(check: Checker, disk: DiskArgs, locked: LockedDisk, cloud: str) -> None:
+    """A disk that exists does not shrink, nor change type where its cloud would replace it."""
+    if disk.size_gib < locked.size_gib:
+        raise check.fail(
+            f"data_disks[{disk.index}].size_gib",
+            disk.size_gib,
+            f"the disk {disk.key!r} holds {locked.size_gib} GiB and no cloud shrinks a disk"
+            + (
+                "; disks without a name are identified by position: if you removed or reordered disks, name "
+                "them (name, and renamed_from: the index each had)"
+                if disk.name is None
+                else ""
+            ),
+        )
+    if locked.disk_type != disk.disk_type and rules(cloud).DATA_DISK_TYPE_CHANGE == "replace":
+        raise check.fail(
+            f"data_disks[{disk.index}].disk_type",
+            disk.disk_type,
+            f"the disk {disk.key!r} is {locked.sent} and {cloud} cannot change a disk's type: it would be replaced "
+            f"and its data lost; add a disk of the new type (another name), copy the data, then remove this one",
+        )
+
+
+def pinned_slot(disk: DiskArgs, locked: LockedDisk | None) -> int:
+    """The slot a disk must have: its position without a name, its ``lun``, its lock record's, or the
+    index it had before it was named; -1 when it may take any free slot."""
+    if disk.name is None:
+        return disk.index
+    if disk.lun is not None:
+        return disk.lun
+    if locked is not None:
+        return locked.slot
+    if disk.renamed_from is not None and disk.renamed_from.isdigit():
+        return int(disk.renamed_from)
+    return -1
+
+
+def claimed_slots(check: Checker, disks: tuple[DiskArgs, ...], decided: list[DecidedDisk]) -> dict[int, int]:
+    """Slot -> disk index of the disks whose slot is decided (positions first: they are fixed); two
+    disks wanting one slot are refused, naming the one that must move."""
+    slots: dict[int, int] = {}
+    for disk, slot, _, _ in sorted(decided, key=lambda d: d.disk.name is not None):
         if slot < 0:
             continue
         if slot in slots:
@@ -284,25 +314,11 @@ def finish_disks(
                 )
             raise check.fail(f"data_disks[{disk.index}].lun", slot, f"disk {holder.key!r} holds that slot")
         slots[slot] = disk.index
-    result = []
-    for disk, slot, origin, sent in decided:
-        if slot < 0:
-            free = [s for s in range(MAX_SLOT + 1) if s not in slots and s not in held_by_lock]
-            slot = (free or [s for s in range(MAX_SLOT + 1) if s not in slots])[0]
-            slots[slot] = disk.index
-        result.append(
-            DataDisk(
-                disk.size_gib,
-                disk.disk_type,
-                disk.name,
-                disk.index,
-                disk.lun,
-                disk.renamed_from,
-                disk.protect,
-                disk.retain_on_delete,
-                slot,
-                origin,
-                sent,
-            )
-        )
-    return tuple(result)
+    return slots
+
+
+def free_slot(slots: Mapping[int, int], held_by_lock: set[int]) -> int:
+    """The lowest slot no disk holds, preferring those no disk of the lock held (a disk just removed: its
+    detach and the new disk's attach may overlap, docs/lock.md)."""
+    free = [s for s in range(MAX_SLOT + 1) if s not in slots and s not in held_by_lock]
+    return (free or [s for s in range(MAX_SLOT + 1) if s not in slots])[0]

@@ -234,7 +234,7 @@ def entry_document(spec: Any) -> dict[str, Any]:
         "zone": spec.zone,
         "os_disk": {"disk_type": spec.disk_type, "sent": spec.os_disk_sent},
     }
-    if spec.cloud == "azure" and spec.image_generation:
+    if spec.image_generation:  # only a cloud with Hyper-V generations (Azure) has one
         entry["image_generation"] = spec.image_generation
     if spec.data_disks:
         entry["data_disks"] = {

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..catalog import Offering
+from ..cloud_rules import CLOUDS, rules
 from ..errors import SpecError
 from ..images import (
     AwsImage,
@@ -19,9 +19,6 @@ from ..images import (
 if TYPE_CHECKING:
     from .lock import LockUse
     from .network import NetworkSpec
-
-
-CLOUDS = ("aws", "azure", "gcp")
 
 
 OS_TYPES = ("linux", "windows")
@@ -59,23 +56,10 @@ KNOWN_KEYS = frozenset(
 )
 
 
-CLOUD_ONLY_KEYS = {"resource_group_name": "azure", "project": "gcp"}
-
-
-NAME_RULES = {
-    "aws": (re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"), "letters, digits, '-', '_' or '.', 1-128 characters"),
-    "azure": (
-        re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?$"),
-        "letters, digits and '-', starting and ending with a letter or digit, at most 64 characters",
-    ),
-    # 63 is GCP's limit; children such as "<name>-fw-15-v6" get Pulumi's 8-character random suffix
-    # on top, so the VM's own name may use 46 of them.
-    "gcp": (
-        re.compile(r"^[a-z](?:[-a-z0-9]{0,44}[a-z0-9])?$"),
-        "lowercase RFC 1035: a lowercase letter, then lowercase letters, digits or '-', not ending "
-        "in '-', at most 46 characters (GCP allows 63; child resources append up to 17)",
-    ),
-}
+# Per cloud, read from its rules (``cloud_rules/<cloud>.py``): the keys only that cloud takes, and the
+# rule for a VM's or network's name.
+CLOUD_ONLY_KEYS = {key: cloud for cloud in CLOUDS for key in rules(cloud).OWN_KEYS}
+NAME_RULES = {cloud: rules(cloud).NAME_RULE for cloud in CLOUDS}
 
 
 @dataclass(frozen=True)

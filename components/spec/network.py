@@ -24,9 +24,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import catalog
+from ..cloud_rules import CLOUDS, ZoneError, rules
+from ..cloud_rules import aws as aws_rules
+from ..cloud_rules import azure as azure_rules
+from ..cloud_rules import gcp as gcp_rules
 from ..errors import SpecError
-from .model import CLOUD_ONLY_KEYS, CLOUDS, NAME_RULES, Checker, CloudDefaults
-from .placement import AWS_AZ_ID, ZoneError, requested_zone
+from .model import CLOUD_ONLY_KEYS, Checker, CloudDefaults
+from .placement import requested_zone
 from .scope import check_project, check_resource_group
 from .tags import check_tags
 
@@ -38,55 +42,7 @@ DEFAULT_CIDR = "10.42.0.0/16"
 CIDR_PREFIX_RANGE = (16, 24)
 PRIVATE_RANGES = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
-# GCP auto-mode VPC ranges: one predefined /20 per region, never overlapping, so adding a region
-# never moves another's subnet. Source: Google Cloud, "Subnets" > "Auto mode IPv4 ranges",
-# https://cloud.google.com/vpc/docs/subnets#ip-ranges (values as gcloud lists them for auto-mode
-# networks, and the VPC release notes for regions added since 2023). us-central2 (TPU only) has none.
-GCP_REGION_RANGES: dict[str, str] = {
-    "africa-south1": "10.218.0.0/20",
-    "asia-east1": "10.140.0.0/20",
-    "asia-east2": "10.170.0.0/20",
-    "asia-northeast1": "10.146.0.0/20",
-    "asia-northeast2": "10.174.0.0/20",
-    "asia-northeast3": "10.178.0.0/20",
-    "asia-south1": "10.160.0.0/20",
-    "asia-south2": "10.190.0.0/20",
-    "asia-southeast1": "10.148.0.0/20",
-    "asia-southeast2": "10.184.0.0/20",
-    "asia-southeast3": "10.232.0.0/20",
-    "australia-southeast1": "10.152.0.0/20",
-    "australia-southeast2": "10.192.0.0/20",
-    "europe-central2": "10.186.0.0/20",
-    "europe-north1": "10.166.0.0/20",
-    "europe-north2": "10.226.0.0/20",
-    "europe-southwest1": "10.204.0.0/20",
-    "europe-west1": "10.132.0.0/20",
-    "europe-west10": "10.214.0.0/20",
-    "europe-west12": "10.210.0.0/20",
-    "europe-west2": "10.154.0.0/20",
-    "europe-west3": "10.156.0.0/20",
-    "europe-west4": "10.164.0.0/20",
-    "europe-west6": "10.172.0.0/20",
-    "europe-west8": "10.198.0.0/20",
-    "europe-west9": "10.200.0.0/20",
-    "me-central1": "10.212.0.0/20",
-    "me-central2": "10.216.0.0/20",
-    "me-west1": "10.208.0.0/20",
-    "northamerica-northeast1": "10.162.0.0/20",
-    "northamerica-northeast2": "10.188.0.0/20",
-    "northamerica-south1": "10.224.0.0/20",
-    "southamerica-east1": "10.158.0.0/20",
-    "southamerica-west1": "10.194.0.0/20",
-    "us-central1": "10.128.0.0/20",
-    "us-east1": "10.142.0.0/20",
-    "us-east4": "10.150.0.0/20",
-    "us-east5": "10.202.0.0/20",
-    "us-south1": "10.206.0.0/20",
-    "us-west1": "10.138.0.0/20",
-    "us-west2": "10.168.0.0/20",
-    "us-west3": "10.180.0.0/20",
-    "us-west4": "10.182.0.0/20",
-}
+GCP_REGION_RANGES = gcp_rules.REGION_RANGES  # GCP's auto-mode subnet ranges (cloud_rules/gcp_ranges.py)
 
 
 @dataclass(frozen=True)
@@ -105,20 +61,10 @@ class NetworkSpec:
         return tuple(z for z in self.zones if z in catalog.load(self.cloud).zones(region))
 
 
-def aws_subnet_cidr(network_cidr: str, zone_id: str) -> str:
-    """An AZ's subnet: the /(n+4) of the VPC block numbered by the AZ ID's number (``use1-az4`` ->
-    the 4th), so a subnet never moves when zones are added or removed."""
-    number = int(zone_id.rsplit("az", 1)[1])
-    return str(list(ipaddress.ip_network(network_cidr).subnets(prefixlen_diff=4))[number])
-
-
-def azure_subnet_cidr(network_cidr: str) -> str:
-    """The one subnet of an Azure network: the first quarter of its address space."""
-    return str(next(ipaddress.ip_network(network_cidr).subnets(prefixlen_diff=2)))
-
-
-def gcp_subnet_cidr(region: str) -> str:
-    return GCP_REGION_RANGES[region]
+# Each cloud's subnet ranges, used by its adapter (cloud_rules/<cloud>.py, ``subnet_cidr``).
+aws_subnet_cidr = aws_rules.subnet_cidr
+azure_subnet_cidr = azure_rules.subnet_cidr
+gcp_subnet_cidr = gcp_rules.subnet_cidr
 
 
 def validate_network(name: Any, args: Mapping[str, Any], defaults: Any = None) -> NetworkSpec:
@@ -143,7 +89,7 @@ def validate_network(name: Any, args: Mapping[str, Any], defaults: Any = None) -
     for key, only_cloud in CLOUD_ONLY_KEYS.items():
         if args.get(key) is not None and cloud != only_cloud:
             raise fail(key, args[key], f"only applies to cloud {only_cloud!r}, not {cloud!r}")
-    pattern, rule = NAME_RULES[cloud]
+    pattern, rule = rules(cloud).NAME_RULE
     if not pattern.fullmatch(name):
         raise fail("name", name, f"{cloud} network names must be {rule}")
 
@@ -156,23 +102,25 @@ def validate_network(name: Any, args: Mapping[str, Any], defaults: Any = None) -
     for region in regions:
         if region not in cat.regions:
             raise fail("regions", region, f"not a {cloud} region; e.g. " + ", ".join(cat.regions[:8]))
-        if cloud == "gcp" and region not in GCP_REGION_RANGES:
-            raise fail("regions", region, "no auto-mode subnet range is known for this GCP region")
+        problem = rules(cloud).network_region_problem(region)
+        if problem is not None:
+            raise fail("regions", region, problem)
 
     zones = _zones(fail, cloud, list(regions), args.get("zones"), cat)
     cidr = _network_cidr(fail, cloud, args.get("cidr"))
     checker = Checker(name, args, kind="Network")
     project = check_project(checker, cloud, defaults)
-    group = check_resource_group(checker)
+    group = check_resource_group(checker, cloud)
 
     tags = check_tags(checker, cloud)
     return NetworkSpec(name, cloud, tuple(regions), zones, cidr, project, group, tags)
 
 
 def _zones(fail, cloud: str, regions: list[str], zones: object, cat: catalog.Catalog) -> tuple[str, ...]:
-    if cloud != "aws":
+    if not rules(cloud).ZONAL_SUBNETS:
         if zones is not None:
-            raise fail("zones", zones, f"only for AWS (subnets per zone); {cloud} subnets span the region's zones")
+            zonal = ", ".join(rules(c).TITLE for c in CLOUDS if rules(c).ZONAL_SUBNETS)
+            raise fail("zones", zones, f"only for {zonal} (subnets per zone); {cloud} subnets span the region's zones")
         return ()
     if zones is None:
         left_out = {region: constrained_zones(cat, region) for region in regions}
@@ -188,10 +136,10 @@ def _zones(fail, cloud: str, regions: list[str], zones: object, cat: catalog.Cat
             valid = ", ".join(z for r in regions for z in cat.zones(r))
             raise fail("zones", zone, f"expected an AZ ID of {', '.join(regions)}: {valid}")
         try:
-            normalized = requested_zone("aws", region, zone, cat)
+            normalized = requested_zone(cloud, region, zone, cat)
         except ZoneError as error:
             raise fail("zones", zone, str(error)) from None
-        if not AWS_AZ_ID.match(normalized or ""):
+        if rules(cloud).account_zone(normalized):
             raise fail("zones", zone, f"which physical zone this is depends on the account in {region}; give the AZ ID")
         result.append(normalized)
     return tuple(sorted(set(result)))
@@ -224,8 +172,9 @@ def constrained_zones(cat: catalog.Catalog, region: str) -> frozenset[str]:
 def _network_cidr(fail, cloud: str, cidr: object) -> str:
     if cidr is None:
         return DEFAULT_CIDR
-    if cloud == "gcp":
-        raise fail("cidr", cidr, "GCP networks use Google's auto-mode range of each region (10.128.0.0/9)")
+    refused = rules(cloud).NETWORK_CIDR_REFUSED
+    if refused is not None:
+        raise fail("cidr", cidr, refused)
     low, high = CIDR_PREFIX_RANGE
     try:
         network = ipaddress.ip_network(cidr) if isinstance(cidr, str) else None
@@ -243,9 +192,7 @@ def _network_cidr(fail, cloud: str, cidr: object) -> str:
 
 def network_key(cloud: str, region: str, project: str | None, resource_group_name: str | None) -> tuple:
     """What VMs must share to share a network: cloud and, per cloud, region / project / group."""
-    if cloud == "gcp":
-        return ("gcp", project)
-    return (cloud, region, resource_group_name if cloud == "azure" else None)
+    return rules(cloud).network_key(region, project, resource_group_name)
 
 
 NETWORK_NAME_LENGTH = 46

@@ -20,68 +20,37 @@ Every VM lands in a zone that offers its size, per the catalog's zone data:
   Learn, "Azure regions with availability zone support",
   https://learn.microsoft.com/azure/reliability/regions-list). Without a zone a VM is regional
   (Azure places it), which always works.
+
+The algorithm is here; which zones a cloud takes, and how it names them, is its rules'
+(``requested_zone``, ``account_zone``, ``ZONAL_SUBNETS``, ... of ``cloud_rules/<cloud>.py``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 
 from ..catalog import Catalog, Offering
+from ..cloud_rules import ZoneError, listed, rules
+from ..cloud_rules.aws import AZ_ID as AWS_AZ_ID
 
-AWS_AZ_ID = re.compile(r"^[a-z]+\d+-az\d+$")
-
-
-class ZoneError(ValueError):
-    """A zone that does not exist, does not offer the size or is not in the network: the message
-    says what would be valid."""
-
-
-def _listed(zones: Collection[str], limit: int = 8) -> str:
-    ordered = list(zones)
-    more = f", ... ({len(ordered)} in all)" if len(ordered) > limit else ""
-    return ", ".join(ordered[:limit]) + more if ordered else "none"
+__all__ = ["AWS_AZ_ID", "ZoneError", "place", "requested_zone", "search_zones"]
 
 
 def requested_zone(cloud: str, region: str, zone: object, catalog: Catalog) -> str | None:
-    """The zone a user named, checked for existence and normalised (AWS: the AZ ID where the name
-    maps to one in every account). None when no zone was named."""
+    """The zone a user named, checked for existence and normalised by its cloud's rules (AWS: the AZ
+    ID where the name maps to one in every account). None when no zone was named."""
     if zone is None:
         return None
-    zones = catalog.zones(region)
-    if cloud == "aws":
-        names = catalog.zone_names(region)
-        valid = f"an AZ ID of {region} ({_listed(zones)})" + (f" or AZ name ({_listed(names)})" if names else "")
-        if not isinstance(zone, str):
-            raise ZoneError(f"expected {valid}")
-        if AWS_AZ_ID.fullmatch(zone):
-            if zones and zone not in zones:
-                raise ZoneError(f"no such AZ ID in {region}; expected {valid}")
-            return zone
-        if not re.fullmatch(re.escape(region) + r"[a-z]", zone):
-            raise ZoneError(f"expected {valid}")
-        if names and zone not in names:
-            raise ZoneError(f"{region} has no zone {zone}; expected {valid}")
-        return names.get(zone) or zone  # without a known ID, a name only the account resolves; see place()
-    if cloud == "gcp":
-        valid = f"a zone of {region}: {_listed(zones)}" if zones else f"a zone of {region} such as {region}-b"
-        if not isinstance(zone, str) or not (zone in zones if zones else zone.startswith(region + "-")):
-            raise ZoneError(f"expected {valid}")
-        return zone
-    if not zones:
-        raise ZoneError(f"{region} has no availability zones; leave zone out (the VM is then regional)")
-    if zone not in zones:
-        raise ZoneError("expected an availability zone of " + region + ": " + _listed(zones))
-    return zone
+    return rules(cloud).requested_zone(region, zone, catalog)
 
 
 def search_zones(cloud: str, requested: str | None, network_zones: Collection[str] | None) -> frozenset[str] | None:
     """The zones a size search may pick from: the requested zone, else the network's (AWS)."""
     if requested is not None:
-        if cloud == "aws" and not AWS_AZ_ID.match(requested):
+        if rules(cloud).account_zone(requested):
             return None  # an account-specific AZ name: place() checks the pick
         return frozenset([requested])
-    if cloud == "aws" and network_zones is not None:
+    if rules(cloud).ZONAL_SUBNETS and network_zones is not None:
         return frozenset(network_zones)
     return None
 
@@ -97,59 +66,44 @@ def place(
     default_zone: str | None = None,
 ) -> str | None:
     """The zone the VM lands in (None: an Azure regional VM); ZoneError when none fits."""
+    cloud_rules = rules(cloud)
     region, size = offering.region, offering.instance_type
     # A type whose zones the catalog does not know (GCP C4A, seeded by region) is placed as in a
     # region without per-zone data.
     known = catalog.zone_offerings_known(region) and offering.zones is not None
     offered = offering.zones or ()
+    zonal_network = cloud_rules.ZONAL_SUBNETS and network_zones is not None
     if requested is not None:
-        if cloud == "aws" and not AWS_AZ_ID.match(requested):
-            return _aws_account_zone_name(offering, catalog, requested, network)
+        if cloud_rules.account_zone(requested):
+            problem = cloud_rules.account_zone_problem(offering, catalog, requested, network)
+            if problem is not None:
+                raise ZoneError(problem)
+            return requested
         if known and requested not in offered:
+            raise ZoneError(f"{size} is not offered in {requested}; zones of {region} that offer it: {listed(offered)}")
+        if zonal_network and requested not in network_zones:
             raise ZoneError(
-                f"{size} is not offered in {requested}; zones of {region} that offer it: {_listed(offered)}"
-            )
-        if cloud == "aws" and network_zones is not None and requested not in network_zones:
-            raise ZoneError(
-                f"network {network!r} has no subnet in {requested}; its zones: {_listed(sorted(network_zones))}"
+                f"network {network!r} has no subnet in {requested}; its zones: {listed(sorted(network_zones))}"
             )
         return requested
-    if cloud == "azure":
+    if cloud_rules.REGIONAL_WITHOUT_ZONE:
         return None
     if not known:
-        if cloud == "gcp" and catalog.zones(region):
+        if cloud_rules.PLACED_WITHOUT_ZONE_DATA and catalog.zones(region):
             return default_zone if default_zone in catalog.zones(region) else catalog.zones(region)[0]
         raise ZoneError(
             f"the catalog has no per-zone offerings for {region} (refresh it: python -m components catalog "
             f"refresh {cloud} --regions {region}); give zone to place the VM yourself"
-            + (f" ({_listed(catalog.zones(region))})" if catalog.zones(region) else "")
+            + (f" ({listed(catalog.zones(region))})" if catalog.zones(region) else "")
         )
-    candidates = [z for z in offered if network_zones is None or cloud != "aws" or z in network_zones]
+    candidates = [z for z in offered if not zonal_network or z in network_zones]
     if not candidates:
         if not offered:
             raise ZoneError(f"no zone of {region} offers {size}")
         raise ZoneError(
-            f"network {network!r} has subnets in {_listed(sorted(network_zones or ()))}, none of which offers "
-            f"{size}; zones that do: {_listed(offered)}"
+            f"network {network!r} has subnets in {listed(sorted(network_zones or ()))}, none of which offers "
+            f"{size}; zones that do: {listed(offered)}"
         )
     if default_zone in candidates:
         return default_zone
     return candidates[0]
-
-
-def _aws_account_zone_name(offering: Offering, catalog: Catalog, name: str, network: str | None) -> str:
-    region, size = offering.region, offering.instance_type
-    if network is not None:
-        raise ZoneError(
-            f"which physical zone {name} is depends on the AWS account in {region}, and a network's subnets "
-            f"are placed by AZ ID; give an AZ ID ({_listed(offering.zones or catalog.zones(region))})"
-        )
-    zones = catalog.zones(region)
-    missing = [z for z in zones if z not in (offering.zones or ())]
-    if catalog.zone_offerings_known(region) and missing:
-        raise ZoneError(
-            f"which physical zone {name} is depends on the AWS account in {region}, and {size} is not "
-            f"offered in every zone (not in {_listed(missing)}); give the AZ ID instead: "
-            f"{_listed(offering.zones or ())} offer it"
-        )
-    return name

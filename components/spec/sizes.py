@@ -3,13 +3,12 @@ that meets cpus, memory, arch, spot and disk needs (in the zones the VM may use)
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .. import catalog, cloud_rules
 from ..catalog import Offering
-from ..cloud_rules import SizeNeeds
+from ..cloud_rules import CLOUDS, SizeNeeds, rules
 from ..errors import SpecError
 
 if TYPE_CHECKING:  # the size rules are also what ``compare`` asks, which loads no more than it needs
@@ -21,9 +20,9 @@ DEFAULT_CPUS = 2
 DEFAULT_MEMORY_GIB = 4
 
 
-# Families the cheapest-offering search never picks on its own (a user can still name them):
-# AWS Mac and high-memory types need dedicated hosts.
-AUTO_EXCLUDED = {"aws": re.compile(r"^(mac\d|mac-|u-|u7)")}
+# Families the cheapest-offering search never picks on its own (a user can still name them), per cloud
+# (cloud_rules/<cloud>.py: AWS Mac and high-memory types need dedicated hosts).
+AUTO_EXCLUDED = {cloud: rules(cloud).AUTO_EXCLUDED for cloud in CLOUDS if rules(cloud).AUTO_EXCLUDED is not None}
 
 
 def _arch(check: Checker) -> str | None:
@@ -150,16 +149,14 @@ def auto_selectable(cloud: str, offering: Offering, needs: SizeNeeds) -> bool:
 
 
 def auto_selection_problem(cloud: str, offering: Offering, needs: SizeNeeds) -> str | None:
-    """Why the size search never picks a size by itself (a user can still name it as instance_type),
-    or None when it may; ``compare`` says the same (``skip_reason``)."""
-    excluded = AUTO_EXCLUDED.get(cloud)
-    if excluded and excluded.match(offering.instance_type):
-        return "AWS Mac and high-memory types run on dedicated hosts only"
-    # Azure: only sizes with premium storage, which take Premium SSD (and Gen2 images).
-    if cloud == "azure" and not azure_supports_premium(offering):
-        return "the size has no premium storage, and the component gives every Azure VM Premium SSD"
-    problem = cloud_rules.size_problem(offering, needs)
-    return problem[1] if problem else None
+    """Why the size search never picks a size by itself (a user can still name it as instance_type):
+    its cloud's rules exclude it (a family that needs a dedicated host; on Azure a size without premium
+    storage) or it cannot serve the spec; None when it may. ``compare`` says the same (``skip_reason``)."""
+    problem = rules(cloud).auto_selection_problem(offering)
+    if problem is not None:
+        return problem
+    size_problem = cloud_rules.size_problem(offering, needs)
+    return size_problem[1] if size_problem else None
 
 
 def azure_supports_premium(offering: Offering) -> bool:

@@ -22,6 +22,7 @@ PULUMI = ("pulumi", "pulumi_policy", *PROVIDER_SDKS)
 STDLIB = sys.stdlib_module_names
 
 # layer -> (components/policies packages it may import, third-party packages it may import)
+CHANGE_FACTS = "components.cloud_rules (change facts)"
 PURE_LEAVES = {
     "components.errors",
     "components.version",
@@ -38,13 +39,19 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
     "components.property_paths": (set(), set()),
     "components.money": (set(), set()),
     # refresh (boto3, requests, rich) and build (the data bundled with moto) import these lazily
-    "components.catalog": ({"components.money"}, {"boto3", "botocore", "requests", "rich", "moto"}),
-    "components.cloud_rules": ({"components.catalog"} | PURE_LEAVES, set()),
+    "components.catalog": (
+        {"components.cloud_rules", "components.money"},
+        {"boto3", "botocore", "requests", "rich", "moto"},
+    ),
+    # Each cloud's facts (cloud_rules/<cloud>.py and its surface), below the catalog that reads them ...
+    "components.cloud_rules": (PURE_LEAVES, set()),
+    # ... and what a provider does when an input changes (cloud_rules/*_resources.py), which asks the catalog.
+    CHANGE_FACTS: ({"components.catalog", "components.cloud_rules"} | PURE_LEAVES, set()),
     "components.spec": ({"components.catalog", "components.cloud_rules"} | PURE_LEAVES, set()),
     "components.pricing": ({"components.catalog", "components.cloud_rules", "components.money"}, set()),
     # A VM as plan describes it (and the stack's comparison output): pure, as pricing.
     "components.plan_row": ({"components.pricing"}, set()),
-    "components.changes": ({"components.cloud_rules", "components.catalog"} | PURE_LEAVES, set()),
+    "components.changes": ({"components.cloud_rules", CHANGE_FACTS, "components.catalog"} | PURE_LEAVES, set()),
     "components.clouds": (
         {"components.spec", "components.cloud_rules", "components.catalog"} | PURE_LEAVES,
         {"pulumi", *PROVIDER_SDKS},
@@ -52,13 +59,22 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
     "components.args": (set(), {"pulumi"}),
     # The stack's lock file: where it is, read and written atomically (standard library only).
     "components.lockfile": ({"components.spec"}, set()),
+    # The provider configuration a spec falls back on: the config keys are the cloud rules', reading them Pulumi's.
+    "components.provider_defaults": ({"components.cloud_rules", "components.spec"} | PURE_LEAVES, {"pulumi"}),
     "components.vm": (
-        {"components.args", "components.clouds", "components.spec", "components.pricing", "components.lockfile"}
+        {
+            "components.args",
+            "components.clouds",
+            "components.spec",
+            "components.pricing",
+            "components.lockfile",
+            "components.provider_defaults",
+        }
         | PURE_LEAVES,
         {"pulumi"},
     ),
     "components.network": (
-        {"components.args", "components.clouds", "components.spec", "components.vm"} | PURE_LEAVES,
+        {"components.args", "components.clouds", "components.spec", "components.provider_defaults"} | PURE_LEAVES,
         {"pulumi"},
     ),
     "components.program": (
@@ -69,6 +85,7 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
             "components.pricing",
             "components.plan_row",
             "components.lockfile",
+            "components.provider_defaults",
         }
         | PURE_LEAVES,
         {"pulumi"},
@@ -85,6 +102,7 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
             "components.offline",
             "components.catalog",
             "components.cloud_rules",
+            CHANGE_FACTS,
             "components.spec",
             "components.pricing",
             "components.plan_row",
@@ -131,6 +149,8 @@ def layer_of(module: str) -> str:
     parts = module.split(".")
     if parts[0] == "policies":
         return "policies"
+    if parts[:2] == ["components", "cloud_rules"] and parts[-1].endswith(("_resources", "resource_rules")):
+        return CHANGE_FACTS
     return ".".join(parts[:2]) if len(parts) > 1 else module
 
 
