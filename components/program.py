@@ -179,27 +179,13 @@ def spec_network_key(spec) -> tuple:
 def shared_networks(specs: list[tuple[VmEntry, Any]]) -> dict[tuple, dict[str, Any]]:
     """NetworkArgs for the networks the stack's VMs share, by network key: per key, the regions and
     (AWS) exactly the zones its VMs use, and the tags every one of its VMs carries."""
-    from .spec.placement import AWS_AZ_ID
+    from .spec.network import shared_network_args
 
     groups: dict[tuple, list] = {}
     for entry, spec in specs:
         if joins_shared_network(entry, spec):
             groups.setdefault(spec_network_key(spec), []).append(spec)
-    networks = {}
-    for key, members in groups.items():
-        cloud = members[0].cloud
-        args: dict[str, Any] = {"cloud": cloud, "regions": sorted({s.region for s in members})}
-        if cloud == "aws":
-            args["zones"] = sorted({s.zone for s in members if AWS_AZ_ID.match(s.zone or "")}) or None
-        if cloud == "gcp" and members[0].project:
-            args["project"] = members[0].project
-        if cloud == "azure" and members[0].resource_group_name:
-            args["resource_group_name"] = members[0].resource_group_name
-        common = set(members[0].tags.items()).intersection(*(s.tags.items() for s in members[1:]))
-        if common:
-            args["tags"] = dict(sorted(common))
-        networks[key] = {k: v for k, v in args.items() if v is not None}
-    return networks
+    return {key: shared_network_args(members) for key, members in groups.items()}
 
 
 @dataclass

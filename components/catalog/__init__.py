@@ -215,6 +215,11 @@ class Catalog:
         mask = self._meta["type_regions"][index]
         return [region for bit, region in enumerate(self._region_names) if mask >> bit & 1]
 
+    @property
+    def attaches_accelerators(self) -> bool:
+        """Whether the snapshot prices accelerator cards attached to a machine (GCP's N1 GPUs)."""
+        return bool(self._accelerators)
+
     def accelerators(self, region: str) -> list[Accelerator]:
         return [Accelerator(n, c, region, p, s) for n, c, p, s in self._accelerators.get(region, ())]
 

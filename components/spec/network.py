@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,6 +193,24 @@ def _network_cidr(fail, cloud: str, cidr: object) -> str:
 def network_key(cloud: str, region: str, project: str | None, resource_group_name: str | None) -> tuple:
     """What VMs must share to share a network: cloud and, per cloud, region / project / group."""
     return rules(cloud).network_key(region, project, resource_group_name)
+
+
+def shared_network_args(members: Sequence[Any]) -> dict[str, Any]:
+    """NetworkArgs for a network its member VMs (validated specs of one network key) share: their cloud
+    and regions; where a network has a subnet per zone, exactly the zones they use (by a zone's stable
+    id: an AWS AZ name only the account resolves is left to the network's default); the keys only this
+    cloud takes that scope the network (GCP project, Azure resource group); the tags every member carries."""
+    first = members[0]
+    cloud = rules(first.cloud)
+    args: dict[str, Any] = {"cloud": first.cloud, "regions": sorted({s.region for s in members})}
+    if cloud.ZONAL_SUBNETS:
+        args["zones"] = sorted({s.zone for s in members if s.zone and not cloud.account_zone(s.zone)}) or None
+    for key in cloud.OWN_KEYS:
+        args[key] = getattr(first, key) or None
+    common = set(first.tags.items()).intersection(*(s.tags.items() for s in members[1:]))
+    if common:
+        args["tags"] = dict(sorted(common))
+    return {k: v for k, v in args.items() if v is not None}
 
 
 NETWORK_NAME_LENGTH = 46

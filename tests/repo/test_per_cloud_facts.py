@@ -34,13 +34,10 @@ ALLOWED: dict[str, tuple[int, str]] = {
         "catalog-source release's sums, and each cloud's readers of their own)",
     ),
     "components/catalog/size_facts.py": (2, "the snapshot builder's per-cloud readers of the vendored size facts"),
-    "components/program.py": (3, "a shared network's args: AWS zones, a GCP project, an Azure resource group"),
     "components/tools/catalog.py": (
         5,
         "the catalog CLI: each cloud's refresh takes credentials and options of its own",
     ),
-    "components/tools/compare/notes.py": (1, "compare's GPU note: GCP attaches accelerator cards to a machine"),
-    "components/tools/compare/search.py": (1, "compare's GPU search: GCP's accelerator cards"),
     "components/tools/lifecycle.py": (5, "the lifecycle tables: a column per cloud, and each cloud's sample VM"),
 }
 

@@ -133,7 +133,7 @@ def nearest_gpus(catalog: Catalog, regions: list[str], q: Query) -> list[str]:
     elsewhere = {
         region for name in catalog.types_with_gpu(q.gpu_name, q.gpu_count) for region in catalog.regions_offering(name)
     }
-    if catalog.cloud == "gcp" and (memory is None or memory == accelerator_card(card.upper())[1]):
+    if catalog.attaches_accelerators and (memory is None or memory == accelerator_card(card.upper())[1]):
         elsewhere |= {
             r
             for r in catalog.regions

@@ -215,7 +215,7 @@ def attached_gpu_rows(catalog: Catalog, region: str, q: Query) -> list[Row]:
     ]
     usable = sorted((a for a in usable if a.price_hourly and a.price_hourly > 0), key=lambda a: a.count)
     rows = []
-    for machine in find_cheapest("gcp", region, cpus=q.cpus, memory_gib=q.memory_gib, arch=None, limit=10**6, catalog=catalog):  # fmt: skip
+    for machine in find_cheapest(catalog.cloud, region, cpus=q.cpus, memory_gib=q.memory_gib, arch=None, limit=10**6, catalog=catalog):  # fmt: skip
         if not machine.instance_type.startswith(N1_GPU_FAMILIES):
             continue
         for gpu in usable:
@@ -262,7 +262,7 @@ def candidate_rows(catalog: Catalog, regions: list[str], q: Query) -> list[Row]:
             catalog=catalog,
         )
         rows += [Row(o) for o in found if size_problem(o, needs) is None]
-        if q.gpu_name and catalog.cloud == "gcp":
+        if q.gpu_name and catalog.attaches_accelerators:
             rows += attached_gpu_rows(catalog, region, q)
     rows = [make_row(catalog, row, q) for row in rows]
     rows.sort(key=lambda r: r.rank(q.spot))
