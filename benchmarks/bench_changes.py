@@ -32,7 +32,7 @@ KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINB4VrRPQ1v/2LB9OSaQK4UGrCtSZb+uvIBK7
 
 def register(cloud: str, count: int, user_data: str):
     from components.changes import from_registrations
-    from components.tools.offline import evaluate
+    from components.offline import evaluate
     from components.vm import VirtualMachine
 
     args = {"cloud": cloud, "ssh_public_key": KEY, "user_data": user_data,

@@ -182,7 +182,7 @@ def shell_baseline_program(cloud: str, count: int):
 
 
 def _stable_mocks():
-    from components.tools.offline import RecordingMocks
+    from components.offline import RecordingMocks
 
     class StableMocks(RecordingMocks):
         """Outputs that do not depend on registration order, so two programs compare equal."""
@@ -195,7 +195,7 @@ def _stable_mocks():
 
 def registrations(cloud: str, variant: str, count: int) -> tuple[list[tuple], list[tuple]]:
     """(type, name, inputs, options) of every provider resource, and the invokes, as JSON text."""
-    from components.tools.offline import evaluate
+    from components.offline import evaluate
 
     program = (component_program if variant == "component" else baseline_program)(cloud, count)
     evaluation = evaluate(program, config=CONFIG, mocks=_stable_mocks())
@@ -233,7 +233,7 @@ def check_equivalent(cloud: str, count: int = 3) -> None:
 def worker(cloud: str, count: int, repeats: int) -> dict:
     """Times both programs in one process, alternating which goes first, so that drift in machine
     load hits both alike; reports the best (least disturbed) and the median CPU time of each."""
-    from components.tools.offline import evaluate
+    from components.offline import evaluate
 
     programs = {"component": component_program, "baseline": baseline_program, "shell": shell_baseline_program}
     for make in programs.values():
@@ -268,7 +268,7 @@ def worker(cloud: str, count: int, repeats: int) -> dict:
 
 def memory_worker(cloud: str, count: int) -> dict:
     """Peak resident memory of one component run of ``count`` VMs, in a fresh process."""
-    from components.tools.offline import evaluate
+    from components.offline import evaluate
 
     evaluate(component_program(cloud, count), config=CONFIG)
     return {"cloud": cloud, "vms": count, "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}

@@ -2,7 +2,7 @@
 price costs, and how an amount is written.
 
 ``compare``, ``plan`` (``components/pricing.py``), the cost diff and the policy pack price through
-these functions, so they agree to the cent (``tests/test_costs_agree_offerings.py`` checks every offering of the
+these functions, so they agree to the cent (``tests/pricing/test_costs_agree_offerings.py`` checks every offering of the
 shipped snapshot on all four). Standard library only: the catalog imports it too.
 
 **Cents.** An amount is a product of prices and quantities as the snapshot writes them (``$0.1085/h``

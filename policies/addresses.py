@@ -253,11 +253,6 @@ def port_ranges(specs: Iterable[Any]) -> tuple[tuple[int, int], ...] | None:
     return tuple(ranges)
 
 
-def admin_ports_in(ranges: Iterable[tuple[int, int]]) -> list[int]:
-    ranges = list(ranges)
-    return sorted(port for port in ADMIN_PORTS if any(low <= port <= high for low, high in ranges))
-
-
 @dataclass(frozen=True)
 class Rule:
     """One rule as the cloud evaluates it. ``ports``/``sources`` None: not known until apply."""

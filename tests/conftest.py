@@ -1,28 +1,11 @@
-"""Shared fixtures: SSH keys, default provider config, and running VirtualMachine specs under mocks."""
+"""Shared fixtures: SSH keys and no stack lock. The helpers they use (paths, default provider config,
+running VirtualMachine specs under mocks) are in tests/support/common.py; the harnesses beside it."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-DEFAULT_CONFIG = {
-    "aws:region": "us-east-1",
-    "azure-native:location": "eastus",
-    "gcp:region": "us-central1",
-    "gcp:project": "test-project",
-}
-
-
-def public_key(name: str) -> str:
-    return (FIXTURES / "keys" / f"{name}.pub").read_text().strip()
+from tests.support.common import public_key
 
 
 @pytest.fixture(scope="session")
@@ -33,28 +16,6 @@ def ssh_key() -> str:
 @pytest.fixture(scope="session")
 def rsa_key() -> str:
     return public_key("rsa2048")
-
-
-def run_vms(
-    specs: dict[str, dict], *, preview: bool = False, config: dict | None = None, opts_for: Callable | None = None
-):
-    """Builds one VirtualMachine per (name, args) under mocks and returns the evaluation and the VMs."""
-    import pulumi
-
-    from components import VirtualMachine
-    from components.tools.offline import evaluate
-
-    built: dict = {}
-
-    def program():
-        for name, args in specs.items():
-            opts = opts_for(name) if opts_for else None
-            vm = VirtualMachine(name, args, opts)
-            built[name] = vm
-            pulumi.export(name, vm.outputs())
-
-    evaluation = evaluate(program, config={**DEFAULT_CONFIG, **(config or {})}, preview=preview)
-    return evaluation, built
 
 
 @pytest.fixture(autouse=True)

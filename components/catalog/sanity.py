@@ -22,7 +22,7 @@ checked on every row when a snapshot is written (``derive``, stored with the reg
 
 A flagged price is shown with its finding and never presented as the best buy; the component's
 size search takes such a size only when nothing else fits. The thresholds are set so that no real
-regional difference in the shipped snapshots is flagged (``tests/test_sanity.py`` checks the GPU
+regional difference in the shipped snapshots is flagged (``tests/catalog/test_sanity.py`` checks the GPU
 rule against every GPU size shipped).
 """
 

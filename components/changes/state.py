@@ -65,7 +65,7 @@ def _urns(values) -> list[str]:
 
 
 def from_registration(registered) -> Resource:
-    """A resource recorded by ``components.tools.offline`` (its inputs as the engine receives them)."""
+    """A resource recorded by ``components.offline`` (its inputs as the engine receives them)."""
     paths = []
     for text in registered.secret_inputs:
         try:

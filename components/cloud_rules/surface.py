@@ -5,7 +5,7 @@ ask ``cloud_rules.rules(cloud)`` for a fact or a rule and never which cloud it i
 that module's type, a ``Protocol`` a module satisfies (PEP 544): the facts stay plain module-level
 names with their sources beside them, as in SkyPilot's ``sky/clouds/cloud.py`` a cloud declares its
 limits and capabilities in one place. ``missing(module)`` lists what a module lacks or declares with
-the wrong type, name by name; ``tests/test_cloud_surface.py`` runs it on every cloud, so a fourth
+the wrong type, name by name; ``tests/spec/test_cloud_surface.py`` runs it on every cloud, so a fourth
 cloud gets that list (docs/adding-a-cloud.md is the checklist).
 
 A fact a cloud does not have is declared anyway, as ``None``, ``False``, empty, or a function

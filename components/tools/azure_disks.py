@@ -11,12 +11,12 @@ option would need being unknown until the stack runs (docs/lock.md, "Azure data 
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from .command_line import ToolParser
 from .inputs import InputFileError, read_text
 
 VM_TYPE = "azure-native:compute:VirtualMachine"
@@ -97,14 +97,10 @@ def import_file(document: Any, source: str) -> tuple[dict, list[str]]:
     return {"nameTable": name_table, "resources": imports}, summary
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):
-        print(f"azure-disks: error: {message}", file=sys.stderr)
-        raise SystemExit(2)
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = _Parser(prog="python -m components azure-disks", description=__doc__.splitlines()[0])
+    parser = ToolParser(
+        prog="python -m components azure-disks", label="azure-disks", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("export", type=Path, help="the output of `pulumi stack export` (a JSON file)")
     parser.add_argument("--out", type=Path, help="write the import file here (default: standard output)")
     try:

@@ -25,17 +25,12 @@ import sys
 from pathlib import Path
 
 from ..catalog.snapshot import CLOUDS, SnapshotError, read_document, snapshot_path
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(2)
+from .command_line import ToolParser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m components catalog", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = ToolParser(prog="python -m components catalog", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=ToolParser)
 
     build = commands.add_parser("build", help="rebuild all three snapshots from catalog-source CSVs")
     build.add_argument("--source", type=Path, required=True, metavar="DIR")

@@ -151,8 +151,8 @@ def deployed(cloud: str, args_key: str) -> tuple[tuple[Resource, ...], str]:
 def _register(args_key: str, lock: str | None) -> tuple[tuple[Resource, ...], Any]:
     import json
 
+    from ..offline import evaluate
     from ..vm import VirtualMachine
-    from .offline import evaluate
 
     args, built = json.loads(args_key), []
     with _lock_session(lock):
@@ -197,7 +197,7 @@ class Outcome:
 
 
 # Rows for a VM an earlier version deployed: the instance as that version registered it (recorded in
-# tests/fixtures/windows_vms_before_issue19.json, at commit 32d56de, for tests/test_windows_upgrade.py),
+# tests/fixtures/windows_vms_before_issue19.json, at commit 32d56de, for tests/changes/test_windows_upgrade.py),
 # beside what this version registers for the same spec. Each is (row, recorded case, the case's spec),
 # the spec naming the cloud whose table has the row.
 RECORDED = PAGE.parents[1] / "tests" / "fixtures" / "windows_vms_before_issue19.json"
@@ -247,8 +247,8 @@ def upgrade(cloud: str, row: str) -> Outcome:
     import dataclasses
     import json
 
+    from ..offline import RecordingMocks, evaluate
     from ..vm import VirtualMachine
-    from .offline import RecordingMocks, evaluate
 
     class StableMocks(RecordingMocks):  # outputs independent of registration order, as recorded
         def resource_outputs(self, type_: str, name: str, inputs: dict, serial: int) -> tuple[str, dict]:

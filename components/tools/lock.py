@@ -9,7 +9,6 @@ writes nothing and exits 1 when the lock is missing or out of date (for CI).
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
@@ -17,12 +16,7 @@ from typing import Any
 
 from .. import lockfile
 from ..spec.lock import LockError, entry_document, parse_text, render
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):
-        print(f"lock: error: {message}", file=sys.stderr)
-        raise SystemExit(2)
+from .command_line import ToolParser
 
 
 def describe(name: str, entry: dict) -> str:
@@ -95,7 +89,7 @@ def lock_notes(rows: list, stack: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _Parser(prog="python -m components lock", description=__doc__.splitlines()[0])
+    parser = ToolParser(prog="python -m components lock", label="lock", description=__doc__.splitlines()[0])
     parser.add_argument("--stack", default=os.environ.get("PULUMI_STACK", "dev"), help="stack name (default: dev)")
     parser.add_argument("--project-dir", type=Path, default=None, help="directory holding Pulumi.yaml")
     parser.add_argument("--update", nargs="*", metavar="VM", help="re-resolve these VMs (all when none is named)")

@@ -12,7 +12,6 @@ the entry is still checked; a secret the plan needs the value of (a region, a si
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -23,6 +22,7 @@ from typing import Any
 
 from ..money import HOURS_PER_MONTH, cents, dollars, usd
 from ..plan_row import PlanRow
+from .command_line import ToolParser
 from .stack_files import (  # noqa: F401  (stack_config and the stand-ins are part of plan's API)
     SECRET_PLACEHOLDER,
     STAND_IN_SSH_KEY,
@@ -256,14 +256,8 @@ def project_and_stack(project_dir: Path | None, stack: str) -> tuple[Path, str]:
     return directory, name
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):
-        print(f"plan: error: {message}", file=sys.stderr)
-        raise SystemExit(2)
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = _Parser(prog="python -m components plan", description=__doc__.splitlines()[0])
+    parser = ToolParser(prog="python -m components plan", label="plan", description=__doc__.splitlines()[0])
     parser.add_argument("--stack", default=os.environ.get("PULUMI_STACK", "dev"), help="stack name (default: dev)")
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument("--project-dir", type=Path, default=None, help="directory holding Pulumi.yaml")

@@ -36,7 +36,7 @@ from pulumi.runtime import proto, rpc
 from pulumi_policy import EnforcementLevel, PolicyPack
 from pulumi_policy.policy import _POLICY_PACK_NAME_RE, Policy, _PolicyAnalyzerServicer
 
-from .offline import RegisteredResource
+from ..offline import RegisteredResource
 from .stack_files import PlanError, mapping, read_yaml
 
 UNKNOWN = rpc.UNKNOWN  # the engine's unknown-string sentinel, as the policy SDK sees it

@@ -34,7 +34,7 @@ from typing import Any
 import pulumi
 
 from ..errors import SpecError
-from .offline import Evaluation, evaluate
+from ..offline import Evaluation, evaluate
 from .stack_files import PlanError, StackFiles
 
 TOOL_PACKAGE = Path(__file__).resolve().parent.parent

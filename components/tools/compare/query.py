@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...catalog import CLOUDS
+from ..command_line import ToolParser
 from ..geo import DEFAULT_GEO, GEOS
 
 ARCHES = ("x86_64", "arm64", "any")
@@ -55,11 +56,6 @@ class Query:
         return ", ".join(parts)
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):
-        raise UsageError(message)
-
-
 class _Formatter(argparse.HelpFormatter):
     """argparse's formatter with the width from ``COLUMNS`` or the terminal: argparse's own asks
     ``shutil`` for it and every ``add_argument`` makes a formatter, ~10 ms of imports per run."""
@@ -75,8 +71,9 @@ class _Formatter(argparse.HelpFormatter):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    p = ToolParser(
         prog="python -m components compare",
+        raise_as=UsageError,
         formatter_class=_Formatter,
         description="Compare the cheapest VM offerings for a shape across AWS, Azure and GCP.",
     )
