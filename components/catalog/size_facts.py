@@ -21,16 +21,12 @@ Sources:
   Spot page, which excludes the B-series and Promo sizes (see ``sources/README.md``).
 - GCP: per machine family, in ``components/cloud_rules/gcp.py`` (not stored per size).
 
+The build reads each cloud's with ``size_facts(names)`` of its module ``catalog/builders/<cloud>.py``.
+
 Standard library only.
 """
 
 from __future__ import annotations
-
-import csv
-import gzip
-from collections.abc import Iterable
-
-from .zones import SOURCES_DIR
 
 FACT_KEYS = ("spot", "max_data_disks", "boot_modes", "generations", "premium_io")
 
@@ -48,37 +44,6 @@ def aws_facts(description: dict) -> dict:
     return facts
 
 
-def aws_size_facts(names: Iterable[str]) -> dict[str, dict]:
-    from .vendored import read
-
-    types = read()["types"]
-    return {name: dict(types[name]["facts"]) for name in names if name in types}
-
-
-def _bool(text: str) -> bool | None:
-    return {"True": True, "False": False}.get(text)
-
-
-def azure_size_facts(names: Iterable[str] | None = None) -> dict[str, dict]:
-    wanted = set(names) if names is not None else None
-    with gzip.open(SOURCES_DIR / "azure_sizes.csv.gz", "rt", newline="") as f:
-        rows = list(csv.DictReader(f))
-    facts: dict[str, dict] = {}
-    for row in rows:
-        if wanted is not None and row["size"] not in wanted:
-            continue
-        entry: dict = {}
-        if row["generations"]:
-            entry["generations"] = row["generations"].split()
-        if row["max_data_disks"]:
-            entry["max_data_disks"] = int(row["max_data_disks"])
-        for key, column in (("spot", "spot"), ("premium_io", "premium_io")):
-            if _bool(row[column]) is not None:
-                entry[key] = _bool(row[column])
-        facts[row["size"]] = entry
-    return facts
-
-
 def azure_fact_names() -> dict[str, tuple[str, str]]:
     """Fact key -> (Resource SKUs capability, kind): how ``catalog refresh azure --subscription``
     reads the same facts from the API."""
@@ -88,11 +53,3 @@ def azure_fact_names() -> dict[str, tuple[str, str]]:
         "spot": ("LowPriorityCapable", "bool"),
         "premium_io": ("PremiumIO", "bool"),
     }
-
-
-def size_facts(cloud: str, names: Iterable[str]) -> dict[str, dict]:
-    if cloud == "aws":
-        return aws_size_facts(names)
-    if cloud == "azure":
-        return azure_size_facts(names)
-    return {}

@@ -113,6 +113,22 @@ class Change:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class LifecycleSample:
+    """The VM the lifecycle tables (``components/tools/lifecycle.py``) deploy and edit on a cloud:
+    where it runs, and the zone, region and sizes the edits move it to."""
+
+    region: str
+    zone: str
+    other_zone: str
+    other_region: str
+    instance_type: str
+    bigger_type: str
+    """A bigger size of the same series."""
+    other_series_type: str
+    """A size of another series (of another architecture where the cloud has one)."""
+
+
 def size_problem(offering: Offering, needs: SizeNeeds) -> tuple[str, str] | None:
     return rules(offering.cloud).size_problem(offering, needs)
 

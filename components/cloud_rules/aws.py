@@ -16,6 +16,8 @@ from typing import Any
 
 from . import DiskLimit, Problem, SizeNeeds, ZoneError, common_size_problem, first_string, listed
 from .aws_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
+from .aws_lifecycle import LIFECYCLE_SAMPLE as LIFECYCLE_SAMPLE
+from .aws_lifecycle import VM_TYPE as VM_TYPE
 
 # botocore CreateKeyPairRequest.KeyType: "ED25519 keys are not supported for Windows instances."
 # (also https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html)

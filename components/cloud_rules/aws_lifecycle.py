@@ -1,10 +1,11 @@
 """What EC2 itself does with each edit of a running VM (``cloud_rules.ROWS``), with its source: the
 ``LIFECYCLE`` of ``cloud_rules/aws.py``. What ``pulumi up`` does with the component's resources is
-generated from it (``components/tools/lifecycle.py``, the tables of docs/cloud-rules.md)."""
+generated from it (``components/tools/lifecycle.py``, the tables of docs/cloud-rules.md), on the sample VM
+``LIFECYCLE_SAMPLE`` (``VM_TYPE`` is the resource the VM itself is)."""
 
 from __future__ import annotations
 
-from . import Change
+from . import Change, LifecycleSample
 
 EC2 = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide"
 
@@ -59,3 +60,18 @@ LIFECYCLE: dict[str, Change] = {
         "the admin password leaves the user data for the VM's SSM parameter",
     ),
 }
+
+
+# The resource the VM itself is, whose steps the lifecycle tables read.
+VM_TYPE = "aws:ec2/instance:Instance"
+
+# The VM the lifecycle tables deploy and then edit (components/tools/lifecycle.py).
+LIFECYCLE_SAMPLE = LifecycleSample(
+    region="us-east-1",
+    zone="use1-az1",
+    other_zone="use1-az2",
+    other_region="us-west-2",
+    instance_type="m6i.large",
+    bigger_type="m6i.xlarge",
+    other_series_type="m7g.large",
+)

@@ -22,6 +22,8 @@ from .azure_billing import SIZE_NAMES_CASE_SENSITIVE as SIZE_NAMES_CASE_SENSITIV
 from .azure_billing import SPOT_PRICES_COMMAND as SPOT_PRICES_COMMAND
 from .azure_billing import password_endpoint as password_endpoint
 from .azure_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
+from .azure_lifecycle import LIFECYCLE_SAMPLE as LIFECYCLE_SAMPLE
+from .azure_lifecycle import VM_TYPE as VM_TYPE
 
 # Microsoft Learn, "Azure Spot Virtual Machines" (https://learn.microsoft.com/azure/virtual-machines/spot-vms):
 # "The following VM sizes aren't supported for Azure Spot Virtual Machines: B-series; Promo versions

@@ -1,10 +1,11 @@
 """What Azure itself does with each edit of a running VM (``cloud_rules.ROWS``), with its source: the
 ``LIFECYCLE`` of ``cloud_rules/azure.py``. What ``pulumi up`` does with the component's resources is
-generated from it (``components/tools/lifecycle.py``, the tables of docs/cloud-rules.md)."""
+generated from it (``components/tools/lifecycle.py``, the tables of docs/cloud-rules.md), on the sample VM
+``LIFECYCLE_SAMPLE`` (``VM_TYPE`` is the resource the VM itself is)."""
 
 from __future__ import annotations
 
-from . import Change
+from . import Change, LifecycleSample
 
 LEARN = "https://learn.microsoft.com/azure/virtual-machines"
 REFUSED_BY_AZURE = "Azure answers PropertyChangeNotAllowed to an update"
@@ -49,3 +50,18 @@ LIFECYCLE: dict[str, Change] = {
     "public_ip": Change("update", "the NIC's IP configuration takes or drops the public IP in place"),
     "tags": Change("update", "tags update in place"),
 }
+
+
+# The resource the VM itself is, whose steps the lifecycle tables read.
+VM_TYPE = "azure-native:compute:VirtualMachine"
+
+# The VM the lifecycle tables deploy and then edit (components/tools/lifecycle.py).
+LIFECYCLE_SAMPLE = LifecycleSample(
+    region="eastus",
+    zone="1",
+    other_zone="2",
+    other_region="westus2",
+    instance_type="Standard_D2s_v5",
+    bigger_type="Standard_D4s_v5",
+    other_series_type="Standard_D2_v5",
+)

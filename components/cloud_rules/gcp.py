@@ -14,6 +14,8 @@ from ..images import GCP_SHIELDED_PROJECTS, gcp_image_path, gcp_image_project
 from . import SizeNeeds, ZoneError, common_size_problem, listed
 from .gcp_disks import FAMILIES, PD, Family, disk_type, family_of, max_disks, sent_disk_type
 from .gcp_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
+from .gcp_lifecycle import LIFECYCLE_SAMPLE as LIFECYCLE_SAMPLE
+from .gcp_lifecycle import VM_TYPE as VM_TYPE
 from .gcp_ranges import REGION_RANGES
 
 # GPUs GCP lets you attach to N1 machines, and per GPU count the largest N1 shape allowed

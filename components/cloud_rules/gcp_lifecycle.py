@@ -1,10 +1,11 @@
 """What Compute Engine itself does with each edit of a running VM (``cloud_rules.ROWS``), with its source: the
 ``LIFECYCLE`` of ``cloud_rules/gcp.py``. What ``pulumi up`` does with the component's resources is
-generated from it (``components/tools/lifecycle.py``, the tables of docs/cloud-rules.md)."""
+generated from it (``components/tools/lifecycle.py``, the tables of docs/cloud-rules.md), on the sample VM
+``LIFECYCLE_SAMPLE`` (``VM_TYPE`` is the resource the VM itself is)."""
 
 from __future__ import annotations
 
-from . import Change
+from . import Change, LifecycleSample
 
 GCE = "https://cloud.google.com/compute/docs"
 
@@ -56,3 +57,18 @@ LIFECYCLE: dict[str, Change] = {
         "metadata updates live; the admin password leaves the metadata for the VM's Secret Manager secret",
     ),
 }
+
+
+# The resource the VM itself is, whose steps the lifecycle tables read.
+VM_TYPE = "gcp:compute/instance:Instance"
+
+# The VM the lifecycle tables deploy and then edit (components/tools/lifecycle.py).
+LIFECYCLE_SAMPLE = LifecycleSample(
+    region="us-central1",
+    zone="us-central1-a",
+    other_zone="us-central1-b",
+    other_region="europe-west1",
+    instance_type="e2-standard-2",
+    bigger_type="e2-standard-4",
+    other_series_type="c4-standard-2",
+)

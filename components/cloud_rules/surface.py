@@ -21,7 +21,7 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import Change, DiskLimit, Problem, SizeNeeds
+from . import Change, DiskLimit, LifecycleSample, Problem, SizeNeeds
 
 if TYPE_CHECKING:
     from ..catalog import Catalog, Offering
@@ -123,6 +123,10 @@ class CloudRules(Protocol):
     # --- what a change does ------------------------------------------------------------------------
     LIFECYCLE: Mapping[str, Change]
     """Per user-facing edit (``cloud_rules.ROWS``), what the cloud itself does with it."""
+    LIFECYCLE_SAMPLE: LifecycleSample
+    """The VM the lifecycle tables of docs/cloud-rules.md deploy and edit (``components/tools/lifecycle.py``)."""
+    VM_TYPE: str
+    """The provider's resource type of the VM itself (the instance the component creates)."""
 
     def size_problem(self, offering: Offering, needs: SizeNeeds) -> tuple[str, str] | None:
         """Why a size cannot serve a spec, as (spec field, reason)."""

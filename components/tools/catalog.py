@@ -108,53 +108,30 @@ def split_regions(values: list[str] | None) -> list[str] | None:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
-    from ..catalog.refresh.common import Progress, RefreshError, RichProgress
+    """``catalog refresh <cloud>``: the cloud's refresh module says what its command line needs
+    (``refresh_options``), in one line and exit 2 when something is missing."""
+    import importlib
+
+    from ..catalog.refresh.common import Progress, RefreshError, RichProgress, UsageError
 
     regions = split_regions(args.regions)
     progress = Progress() if args.no_progress else RichProgress()
     unchanged = f"the snapshot {snapshot_path(args.cloud, args.data_dir)} was not changed"
-    if args.spot_feed and args.cloud != "aws":
-        print(f"catalog refresh {args.cloud}: --spot-feed is for aws only", file=sys.stderr)
-        return 2
-    if args.cloud == "gcp" and not args.api_key:
-        print("catalog refresh gcp: an API key is needed: --api-key KEY or GOOGLE_API_KEY", file=sys.stderr)
-        return 2
-    token = os.environ.get("AZURE_ACCESS_TOKEN")
-    if args.cloud == "azure" and args.subscription and not token:
-        print(
-            "catalog refresh azure: --subscription needs a bearer token in AZURE_ACCESS_TOKEN "
-            "(az account get-access-token --query accessToken -o tsv)",
-            file=sys.stderr,
-        )
+    try:
+        call = importlib.import_module(f"..catalog.refresh.{args.cloud}", __package__).refresh_options(args, os.environ)
+    except UsageError as error:
+        print(f"catalog refresh {args.cloud}: {error}", file=sys.stderr)
         return 2
     if args.regions is not None and not regions:
         print("catalog refresh: --regions names no region", file=sys.stderr)
         return 2
-    options = {"data_dir": args.data_dir, "progress": progress, "allow_fewer_types": args.allow_fewer_types}
     try:
-        if args.spot_feed:
-            from ..catalog.refresh import aws_spot
-
-            report = aws_spot.refresh(regions, data_dir=args.data_dir, progress=progress)
-        elif args.cloud == "aws":
-            from ..catalog.refresh import aws
-
-            report = aws.refresh(regions, **options)
-        elif args.cloud == "azure":
-            from ..catalog.refresh import azure
-
-            report = azure.refresh(regions, subscription=args.subscription, token=token, **options)
-        else:
-            from ..catalog.refresh import gcp
-
-            report = gcp.refresh(regions, api_key=args.api_key, project=args.project, **options)
+        report = call.refresh(regions, progress=progress, **call.options)
     except (RefreshError, SnapshotError) as error:
-        print(
-            f"catalog refresh {args.cloud}: {redact(str(error), [args.api_key, token])}; {unchanged}", file=sys.stderr
-        )
+        print(f"catalog refresh {args.cloud}: {redact(str(error), call.secrets)}; {unchanged}", file=sys.stderr)
         return 1
     except Exception as error:  # any failure to fetch: say what, and that the old snapshot stays
-        message = redact(f"{type(error).__name__}: {error}", [args.api_key, token])
+        message = redact(f"{type(error).__name__}: {error}", call.secrets)
         print(f"catalog refresh {args.cloud} failed: {message}", file=sys.stderr)
         print(unchanged, file=sys.stderr)
         return 1

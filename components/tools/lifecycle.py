@@ -34,8 +34,6 @@ from ..spec.lock import entry_document, render
 NAME = "db"
 STACK = "dev"
 PROJECT = "lifecycle-project"
-CONFIG = {"aws:region": "us-east-1", "azure-native:location": "eastus", "gcp:region": "us-central1",
-          "gcp:project": PROJECT}  # fmt: skip
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "cloud-rules.md"
 
 
@@ -45,12 +43,24 @@ def public_key(seed: str) -> str:
     return f"ssh-ed25519 {base64.b64encode(blob).decode()} {seed}@lifecycle"
 
 
-PLACES = {
-    "aws": ("us-east-1", "use1-az1", "use1-az2", "us-west-2", "m6i.large", "m6i.xlarge", "m7g.large"),
-    "azure": ("eastus", "1", "2", "westus2", "Standard_D2s_v5", "Standard_D4s_v5", "Standard_D2_v5"),
-    "gcp": ("us-central1", "us-central1-a", "us-central1-b", "europe-west1", "e2-standard-2", "e2-standard-4",
-            "c4-standard-2"),
-}  # fmt: skip
+def provider_config(project: str) -> dict[str, str]:
+    """Each cloud's provider configuration for the sample VMs: its region, and the project where the
+    provider takes one."""
+    config = {}
+    for cloud in cloud_rules.CLOUDS:
+        keys = cloud_rules.rules(cloud).PROVIDER_CONFIG
+        config[keys["region"]] = sample(cloud).region
+        if "project" in keys:
+            config[keys["project"]] = project
+    return config
+
+
+def sample(cloud: str) -> cloud_rules.LifecycleSample:
+    """The VM a cloud's table deploys and edits (``cloud_rules.<cloud>.LIFECYCLE_SAMPLE``)."""
+    return cloud_rules.rules(cloud).LIFECYCLE_SAMPLE
+
+
+CONFIG = provider_config(PROJECT)
 
 
 def disks(*sizes: int, named: bool) -> list[dict]:
@@ -70,13 +80,12 @@ def disk_names_supported(cloud: str) -> bool:
 
 
 def base_args(cloud: str, windows: bool = False, named: bool | None = None) -> dict:
-    region, zone, _, _, size, _, _ = PLACES[cloud]
     named = disk_names_supported(cloud) if named is None else named
     args: dict[str, Any] = {
         "cloud": cloud,
-        "region": region,
-        "zone": zone,
-        "instance_type": size,
+        "region": sample(cloud).region,
+        "zone": sample(cloud).zone,
+        "instance_type": sample(cloud).instance_type,
         "data_disks": disks(100, 200, named=named),
         "ingress": [{"port": 22, "sources": ["10.0.0.0/8"]}],
         "tags": {"team": "web"},
@@ -93,18 +102,18 @@ def base_args(cloud: str, windows: bool = False, named: bool | None = None) -> d
 
 def edit_of(cloud: str, row: str) -> tuple[dict, dict, set[str]]:
     """(args before, args after, fields edited) for a row on a cloud; None in after removes a key."""
-    _, _, other_zone, other_region, _, bigger, other_series = PLACES[cloud]
+    place = sample(cloud)
     named = disk_names_supported(cloud)
     edits: dict[str, dict] = {
         "image alias": {"image": "debian-12"},
-        "instance_type (same series)": {"instance_type": bigger},
-        "instance_type (another series)": {"instance_type": other_series},
+        "instance_type (same series)": {"instance_type": place.bigger_type},
+        "instance_type (another series)": {"instance_type": place.other_series_type},
         "user_data": {"user_data": "#!/bin/sh\necho 2\n"},
         "ssh_public_key": {"ssh_public_key": public_key("after")},
         "admin_username": {"admin_username": "deploy"},
         "admin_password (Windows)": {"admin_password": "Lifecycle-Table-Pass-2"},
-        "zone": {"zone": other_zone},
-        "region": {"region": other_region, "zone": None},
+        "zone": {"zone": place.other_zone},
+        "region": {"region": place.other_region, "zone": None},
         "spot": {"spot": True},
         "disk_type": {"disk_type": "standard"},
         "disk_size_gib (grow)": {"disk_size_gib": 64},
@@ -122,7 +131,7 @@ def edit_of(cloud: str, row: str) -> tuple[dict, dict, set[str]]:
 
 
 def defaults(cloud: str) -> CloudDefaults:
-    return CloudDefaults(region=PLACES[cloud][0], project=PROJECT)
+    return CloudDefaults(region=sample(cloud).region, project=PROJECT)
 
 
 @cache
@@ -189,30 +198,36 @@ class Outcome:
 
 # Rows for a VM an earlier version deployed: the instance as that version registered it (recorded in
 # tests/fixtures/windows_vms_before_issue19.json, at commit 32d56de, for tests/changes/test_windows_upgrade.py),
-# beside what this version registers for the same spec. Row -> cloud -> recorded case.
+# beside what this version registers for the same spec. Each is (row, recorded case, the case's spec),
+# the spec naming the cloud whose table has the row.
 RECORDED = PAGE.parents[1] / "tests" / "fixtures" / "windows_vms_before_issue19.json"
-UPGRADES = {
-    "Windows VM deployed by an earlier version": {"aws": "aws", "gcp": "gcp"},
-    "Windows spot VM deployed by an earlier version": {"aws": "aws-spot"},
-}
-UPGRADE_SPECS = {
-    "aws": {"cloud": "aws", "zone": "use1-az4"},
-    "aws-spot": {"cloud": "aws", "zone": "use1-az4", "spot": True, "instance_type": "m5.large"},
-    "gcp": {"cloud": "gcp", "zone": "us-central1-a"},
-}
+UPGRADES = (
+    ("Windows VM deployed by an earlier version", "aws", {"cloud": "aws", "zone": "use1-az4"}),
+    (
+        "Windows spot VM deployed by an earlier version",
+        "aws-spot",
+        {"cloud": "aws", "zone": "use1-az4", "spot": True, "instance_type": "m5.large"},
+    ),
+    ("Windows VM deployed by an earlier version", "gcp", {"cloud": "gcp", "zone": "us-central1-a"}),
+)
 UPGRADE_ARGS = {"image": "windows-2022", "admin_password": "Correct-Horse-Battery-9", "public_ip": True}
-UPGRADE_CONFIG = {**CONFIG, "gcp:project": "test-project"}
+UPGRADE_CONFIG = provider_config("test-project")
+
+
+def upgrade_case(cloud: str, row: str) -> tuple[str, dict] | None:
+    """The recorded case (and its spec) of an upgrade row on a cloud; None for an edit row."""
+    return next(((case, spec) for name, case, spec in UPGRADES if name == row and spec["cloud"] == cloud), None)
 
 
 def rows(cloud: str) -> list[str]:
     """A cloud's table rows: every edit, then the upgrades recorded for it."""
-    return [*cloud_rules.ROWS, *(row for row, cases in UPGRADES.items() if cloud in cases)]
+    return [*cloud_rules.ROWS, *(row for row, _, spec in UPGRADES if spec["cloud"] == cloud)]
 
 
 @cache
 def outcome(cloud: str, row: str) -> Outcome:
     """A row: the VM deployed with the before args (and its lock), then the edit."""
-    if row in UPGRADES:
+    if upgrade_case(cloud, row):
         return upgrade(cloud, row)
     before_args, after_args, fields = edit_of(cloud, row)
     before, lock = deployed(cloud, _key(before_args))
@@ -239,15 +254,15 @@ def upgrade(cloud: str, row: str) -> Outcome:
         def resource_outputs(self, type_: str, name: str, inputs: dict, serial: int) -> tuple[str, dict]:
             return super().resource_outputs(type_, name, inputs, 0)
 
-    case = UPGRADES[row][cloud]
+    case, spec = upgrade_case(cloud, row)
     recorded = json.loads(RECORDED.read_text())["vms"][case]
-    args = {**UPGRADE_SPECS[case], **UPGRADE_ARGS}
+    args = {**spec, **UPGRADE_ARGS}
     with _lock_session(None):
         now = evaluate(lambda: VirtualMachine("win", args), config=UPGRADE_CONFIG, mocks=StableMocks()).resources
     kept = set(recorded["urns"])
 
     def as_recorded(r):
-        if r.type != VM_TYPES[cloud]:
+        if r.type != cloud_rules.rules(cloud).VM_TYPE:
             return r
         links = {k: [u for u in v if u in kept] for k, v in r.property_dependencies.items()}
         return dataclasses.replace(
@@ -276,7 +291,8 @@ def component_cell(result: Outcome) -> str:
     change = result.change
     if change.refused and change.change == "update in place":
         return "fails"
-    vm = next((s for s in result.steps.values() if s.new and s.new.type == VM_TYPES[result.cloud]), None)
+    vm_type = cloud_rules.rules(result.cloud).VM_TYPE
+    vm = next((s for s in result.steps.values() if s.new and s.new.type == vm_type), None)
     if change.change not in ("replace", "restart") or vm is None:
         return change.change
     effect = change.change
@@ -285,10 +301,6 @@ def component_cell(result: Outcome) -> str:
     paths = [c.path for c in vm.changes if c.effect == effect]
     paths = sorted(set(paths), key=lambda p: (p != "replacement trigger", paths.index(p)))
     return f"{effect} ({', '.join(paths[:2])}{', ...' if len(paths) > 2 else ''})"
-
-
-VM_TYPES = {"aws": "aws:ec2/instance:Instance", "azure": "azure-native:compute:VirtualMachine",
-            "gcp": "gcp:compute/instance:Instance"}  # fmt: skip
 
 
 def data_cell(result: Outcome) -> str:
@@ -333,7 +345,7 @@ def table(cloud: str) -> str:
 
 def render_page(text: str) -> str:
     """``text`` (docs/cloud-rules.md) with each cloud's table between its markers regenerated."""
-    for cloud in ("aws", "azure", "gcp"):
+    for cloud in cloud_rules.CLOUDS:
         pattern = re.compile(rf"(<!-- lifecycle:{cloud} -->\n).*?(\n<!-- /lifecycle:{cloud} -->)", re.S)
         text = pattern.sub(lambda m, c=cloud: m.group(1) + table(c) + m.group(2), text)
     return text

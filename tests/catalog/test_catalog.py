@@ -230,7 +230,7 @@ def test_catalog_info_and_bad_subcommands(capsys, monkeypatch):
 
 def test_gcp_shared_core_e2_prices_follow_gcps_fractions_of_a_vcpu():
     """catalog-source prices e2-micro/small/medium as two full vCPUs; the build corrects them."""
-    from components.catalog.build import e2_rates
+    from components.catalog.builders.gcp import e2_rates
 
     gcp = load("gcp")
     standard, highcpu = gcp.get("e2-standard-2", "us-central1"), gcp.get("e2-highcpu-2", "us-central1")

@@ -84,13 +84,15 @@ def test_the_upgrade_rows_are_the_recorded_windows_vms_meeting_this_version():
     from tests.changes.test_windows_upgrade import EXPECTED, SPECS
     from tests.support.common import DEFAULT_CONFIG
 
-    assert lifecycle.UPGRADE_SPECS == SPECS and lifecycle.UPGRADE_CONFIG == DEFAULT_CONFIG
+    assert {case: spec for _, case, spec in lifecycle.UPGRADES} == SPECS
+    assert lifecycle.UPGRADE_CONFIG == DEFAULT_CONFIG
     seen = {}
-    for row, cases in lifecycle.UPGRADES.items():
-        for cloud, case in cases.items():
-            result = lifecycle.outcome(cloud, row)
-            (step,) = [s for s in result.steps.values() if s.new and s.new.type == lifecycle.VM_TYPES[cloud]]
-            assert {c.path.split(".")[0].split("[")[0] for c in step.changes} == EXPECTED[case], case
-            assert {s.op for s in result.steps.values()} <= {"same", "create", step.op}, case
-            seen[case] = result.change.change
+    for row, case, spec in lifecycle.UPGRADES:
+        cloud = spec["cloud"]
+        result = lifecycle.outcome(cloud, row)
+        vm_type = cloud_rules.rules(cloud).VM_TYPE
+        (step,) = [s for s in result.steps.values() if s.new and s.new.type == vm_type]
+        assert {c.path.split(".")[0].split("[")[0] for c in step.changes} == EXPECTED[case], case
+        assert {s.op for s in result.steps.values()} <= {"same", "create", step.op}, case
+        seen[case] = result.change.change
     assert seen == {"aws": "restart", "aws-spot": "replace", "gcp": "restart"}

@@ -1,7 +1,8 @@
 """Where a cloud's facts may live (issue 23, docs/adding-a-cloud.md): in its module of the cloud rules
 (``components/cloud_rules/<cloud>.py``, read through ``cloud_rules.rules(cloud)``) and its adapter
 (``components/clouds/<cloud>.py``), and in modules that are one cloud's by their name (a catalog
-fetcher ``catalog/refresh/<cloud>*.py``, the pack's ``policies/<cloud>_*.py`` type tables).
+fetcher ``catalog/refresh/<cloud>*.py`` or builder ``catalog/builders/<cloud>.py``, the pack's
+``policies/<cloud>_*.py`` type tables).
 
 Anywhere else, code that branches on a cloud's name (``cloud == "azure"``, ``cloud in ("aws",
 "gcp")``, ``case "gcp":``), keys a dict by cloud names (``{"aws": ..., "azure": ...}``) or looks one
@@ -28,17 +29,6 @@ ALLOWED: dict[str, tuple[int, str]] = {
         5,
         "the image aliases: each alias's smallest OS disk on each cloud (an alias is a row per cloud)",
     ),
-    "components/catalog/build.py": (
-        7,
-        "the snapshot builder: which cloud's source file, zone data and shape corrections it reads (the "
-        "catalog-source release's sums, and each cloud's readers of their own)",
-    ),
-    "components/catalog/size_facts.py": (2, "the snapshot builder's per-cloud readers of the vendored size facts"),
-    "components/tools/catalog.py": (
-        5,
-        "the catalog CLI: each cloud's refresh takes credentials and options of its own",
-    ),
-    "components/tools/lifecycle.py": (5, "the lifecycle tables: a column per cloud, and each cloud's sample VM"),
 }
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .. import licence_per_vcpu
@@ -25,7 +25,7 @@ from ..normalise import normalise_shape
 from ..parts import licence_prices
 from ..size_facts import aws_facts
 from ..zones import SOURCES_DIR, ZoneData
-from .common import Progress, RefreshReport, write_refreshed
+from .common import Progress, RefreshCall, RefreshReport, common_options, write_refreshed
 
 IPV4_FAMILY = "VPC Public IPv4 Address"  # AmazonVPC products billed per in-use public IPv4 address
 ENDPOINT_FAMILY = "VpcEndpoint"  # AmazonVPC PrivateLink endpoints: <prefix>-VpcEndpoint-Hours per endpoint-AZ
@@ -251,3 +251,13 @@ def refresh(
     )
     report.notes.extend(notes)
     return report
+
+
+def refresh_options(args, environ: Mapping[str, str]) -> RefreshCall:
+    """``catalog refresh aws``: credentials as boto3 finds them; ``--spot-feed`` reads only spot
+    prices, from the public feed (``aws_spot``), without them."""
+    if args.spot_feed:
+        from . import aws_spot
+
+        return RefreshCall(aws_spot.refresh, {"data_dir": args.data_dir})
+    return RefreshCall(refresh, common_options(args))

@@ -20,13 +20,23 @@ the VM query already).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .. import licence_per_vcpu
 from ..parts import licence_prices
 from . import azure_skus
-from .common import Progress, RefreshReport, regions_of_snapshot, shapes_from_snapshot, write_refreshed
+from .common import (
+    Progress,
+    RefreshCall,
+    RefreshReport,
+    UsageError,
+    common_options,
+    refuse_spot_feed,
+    regions_of_snapshot,
+    shapes_from_snapshot,
+    write_refreshed,
+)
 
 API = "https://prices.azure.com/api/retail/prices"
 API_VERSION = "2023-01-01-preview"
@@ -230,3 +240,17 @@ def refresh(
             + (" ..." if len(names) > 8 else "")
         )
     return report
+
+
+def refresh_options(args, environ: Mapping[str, str]) -> RefreshCall:
+    """``catalog refresh azure [--subscription ID]``: the Retail Prices API needs no credentials, the
+    Resource SKUs API a bearer token in ``AZURE_ACCESS_TOKEN``."""
+    refuse_spot_feed(args)
+    token = environ.get("AZURE_ACCESS_TOKEN")
+    if args.subscription and not token:
+        raise UsageError(
+            "--subscription needs a bearer token in AZURE_ACCESS_TOKEN "
+            "(az account get-access-token --query accessToken -o tsv)"
+        )
+    options = {"subscription": args.subscription, "token": token, **common_options(args)}
+    return RefreshCall(refresh, options, secrets=(token,))

@@ -47,6 +47,33 @@ class RefreshError(ValueError):
     """What a refresh fetched cannot replace the snapshot; the message says why."""
 
 
+class UsageError(ValueError):
+    """A ``catalog refresh <cloud>`` command line the cloud's refresh cannot run with; the message is
+    one line saying what is missing."""
+
+
+@dataclass(frozen=True)
+class RefreshCall:
+    """How ``catalog refresh <cloud>`` runs a cloud's refresh, from the module's
+    ``refresh_options(args, environ)``: the function, its keyword arguments besides the regions, and
+    the secrets among them, which no message may show."""
+
+    refresh: Callable[..., RefreshReport]
+    options: dict
+    secrets: tuple[str | None, ...] = ()
+
+
+def refuse_spot_feed(args) -> None:
+    """The public spot price feed (``--spot-feed``) is AWS's (``refresh/aws_spot.py``)."""
+    if args.spot_feed:
+        raise UsageError("--spot-feed is for aws only")
+
+
+def common_options(args) -> dict:
+    """The options every cloud's full refresh takes from the command line (its progress apart)."""
+    return {"data_dir": args.data_dir, "allow_fewer_types": args.allow_fewer_types}
+
+
 @dataclass
 class RefreshReport:
     cloud: str

@@ -23,14 +23,24 @@ fresh shapes, also a project (``--project``) whose key may call the Compute Engi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from ...money import HOURS_PER_MONTH
 from ..gpus import GCP_ACCELERATOR_TYPES
 from ..normalise import normalise_shape
 from ..zones import ZoneData
-from .common import Progress, RefreshReport, regions_of_snapshot, shapes_from_snapshot, write_refreshed
+from .common import (
+    Progress,
+    RefreshCall,
+    RefreshReport,
+    UsageError,
+    common_options,
+    refuse_spot_feed,
+    regions_of_snapshot,
+    shapes_from_snapshot,
+    write_refreshed,
+)
 
 BILLING_API = "https://cloudbilling.googleapis.com/v1/services/6F81-5844-456A/skus"  # Compute Engine
 COMPUTE_API = "https://compute.googleapis.com/compute/v1/projects/{project}/aggregated/machineTypes"
@@ -373,3 +383,13 @@ def refresh(
     )
     report.notes.append(f"{len(skus)} SKUs read; {shape_source}; TPU prices are not refreshed")
     return report
+
+
+def refresh_options(args, environ: Mapping[str, str]) -> RefreshCall:
+    """``catalog refresh gcp --api-key KEY [--project PROJECT]``: the Billing Catalog API needs an API
+    key (``--api-key``, default ``GOOGLE_API_KEY``)."""
+    refuse_spot_feed(args)
+    if not args.api_key:
+        raise UsageError("an API key is needed: --api-key KEY or GOOGLE_API_KEY")
+    options = {"api_key": args.api_key, "project": args.project, **common_options(args)}
+    return RefreshCall(refresh, options, secrets=(args.api_key,))
