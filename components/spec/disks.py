@@ -208,9 +208,9 @@ def _check_unnamed_removals(check: Checker, disks: tuple[DiskArgs, ...], entry: 
         raise check.fail(
             "data_disks",
             f"[{len(disks)} disks]",
-            f"the disk at position {removed[0]} is gone and disks without a name are identified by position, so "
-            "the disks after it would take its place; name the disks you keep (name, and renamed_from: the index "
-            "each had) and remove the other",
+            f"a disk without a name is gone (the lock has one at position {removed[0]}) and disks without a name are "
+            "identified by position, so which disk you removed cannot be told (another would take its place and "
+            "lose its data); name the disks you keep (name, and renamed_from: the index each had) and remove the other",
         )
 
 

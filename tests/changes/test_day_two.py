@@ -213,6 +213,9 @@ def test_disks_without_names_cannot_lose_their_positions_silently(monkeypatch, t
     write_lock(tmp_path, vm)
     with pytest.raises(SpecError, match="identified by position"):
         register("db", {**args, "data_disks": [{"size_gib": 200}]}, monkeypatch, tmp_path)
+    # The last of them too: a removal by position cannot say which disk the user meant to remove.
+    with pytest.raises(SpecError, match="which disk you removed cannot be told"):
+        register("db", {**args, "data_disks": [{"size_gib": 50}]}, monkeypatch, tmp_path)
     # Said with names: the second disk is kept (aliased from its index), the first removed.
     after, _ = register(
         "db", {**args, "data_disks": [{"name": "big", "renamed_from": "1", "size_gib": 200}]}, monkeypatch, tmp_path
