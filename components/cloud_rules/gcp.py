@@ -402,7 +402,8 @@ def region_of_default_zone(zone: str) -> str | None:
 
 def data_disk_scope(spec: Any) -> tuple[str, str] | None:
     """The project a VM's data disks are in: a google_compute_disk's ``project`` is ForceNew (part of
-    its id), so another project would replace every data disk."""
+    its id; cloud_rules/gcp_resources.py, resource_compute_disk.go), so another project would replace
+    every data disk."""
     return ("project", f"project {spec.project}") if spec.project else None
 
 
