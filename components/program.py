@@ -234,6 +234,7 @@ def check_stack(raw: object, namespace: str, stack: str, defaults_of) -> StackCh
     check.network_args = shared_networks(alone)
     validate_networks(check)
     join_networks(check, alone)
+    check_disk_scopes(check)
     return check
 
 
@@ -266,6 +267,19 @@ def join_networks(check: StackCheck, alone: list[tuple[VmEntry, Any]]) -> None:
         if joined is not None:
             check.specs[entry.name] = joined
             check.joins[entry.name] = key
+
+
+def check_disk_scopes(check: StackCheck) -> None:
+    """Each VM, where it finally is (joined to its shared network), keeps its data disks where they are."""
+    from .spec.disks import check_disk_scope
+
+    for entry in check.entries:
+        if entry.name not in check.specs:
+            continue
+        try:
+            check_disk_scope(check.specs[entry.name])
+        except SpecError as error:
+            check.problem(entry.source, error)
 
 
 def build_networks(check: StackCheck) -> dict[tuple, Any]:

@@ -14,6 +14,7 @@ from .clouds import provisioner
 from .pricing import VmCost, instance_hourly, spec_cost
 from .provider_defaults import cloud_defaults
 from .spec import VmSpec, validate
+from .spec.disks import check_disk_scope
 from .spec.model import is_plain
 from .spec.validate import check_secret_values
 
@@ -110,7 +111,9 @@ def _spec_of(name: str, args: VirtualMachineArgs) -> VmSpec:
         return known[1]
     entry, reresolve = lockfile.entry_for(pulumi.get_stack(), name) if isinstance(name, str) else (None, False)
     defaults = cloud_defaults(args.get("cloud") if hasattr(args, "get") else None)
-    return validate(name, args, defaults, lock=entry, reresolve=reresolve)
+    spec = validate(name, args, defaults, lock=entry, reresolve=reresolve)
+    check_disk_scope(spec)
+    return spec
 
 
 def checked_secrets(spec: VmSpec) -> VmSpec:

@@ -383,6 +383,11 @@ def region_of_default_zone(zone: str) -> str | None:
     return None
 
 
+def data_disk_scope(spec: Any) -> tuple[str, str] | None:
+    """Nothing but the region and zone (checked apart) places an EBS volume: its account is the provider's."""
+    return None
+
+
 def network_key(region: str, project: str | None, resource_group_name: str | None) -> tuple:
     """One network per region (the trailing None keeps the key, and the names derived from it, as they were)."""
     return ("aws", region, None)

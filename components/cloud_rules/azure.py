@@ -443,6 +443,19 @@ def region_of_default_zone(zone: str) -> str | None:
     return None
 
 
+def data_disk_scope(spec: Any) -> tuple[str, str] | None:
+    """The resource group a VM's data disks are in: ``resource_group_name``, else its shared network's
+    group, else its own (``network: dedicated``, ``subnet_id``). A managed disk's resourceGroupName is
+    part of its id, a replace-on-change in azure-native (cloud_rules/azure_resources.py, path
+    parameters): another group would replace every data disk."""
+    if spec.resource_group_name:
+        return "resource_group_name", f"resource group {spec.resource_group_name}"
+    network = spec.network
+    if network is not None and network.resource_group_name:
+        return "network", f"resource group {network.resource_group_name}"
+    return "network", "its shared network's resource group" if network is not None else "its own resource group"
+
+
 def network_key(region: str, project: str | None, resource_group_name: str | None) -> tuple:
     """One network per region and resource group (the network's own group when None)."""
     return ("azure", region, resource_group_name)

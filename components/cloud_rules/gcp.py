@@ -400,6 +400,13 @@ def region_of_default_zone(zone: str) -> str | None:
     return zone.rsplit("-", 1)[0]
 
 
+def data_disk_scope(spec: Any) -> tuple[str, str] | None:
+    """The project a VM's data disks are in: a google_compute_disk's ``project`` is ForceNew (part of
+    its id; cloud_rules/gcp_resources.py, resource_compute_disk.go), so another project would replace
+    every data disk."""
+    return ("project", f"project {spec.project}") if spec.project else None
+
+
 def network_key(region: str, project: str | None, resource_group_name: str | None) -> tuple:
     """One network per project: a VPC network is global, with a subnetwork per region."""
     return ("gcp", project)

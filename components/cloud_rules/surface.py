@@ -176,6 +176,11 @@ class CloudRules(Protocol):
     def region_of_default_zone(self, zone: str) -> str | None:
         """The region the provider's default zone implies, used when no region is given."""
 
+    def data_disk_scope(self, spec: Any) -> tuple[str, str] | None:
+        """Where a VM's data disks live besides region and zone, when another value replaces every disk
+        (it is part of the disk's id): the field that decides it and what the stack's lock records;
+        None where nothing else places a disk."""
+
     def network_key(self, region: str, project: str | None, resource_group_name: str | None) -> tuple:
         """What VMs must share to share a network (the stack program's grouping; network names derive from it)."""
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from ..cloud_rules import CLOUDS, rules, sent_disk_type
+from ..errors import SpecError
 from .lock import MAX_SLOT, LockedDisk, LockEntry
 from .model import Checker, DataDisk
 
@@ -207,9 +208,9 @@ def _check_unnamed_removals(check: Checker, disks: tuple[DiskArgs, ...], entry: 
         raise check.fail(
             "data_disks",
             f"[{len(disks)} disks]",
-            f"the disk at position {removed[0]} is gone and disks without a name are identified by position, so "
-            "the disks after it would take its place; name the disks you keep (name, and renamed_from: the index "
-            "each had) and remove the other",
+            f"a disk without a name is gone (the lock has one at position {removed[0]}) and disks without a name are "
+            "identified by position, so which disk you removed cannot be told (another would take its place and "
+            "lose its data); name the disks you keep (name, and renamed_from: the index each had) and remove the other",
         )
 
 
@@ -322,3 +323,29 @@ def free_slot(slots: Mapping[int, int], held_by_lock: set[int]) -> int:
     detach and the new disk's attach may overlap, docs/lock.md)."""
     free = [s for s in range(MAX_SLOT + 1) if s not in slots and s not in held_by_lock]
     return (free or [s for s in range(MAX_SLOT + 1) if s not in slots])[0]
+
+
+def check_disk_scope(spec) -> None:
+    """A VM whose data disks exist stays where they live besides region and zone (Azure resource group,
+    GCP project: ``data_disk_scope``), as its stack's lock recorded it: elsewhere every disk would be
+    replaced and its data lost. Checked on the spec as built (a stack's VM joins its shared network
+    only after it is validated alone)."""
+    entry = spec.lock.previous
+    scope = rules(spec.cloud).data_disk_scope(spec)
+    if entry is None or entry.disk_scope is None or scope is None or scope[1] == entry.disk_scope:
+        return
+    kept = [disk.key for disk in spec.data_disks if previous(disk, entry) is not None]
+    if not kept:
+        return
+    field_name, where = scope
+    value = {"resource_group_name": spec.resource_group_name, "project": spec.project}.get(
+        field_name, spec.network.name if spec.network is not None else None
+    )
+    raise SpecError(
+        spec.name,
+        field_name,
+        value,
+        f"the data disks {', '.join(map(repr, kept))} are in {entry.disk_scope} (the stack's lock), and in {where} "
+        "they would be replaced and their data lost; keep the VM where it was (network: dedicated or the same "
+        "network, resource_group_name, project), or snapshot the disks and restore them there",
+    )

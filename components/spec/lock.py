@@ -15,6 +15,9 @@ The document (JSON, ``vms.<stack>.lock.json``)::
         "instance_type": "t3a.medium", "zone": "euw1-az1",
         "os_disk": {"disk_type": "ssd", "sent": "gp3"},
         "data_disks": {"logs": {"size_gib": 50, "disk_type": "ssd", "sent": "gp3", "slot": 0, "origin": "logs"}}}}}
+
+An Azure or GCP VM with data disks also records where they live (``"disk_scope": "project my-project"``):
+moving them elsewhere would replace them (``disks.check_disk_scope``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..cloud_rules import rules
 
 LOCK_VERSION = 1
 # The inputs a size is resolved from (besides cloud, region and a requested zone).
@@ -63,6 +68,9 @@ class LockEntry:
     data_disks: Mapping[str, LockedDisk] = field(default_factory=dict)
     image_generation: str | None = None
     """Azure: the Hyper-V generation of the image the VM was created from."""
+    disk_scope: str | None = None
+    """Where the data disks live besides region and zone (Azure resource group, GCP project), where
+    another would replace them (``cloud_rules.<cloud>.data_disk_scope``); None when not recorded."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +180,7 @@ def _locked_disk(value: Any, source: str, where: str) -> LockedDisk:
 
 def _entry(value: Any, source: str, where: str) -> LockEntry:
     entry = _mapping(value, source, where)
-    allowed = {"resolved_from", "instance_type", "zone", "os_disk", "data_disks", "image_generation"}
+    allowed = {"resolved_from", "instance_type", "zone", "os_disk", "data_disks", "image_generation", "disk_scope"}
     _keys(entry, allowed, {"resolved_from", "instance_type", "os_disk"}, source, where)
     resolved = dict(_mapping(entry["resolved_from"], source, f"{where}.resolved_from"))
     _keys(resolved, set(RESOLVED_FROM_KEYS), {"cloud", "region"}, source, f"{where}.resolved_from")
@@ -200,6 +208,7 @@ def _entry(value: Any, source: str, where: str) -> LockEntry:
         ),
         data_disks=locked,
         image_generation=generation,
+        disk_scope=_string(entry.get("disk_scope"), source, f"{where}.disk_scope", optional=True),
     )
 
 
@@ -236,6 +245,9 @@ def entry_document(spec: Any) -> dict[str, Any]:
     }
     if spec.image_generation:  # only a cloud with Hyper-V generations (Azure) has one
         entry["image_generation"] = spec.image_generation
+    scope = rules(spec.cloud).data_disk_scope(spec) if spec.data_disks else None
+    if scope is not None:
+        entry["disk_scope"] = scope[1]
     if spec.data_disks:
         entry["data_disks"] = {
             disk.key: {

@@ -5,6 +5,8 @@ before anything is registered."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from components.errors import SpecError
@@ -211,6 +213,9 @@ def test_disks_without_names_cannot_lose_their_positions_silently(monkeypatch, t
     write_lock(tmp_path, vm)
     with pytest.raises(SpecError, match="identified by position"):
         register("db", {**args, "data_disks": [{"size_gib": 200}]}, monkeypatch, tmp_path)
+    # The last of them too: a removal by position cannot say which disk the user meant to remove.
+    with pytest.raises(SpecError, match="which disk you removed cannot be told"):
+        register("db", {**args, "data_disks": [{"size_gib": 50}]}, monkeypatch, tmp_path)
     # Said with names: the second disk is kept (aliased from its index), the first removed.
     after, _ = register(
         "db", {**args, "data_disks": [{"name": "big", "renamed_from": "1", "size_gib": 200}]}, monkeypatch, tmp_path
@@ -271,3 +276,65 @@ def test_an_upgrade_that_maps_disk_types_differently_changes_no_disk(cloud, kept
         return
     changed, _ = register("db", standard, monkeypatch, tmp_path)
     assert sent[cloud](changed.of_type(DISK_TYPES[cloud])[0]) != kept
+
+
+def register_in(network_args: dict | None, args: dict, monkeypatch, lock_dir):
+    """``register`` with the VM joined to a shared ``Network`` of ``network_args`` (None: none)."""
+    import pulumi
+
+    from components import Network, VirtualMachine
+    from components.lockfile import LOCK_DIR_ENV
+    from components.offline import evaluate
+    from tests.support.common import DEFAULT_CONFIG
+    from tests.support.plugin_harness import StableMocks
+
+    monkeypatch.setenv(LOCK_DIR_ENV, str(lock_dir))
+    built = {}
+
+    def program():
+        joined = args if network_args is None else {**args, "network": Network("shared", network_args)}
+        built["vm"] = VirtualMachine("db", joined)
+        pulumi.export("db", built["vm"].outputs())
+
+    return evaluate(program, config=DEFAULT_CONFIG, mocks=StableMocks()), built["vm"]
+
+
+SHARED = {"azure": {"cloud": "azure", "regions": ["westeurope"]}}
+# Where a VM's data disks live besides region and zone: an Azure disk's resource group and a GCP disk's
+# project are part of its id, so another one replaces the disk. (before, after) as (shared network, args).
+SCOPE_MOVES = {
+    "azure own group -> resource_group_name": ("azure", None, None, {"resource_group_name": "db-rg"}),
+    "azure own group -> shared network": ("azure", None, SHARED["azure"], {}),
+    "azure shared network -> own group": ("azure", SHARED["azure"], None, {}),
+    "azure resource_group_name -> another": ("azure", None, None, {"resource_group_name": "other-rg"}),
+    "gcp project": ("gcp", None, None, {"project": "other-project"}),
+}
+
+
+@pytest.mark.parametrize("move", sorted(SCOPE_MOVES))
+def test_moving_data_disks_to_another_resource_group_or_project_is_a_spec_error(move, monkeypatch, tmp_path):
+    cloud, network_before, network_after, edit = SCOPE_MOVES[move]
+    args = {**base(cloud), **({"resource_group_name": "db-rg"} if "resource_group_name ->" in move else {})}
+    before, vm = register_in(network_before, args, monkeypatch, tmp_path)
+    write_lock(tmp_path, vm)
+    assert '"disk_scope"' in (tmp_path / "vms.dev.lock.json").read_text()
+    with pytest.raises(SpecError) as error:
+        register_in(network_after, {**args, **edit}, monkeypatch, tmp_path)
+    assert error.value.field == ("project" if cloud == "gcp" else next(iter(edit), "network"))
+    assert "would be replaced" in str(error.value) and "logs" in str(error.value)
+    # Without its data disks the VM moves (nothing of the user's is lost with it); unmoved, nothing is refused.
+    register_in(network_after, {**args, **edit, "data_disks": []}, monkeypatch, tmp_path)
+    again, _ = register_in(network_before, args, monkeypatch, tmp_path)
+    assert_disks_kept(cloud, before, again, "nothing")
+
+
+def test_a_lock_without_a_disk_scope_still_reads_and_refuses_nothing_new(monkeypatch, tmp_path):
+    """Locks written before the disk scope was recorded have none: no move can be told from them."""
+    args = base("azure")
+    _, vm = register("db", args, monkeypatch, tmp_path)
+    path = write_lock(tmp_path, vm)
+    document = json.loads(path.read_text())
+    del document["vms"]["db"]["disk_scope"]
+    path.write_text(json.dumps(document))
+    _, moved = register("db", {**args, "resource_group_name": "db-rg"}, monkeypatch, tmp_path)
+    assert moved.spec.lock.status == "kept"

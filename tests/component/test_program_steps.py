@@ -125,3 +125,28 @@ def test_the_comparison_output_is_each_vms_plan_row_price_fields():
             "name", "cloud", "region", "instance_type", "hourly_price", "monthly_price", "unpriced",
         ]  # fmt: skip
         assert isinstance(row["unpriced"], list) and row["monthly_price"] > 0
+
+
+def test_a_vm_whose_data_disks_would_change_resource_group_is_a_stack_problem(monkeypatch, tmp_path):
+    """Checked where each VM finally is, joined to its shared network: an Azure VM with data disks that
+    leaves ``network: dedicated`` would take them to the network's resource group (replacing them)."""
+    from components.lockfile import LOCK_DIR_ENV, file_name
+    from components.spec.lock import entry_document, render
+
+    monkeypatch.setenv(LOCK_DIR_ENV, str(tmp_path))
+    db = {"name": "db", "cloud": "azure", "region": "westeurope", "ssh_public_key": KEY}
+    db["data_disks"] = [{"name": "logs", "size_gib": 50}]
+    vms = [
+        {**db, "network": "dedicated"},
+        {"name": "web", "cloud": "azure", "region": "westeurope", "ssh_public_key": KEY},
+    ]
+
+    def defaults_of(cloud):
+        return spec.CloudDefaults(stack="p/dev")
+
+    deployed = program.check_stack(vms, "multicloud-vm", "dev", defaults_of)
+    assert deployed.problems == []
+    (tmp_path / file_name("dev")).write_text(render({"db": entry_document(deployed.specs["db"])}, "dev"))
+    assert program.check_stack(vms, "multicloud-vm", "dev", defaults_of).problems == []
+    (problem,) = program.check_stack([db, vms[1]], "multicloud-vm", "dev", defaults_of).problems
+    assert "VM 'db': network=" in problem and "its own resource group" in problem and "would be replaced" in problem
