@@ -384,8 +384,14 @@ def region_of_default_zone(zone: str) -> str | None:
 
 
 def data_disk_scope(spec: Any) -> tuple[str, str] | None:
-    """Nothing but the region and zone (checked apart) places an EBS volume: its account is the provider's."""
-    return None
+    """Where a VM's EBS volumes are placed. In the component's network (shared or dedicated) they are in
+    the zone the lock keeps (checked apart). With ``subnet_id`` they take the subnet's zone, which only
+    the account knows (looked up at deploy time: clouds/aws.py volume_zone): another subnet, or a move
+    between ``subnet_id`` and the component's network, may be another zone, and an EBS volume's
+    availability_zone is ForceNew (VOLUME_ZONE), so every volume would be replaced."""
+    if spec.subnet_id:
+        return "subnet_id", f"subnet {spec.subnet_id}"
+    return "network", "the component's network, in the zone the lock keeps"
 
 
 def network_key(region: str, project: str | None, resource_group_name: str | None) -> tuple:

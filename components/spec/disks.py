@@ -338,7 +338,7 @@ def check_disk_scope(spec) -> None:
     if not kept:
         return
     field_name, where = scope
-    value = {"resource_group_name": spec.resource_group_name, "project": spec.project}.get(
+    value = {"resource_group_name": spec.resource_group_name, "project": spec.project, "subnet_id": spec.subnet_id}.get(
         field_name, spec.network.name if spec.network is not None else None
     )
     raise SpecError(
@@ -347,5 +347,5 @@ def check_disk_scope(spec) -> None:
         value,
         f"the data disks {', '.join(map(repr, kept))} are in {entry.disk_scope} (the stack's lock), and in {where} "
         "they would be replaced and their data lost; keep the VM where it was (network: dedicated or the same "
-        "network, resource_group_name, project), or snapshot the disks and restore them there",
+        "network, subnet_id, resource_group_name, project), or snapshot the disks and restore them there",
     )

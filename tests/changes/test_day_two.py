@@ -338,3 +338,36 @@ def test_a_lock_without_a_disk_scope_still_reads_and_refuses_nothing_new(monkeyp
     path.write_text(json.dumps(document))
     _, moved = register("db", {**args, "resource_group_name": "db-rg"}, monkeypatch, tmp_path)
     assert moved.spec.lock.status == "kept"
+
+
+SUBNET, OTHER_SUBNET = "subnet-0123456789abcdef0", "subnet-0fedcba9876543210"
+# AWS volumes take the zone of a subnet_id's subnet (known to the account only), else the zone the lock
+# keeps: another subnet, or a move between subnet_id and the component's network, may be another zone.
+AWS_SUBNET_MOVES = {
+    "network -> subnet_id": ({}, {"subnet_id": SUBNET}, "subnet_id"),
+    "subnet_id -> network": ({"subnet_id": SUBNET}, {}, "network"),
+    "subnet_id -> another subnet": ({"subnet_id": SUBNET}, {"subnet_id": OTHER_SUBNET}, "subnet_id"),
+}
+
+
+@pytest.mark.parametrize("move", sorted(AWS_SUBNET_MOVES))
+def test_moving_aws_volumes_to_or_from_a_subnet_id_is_a_spec_error(move, monkeypatch, tmp_path):
+    before_args, after_args, field_name = AWS_SUBNET_MOVES[move]
+    args = base("aws")
+    before, vm = register("db", {**args, **before_args}, monkeypatch, tmp_path)
+    write_lock(tmp_path, vm)
+    with pytest.raises(SpecError) as error:
+        register("db", {**args, **after_args}, monkeypatch, tmp_path)
+    assert error.value.field == field_name
+    assert "would be replaced" in str(error.value) and "subnet" in str(error.value)
+    again, _ = register("db", {**args, **before_args}, monkeypatch, tmp_path)
+    assert_disks_kept("aws", before, again, "nothing")
+
+
+def test_aws_volumes_stay_put_between_the_shared_and_a_dedicated_network(monkeypatch, tmp_path):
+    """Both are the component's networks: the volumes stay in the zone the lock keeps."""
+    args = base("aws")
+    before, vm = register_in({"cloud": "aws", "regions": ["eu-west-1"]}, args, monkeypatch, tmp_path)
+    write_lock(tmp_path, vm)
+    after, _ = register("db", args, monkeypatch, tmp_path)
+    assert_disks_kept("aws", before, after, "nothing")
