@@ -292,6 +292,9 @@ IMAGE_NAMES_CASE_SENSITIVE = True
 MAX_OS_DISK_GIB = 16384
 MAX_DATA_DISK_GIB = 16384
 STANDARD_DISK_LIMIT = DiskLimit(1024, "EBS standard (magnetic) volumes")
+# gp3 volumes hold 1 GiB to 16 TiB, standard (magnetic) 1 GiB to 1 TiB
+# (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html): no minimum above 1 GiB.
+MIN_DISK_GIB: dict[str, int] = {}
 
 TAG_NOUN = "tags"
 # The component tags every resource with Name (the console's name column).

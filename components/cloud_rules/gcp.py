@@ -314,6 +314,11 @@ IMAGE_NAMES_CASE_SENSITIVE = True
 MAX_OS_DISK_GIB = 65536
 MAX_DATA_DISK_GIB = 65536
 STANDARD_DISK_LIMIT = None
+# Persistent Disk volumes (standard, balanced, SSD) hold 10 GiB to 64 TiB ("Disk size cannot be smaller
+# than 10 GB"; https://cloud.google.com/compute/docs/disks/persistent-disks), Hyperdisk Balanced 4 GiB to
+# 64 TiB (https://cloud.google.com/compute/docs/disks/hd-types/hyperdisk-balanced, "Size and performance
+# limits"). Every GCP image alias needs a boot disk of 10 GiB or more, so only data disks meet these.
+MIN_DISK_GIB = {"pd-standard": 10, "pd-balanced": 10, "pd-ssd": 10, "hyperdisk-balanced": 4}
 MAX_USER_DATA_BYTES = MAX_METADATA_VALUE_BYTES
 
 TAG_NOUN = "labels"

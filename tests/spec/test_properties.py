@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
 
-from components import SpecError, pricing
+from components import SpecError, cloud_rules, pricing
 from components.catalog import load as load_catalog
 from components.images import IMAGE_ALIASES
 from components.money import monthly_cents
@@ -208,7 +208,13 @@ def valid_specs(draw, cloud: str | None = None) -> tuple[str, dict]:
     args["data_disks"] = draw(
         st.lists(
             st.fixed_dictionaries(
-                {"size_gib": st.integers(1, MAX_DATA_DISK_GIB[cloud])}, optional={"disk_type": st.just("ssd")}
+                # At least the smallest disk every type the cloud sends takes (GCP Persistent Disk: 10 GiB).
+                {
+                    "size_gib": st.integers(
+                        max(cloud_rules.rules(cloud).MIN_DISK_GIB.values(), default=1), MAX_DATA_DISK_GIB[cloud]
+                    )
+                },
+                optional={"disk_type": st.just("ssd")},
             ),
             min_size=disk_count,
             max_size=disk_count,
