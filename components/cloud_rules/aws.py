@@ -15,6 +15,7 @@ import unicodedata
 from typing import Any
 
 from . import DiskLimit, Problem, SizeNeeds, ZoneError, common_size_problem, first_string, listed
+from .aws_ingress import duplicate_permissions
 from .aws_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
 from .aws_lifecycle import LIFECYCLE_SAMPLE as LIFECYCLE_SAMPLE
 from .aws_lifecycle import VM_TYPE as VM_TYPE
@@ -176,6 +177,7 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
                 f"a security group takes at most {INBOUND_RULES_PER_FAMILY} inbound IPv4 rules (one per CIDR)",
             )
         )
+    problems.extend(duplicate_permissions(spec.ingress))
     for index, rule in enumerate(spec.ingress):
         if rule.description and not RULE_DESCRIPTION.match(rule.description):
             problems.append(

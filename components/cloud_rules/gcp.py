@@ -13,6 +13,7 @@ from typing import Any
 from ..images import GCP_SHIELDED_PROJECTS, gcp_image_path, gcp_image_project
 from . import SizeNeeds, ZoneError, common_size_problem, listed
 from .gcp_disks import FAMILIES, PD, Family, disk_type, family_of, max_disks, sent_disk_type
+from .gcp_firewall import firewall_problems
 from .gcp_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
 from .gcp_lifecycle import LIFECYCLE_SAMPLE as LIFECYCLE_SAMPLE
 from .gcp_lifecycle import VM_TYPE as VM_TYPE
@@ -158,6 +159,7 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
             problems.append(
                 ("subnet_id", spec.subnet_id, f"a subnetwork of the VM's region {spec.region}, not {match.group(2)}")
             )
+    problems.extend(firewall_problems(spec))
     if spec.is_windows and spec.arch != "x86_64":
         problems.append(
             (

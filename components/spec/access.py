@@ -172,9 +172,13 @@ def _ingress_rule(check: Checker, key: str, rule: object) -> IngressRule:
     if not isinstance(description, str):
         raise check.fail(f"{key}.description", description, "expected a string")
     cidrs = tuple(_cidr(check, f"{key}.sources", s) for s in sources)
-    for cidr in cidrs:
+    for index, cidr in enumerate(cidrs):
         if ":" in cidr:
             raise check.fail(f"{key}.sources", cidr, IPV6_REFUSED)
+        if cidr in cidrs[:index]:
+            # EC2 refuses a CIDR given twice in one rule ("The same permission must not appear multiple
+            # times", hashicorp/terraform-provider-aws#29492, #2587); it admits nothing more anywhere.
+            raise check.fail(f"{key}.sources", cidr, "each source once: this CIDR is given twice in the rule")
     return IngressRule(protocol, from_port, to_port, cidrs, description)
 
 

@@ -54,3 +54,42 @@ def test_gcp_data_disks_keep_to_the_smallest_size_of_the_type_sent(instance_type
 @pytest.mark.parametrize("cloud", ["aws", "azure"])
 def test_a_one_gib_data_disk_is_taken_where_the_cloud_takes_it(cloud):
     vm(cloud, data_disks=[{"name": "d", "size_gib": 1}, {"name": "e", "size_gib": 1, "disk_type": "standard"}])
+
+
+# --- source ranges per firewall rule ----------------------------------------------------------------
+
+
+def sources(count: int) -> list[str]:
+    return [f"10.{i // 256}.{i % 256}.0/24" for i in range(count)]
+
+
+def test_gcp_takes_at_most_5000_source_ranges_per_firewall_rule():
+    vm("gcp", ingress=[{"port": 22, "sources": sources(5000)}])
+    message = refused(
+        "gcp",
+        "ingress[1].sources",
+        ingress=[{"port": 22, "sources": ["10.0.0.0/24"]}, {"port": 22, "sources": sources(5001)}],
+    )
+    assert "5000" in message
+
+
+# --- duplicate sources and rules --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_source_given_twice_in_one_rule_is_refused_on_every_cloud(cloud):
+    message = refused(cloud, "ingress[0].sources", ingress=[{"port": 22, "sources": ["10.0.0.0/24", "10.0.0.0/24"]}])
+    assert "10.0.0.0/24" in message and "twice" in message
+
+
+def test_aws_refuses_the_same_permission_in_two_rules():
+    """EC2 answers InvalidPermission.Duplicate; two rules of one port and source with other descriptions."""
+    rules = [
+        {"port": 22, "sources": ["10.0.0.0/24"], "description": "ops"},
+        {"from_port": 22, "to_port": 22, "sources": ["10.0.0.0/24", "10.1.0.0/24"], "description": "dev"},
+    ]
+    message = refused("aws", "ingress[1].sources", ingress=rules)
+    assert "ingress[0]" in message
+    vm("aws", ingress=[rules[0], {**rules[1], "sources": ["10.1.0.0/24"]}])
+    vm("azure", ingress=rules)  # NSG rules of other priorities may overlap
+    vm("gcp", ingress=rules)

@@ -136,6 +136,11 @@ def ingress_rules(draw) -> dict:
     return rule
 
 
+def permission_key(rule: dict) -> tuple:
+    """A rule's protocol and ports: rules drawn together differ in them, so no source repeats a permission."""
+    return rule.get("protocol", "tcp"), rule.get("port", rule.get("from_port")), rule.get("port", rule.get("to_port"))
+
+
 @functools.cache
 def size_pool(cloud: str, region: str, arch: str, burstable: bool) -> list:
     """Offerings the size search may pick in a region (priced, no GPU, of the arch, and what the
@@ -236,7 +241,8 @@ def valid_specs(draw, cloud: str | None = None) -> tuple[str, dict]:
         if cloud == "gcp" and args.get("image") in ("debian-12", "rhel-9", *NATIVE_IMAGES["gcp"]):
             # GCP's Debian and RHEL images have no cloud-init: the guest agent runs a shell script.
             args["user_data"] = "#!/bin/sh\n" + args["user_data"]
-    args["ingress"] = draw(st.lists(ingress_rules(), max_size=4))
+    # Each (protocol, ports, source) at most once: EC2 refuses the same permission twice in a security group.
+    args["ingress"] = draw(st.lists(ingress_rules(), max_size=4, unique_by=permission_key))
     if draw(st.booleans()):
         args["public_ip"] = draw(st.booleans())
     if draw(st.integers(0, 4)) == 0:
