@@ -93,3 +93,37 @@ def test_aws_refuses_the_same_permission_in_two_rules():
     vm("aws", ingress=[rules[0], {**rules[1], "sources": ["10.1.0.0/24"]}])
     vm("azure", ingress=rules)  # NSG rules of other priorities may overlap
     vm("gcp", ingress=rules)
+
+
+# --- admin users a VM could never log in as ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("username", ["daemon", "bin", "nobody", "sync", "www-data", "operator"])
+def test_linux_system_accounts_are_not_admin_users(cloud, username):
+    message = refused(cloud, "admin_username", admin_username=username)
+    assert "system account" in message
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("username", ["Guest", "DefaultAccount", "WDAGUtilityAccount"])
+def test_disabled_windows_built_in_accounts_are_not_admin_users(cloud, username):
+    refused(cloud, "admin_username", admin_username=username, **WINDOWS)
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp"])
+def test_the_built_in_administrator_stays_an_admin_user_where_the_cloud_takes_it(cloud):
+    vm(cloud, admin_username="Administrator", **WINDOWS)
+
+
+# --- Windows passwords against the user name --------------------------------------------------------
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_windows_password_containing_the_admin_user_name_is_refused(cloud):
+    message = refused(
+        cloud, "admin_password", **{**WINDOWS, "admin_username": "opsadmin", "admin_password": "x-OpsAdmin-2024!"}
+    )
+    assert "user name" in message and "OpsAdmin" not in message
+    refused(cloud, "admin_password", **{**WINDOWS, "admin_password": "VMadmin-2024-x!"})  # the default user, vmadmin
+    vm(cloud, **{**WINDOWS, "admin_username": "ab", "admin_password": "ab-Password-2024"})  # under 3: not checked
