@@ -15,6 +15,7 @@ import unicodedata
 from typing import Any
 
 from . import DiskLimit, Problem, SizeNeeds, ZoneError, common_size_problem, first_string, listed
+from .aws_iam import iam_name_problems
 from .aws_ingress import duplicate_permissions
 from .aws_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
 from .aws_lifecycle import LIFECYCLE_SAMPLE as LIFECYCLE_SAMPLE
@@ -188,6 +189,7 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
                 )
             )
     problems.extend(tag_problems(spec))
+    problems.extend(iam_name_problems(spec))
     if MAC_TYPES.match(spec.instance_type):
         problems.append(
             (

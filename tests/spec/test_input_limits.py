@@ -127,3 +127,17 @@ def test_a_windows_password_containing_the_admin_user_name_is_refused(cloud):
     assert "user name" in message and "OpsAdmin" not in message
     refused(cloud, "admin_password", **{**WINDOWS, "admin_password": "VMadmin-2024-x!"})  # the default user, vmadmin
     vm(cloud, **{**WINDOWS, "admin_username": "ab", "admin_password": "ab-Password-2024"})  # under 3: not checked
+
+
+# --- names of the resources a VM's name is part of --------------------------------------------------
+
+
+def test_a_windows_vm_on_aws_has_a_name_its_iam_role_can_carry():
+    """``<vm>-admin-role`` plus Pulumi's 8-character suffix within IAM's 64 characters."""
+    longest = "w" * 45
+    assert len(f"{longest}-admin-role-1234567") == 64
+    validate(longest, {"cloud": "aws", **WINDOWS}, CloudDefaults(region="us-east-1"))
+    with pytest.raises(SpecError) as error:
+        validate(longest + "w", {"cloud": "aws", **WINDOWS}, CloudDefaults(region="us-east-1"))
+    assert error.value.field == "name" and "IAM" in str(error.value)
+    validate("l" * 128, {"cloud": "aws", "ssh_public_key": KEY}, CloudDefaults(region="us-east-1"))  # Linux: no role
