@@ -103,7 +103,8 @@ class VirtualMachineArgs(TypedDict, total=False):
     Required for Linux on Azure."""
     admin_password: pulumi.Input[str]
     """Windows only (required there): 12-123 characters with 3 of lowercase, uppercase, digit,
-    symbol. Kept secret in state; a secret or a generated password (an output) is accepted."""
+    symbol, not containing the admin user name. Kept secret in state; a secret or a generated password
+    (an output) is accepted."""
     user_data: pulumi.Input[str]
     """cloud-init (Linux) or a startup script; kept secret in state. An output (a rendered
     template) is accepted."""

@@ -15,6 +15,8 @@ import unicodedata
 from typing import Any
 
 from . import DiskLimit, Problem, SizeNeeds, ZoneError, common_size_problem, first_string, listed
+from .aws_iam import iam_name_problems
+from .aws_ingress import duplicate_permissions
 from .aws_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
 from .aws_lifecycle import LIFECYCLE_SAMPLE as LIFECYCLE_SAMPLE
 from .aws_lifecycle import VM_TYPE as VM_TYPE
@@ -176,6 +178,7 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
                 f"a security group takes at most {INBOUND_RULES_PER_FAMILY} inbound IPv4 rules (one per CIDR)",
             )
         )
+    problems.extend(duplicate_permissions(spec.ingress))
     for index, rule in enumerate(spec.ingress):
         if rule.description and not RULE_DESCRIPTION.match(rule.description):
             problems.append(
@@ -186,6 +189,7 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
                 )
             )
     problems.extend(tag_problems(spec))
+    problems.extend(iam_name_problems(spec))
     if MAC_TYPES.match(spec.instance_type):
         problems.append(
             (
@@ -292,6 +296,9 @@ IMAGE_NAMES_CASE_SENSITIVE = True
 MAX_OS_DISK_GIB = 16384
 MAX_DATA_DISK_GIB = 16384
 STANDARD_DISK_LIMIT = DiskLimit(1024, "EBS standard (magnetic) volumes")
+# gp3 volumes hold 1 GiB to 16 TiB, standard (magnetic) 1 GiB to 1 TiB
+# (https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html): no minimum above 1 GiB.
+MIN_DISK_GIB: dict[str, int] = {}
 
 TAG_NOUN = "tags"
 # The component tags every resource with Name (the console's name column).

@@ -21,6 +21,11 @@ from .azure_billing import DISK_TIERS as DISK_TIERS
 from .azure_billing import SIZE_NAMES_CASE_SENSITIVE as SIZE_NAMES_CASE_SENSITIVE
 from .azure_billing import SPOT_PRICES_COMMAND as SPOT_PRICES_COMMAND
 from .azure_billing import password_endpoint as password_endpoint
+from .azure_disks import MAX_DATA_DISK_GIB as MAX_DATA_DISK_GIB  # disk sizes
+from .azure_disks import MAX_GEN1_OS_DISK_GIB as MAX_GEN1_OS_DISK_GIB
+from .azure_disks import MAX_OS_DISK_GIB as MAX_OS_DISK_GIB
+from .azure_disks import MIN_DISK_GIB as MIN_DISK_GIB
+from .azure_disks import STANDARD_DISK_LIMIT as STANDARD_DISK_LIMIT
 from .azure_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
 from .azure_lifecycle import LIFECYCLE_SAMPLE as LIFECYCLE_SAMPLE
 from .azure_lifecycle import VM_TYPE as VM_TYPE
@@ -72,9 +77,6 @@ WINDOWS_SERVER_PUBLISHER = "MicrosoftWindowsServer"
 # OSProfile.customData: "The maximum length of the binary array is 65535 bytes" (spec
 # Microsoft.Compute 2024-11-01 computeRPCommon.json).
 MAX_CUSTOM_DATA_BYTES = 65535
-# Gen1 VMs boot OS disks of at most 2 TiB; Gen2 up to 4 TiB.
-# https://learn.microsoft.com/azure/virtual-machines/managed-disks-overview#os-disk
-MAX_GEN1_OS_DISK_GIB = 2048
 # Windows computer names: 1-15 characters, not digits only.
 # https://learn.microsoft.com/troubleshoot/windows-server/active-directory/naming-conventions-for-computer-domain-site-ou
 # (Azure's list of disallowed admin passwords, such as "P@ssw0rd" or "Password1", holds only values
@@ -352,11 +354,6 @@ ADMIN_ACCESS_ADVICE = (
 IMAGE_GENERATIONS = True
 # Azure compares image publisher, offer and SKU names case-insensitively.
 IMAGE_NAMES_CASE_SENSITIVE = False
-# "This disk has a maximum capacity of 4,095 GiB" (OS disks); data disks up to 32,767 GiB
-# (https://learn.microsoft.com/azure/virtual-machines/managed-disks-overview).
-MAX_OS_DISK_GIB = 4095
-MAX_DATA_DISK_GIB = 32767
-STANDARD_DISK_LIMIT = None
 MAX_USER_DATA_BYTES = MAX_CUSTOM_DATA_BYTES
 
 TAG_NOUN = "tags"

@@ -13,6 +13,7 @@ from typing import Any
 from ..images import GCP_SHIELDED_PROJECTS, gcp_image_path, gcp_image_project
 from . import SizeNeeds, ZoneError, common_size_problem, listed
 from .gcp_disks import FAMILIES, PD, Family, disk_type, family_of, max_disks, sent_disk_type
+from .gcp_firewall import firewall_problems
 from .gcp_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
 from .gcp_lifecycle import LIFECYCLE_SAMPLE as LIFECYCLE_SAMPLE
 from .gcp_lifecycle import VM_TYPE as VM_TYPE
@@ -158,6 +159,7 @@ def spec_problems(spec: Any) -> list[tuple[str, object, str]]:
             problems.append(
                 ("subnet_id", spec.subnet_id, f"a subnetwork of the VM's region {spec.region}, not {match.group(2)}")
             )
+    problems.extend(firewall_problems(spec))
     if spec.is_windows and spec.arch != "x86_64":
         problems.append(
             (
@@ -314,6 +316,11 @@ IMAGE_NAMES_CASE_SENSITIVE = True
 MAX_OS_DISK_GIB = 65536
 MAX_DATA_DISK_GIB = 65536
 STANDARD_DISK_LIMIT = None
+# Persistent Disk volumes (standard, balanced, SSD) hold 10 GiB to 64 TiB ("Disk size cannot be smaller
+# than 10 GB"; https://cloud.google.com/compute/docs/disks/persistent-disks), Hyperdisk Balanced 4 GiB to
+# 64 TiB (https://cloud.google.com/compute/docs/disks/hd-types/hyperdisk-balanced, "Size and performance
+# limits"). Every GCP image alias needs a boot disk of 10 GiB or more, so only data disks meet these.
+MIN_DISK_GIB = {"pd-standard": 10, "pd-balanced": 10, "pd-ssd": 10, "hyperdisk-balanced": 4}
 MAX_USER_DATA_BYTES = MAX_METADATA_VALUE_BYTES
 
 TAG_NOUN = "labels"

@@ -77,6 +77,8 @@ class CloudRules(Protocol):
     MAX_DATA_DISK_GIB: int
     STANDARD_DISK_LIMIT: DiskLimit | None
     """A smaller maximum for ``disk_type: standard`` disks, if the cloud has one."""
+    MIN_DISK_GIB: Mapping[str, int]
+    """Disk type sent -> the smallest disk of it the cloud creates (GiB); a type not listed takes 1 GiB."""
     MAX_USER_DATA_BYTES: int
     """Raw user data the cloud takes (the cloud module may check it again as sent)."""
     DATA_DISK_TYPE_CHANGE: str

@@ -23,6 +23,18 @@ SSH_KEY_TYPES = {cloud: rules(cloud).SSH_KEY_TYPES for cloud in CLOUDS}
 AZURE_RESERVED_USERNAMES = rules("azure").RESERVED_USERNAMES
 # Refused as the admin user on every cloud.
 RESERVED_EVERYWHERE = frozenset(["root"])
+# The system accounts every Linux image of the aliases already has (Debian's and Ubuntu's base-passwd
+# passwd.master; RHEL's setup package /etc/passwd): their shell is nologin (sync's is /bin/sync) and
+# their home a system directory, so cloud-init or the guest agent would put the key there and the
+# admin could never log in.
+LINUX_SYSTEM_ACCOUNTS = frozenset((
+    "daemon", "bin", "sys", "sync", "games", "man", "lp", "mail", "news", "uucp", "proxy", "www-data",
+    "backup", "list", "irc", "gnats", "nobody", "_apt", "adm", "shutdown", "halt", "operator", "ftp",
+))  # fmt: skip
+# Windows' built-in accounts that stay disabled (https://learn.microsoft.com/windows/security/
+# identity-protection/access-control/local-accounts): the admin script would set a password on the
+# existing account, which can never log in. (The built-in Administrator is enabled and an admin.)
+WINDOWS_DISABLED_ACCOUNTS = frozenset(("guest", "defaultaccount", "wdagutilityaccount"))
 
 
 def check_ssh_key(check: Checker, cloud: str) -> str | None:
@@ -99,10 +111,19 @@ def check_admin_username(check: Checker, cloud: str, image: ImageChoice) -> str:
         raise check.fail("admin_username", username, "expected " + rule)
     if username.lower() in RESERVED_EVERYWHERE or username.lower() in rules(cloud).RESERVED_USERNAMES:
         raise check.fail("admin_username", username, f"{username!r} is reserved on {cloud}; choose another name")
+    system = LINUX_SYSTEM_ACCOUNTS if image.os_type == "linux" else WINDOWS_DISABLED_ACCOUNTS
+    if username.lower() in system:
+        raise check.fail(
+            "admin_username",
+            username,
+            f"{username!r} is a system account of the image that cannot log in (a "
+            + ("nologin shell" if image.os_type == "linux" else "disabled built-in account")
+            + "); choose another name",
+        )
     return username
 
 
-def check_admin_password(check: Checker, image: ImageChoice) -> Any:
+def check_admin_password(check: Checker, image: ImageChoice, username: str = DEFAULT_ADMIN_USERNAME) -> Any:
     password = check.args.get("admin_password")
     if image.os_type != "windows":
         if password is not None:
@@ -123,6 +144,16 @@ def check_admin_password(check: Checker, image: ImageChoice) -> Any:
                 "admin_password",
                 "[secret]",
                 "expected 12-123 characters with 3 of: lowercase, uppercase, digit, symbol",
+            )
+        # Windows' password complexity (on by default on a stand-alone server) refuses a password that
+        # contains the account name, case-insensitively, where the name has 3 or more characters
+        # (https://learn.microsoft.com/windows/security/threat-protection/security-policy-settings/
+        # password-must-meet-complexity-requirements): the admin user would not be created at first boot.
+        if len(username) >= 3 and username.lower() in password.lower():
+            raise check.fail(
+                "admin_password",
+                "[secret]",
+                f"a password that does not contain the admin user name ({username}): Windows refuses it",
             )
     return password
 
@@ -172,9 +203,13 @@ def _ingress_rule(check: Checker, key: str, rule: object) -> IngressRule:
     if not isinstance(description, str):
         raise check.fail(f"{key}.description", description, "expected a string")
     cidrs = tuple(_cidr(check, f"{key}.sources", s) for s in sources)
-    for cidr in cidrs:
+    for index, cidr in enumerate(cidrs):
         if ":" in cidr:
             raise check.fail(f"{key}.sources", cidr, IPV6_REFUSED)
+        if cidr in cidrs[:index]:
+            # EC2 refuses a CIDR given twice in one rule ("The same permission must not appear multiple
+            # times", hashicorp/terraform-provider-aws#29492, #2587); it admits nothing more anywhere.
+            raise check.fail(f"{key}.sources", cidr, "each source once: this CIDR is given twice in the rule")
     return IngressRule(protocol, from_port, to_port, cidrs, description)
 
 

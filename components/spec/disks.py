@@ -234,6 +234,8 @@ def finish_disks(
     cloud = offering.cloud
     sent_for = {kind: sent_disk_type(cloud, kind, offering, boot=False) for kind in {d.disk_type for d in disks}}
     decided = [decided_disk(check, disk, previous(disk, entry), cloud, sent_for) for disk in disks]
+    for disk, _, _, sent in decided:
+        check_smallest_size(check, disk, cloud, sent)
     _check_unnamed_removals(check, disks, entry)
     slots = claimed_slots(check, disks, decided)
     held_by_lock = {d.slot for d in (entry.data_disks.values() if entry else ())}
@@ -256,6 +258,18 @@ def decided_disk(
     origin = locked.origin if locked is not None else (disk.renamed_from or disk.key)
     sent = locked.sent if locked is not None and locked.disk_type == disk.disk_type else sent_for[disk.disk_type]
     return DecidedDisk(disk, pinned_slot(disk, locked), origin, sent)
+
+
+def check_smallest_size(check: Checker, disk: DiskArgs, cloud: str, sent: str) -> None:
+    """A disk at least as large as the smallest its type sent takes (GCP: Persistent Disk 10 GiB)."""
+    smallest = rules(cloud).MIN_DISK_GIB.get(sent, 1)
+    if disk.size_gib < smallest:
+        raise check.fail(
+            f"data_disks[{disk.index}].size_gib",
+            disk.size_gib,
+            f"{rules(cloud).TITLE} creates {sent} disks of at least {smallest} GiB (the disk type sent for "
+            f"disk_type={disk.disk_type!r} on this size)",
+        )
 
 
 def check_kept_disk(check: Checker, disk: DiskArgs, locked: LockedDisk, cloud: str) -> None:

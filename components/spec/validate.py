@@ -161,7 +161,8 @@ def checked_access(check: Checker, cloud: str, image: ImageChoice) -> Access:
     """SSH key, admin user and password, and what the cloud asks of them together (Azure: a Linux VM
     needs a key, a Windows VM's name is its computer name)."""
     ssh_key = check_ssh_key(check, cloud)
-    access = ssh_key, check_admin_username(check, cloud, image), check_admin_password(check, image)
+    username = check_admin_username(check, cloud, image)
+    access = ssh_key, username, check_admin_password(check, image, username)
     facts = rules(cloud)
     windows = image.os_type == "windows"
     if facts.LINUX_NEEDS_SSH_KEY and not windows and ssh_key is None:
@@ -227,7 +228,7 @@ def check_secret_values(spec: VmSpec, admin_password: Any, user_data: Any) -> No
     ``config.require_secret``), on those values once they are known: the same SpecError as for plain
     values (the component runs this inside the Output, so the update fails with it)."""
     check = Checker(spec.name, {"admin_password": admin_password, "user_data": user_data})
-    check_admin_password(check, spec.image)
+    check_admin_password(check, spec.image, spec.admin_username)
     check_user_data(check, spec.cloud)
     known = replace(spec, admin_password=admin_password, user_data=user_data)
     for field_name, value, expected in cloud_rules.spec_problems(known):

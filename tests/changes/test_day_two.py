@@ -192,7 +192,7 @@ def test_unnamed_disks_keep_their_index_names_and_a_rename_is_an_alias(cloud, mo
             assert aliased(new[f"db-data-{key}-attachment"], f"db-data-{was}-attachment")
     assert sorted(slots(after, cloud).values()) == sorted(slots(before, cloud).values())
     # A rename is never guessed: a disk inserted first is a new disk, the others keep their names.
-    inserted = {**args, "data_disks": [{"name": "new", "size_gib": 5}, *renamed]}
+    inserted = {**args, "data_disks": [{"name": "new", "size_gib": 10}, *renamed]}
     later, _ = register("db", inserted, monkeypatch, tmp_path)
     assert {r.name for r in disks_of(later, cloud, attachments=False).values()} == {
         "db-data-new",

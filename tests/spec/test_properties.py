@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
 
-from components import SpecError, pricing
+from components import SpecError, cloud_rules, pricing
 from components.catalog import load as load_catalog
 from components.images import IMAGE_ALIASES
 from components.money import monthly_cents
@@ -136,6 +136,11 @@ def ingress_rules(draw) -> dict:
     return rule
 
 
+def permission_key(rule: dict) -> tuple:
+    """A rule's protocol and ports: rules drawn together differ in them, so no source repeats a permission."""
+    return rule.get("protocol", "tcp"), rule.get("port", rule.get("from_port")), rule.get("port", rule.get("to_port"))
+
+
 @functools.cache
 def size_pool(cloud: str, region: str, arch: str, burstable: bool) -> list:
     """Offerings the size search may pick in a region (priced, no GPU, of the arch, and what the
@@ -208,7 +213,13 @@ def valid_specs(draw, cloud: str | None = None) -> tuple[str, dict]:
     args["data_disks"] = draw(
         st.lists(
             st.fixed_dictionaries(
-                {"size_gib": st.integers(1, MAX_DATA_DISK_GIB[cloud])}, optional={"disk_type": st.just("ssd")}
+                # At least the smallest disk every type the cloud sends takes (GCP Persistent Disk: 10 GiB).
+                {
+                    "size_gib": st.integers(
+                        max(cloud_rules.rules(cloud).MIN_DISK_GIB.values(), default=1), MAX_DATA_DISK_GIB[cloud]
+                    )
+                },
+                optional={"disk_type": st.just("ssd")},
             ),
             min_size=disk_count,
             max_size=disk_count,
@@ -230,7 +241,8 @@ def valid_specs(draw, cloud: str | None = None) -> tuple[str, dict]:
         if cloud == "gcp" and args.get("image") in ("debian-12", "rhel-9", *NATIVE_IMAGES["gcp"]):
             # GCP's Debian and RHEL images have no cloud-init: the guest agent runs a shell script.
             args["user_data"] = "#!/bin/sh\n" + args["user_data"]
-    args["ingress"] = draw(st.lists(ingress_rules(), max_size=4))
+    # Each (protocol, ports, source) at most once: EC2 refuses the same permission twice in a security group.
+    args["ingress"] = draw(st.lists(ingress_rules(), max_size=4, unique_by=permission_key))
     if draw(st.booleans()):
         args["public_ip"] = draw(st.booleans())
     if draw(st.integers(0, 4)) == 0:
