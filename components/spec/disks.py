@@ -244,8 +244,22 @@ def finish_disks(
         if slot < 0:
             slot = free_slot(slots, held_by_lock)
             slots[slot] = disk.index
-        result.append(DataDisk(*disk, slot, origin, sent))
+        name = cloud_name(check.vm, cloud, origin, previous(disk, entry), entry)
+        result.append(DataDisk(*disk, slot, origin, sent, name))
     return tuple(result)
+
+
+def cloud_name(vm: str, cloud: str, origin: str, locked: LockedDisk | None, entry: LockEntry | None) -> str | None:
+    """A data disk's name in the cloud where the component sends one (``SENDS_DISK_NAME``: Azure, where it
+    is part of the disk's id), fixed for the disk's life: its lock record's; for a disk in a lock written
+    before the name was recorded, ``<vm>-data-<origin>`` of the VM the entry was written for (a VM renamed
+    with an alias finds its entry under its old name); for a new disk, ``<vm>-data-<origin>`` (the name the
+    VM's inline disks had before data disks were resources, so stacks deployed then keep them)."""
+    if not rules(cloud).SENDS_DISK_NAME:
+        return None
+    if locked is not None:
+        return locked.cloud_name or f"{entry.vm if entry is not None and entry.vm else vm}-data-{origin}"
+    return f"{vm}-data-{origin}"
 
 
 def decided_disk(
