@@ -214,6 +214,32 @@ def _check_unnamed_removals(check: Checker, disks: tuple[DiskArgs, ...], entry: 
         )
 
 
+def _check_renames_known(check: Checker, disks: tuple[DiskArgs, ...], entry: LockEntry | None) -> None:
+    """A rename the lock cannot follow is refused while the lock still has a disk no disk of the spec is
+    (or is renamed from): the disk was renamed before, and the lock not rewritten since, so what it was
+    created as (its slot, Azure name, GCP device name) is that unreferenced record's, which one cannot
+    be told, and deriving them afresh would move or replace it. ``renamed_from`` takes one name rather
+    than the chain of names a disk had: with the lock rewritten after each deployed rename (one command)
+    one name is all it needs, and a chain would have to be kept right by hand forever (docs/lock.md)."""
+    if entry is None:
+        return
+    referenced = {d.key for d in disks} | {d.renamed_from for d in disks if d.renamed_from}
+    unreferenced = sorted(k for k in entry.data_disks if k not in referenced)
+    for disk in disks:
+        old = disk.renamed_from
+        if old is None or not unreferenced or old in entry.data_disks or disk.key in entry.data_disks:
+            continue
+        raise check.fail(
+            f"data_disks[{disk.index}].renamed_from",
+            old,
+            f"the stack's lock has no disk {old!r} and still has {', '.join(map(repr, unreferenced))}, which no disk "
+            "here is or is renamed from: the lock was not rewritten after the disks were last renamed, so what "
+            f"{old!r} was created as (its slot, Azure disk name, GCP device name) cannot be told and the disk could "
+            "be moved or replaced; put back the data_disks that were deployed, run `python -m components lock`, "
+            "then rename",
+        )
+
+
 class DecidedDisk(NamedTuple):
     """A data disk with what is decided for it before the free slots are handed out."""
 
@@ -237,6 +263,7 @@ def finish_disks(
     for disk, _, _, sent in decided:
         check_smallest_size(check, disk, cloud, sent)
     _check_unnamed_removals(check, disks, entry)
+    _check_renames_known(check, disks, entry)
     slots = claimed_slots(check, disks, decided)
     held_by_lock = {d.slot for d in (entry.data_disks.values() if entry else ())}
     result = []

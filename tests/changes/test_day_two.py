@@ -6,6 +6,7 @@ before anything is registered."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -451,3 +452,40 @@ def test_azure_a_lock_without_disk_names_gives_a_renamed_vm_the_names_its_disks_
         "web-data-logs",
     ]
     assert "under its former name web" in lock_note(front.spec, "dev")
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])
+def test_a_second_rename_before_the_lock_is_rewritten_is_a_spec_error(cloud, monkeypatch, tmp_path):
+    """Locked as 0 and 1, deployed renamed (logs <- 0, data <- 1), the lock not rewritten: renaming logs
+    again cannot say what it was created as (``renamed_from`` names logs, the lock has 0), so it is
+    refused before anything is registered; with the lock rewritten between, the disk keeps everything."""
+    args = {**base(cloud), "data_disks": [{"size_gib": 50}, {"size_gib": 200}]}
+    before, vm = register("db", args, monkeypatch, tmp_path)
+    write_lock(tmp_path, vm)
+    named = [
+        {"name": "logs", "renamed_from": "0", "size_gib": 50},
+        {"name": "data", "renamed_from": "1", "size_gib": 200},
+    ]
+    middle, renamed = register("db", {**args, "data_disks": named}, monkeypatch, tmp_path)
+    again = [{"name": "journal", "renamed_from": "logs", "size_gib": 50}, {"name": "data", "size_gib": 200}]
+    with pytest.raises(SpecError) as refused:
+        register("db", {**args, "data_disks": again}, monkeypatch, tmp_path)
+    message = str(refused.value)
+    assert "db" in message and "data_disks[0].renamed_from" in message and "'logs'" in message
+    assert "python -m components lock" in message
+    write_lock(tmp_path, renamed)
+    after, _ = register("db", {**args, "data_disks": again}, monkeypatch, tmp_path)
+    new = {r.name: r for r in disks_of(after, cloud, attachments=False).values()}
+    old = {r.name: r for r in disks_of(before, cloud, attachments=False).values()}
+    ignored = ("tags",) if cloud == "aws" else ()
+    assert without(new["db-data-journal"].inputs, *ignored) == without(old["db-data-0"].inputs, *ignored)
+    assert without(new["db-data-data"].inputs, *ignored) == without(old["db-data-1"].inputs, *ignored)
+    first_names = {"db-data-journal": "db-data-0", "db-data-logs": "db-data-0", "db-data-data": "db-data-1"}
+
+    def by_first_name(evaluation):
+        return {
+            re.sub(r"db-data-[a-z0-9]+", lambda m: first_names.get(m[0], m[0]), k): v
+            for k, v in slots(evaluation, cloud).items()
+        }
+
+    assert by_first_name(after) == by_first_name(middle) == slots(before, cloud)
