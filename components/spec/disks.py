@@ -196,12 +196,17 @@ def pinned_types(entry: LockEntry | None, os_kind: str, disks: tuple[DiskArgs, .
     return boot, frozenset(data)
 
 
+def _referenced(disks: tuple[DiskArgs, ...]) -> set[str]:
+    """The lock keys the spec's disks are, or are renamed from."""
+    return {d.key for d in disks} | {d.renamed_from for d in disks if d.renamed_from}
+
+
 def _check_unnamed_removals(check: Checker, disks: tuple[DiskArgs, ...], entry: LockEntry | None) -> None:
     """Disks without a name are identified by position, so removing one while others without a name
     stay is ambiguous (the disks after it would take its place, and its resources): refused."""
     if entry is None:
         return
-    referenced = {d.key for d in disks} | {d.renamed_from for d in disks if d.renamed_from}
+    referenced = _referenced(disks)
     removed = sorted(k for k in entry.data_disks if k.isdigit() and k not in referenced)
     unnamed = [d for d in disks if d.name is None]
     if removed and unnamed:
@@ -223,7 +228,7 @@ def _check_renames_known(check: Checker, disks: tuple[DiskArgs, ...], entry: Loc
     one name is all it needs, and a chain would have to be kept right by hand forever (docs/lock.md)."""
     if entry is None:
         return
-    referenced = {d.key for d in disks} | {d.renamed_from for d in disks if d.renamed_from}
+    referenced = _referenced(disks)
     unreferenced = sorted(k for k in entry.data_disks if k not in referenced)
     for disk in disks:
         old = disk.renamed_from
