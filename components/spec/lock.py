@@ -17,8 +17,9 @@ The document (JSON, ``vms.<stack>.lock.json``)::
         "data_disks": {"logs": {"size_gib": 50, "disk_type": "ssd", "sent": "gp3", "slot": 0, "origin": "logs"}}}}}
 
 An Azure data disk also records its name in the cloud (``"cloud_name": "web-data-logs"``), the name it
-keeps for its life. An Azure or GCP VM with data disks also records where they live (``"disk_scope": "project my-project"``):
-moving them elsewhere would replace them (``disks.check_disk_scope``).
+keeps for its life. A VM with data disks also records where they live besides region and zone
+(``"disk_scope": "project my-project"``: Azure resource group, GCP project, AWS subnet): moving them
+elsewhere would replace them (``disks.check_disk_scope``).
 """
 
 from __future__ import annotations
