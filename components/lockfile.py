@@ -16,7 +16,7 @@ import contextlib
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .spec.lock import LockEntry, LockError, parse_text
@@ -81,11 +81,16 @@ def read(path: Path) -> dict[str, LockEntry]:
     return entries
 
 
-def entry_for(stack: str, vm: str) -> tuple[LockEntry | None, bool]:
-    """The VM's entry in the running stack's lock, and whether a tool asked to re-resolve it."""
+def entry_for(stack: str, vm: str, former_names: Iterable[str] = ()) -> tuple[LockEntry | None, bool]:
+    """The VM's entry in the running stack's lock, and whether a tool asked to re-resolve it. A VM
+    without an entry of its own takes the entry of a name it had (``former_names``: its Pulumi
+    aliases), so a VM renamed with an alias keeps its size, zone and disks (docs/lock.md)."""
     entries = read(lock_path(stack))
     reresolve = _session["reresolve"]
-    return entries.get(vm), (EVERY_VM in reresolve or vm in reresolve)  # type: ignore[operator]
+    entry = entries.get(vm)
+    for name in former_names:
+        entry = entry or entries.get(name)
+    return entry, (EVERY_VM in reresolve or vm in reresolve)  # type: ignore[operator]
 
 
 @contextlib.contextmanager

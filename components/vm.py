@@ -55,7 +55,7 @@ class VirtualMachine(pulumi.ComponentResource):
     """``ssh user@address``; none without a public IP or an SSH key."""
 
     def __init__(self, name: str, args: VirtualMachineArgs, opts: pulumi.ResourceOptions | None = None):
-        self.spec: VmSpec = _spec_of(name, args)
+        self.spec: VmSpec = _spec_of(name, args, former_names(opts))
         self.cost: VmCost = spec_cost(self.spec)
         super().__init__(TYPE_TOKEN, name, None, opts)
         note = lock_note(self.spec, pulumi.get_stack())
@@ -105,11 +105,22 @@ def validated(name: str, args: object, spec: VmSpec) -> None:
     _VALIDATED[name] = (args, spec)
 
 
-def _spec_of(name: str, args: VirtualMachineArgs) -> VmSpec:
+def former_names(opts: pulumi.ResourceOptions | None) -> list[str]:
+    """The names a VM had, from its aliases (``Alias(name=...)``, or an alias URN's last part)."""
+    names = []
+    for alias in (opts.aliases if opts is not None else None) or []:
+        name = getattr(alias, "name", None) if isinstance(alias, pulumi.Alias) else alias
+        if isinstance(name, str) and name:
+            names.append(name.rsplit("::", 1)[-1])
+    return names
+
+
+def _spec_of(name: str, args: VirtualMachineArgs, former: list[str] | None = None) -> VmSpec:
     known = _VALIDATED.pop(name, None) if isinstance(name, str) else None
     if known is not None and known[0] is args:
         return known[1]
-    entry, reresolve = lockfile.entry_for(pulumi.get_stack(), name) if isinstance(name, str) else (None, False)
+    stack = pulumi.get_stack()
+    entry, reresolve = lockfile.entry_for(stack, name, former or ()) if isinstance(name, str) else (None, False)
     defaults = cloud_defaults(args.get("cloud") if hasattr(args, "get") else None)
     spec = validate(name, args, defaults, lock=entry, reresolve=reresolve)
     check_disk_scope(spec)
@@ -139,9 +150,12 @@ def checked_secrets(spec: VmSpec) -> VmSpec:
 def lock_note(spec: VmSpec, stack: str) -> str | None:
     """What ``pulumi preview``/``up`` says of a VM its stack's lock does not (or no longer) describe."""
     use = spec.lock
+    command = f"`python -m components lock --stack {stack}`"
+    former = use.previous.vm if use is not None and use.previous is not None else ""
+    if former and former != spec.name:
+        return f"{spec.name}: the lock has it under its former name {former}; run {command} to record the new one"
     if use is None or use.status in ("kept", "update"):
         return None
-    command = f"`python -m components lock --stack {stack}`"
     if use.status == "new":
         return (
             f"{spec.name}: {spec.instance_type}{' in ' + spec.zone if spec.zone else ''} comes from today's catalog and "

@@ -12,7 +12,7 @@ from ..property_paths import overlaps, parse_path
 # The fields a plan row digests, to tell which of several candidates changed (see field_digests).
 FIELDS = (
     "image", "instance_type", "user_data", "ssh_public_key", "admin_username", "admin_password", "zone",
-    "region", "network", "spot", "disk_type", "disk_size_gib", "data_disks", "ingress", "public_ip", "tags", "name",
+    "region", "network", "resource_group_name", "project", "spot", "disk_type", "disk_size_gib", "data_disks", "ingress", "public_ip", "tags", "name",
 )  # fmt: skip
 BOOT = ("user_data", "ssh_public_key", "admin_username", "admin_password")
 FIRST_BOOT = ("admin_password", "admin_username", "user_data")
@@ -24,6 +24,11 @@ _AWS_NETWORK = (
     ("region", ("region",)),
 )
 _TAGS = (("tags", ("tags",)), ("labels", ("tags",)))
+# An Azure resource's group is part of its id: set by resource_group_name, else the network's (a shared
+# network's group is per region; network: dedicated and subnet_id: the VM's own).
+_AZURE_GROUP = ("resourceGroupName", ("resource_group_name", "network", "region"))
+# A GCP resource's project is part of its id.
+_GCP_PROJECT = ("project", ("project",))
 
 BY_PATH: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "aws:ec2/instance:Instance": (
@@ -82,7 +87,7 @@ BY_PATH: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("evictionPolicy", ("spot",)),
         ("billingProfile", ("spot",)),
         ("networkProfile", ("network", "public_ip")),
-        ("resourceGroupName", ("region", "network")),
+        _AZURE_GROUP,
         *_TAGS,
     ),
     "azure-native:compute:Disk": (
@@ -90,17 +95,24 @@ BY_PATH: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("sku", ("data_disks", "instance_type")),
         ("zones", ("zone",)),
         ("location", ("region",)),
+        _AZURE_GROUP,
         *_TAGS,
     ),
-    "azure-native:compute:VirtualMachineExtension": (("protectedSettings", ("user_data",)), *_TAGS),
-    "azure-native:network:NetworkSecurityGroup": (("securityRules", ("ingress",)), ("location", ("region",)), *_TAGS),
+    "azure-native:compute:VirtualMachineExtension": (("protectedSettings", ("user_data",)), _AZURE_GROUP, *_TAGS),
+    "azure-native:network:NetworkSecurityGroup": (
+        ("securityRules", ("ingress",)),
+        ("location", ("region",)),
+        _AZURE_GROUP,
+        *_TAGS,
+    ),
     "azure-native:network:NetworkInterface": (
         ("ipConfigurations", ("public_ip", "network")),
         ("networkSecurityGroup", ("ingress",)),
         ("location", ("region",)),
+        _AZURE_GROUP,
         *_TAGS,
     ),
-    "azure-native:network:PublicIPAddress": (("zones", ("zone",)), ("location", ("region",)), *_TAGS),
+    "azure-native:network:PublicIPAddress": (("zones", ("zone",)), ("location", ("region",)), _AZURE_GROUP, *_TAGS),
     "gcp:compute/instance:Instance": (
         ("name", ("name",)),
         ("machineType", ("instance_type",)),
@@ -121,6 +133,7 @@ BY_PATH: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("networkInterfaces", ("network", "zone")),
         ("attachedDisks", ("data_disks",)),
         ("serviceAccount", ("admin_password",)),
+        _GCP_PROJECT,
         *_TAGS,
     ),
     "gcp:secretmanager/secretVersion:SecretVersion": (
@@ -131,9 +144,15 @@ BY_PATH: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("size", ("data_disks",)),
         ("type", ("data_disks", "instance_type")),
         ("zone", ("zone",)),
+        _GCP_PROJECT,
         *_TAGS,
     ),
-    "gcp:compute/firewall:Firewall": (("network", ("network",)), ("direction", ("ingress",)), ("", ("ingress",))),
+    "gcp:compute/firewall:Firewall": (
+        ("network", ("network",)),
+        ("direction", ("ingress",)),
+        _GCP_PROJECT,
+        ("", ("ingress",)),
+    ),
 }
 # A resource of these types created or deleted: the field that adds or removes it.
 WHOLE: dict[str, tuple[str, ...]] = {

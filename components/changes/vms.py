@@ -120,10 +120,17 @@ def narrow(candidates: list[tuple[str, ...]], changed: set[str] | None) -> list[
 
 
 def _inline_disks(resource: Resource | None) -> dict[str, dict]:
+    """The data disks a VM holds itself (Azure ``dataDisks``), by name. A disk it only attaches
+    (``createOption: Attach``) is a resource of its own, whose step says what happens to it: listed here
+    too it would be "kept" under the name it has in the cloud while its resource is replaced."""
     if resource is None:
         return {}
     disks = get(resource.inputs, ("storageProfile", "dataDisks")) or []
-    return {d.get("name") or f"LUN {d.get('lun')}": d for d in disks if isinstance(d, dict)}
+    return {
+        d.get("name") or f"LUN {d.get('lun')}": d
+        for d in disks
+        if isinstance(d, dict) and str(d.get("createOption", "")) != "Attach"
+    }
 
 
 def disk_states(vm_step: Step | None, children: list[Resource], steps: dict[str, Step]) -> dict[str, str]:

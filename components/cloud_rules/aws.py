@@ -269,6 +269,8 @@ OWN_KEYS: dict[str, Any] = {}
 NAME_RULE = (re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"), "letters, digits, '-', '_' or '.', 1-128 characters")
 # A data volume's name is a tag value: nothing below the component's own 63.
 MAX_DISK_RESOURCE_NAME = None
+# A volume's name is its Name tag, updated in place (tags are not ForceNew on aws_ebs_volume).
+SENDS_DISK_NAME = False
 
 # "Amazon EC2 supports ED25519 and 2048-bit SSH-2 RSA keys for Linux instances"
 # (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html).

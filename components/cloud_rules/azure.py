@@ -25,7 +25,9 @@ from .azure_disks import MAX_DATA_DISK_GIB as MAX_DATA_DISK_GIB  # disk sizes
 from .azure_disks import MAX_GEN1_OS_DISK_GIB as MAX_GEN1_OS_DISK_GIB
 from .azure_disks import MAX_OS_DISK_GIB as MAX_OS_DISK_GIB
 from .azure_disks import MIN_DISK_GIB as MIN_DISK_GIB
+from .azure_disks import SENDS_DISK_NAME as SENDS_DISK_NAME
 from .azure_disks import STANDARD_DISK_LIMIT as STANDARD_DISK_LIMIT
+from .azure_disks import data_disk_scope as data_disk_scope  # where the disks live
 from .azure_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
 from .azure_lifecycle import LIFECYCLE_SAMPLE as LIFECYCLE_SAMPLE
 from .azure_lifecycle import VM_TYPE as VM_TYPE
@@ -438,19 +440,6 @@ def account_zone(zone: str) -> bool:
 
 def region_of_default_zone(zone: str) -> str | None:
     return None
-
-
-def data_disk_scope(spec: Any) -> tuple[str, str] | None:
-    """The resource group a VM's data disks are in: ``resource_group_name``, else its shared network's
-    group, else its own (``network: dedicated``, ``subnet_id``). A managed disk's resourceGroupName is
-    part of its id, a replace-on-change in azure-native (cloud_rules/azure_resources.py, path
-    parameters): another group would replace every data disk."""
-    if spec.resource_group_name:
-        return "resource_group_name", f"resource group {spec.resource_group_name}"
-    network = spec.network
-    if network is not None and network.resource_group_name:
-        return "network", f"resource group {network.resource_group_name}"
-    return "network", "its shared network's resource group" if network is not None else "its own resource group"
 
 
 def network_key(region: str, project: str | None, resource_group_name: str | None) -> tuple:

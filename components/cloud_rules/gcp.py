@@ -280,6 +280,10 @@ NAME_RULE = (
     "in '-', at most 46 characters (GCP allows 63; child resources append up to 17)",
 )
 MAX_DISK_RESOURCE_NAME = 63 - AUTONAME_SUFFIX
+# A disk's name (ForceNew) is Pulumi's autoname, which the bridge keeps from the resource's state ("If we
+# already have a default value from a previous version of this resource, use that instead",
+# pulumi-terraform-bridge pkg/tfbridge/schema.go), so a VM renamed with an alias keeps it.
+SENDS_DISK_NAME = False
 
 # ssh-keygen -t rsa, ecdsa or ed25519 (https://cloud.google.com/compute/docs/connect/create-ssh-keys).
 SSH_KEY_TYPES = ("ssh-rsa", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521")

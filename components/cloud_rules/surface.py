@@ -49,6 +49,9 @@ class CloudRules(Protocol):
     """A VM's or network's name: its pattern, and the rule in words."""
     MAX_DISK_RESOURCE_NAME: int | None
     """The longest ``<vm>-data-<name>`` a data disk's resources may be named; None: no limit below 63."""
+    SENDS_DISK_NAME: bool
+    """Whether the component sends a data disk's name in the cloud, where another name replaces the disk:
+    the stack's lock then keeps the name for the disk's life (``spec.disks.cloud_name``)."""
 
     # --- access ------------------------------------------------------------------------------------
     SSH_KEY_TYPES: tuple[str, ...]

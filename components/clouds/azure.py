@@ -233,9 +233,9 @@ def _data_disk(build: VmBuild, disk: DataDisk, group_name: pulumi.Input[str]) ->
 
 
 def disk_name(vm: str, disk) -> str:
-    """The Azure name of a data disk: ``<vm>-data-<key it was created with>``, the name the VM's inline
-    disks had before data disks were resources, so stacks deployed then keep their disks (docs/lock.md)."""
-    return f"{vm}-data-{disk.origin}"
+    """The Azure name of a data disk: the name it was created with (``disks.cloud_name``: from the stack's
+    lock, else ``<vm>-data-<key it was created with>``), kept when the VM is renamed (docs/lock.md)."""
+    return disk.cloud_name or f"{vm}-data-{disk.origin}"
 
 
 def attached_disk(vm: str, disk, disk_id) -> dict:

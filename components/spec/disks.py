@@ -196,12 +196,17 @@ def pinned_types(entry: LockEntry | None, os_kind: str, disks: tuple[DiskArgs, .
     return boot, frozenset(data)
 
 
+def _referenced(disks: tuple[DiskArgs, ...]) -> set[str]:
+    """The lock keys the spec's disks are, or are renamed from."""
+    return {d.key for d in disks} | {d.renamed_from for d in disks if d.renamed_from}
+
+
 def _check_unnamed_removals(check: Checker, disks: tuple[DiskArgs, ...], entry: LockEntry | None) -> None:
     """Disks without a name are identified by position, so removing one while others without a name
     stay is ambiguous (the disks after it would take its place, and its resources): refused."""
     if entry is None:
         return
-    referenced = {d.key for d in disks} | {d.renamed_from for d in disks if d.renamed_from}
+    referenced = _referenced(disks)
     removed = sorted(k for k in entry.data_disks if k.isdigit() and k not in referenced)
     unnamed = [d for d in disks if d.name is None]
     if removed and unnamed:
@@ -211,6 +216,32 @@ def _check_unnamed_removals(check: Checker, disks: tuple[DiskArgs, ...], entry: 
             f"a disk without a name is gone (the lock has one at position {removed[0]}) and disks without a name are "
             "identified by position, so which disk you removed cannot be told (another would take its place and "
             "lose its data); name the disks you keep (name, and renamed_from: the index each had) and remove the other",
+        )
+
+
+def _check_renames_known(check: Checker, disks: tuple[DiskArgs, ...], entry: LockEntry | None) -> None:
+    """A rename the lock cannot follow is refused while the lock still has a disk no disk of the spec is
+    (or is renamed from): the disk was renamed before, and the lock not rewritten since, so what it was
+    created as (its slot, Azure name, GCP device name) is that unreferenced record's, which one cannot
+    be told, and deriving them afresh would move or replace it. ``renamed_from`` takes one name rather
+    than the chain of names a disk had: with the lock rewritten after each deployed rename (one command)
+    one name is all it needs, and a chain would have to be kept right by hand forever (docs/lock.md)."""
+    if entry is None:
+        return
+    referenced = _referenced(disks)
+    unreferenced = sorted(k for k in entry.data_disks if k not in referenced)
+    for disk in disks:
+        old = disk.renamed_from
+        if old is None or not unreferenced or old in entry.data_disks or disk.key in entry.data_disks:
+            continue
+        raise check.fail(
+            f"data_disks[{disk.index}].renamed_from",
+            old,
+            f"the stack's lock has no disk {old!r} and still has {', '.join(map(repr, unreferenced))}, which no disk "
+            "here is or is renamed from: the lock was not rewritten after the disks were last renamed, so what "
+            f"{old!r} was created as (its slot, Azure disk name, GCP device name) cannot be told and the disk could "
+            "be moved or replaced; put back the data_disks that were deployed, run `python -m components lock`, "
+            "then rename",
         )
 
 
@@ -237,6 +268,7 @@ def finish_disks(
     for disk, _, _, sent in decided:
         check_smallest_size(check, disk, cloud, sent)
     _check_unnamed_removals(check, disks, entry)
+    _check_renames_known(check, disks, entry)
     slots = claimed_slots(check, disks, decided)
     held_by_lock = {d.slot for d in (entry.data_disks.values() if entry else ())}
     result = []
@@ -244,8 +276,22 @@ def finish_disks(
         if slot < 0:
             slot = free_slot(slots, held_by_lock)
             slots[slot] = disk.index
-        result.append(DataDisk(*disk, slot, origin, sent))
+        name = cloud_name(check.vm, cloud, origin, previous(disk, entry), entry)
+        result.append(DataDisk(*disk, slot, origin, sent, name))
     return tuple(result)
+
+
+def cloud_name(vm: str, cloud: str, origin: str, locked: LockedDisk | None, entry: LockEntry | None) -> str | None:
+    """A data disk's name in the cloud where the component sends one (``SENDS_DISK_NAME``: Azure, where it
+    is part of the disk's id), fixed for the disk's life: its lock record's; for a disk in a lock written
+    before the name was recorded, ``<vm>-data-<origin>`` of the VM the entry was written for (a VM renamed
+    with an alias finds its entry under its old name); for a new disk, ``<vm>-data-<origin>`` (the name the
+    VM's inline disks had before data disks were resources, so stacks deployed then keep them)."""
+    if not rules(cloud).SENDS_DISK_NAME:
+        return None
+    if locked is not None:
+        return locked.cloud_name or f"{entry.vm if entry is not None and entry.vm else vm}-data-{origin}"
+    return f"{vm}-data-{origin}"
 
 
 def decided_disk(

@@ -16,8 +16,10 @@ The document (JSON, ``vms.<stack>.lock.json``)::
         "os_disk": {"disk_type": "ssd", "sent": "gp3"},
         "data_disks": {"logs": {"size_gib": 50, "disk_type": "ssd", "sent": "gp3", "slot": 0, "origin": "logs"}}}}}
 
-An Azure or GCP VM with data disks also records where they live (``"disk_scope": "project my-project"``):
-moving them elsewhere would replace them (``disks.check_disk_scope``).
+An Azure data disk also records its name in the cloud (``"cloud_name": "web-data-logs"``), the name it
+keeps for its life. A VM with data disks also records where they live besides region and zone
+(``"disk_scope": "project my-project"``: Azure resource group, GCP project, AWS subnet): moving them
+elsewhere would replace them (``disks.check_disk_scope``).
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ class LockedDisk:
     """AWS device ``/dev/sd[f+slot]``, Azure LUN."""
     origin: str
     """The disk's key when it was created: its Azure disk name and GCP device name derive from it."""
+    cloud_name: str | None = None
+    """Its name in the cloud where the component sends one (Azure ``diskName``, part of the disk's id:
+    ``cloud_rules.<cloud>.SENDS_DISK_NAME``), kept for the disk's life: a VM renamed with an alias keeps
+    its disks. None in a lock written before it was recorded (``disks.cloud_name`` derives it)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,9 @@ class LockEntry:
     disk_scope: str | None = None
     """Where the data disks live besides region and zone (Azure resource group, GCP project), where
     another would replace them (``cloud_rules.<cloud>.data_disk_scope``); None when not recorded."""
+    vm: str = ""
+    """The name of the VM the entry is recorded under (a VM renamed with an alias finds it under its
+    old name: ``lockfile.entry_for``)."""
 
 
 @dataclass(frozen=True)
@@ -165,7 +174,7 @@ def _disk_type(value: Any, source: str, where: str) -> str:
 def _locked_disk(value: Any, source: str, where: str) -> LockedDisk:
     disk = _mapping(value, source, where)
     keys = {"size_gib", "disk_type", "sent", "slot", "origin"}
-    _keys(disk, keys, keys, source, where)
+    _keys(disk, keys | {"cloud_name"}, keys, source, where)
     origin = _string(disk["origin"], source, f"{where}.origin")
     if not DISK_KEY.match(origin):
         raise _fail(source, f"{where}.origin", f"expected a disk name or index, got {origin!r}")
@@ -175,10 +184,11 @@ def _locked_disk(value: Any, source: str, where: str) -> LockedDisk:
         sent=_string(disk["sent"], source, f"{where}.sent"),
         slot=_integer(disk["slot"], source, f"{where}.slot", 0, MAX_SLOT),
         origin=origin,
+        cloud_name=_string(disk.get("cloud_name"), source, f"{where}.cloud_name", optional=True),
     )
 
 
-def _entry(value: Any, source: str, where: str) -> LockEntry:
+def _entry(value: Any, source: str, where: str, vm: str = "") -> LockEntry:
     entry = _mapping(value, source, where)
     allowed = {"resolved_from", "instance_type", "zone", "os_disk", "data_disks", "image_generation", "disk_scope"}
     _keys(entry, allowed, {"resolved_from", "instance_type", "os_disk"}, source, where)
@@ -209,6 +219,7 @@ def _entry(value: Any, source: str, where: str) -> LockEntry:
         data_disks=locked,
         image_generation=generation,
         disk_scope=_string(entry.get("disk_scope"), source, f"{where}.disk_scope", optional=True),
+        vm=vm,
     )
 
 
@@ -222,7 +233,7 @@ def parse(document: Any, source: str) -> dict[str, LockEntry]:
             f"({LOCK_VERSION}); upgrade multicloud-vm, or {FIX}"
         )
     vms = _mapping(top["vms"], source, "vms")
-    return {name: _entry(entry, source, f"vms.{name}") for name, entry in vms.items()}
+    return {name: _entry(entry, source, f"vms.{name}", name) for name, entry in vms.items()}
 
 
 def parse_text(text: str, source: str) -> dict[str, LockEntry]:
@@ -256,6 +267,7 @@ def entry_document(spec: Any) -> dict[str, Any]:
                 "sent": disk.sent_type,
                 "slot": disk.slot,
                 "origin": disk.origin,
+                **({"cloud_name": disk.cloud_name} if disk.cloud_name else {}),
             }
             for disk in spec.data_disks
         }

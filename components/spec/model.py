@@ -114,6 +114,9 @@ class DataDisk:
     slot: int = 0
     origin: str = ""
     sent_type: str = ""
+    cloud_name: str | None = None
+    """Its name in the cloud where the component sends one (Azure): the name it was created with, for
+    its life (``disks.cloud_name``); None where the cloud names it otherwise."""
 
     @property
     def key(self) -> str:

@@ -23,7 +23,7 @@ MAX_BEFORE_BYTES = 100 * 1024 * 1024
 # The spec fields a plan row does not show but a change engine needs to tell apart; secrets get the
 # slow digest.
 DIGESTED = {"user_data": True, "admin_password": True, "ssh_public_key": False, "admin_username": False,
-            "ingress": False, "tags": False}  # fmt: skip
+            "ingress": False, "tags": False, "resource_group_name": False, "project": False}  # fmt: skip
 
 
 def _tree(root: str, resources: list[Resource]) -> list[tuple[int, Resource]]:

@@ -304,3 +304,26 @@ def test_a_plan_file_leaves_out_the_aliases_azure_native_adds_for_its_api_versio
     renamed = vm.urn.replace("::db-vm", "::old-vm")  # a rename's alias stays
     vm.aliases.append(renamed)
     assert to_record(vm, 0)["options"]["aliases"] == [renamed]
+
+
+def test_a_move_of_data_disks_to_another_resource_group_or_project_names_its_field():
+    """Without a lock nothing refuses it: plan --changes says the disks are lost and names the field
+    that moved them (not ``region``, and not nothing), on Azure's VM and disks and GCP's alike."""
+    disks = {"data_disks": [{"name": "logs", "size_gib": 20}]}
+    azure = {"cloud": "azure", "ssh_public_key": KEY, "resource_group_name": "one-rg", **disks}
+    (change,) = compare(registered(azure), registered({**azure, "resource_group_name": "two-rg"}))
+    assert (change.change, change.because, change.data_lost) == (
+        "replace",
+        ["resource_group_name"],
+        ["OS disk", "db-data-logs"],
+    )
+    # A plan that knows the network changed (dedicated -> shared moves the disks) names the network.
+    (change,) = compare(registered(azure), registered({**azure, "resource_group_name": "two-rg"}), {"db": {"network"}})
+    assert change.because == ["network"]
+    # A shared network's group follows its region: a region move is not called a group change too.
+    shared = {"cloud": "azure", "ssh_public_key": KEY, "region": "westeurope", **disks}
+    (change,) = compare(registered(shared), registered({**shared, "region": "northeurope"}))
+    assert change.because == ["region"]
+    gcp = {"cloud": "gcp", "project": "one-project", **disks}
+    (change,) = compare(registered(gcp), registered({**gcp, "project": "two-project"}))
+    assert (change.change, change.because, change.data_lost) == ("replace", ["project"], ["OS disk", "db-data-logs"])

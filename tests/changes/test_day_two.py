@@ -6,6 +6,7 @@ before anything is registered."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -371,3 +372,120 @@ def test_aws_volumes_stay_put_between_the_shared_and_a_dedicated_network(monkeyp
     write_lock(tmp_path, vm)
     after, _ = register("db", args, monkeypatch, tmp_path)
     assert_disks_kept("aws", before, after, "nothing")
+
+
+def renamed_with_alias(old: str):
+    import pulumi
+
+    return pulumi.ResourceOptions(aliases=[pulumi.Alias(name=old)])
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])
+def test_a_vm_renamed_with_an_alias_keeps_its_size_and_every_data_disk(cloud, monkeypatch, tmp_path):
+    """A VM renamed in a program (``Alias(name=...)``) finds its lock entry under its former name: it
+    keeps its size, zone, slots and each disk's cloud-side name (Azure ``diskName``, part of the disk's
+    id), and after ``lock`` rewrites the entry under the new name the disks keep the names they were
+    created with. The engine carries the disks' URNs through the aliases the children inherit."""
+    from components.changes import compare, from_registrations
+
+    args = {**base(cloud), "data_disks": [*DISKS, {"size_gib": 20}]}
+    if cloud == "azure":  # a group of its own is autonamed: the mocks would name it afresh for the new name
+        args["resource_group_name"] = "db-rg"
+    before, vm = register("web", args, monkeypatch, tmp_path)
+    write_lock(tmp_path, vm)
+    after, front = register("front", args, monkeypatch, tmp_path, renamed_with_alias("web"))
+    assert (front.spec.instance_type, front.spec.zone) == (vm.spec.instance_type, vm.spec.zone)
+    old = {r.name.replace("web-", "", 1): r for r in disks_of(before, cloud).values()}
+    new = {r.name.replace("front-", "", 1): r for r in disks_of(after, cloud).values()}
+    assert sorted(new) == sorted(old) and len(old) >= 3
+    ignored = ("tags",) if cloud == "aws" else ()  # a volume's Name tag follows the VM's name (in place)
+    for key, disk in new.items():
+        assert without(disk.inputs, *ignored, "instanceId", "volumeId") == without(
+            old[key].inputs, *ignored, "instanceId", "volumeId"
+        ), key
+    assert sorted(slots(after, cloud).values()) == sorted(slots(before, cloud).values())
+    (change,) = compare(from_registrations(before.resources), from_registrations(after.resources))
+    assert change.data_lost == ["OS disk"] or change.data_lost == [], change.data
+    assert all(name == "OS disk" or name.startswith("front-") for name in change.data), change.data
+    # The lock rewritten under the new name keeps the names the disks were created with.
+    write_lock(tmp_path, front)
+    assert "web" not in json.loads((tmp_path / "vms.dev.lock.json").read_text())["vms"]
+    later, _ = register("front", args, monkeypatch, tmp_path)
+    for disk in disks_of(later, cloud, attachments=False).values():
+        assert without(disk.inputs, *ignored) == without(old[disk.name.replace("front-", "", 1)].inputs, *ignored)
+    if cloud == "azure":
+        names = sorted(d.inputs["diskName"] for d in later.of_type(DISK_TYPES["azure"]))
+        assert names == ["web-data-2", "web-data-data", "web-data-logs"]
+
+
+def test_azure_plan_never_calls_a_disk_kept_that_a_rename_replaces(monkeypatch, tmp_path):
+    """Without a lock a renamed Azure VM's disks get new names and are replaced: ``plan --changes`` says
+    they are lost and lists no disk under its old name as kept (the VM's attached-disk entries are the
+    disk resources' business)."""
+    from components.changes import compare, from_registrations
+
+    args = {**base("azure"), "resource_group_name": "db-rg"}
+    before, _ = register("web", args, monkeypatch, tmp_path / "none")
+    after, _ = register("front", args, monkeypatch, tmp_path / "none", renamed_with_alias("web"))
+    (change,) = compare(from_registrations(before.resources), from_registrations(after.resources))
+    assert change.data == {"OS disk": "lost", "front-data-data": "lost", "front-data-logs": "lost"}
+    assert change.data_lost == ["OS disk", "front-data-data", "front-data-logs"]
+    assert "data disks kept" not in change.summary()
+
+
+def test_azure_a_lock_without_disk_names_gives_a_renamed_vm_the_names_its_disks_were_created_with(
+    monkeypatch, tmp_path
+):
+    """A lock written before disk names were recorded: the names derive from the VM the entry is for."""
+    from components.vm import lock_note
+
+    args = {**base("azure"), "resource_group_name": "db-rg"}
+    _, vm = register("web", args, monkeypatch, tmp_path)
+    path = write_lock(tmp_path, vm)
+    document = json.loads(path.read_text())
+    for disk in document["vms"]["web"]["data_disks"].values():
+        assert disk.pop("cloud_name").startswith("web-data-")
+    path.write_text(json.dumps(document))
+    after, front = register("front", args, monkeypatch, tmp_path, renamed_with_alias("web"))
+    assert sorted(d.inputs["diskName"] for d in after.of_type(DISK_TYPES["azure"])) == [
+        "web-data-data",
+        "web-data-logs",
+    ]
+    assert "under its former name web" in lock_note(front.spec, "dev")
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])
+def test_a_second_rename_before_the_lock_is_rewritten_is_a_spec_error(cloud, monkeypatch, tmp_path):
+    """Locked as 0 and 1, deployed renamed (logs <- 0, data <- 1), the lock not rewritten: renaming logs
+    again cannot say what it was created as (``renamed_from`` names logs, the lock has 0), so it is
+    refused before anything is registered; with the lock rewritten between, the disk keeps everything."""
+    args = {**base(cloud), "data_disks": [{"size_gib": 50}, {"size_gib": 200}]}
+    before, vm = register("db", args, monkeypatch, tmp_path)
+    write_lock(tmp_path, vm)
+    named = [
+        {"name": "logs", "renamed_from": "0", "size_gib": 50},
+        {"name": "data", "renamed_from": "1", "size_gib": 200},
+    ]
+    middle, renamed = register("db", {**args, "data_disks": named}, monkeypatch, tmp_path)
+    again = [{"name": "journal", "renamed_from": "logs", "size_gib": 50}, {"name": "data", "size_gib": 200}]
+    with pytest.raises(SpecError) as refused:
+        register("db", {**args, "data_disks": again}, monkeypatch, tmp_path)
+    message = str(refused.value)
+    assert "db" in message and "data_disks[0].renamed_from" in message and "'logs'" in message
+    assert "python -m components lock" in message
+    write_lock(tmp_path, renamed)
+    after, _ = register("db", {**args, "data_disks": again}, monkeypatch, tmp_path)
+    new = {r.name: r for r in disks_of(after, cloud, attachments=False).values()}
+    old = {r.name: r for r in disks_of(before, cloud, attachments=False).values()}
+    ignored = ("tags",) if cloud == "aws" else ()
+    assert without(new["db-data-journal"].inputs, *ignored) == without(old["db-data-0"].inputs, *ignored)
+    assert without(new["db-data-data"].inputs, *ignored) == without(old["db-data-1"].inputs, *ignored)
+    first_names = {"db-data-journal": "db-data-0", "db-data-logs": "db-data-0", "db-data-data": "db-data-1"}
+
+    def by_first_name(evaluation):
+        return {
+            re.sub(r"db-data-[a-z0-9]+", lambda m: first_names.get(m[0], m[0]), k): v
+            for k, v in slots(evaluation, cloud).items()
+        }
+
+    assert by_first_name(after) == by_first_name(middle) == slots(before, cloud)

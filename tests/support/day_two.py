@@ -24,8 +24,9 @@ DISK_TYPES = {"aws": "aws:ebs/volume:Volume", "azure": "azure-native:compute:Dis
 ATTACHMENT = "aws:ec2/volumeAttachment:VolumeAttachment"
 
 
-def register(name: str, args: dict, monkeypatch, lock_dir: Path | None = None) -> tuple[Evaluation, object]:
-    """One ``pulumi up`` of a program holding one VM, against the lock in ``lock_dir`` (none if None)."""
+def register(name: str, args: dict, monkeypatch, lock_dir: Path | None = None, opts=None) -> tuple[Evaluation, object]:
+    """One ``pulumi up`` of a program holding one VM (with resource options ``opts``), against the lock
+    in ``lock_dir`` (none if None)."""
     import pulumi
 
     from components import VirtualMachine
@@ -35,7 +36,7 @@ def register(name: str, args: dict, monkeypatch, lock_dir: Path | None = None) -
     built = {}
 
     def program():
-        built["vm"] = VirtualMachine(name, args)
+        built["vm"] = VirtualMachine(name, args, opts)
         pulumi.export(name, built["vm"].outputs())
 
     return evaluate(program, config=DEFAULT_CONFIG, mocks=StableMocks()), built["vm"]
