@@ -6,7 +6,6 @@ Disk types and counts per machine series: ``gcp_disks.py``. Spot: every series h
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from typing import Any
 
@@ -18,6 +17,18 @@ from .gcp_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with ea
 from .gcp_lifecycle import LIFECYCLE_SAMPLE as LIFECYCLE_SAMPLE
 from .gcp_lifecycle import VM_TYPE as VM_TYPE
 from .gcp_ranges import REGION_RANGES
+from .gcp_windows import (  # the Windows admin password's secret and the VM's own service account
+    CLOUD_PLATFORM_SCOPE as CLOUD_PLATFORM_SCOPE,
+)
+from .gcp_windows import (
+    SECRET_ACCESSOR_ROLE as SECRET_ACCESSOR_ROLE,
+)
+from .gcp_windows import (
+    admin_password_secret_id as admin_password_secret_id,
+)
+from .gcp_windows import (
+    admin_service_account_id as admin_service_account_id,
+)
 
 # GPUs GCP lets you attach to N1 machines, and per GPU count the largest N1 shape allowed
 # (vCPUs, GiB), from https://cloud.google.com/compute/docs/gpus#gpus-list.
@@ -215,30 +226,6 @@ CREATION_ONLY = ("bootDisk.initializeParams.labels", "bootDisk.initializeParams.
 # replaced with its password's secret version instead (replace_with), so that taking the password out
 # of an earlier version's metadata updates it in place.
 REPLACE_ON_METADATA = ("user-data", "startup-script", "windows-startup-script-ps1")
-
-# The Windows admin password is a Secret Manager secret (automatic replication, billed as one location:
-# https://cloud.google.com/secret-manager/docs/choosing-replication) whose only reader is the VM's own
-# service account (roles/secretmanager.secretAccessor on that secret), read at first boot with the
-# metadata server's token. Secret IDs take [a-zA-Z0-9_-], 1-255 characters; service account IDs
-# 6-30 characters of [a-z0-9-], starting with a letter and not ending with '-'
-# (https://cloud.google.com/iam/docs/service-accounts-create#creating).
-SECRET_ACCESSOR_ROLE = "roles/secretmanager.secretAccessor"
-CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
-
-
-def _stack_digest(spec: Any) -> str:
-    return hashlib.sha256(f"{spec.stack or 'project/stack'}/{spec.name}".encode()).hexdigest()[:8]
-
-
-def admin_password_secret_id(spec: Any) -> str:
-    """The secret holding a Windows VM's admin password: unique per stack and VM within the project."""
-    return f"{spec.name}-admin-password-{_stack_digest(spec)}"
-
-
-def admin_service_account_id(spec: Any) -> str:
-    """The VM's own service account: the VM name's first 21 characters and a digest of stack and VM."""
-    return f"{spec.name[:21].rstrip('-')}-{_stack_digest(spec)}"
-
 
 # Project IDs: "6 to 30 lowercase letters, digits, or hyphens. It must start with a letter, and cannot
 # have a trailing hyphen" (Google Cloud, "Creating and managing projects", Project ID requirements,
