@@ -164,3 +164,33 @@ def test_a_bigger_size_cheaper_than_a_smaller_one_is_flagged_in_any_region(tmp_p
     assert found[0]["instance_type"] == "m9.xlarge" and found[0]["region"] == "r1"
     assert "below the $0.1/h of m9.large, a smaller size of the same family" in found[0]["price_flag"]
     assert found[1]["cheapest"] and found[1]["price_flag"] is None  # the first trustworthy price is added
+
+
+def test_the_size_plan_would_pick_is_priced_as_plan_prices_it(capsys):
+    """The note named plan's pick at its Linux on-demand price: a Windows VM in germanywestcentral
+    said Standard_D2as_v4 at $0.104/h where plan prices it at $0.196/h with its licence."""
+    _, out, _ = run(
+        capsys, "--cpus", "2", "--memory", "8", "--os", "windows", "--clouds", "azure", "--geo", "eu-central"
+    )
+    assert "it picks Standard_D2as_v4 ($0.196/h)" in out
+    _, out, _ = run(capsys, "--cpus", "4", "--memory", "16", "--spot", "--clouds", "azure", "--geo", "eu-central")
+    assert "it picks Standard_D4as_v4 ($0.038438/h spot)" in out
+
+
+@pytest.mark.parametrize(
+    ("cloud", "region", "size"),
+    [("aws", "us-east-1", "m5.large"), ("azure", "eastus", "Standard_D2s_v5"), ("gcp", "us-east4", "n2-standard-2")],
+)
+def test_a_pick_is_priced_with_its_licence_and_spot_price_on_every_cloud(cloud, region, size):
+    from components.tools.compare.notes import pick_price
+    from components.tools.compare.query import Query
+
+    catalog = load(cloud)
+    offering = catalog.get(size, region)
+    licence = catalog.windows_licence(region, size)[0]
+    assert pick_price(catalog, offering, Query(os="windows")) == f"${round(offering.price_hourly + licence, 6):g}/h"
+    spot = pick_price(catalog, offering, Query(spot=True))
+    if offering.spot_price_hourly is None:
+        assert spot == f"spot price unknown; ${offering.price_hourly:g}/h on-demand"
+    else:
+        assert spot == f"${offering.spot_price_hourly:g}/h spot"

@@ -97,12 +97,20 @@ def component_pick_note(catalog: Catalog, result: CloudResult, q: Query) -> str 
     )
     if pick is not None and pick.instance_type == o.instance_type:
         return None
-    instead = (
-        f"it picks {pick.instance_type} (${pick.hourly_price(q.spot) or pick.price_hourly:g}/h)"
-        if pick
-        else "it finds none"
-    )
+    instead = f"it picks {pick.instance_type} ({pick_price(catalog, pick, q)})" if pick else "it finds none"
     return f"plan would not pick {o.instance_type} ({reason}); {instead}"
+
+
+def pick_price(catalog: Catalog, pick: Offering, q: Query) -> str:
+    """The hourly price of the size ``plan`` picks, as the rows are priced (with the Windows licence;
+    for spot its spot price, or said unknown as ``plan`` says it)."""
+    from .search import make_row
+
+    row = make_row(catalog, Row(pick), q)
+    if q.spot:
+        spot = row.spot_price_hourly
+        return f"${spot:g}/h spot" if spot is not None else f"{UNKNOWN_SPOT}; ${row.price_hourly:g}/h on-demand"
+    return f"${row.price_hourly:g}/h"
 
 
 def describe_nearest(catalog: Catalog, regions: list[str], q: Query) -> list[str]:
