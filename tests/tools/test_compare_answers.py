@@ -194,3 +194,25 @@ def test_a_pick_is_priced_with_its_licence_and_spot_price_on_every_cloud(cloud, 
         assert spot == f"spot price unknown; ${offering.price_hourly:g}/h on-demand"
     else:
         assert spot == f"${offering.spot_price_hourly:g}/h spot"
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])
+@pytest.mark.parametrize("spot", [False, True])
+def test_plan_picks_the_windows_size_compare_ranks_first_in_every_region(cloud, spot):
+    """plan's size search ranked Windows sizes by their Linux price: in ap-south-2 it took m6a.large
+    ($0.1475/h with its licence) over t3.large ($0.1172/h, T types have their own licence price), which
+    compare ranks first. Where compare's first row is one plan would not take, its note names the pick."""
+    from components.spec.sizes import choose_offering
+    from components.tools.compare.query import Query
+
+    catalog = load(cloud)
+    query = Query(cpus=2, memory_gib=8, os="windows", spot=spot)
+    needs = SizeNeeds(spot=spot, windows=True)
+    for region in catalog.regions:
+        result = compare.compare(query, [cloud], regions={cloud: region})[0]
+        pick = choose_offering(catalog, region, 2, 8, "x86_64", True, needs, None)
+        first = next((row for row in result.rows if row.outlier is None), None)
+        if any("plan would not pick" in note for note in result.notes):
+            assert any(f"it picks {pick.instance_type} (" in note for note in result.notes), region
+        else:
+            assert (first and first.offering.instance_type) == (pick and pick.instance_type), region
