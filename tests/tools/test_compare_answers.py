@@ -216,3 +216,26 @@ def test_plan_picks_the_windows_size_compare_ranks_first_in_every_region(cloud, 
             assert any(f"it picks {pick.instance_type} (" in note for note in result.notes), region
         else:
             assert (first and first.offering.instance_type) == (pick and pick.instance_type), region
+
+
+def test_a_flagged_windows_row_says_its_finding_is_on_the_price_without_the_licence(capsys):
+    """The row shows $0.2289/h with its licence; the finding quoted $0.0449/h as 'price' with no word why."""
+    args = (
+        "--cpus",
+        "4",
+        "--memory",
+        "16",
+        "--os",
+        "windows",
+        "--clouds",
+        "azure",
+        "--azure-region",
+        "newzealandnorth",
+    )
+    _, out, _ = run(capsys, *args, "--no-burstable", "--top", "1")
+    assert "0.2289" in out
+    assert "Standard_F4ams_v6: without the Windows licence, the price $0.0449/h is 0.10x the median" in out
+    flagged = [r for r in rows_of(capsys, *args, "--no-burstable", "--top", "1") if r["price_flag"]]
+    assert flagged and all(r["price_flag"].startswith("without the Windows licence, the price") for r in flagged)
+    linux = rows_of(capsys, *args[:4], *args[6:], "--no-burstable", "--top", "1")
+    assert linux[0]["price_flag"].startswith("price $0.0449/h")

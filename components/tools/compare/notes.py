@@ -33,7 +33,7 @@ def cloud_notes(catalog: Catalog, result: CloudResult, q: Query) -> list[str]:
     for row in rows:
         if row.outlier:
             where = f" in {row.region}" if result.regions_searched > 1 else ""
-            notes.append(f"! {row.label}{where}: {row.outlier.describe()}")
+            notes.append(f"! {row.label}{where}: {row.price_flag}")
     notes.extend(dict.fromkeys(f"~ {row.label}: {notice}" for row in rows for notice in row.notices))
     unverified = [r.label for r in rows if r.offering.zones is None and r.offering.facts.get("zones_unverified")]
     if unverified:

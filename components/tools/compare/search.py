@@ -98,6 +98,14 @@ class Row:
             return f"{self.offering.instance_type} + {self.attached.count:g}x {self.attached.name}"
         return self.offering.instance_type
 
+    @property
+    def price_flag(self) -> str | None:
+        """The price sanity finding, which is on the size's own price: a Windows row's adds the licence."""
+        if self.outlier is None:
+            return None
+        text = self.outlier.describe()
+        return f"without the Windows licence, the {text}" if self.windows else text
+
     def ranking_price(self, spot: bool) -> float | None:
         return self.spot_price_hourly if spot else self.price_hourly
 
