@@ -239,3 +239,22 @@ def test_a_flagged_windows_row_says_its_finding_is_on_the_price_without_the_lice
     assert flagged and all(r["price_flag"].startswith("without the Windows licence, the price") for r in flagged)
     linux = rows_of(capsys, *args[:4], *args[6:], "--no-burstable", "--top", "1")
     assert linux[0]["price_flag"].startswith("price $0.0449/h")
+
+
+def test_nearest_shapes_mark_doubted_prices_and_rank_them_after_trusted_ones(capsys):
+    """With nothing to match, the nearest shapes listed Standard_M832ids_16_v3 in japaneast at $56.576/h,
+    a price the sanity rules doubt (0.28x its median), unmarked and ahead of the same size at list price."""
+    code, out, _ = run(capsys, "--memory", "100000", "--clouds", "azure", "--azure-region", "japaneast")
+    assert code == 1
+    assert "Standard_M832ids_16_v3 (832 vCPU, 15200 GiB, x86_64) at $56.576/h (! price $56.576/h is 0.28x" in out
+    for cloud in ("aws", "azure", "gcp"):
+        catalog = load(cloud)
+        _, out, _ = run(capsys, "--memory", "100000", "--clouds", cloud, "--anywhere")
+        lines = [line for line in out.splitlines() if line.startswith("    - ")]
+        assert len(lines) == 3
+        for line in lines:
+            name, region = line.split()[1], line.split(" in ")[1].split()[0]
+            assert ("(!" in line) == bool(catalog.findings(catalog.get(name, region), False)), line
+        for shape in {line.split(")")[0] for line in lines}:
+            marks = ["(!" in line for line in lines if line.startswith(shape + ")")]
+            assert marks == sorted(marks), lines  # doubted prices after trusted ones of the same shape

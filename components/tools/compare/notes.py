@@ -124,19 +124,33 @@ def describe_nearest(catalog: Catalog, regions: list[str], q: Query) -> list[str
             catalog.cloud, region, cpus=q.cpus, memory_gib=q.memory_gib, arch=q.arch, catalog=catalog
         )
     ]
-    found.sort(key=lambda o: shortfall(o, q.cpus, q.memory_gib, q.arch))
+    # A doubted price ranks after a trusted one of the same shortfall (the same size in another region).
+    found.sort(
+        key=lambda o: (
+            *shortfall(o, q.cpus, q.memory_gib, q.arch)[:2],
+            bool(catalog.findings(o, False)),
+            o.price_hourly,
+        )
+    )
     where = (lambda o: f" in {o.region}") if len(regions) > 1 else (lambda o: "")
-    return [f"{o.shape()}{where(o)} at ${o.price_hourly:g}/h" for o in found[:3]]
+    return [f"{o.shape()}{where(o)} {priced_at(catalog, o)}" for o in found[:3]]
+
+
+def priced_at(catalog: Catalog, o: Offering) -> str:
+    """``at $X/h`` for a nearest shape, marked when the price sanity rules doubt that price."""
+    findings = catalog.findings(o, False)
+    return f"at ${o.price_hourly:g}/h" + (f" (! {findings[0].describe()})" if findings else "")
 
 
 def nearest_gpus(catalog: Catalog, regions: list[str], q: Query) -> list[str]:
     """The cheapest type per GPU card in the regions searched, and the regions that have the GPU asked for."""
     cheapest: dict[str | None, Offering] = {}
     offerings = [o for region in regions for o in catalog.offerings(region).values()]
-    for o in sorted(offerings, key=lambda o: o.price_hourly or 0):
+    for o in sorted(offerings, key=lambda o: (bool(catalog.findings(o, False)), o.price_hourly or 0)):
         if o.gpu_name and o.has_price and o.gpu_label not in cheapest:
             cheapest[o.gpu_label] = o
-    lines = [f"{o.shape()} at ${o.price_hourly:g}/h" for o in cheapest.values()][:4]
+    ranked = sorted(cheapest.values(), key=lambda o: o.price_hourly or 0)
+    lines = [f"{o.shape()} {priced_at(catalog, o)}" for o in ranked][:4]
     card, memory = gpus.parse(q.gpu_name or "")
     elsewhere = {
         region for name in catalog.types_with_gpu(q.gpu_name, q.gpu_count) for region in catalog.regions_offering(name)
