@@ -258,3 +258,13 @@ def test_nearest_shapes_mark_doubted_prices_and_rank_them_after_trusted_ones(cap
         for shape in {line.split(")")[0] for line in lines}:
             marks = ["(!" in line for line in lines if line.startswith(shape + ")")]
             assert marks == sorted(marks), lines  # doubted prices after trusted ones of the same shape
+
+
+def test_an_attached_gcp_gpu_is_named_as_the_same_card_on_every_cloud(capsys):
+    """GCP's N1-attachable V100 showed as `V100` beside Azure's `V100-16GB`: one card, two names."""
+    rows = rows_of(capsys, "--gpu", "V100:1", "--gcp-region", "us-central1", "--clouds", "gcp,azure", "--top", "1")
+    assert {(r["cloud"], r["gpu_name"]) for r in rows} == {("gcp", "V100-16GB"), ("azure", "V100-16GB")}
+    assert rows[0]["gpu_attached"] or rows[1]["gpu_attached"]
+    for gpu in ("T4", "P100", "P4", "V100-16GB"):
+        rows = rows_of(capsys, "--gpu", f"{gpu}:1", "--clouds", "gcp", "--anywhere", "--top", "1")
+        assert rows and all(r["gpu_name"] == gpu for r in rows), gpu

@@ -45,7 +45,9 @@ class Row:
 
     @property
     def gpu_name(self) -> str | None:
-        return self.attached.name if self.attached else self.offering.gpu_label
+        if self.attached:  # the card as every cloud's is named: GCP's attachable V100 is the 16 GB one
+            return gpus.label(*accelerator_card(self.attached.name))
+        return self.offering.gpu_label
 
     @property
     def gpu_count(self) -> float | None:
