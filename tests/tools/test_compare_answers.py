@@ -268,3 +268,12 @@ def test_an_attached_gcp_gpu_is_named_as_the_same_card_on_every_cloud(capsys):
     for gpu in ("T4", "P100", "P4", "V100-16GB"):
         rows = rows_of(capsys, "--gpu", f"{gpu}:1", "--clouds", "gcp", "--anywhere", "--top", "1")
         assert rows and all(r["gpu_name"] == gpu for r in rows), gpu
+
+
+def test_compare_says_the_component_cannot_build_an_n1_machine_with_gpus_attached(capsys):
+    """`--gpu T4` answers GCP with n1-standard-1 + 1x T4, which no VirtualMachine can be (it has no GPU
+    field): compare offered it as deployable like any other row."""
+    _, out, _ = run(capsys, "--gpu", "T4", "--clouds", "gcp", "--top", "2")
+    assert "the component cannot build n1-standard-1 + 1x T4, n1-highcpu-2 + 1x T4: a VirtualMachine" in out
+    _, out, _ = run(capsys, "--gpu", "L4", "--clouds", "gcp", "--top", "2")
+    assert "cannot build" not in out

@@ -41,6 +41,12 @@ def cloud_notes(catalog: Catalog, result: CloudResult, q: Query) -> list[str]:
             f"which zones offer {', '.join(unverified)} is not known (seeded by region): plan places it in the "
             f"region's default zone; give a zone, or run catalog refresh {result.cloud} --project to learn them"
         )
+    attached = [r.label for r in rows if r.attached]
+    if attached:
+        notes.append(
+            f"the component cannot build {', '.join(attached)}: a VirtualMachine attaches no GPUs (it has no GPU "
+            "field); of GCP's GPU offerings it deploys the machine types with GPUs built in (g2, a2, a3, a4)"
+        )
     note = component_pick_note(catalog, result, q)
     if note:
         notes.append(note)
