@@ -136,6 +136,8 @@ def describe_nearest(catalog: Catalog, regions: list[str], q: Query) -> list[str
             *shortfall(o, q.cpus, q.memory_gib, q.arch)[:2],
             bool(catalog.findings(o, False)),
             o.price_hourly,
+            o.instance_type,
+            o.region,
         )
     )
     where = (lambda o: f" in {o.region}") if len(regions) > 1 else (lambda o: "")
