@@ -293,12 +293,20 @@ def scheduling(spec: VmSpec) -> dict:
             "on_host_maintenance": "TERMINATE",
             "instance_termination_action": "STOP",
         }
-    # VMs with GPUs cannot live-migrate.
     return {
         "provisioning_model": "STANDARD",
         "automatic_restart": True,
-        "on_host_maintenance": "TERMINATE" if spec.offering.gpu_name else "MIGRATE",
+        "on_host_maintenance": "MIGRATE"
+        if live_migrates(spec.offering.instance_type, spec.offering.gpu_name)
+        else "TERMINATE",
     }
+
+
+def live_migrates(machine_type: str, gpu_name: str | None) -> bool:
+    """Whether Compute Engine can live-migrate the VM: "Some machine types don't support live migration,
+    such as bare metal instances or VMs with GPUs attached. These instances terminate during host events"
+    (https://cloud.google.com/compute/docs/instances/host-maintenance-overview); it refuses MIGRATE for them."""
+    return not gpu_name and not machine_type.endswith("-metal")
 
 
 def _metadata(spec: VmSpec, admin_script: pulumi.Output[str] | None = None) -> dict:

@@ -117,6 +117,8 @@ def choose_offering(
         limit=200,
         catalog=cat,
     )
+    if needs.windows:
+        candidates = windows_ranked(cat, candidates, needs.spot)
     best, best_doubts = None, None
     for offering in candidates:
         if not auto_selectable(cat.cloud, offering, needs):
@@ -127,6 +129,21 @@ def choose_offering(
         if best_doubts is None or doubts < best_doubts:
             best, best_doubts = offering, doubts
     return best
+
+
+def windows_ranked(cat: catalog.Catalog, candidates: list[Offering], spot: bool) -> list[Offering]:
+    """A Windows VM pays its size and its licence, so it ranks by both, as ``compare --os windows``
+    does: a size with its own licence price (AWS T types, Azure B-series, GCP shared-core) can be
+    the cheaper Windows VM though another is cheaper on Linux (ap-south-2: t3.large $0.1172/h with
+    its licence, m6a.large $0.1475/h). A licence without a price counts nothing here: that is a doubt
+    (``size_doubts``). Ties keep ``find_cheapest``'s order."""
+
+    def price(o: Offering) -> tuple[bool, float]:
+        compute = o.hourly_price(spot) if spot else o.price_hourly
+        licence = cat.windows_licence(o.region, o.instance_type)[0] or 0.0
+        return compute is None, (o.price_hourly if compute is None else compute) + licence
+
+    return sorted(candidates, key=price)
 
 
 def size_doubts(cat: catalog.Catalog, offering: Offering, needs: SizeNeeds) -> tuple[bool, bool, bool]:

@@ -159,6 +159,13 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_info(args: argparse.Namespace) -> int:
+    if not any(snapshot_path(cloud, args.data_dir).exists() for cloud in CLOUDS):
+        where = snapshot_path(CLOUDS[0], args.data_dir).parent
+        print(
+            f"catalog info: no snapshot in {where} (expected {', '.join(f'{c}.snapshot' for c in CLOUDS)})",
+            file=sys.stderr,
+        )
+        return 2
     corrupt = []
     for cloud in CLOUDS:
         path = snapshot_path(cloud, args.data_dir)

@@ -186,6 +186,31 @@ def test_gpu_types_cannot_live_migrate(ssh_key):
     assert scheduling(spec)["on_host_maintenance"] == "TERMINATE"
 
 
+@pytest.mark.parametrize("machine_type", ["c3-highmem-192-metal", "c4-highmem-288-metal", "c4d-standard-384-metal"])
+def test_bare_metal_types_cannot_live_migrate(machine_type):
+    """A bare metal instance terminates on host events; the component sent MIGRATE, which Compute Engine
+    refuses, and the size search picks c3-highmem-192-metal for 192 vCPU / 1536 GiB in us-central1."""
+    spec = validate(
+        "metal",
+        {"cloud": "gcp", "instance_type": machine_type, "region": "us-central1"},
+        CloudDefaults(project="test-project"),
+    )
+    assert scheduling(spec)["on_host_maintenance"] == "TERMINATE"
+    shaped = validate(
+        "big",
+        {"cloud": "gcp", "cpus": 192, "memory_gib": 1536, "region": "us-central1"},
+        CloudDefaults(project="test-project"),
+    )
+    assert shaped.offering.instance_type.endswith("-metal")
+    assert scheduling(shaped)["on_host_maintenance"] == "TERMINATE"
+    regular = validate(
+        "vm",
+        {"cloud": "gcp", "instance_type": "c3-highmem-176", "region": "us-central1"},
+        CloudDefaults(project="test-project"),
+    )
+    assert scheduling(regular)["on_host_maintenance"] == "MIGRATE"
+
+
 def test_hyperdisk_only_families():
     assert disk_type("ssd", "c4-standard-2") == "hyperdisk-balanced"
     assert disk_type("ssd", "n2-standard-2") == "pd-balanced"

@@ -340,9 +340,10 @@ def test_chart_png_is_written_and_non_trivial(tmp_path, capsys):
     "args,message",
     [
         (["--geo", "mars"], "invalid choice: 'mars' (choose from 'us-east'"),
-        (["--gpu", "T4"], "expected NAME:COUNT"),
-        (["--gpu", "T4:zero"], "expected NAME:COUNT"),
-        (["--gpu", "T4:0"], "expected NAME:COUNT"),
+        (["--gpu", ":1"], "expected NAME[:COUNT]"),
+        (["--gpu", "T4:"], "expected NAME[:COUNT]"),
+        (["--gpu", "T4:zero"], "expected NAME[:COUNT]"),
+        (["--gpu", "T4:0"], "expected NAME[:COUNT]"),
         (["--gpu", "X9000:1"], "unknown GPU in the aws/azure/gcp snapshots; known: A10, A100"),
         (["--aws-region", "moon-1"], "--aws-region 'moon-1' is not in the aws snapshot; expected one of: af-south-1"),
         (["--gcp-region", "us-east-1"], "expected one of: africa-south1"),
@@ -369,3 +370,12 @@ def test_compare_imports_no_sdk_rich_or_matplotlib():
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stderr.strip().splitlines()[-1] == "[]"  # after the dates note
     assert json.loads(result.stdout)[0]["cloud"] == "aws"
+
+
+def test_a_gpu_without_a_count_means_one_on_every_cloud(capsys):
+    """`--gpu T4` (SkyPilot's `--gpus T4`) asks for one T4, as `--gpu T4:1` does; it used to be refused."""
+    for gpu in ("T4", "a100", "A100-80GB"):
+        bare = run(capsys, "--gpu", gpu, "--format", "json", "--top", "2")
+        counted = run(capsys, "--gpu", f"{gpu}:1", "--format", "json", "--top", "2")
+        assert bare == counted and bare[0] == 0
+        assert {row["cloud"] for row in json.loads(bare[1])} == {"aws", "azure", "gcp"}

@@ -164,3 +164,116 @@ def test_a_bigger_size_cheaper_than_a_smaller_one_is_flagged_in_any_region(tmp_p
     assert found[0]["instance_type"] == "m9.xlarge" and found[0]["region"] == "r1"
     assert "below the $0.1/h of m9.large, a smaller size of the same family" in found[0]["price_flag"]
     assert found[1]["cheapest"] and found[1]["price_flag"] is None  # the first trustworthy price is added
+
+
+def test_the_size_plan_would_pick_is_priced_as_plan_prices_it(capsys):
+    """The note named plan's pick at its Linux on-demand price: a Windows VM in germanywestcentral
+    said Standard_D2as_v4 at $0.104/h where plan prices it at $0.196/h with its licence."""
+    _, out, _ = run(
+        capsys, "--cpus", "2", "--memory", "8", "--os", "windows", "--clouds", "azure", "--geo", "eu-central"
+    )
+    assert "it picks Standard_D2as_v4 ($0.196/h)" in out
+    _, out, _ = run(capsys, "--cpus", "4", "--memory", "16", "--spot", "--clouds", "azure", "--geo", "eu-central")
+    assert "it picks Standard_D4as_v4 ($0.038438/h spot)" in out
+
+
+@pytest.mark.parametrize(
+    ("cloud", "region", "size"),
+    [("aws", "us-east-1", "m5.large"), ("azure", "eastus", "Standard_D2s_v5"), ("gcp", "us-east4", "n2-standard-2")],
+)
+def test_a_pick_is_priced_with_its_licence_and_spot_price_on_every_cloud(cloud, region, size):
+    from components.tools.compare.notes import pick_price
+    from components.tools.compare.query import Query
+
+    catalog = load(cloud)
+    offering = catalog.get(size, region)
+    licence = catalog.windows_licence(region, size)[0]
+    assert pick_price(catalog, offering, Query(os="windows")) == f"${round(offering.price_hourly + licence, 6):g}/h"
+    spot = pick_price(catalog, offering, Query(spot=True))
+    if offering.spot_price_hourly is None:
+        assert spot == f"spot price unknown; ${offering.price_hourly:g}/h on-demand"
+    else:
+        assert spot == f"${offering.spot_price_hourly:g}/h spot"
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])
+@pytest.mark.parametrize("spot", [False, True])
+def test_plan_picks_the_windows_size_compare_ranks_first_in_every_region(cloud, spot):
+    """plan's size search ranked Windows sizes by their Linux price: in ap-south-2 it took m6a.large
+    ($0.1475/h with its licence) over t3.large ($0.1172/h, T types have their own licence price), which
+    compare ranks first. Where compare's first row is one plan would not take, its note names the pick."""
+    from components.spec.sizes import choose_offering
+    from components.tools.compare.query import Query
+
+    catalog = load(cloud)
+    query = Query(cpus=2, memory_gib=8, os="windows", spot=spot)
+    needs = SizeNeeds(spot=spot, windows=True)
+    for region in catalog.regions:
+        result = compare.compare(query, [cloud], regions={cloud: region})[0]
+        pick = choose_offering(catalog, region, 2, 8, "x86_64", True, needs, None)
+        first = next((row for row in result.rows if row.outlier is None), None)
+        if any("plan would not pick" in note for note in result.notes):
+            assert any(f"it picks {pick.instance_type} (" in note for note in result.notes), region
+        else:
+            assert (first and first.offering.instance_type) == (pick and pick.instance_type), region
+
+
+def test_a_flagged_windows_row_says_its_finding_is_on_the_price_without_the_licence(capsys):
+    """The row shows $0.2289/h with its licence; the finding quoted $0.0449/h as 'price' with no word why."""
+    args = (
+        "--cpus",
+        "4",
+        "--memory",
+        "16",
+        "--os",
+        "windows",
+        "--clouds",
+        "azure",
+        "--azure-region",
+        "newzealandnorth",
+    )
+    _, out, _ = run(capsys, *args, "--no-burstable", "--top", "1")
+    assert "0.2289" in out
+    assert "Standard_F4ams_v6: without the Windows licence, the price $0.0449/h is 0.10x the median" in out
+    flagged = [r for r in rows_of(capsys, *args, "--no-burstable", "--top", "1") if r["price_flag"]]
+    assert flagged and all(r["price_flag"].startswith("without the Windows licence, the price") for r in flagged)
+    linux = rows_of(capsys, *args[:4], *args[6:], "--no-burstable", "--top", "1")
+    assert linux[0]["price_flag"].startswith("price $0.0449/h")
+
+
+def test_nearest_shapes_mark_doubted_prices_and_rank_them_after_trusted_ones(capsys):
+    """With nothing to match, the nearest shapes listed Standard_M832ids_16_v3 in japaneast at $56.576/h,
+    a price the sanity rules doubt (0.28x its median), unmarked and ahead of the same size at list price."""
+    code, out, _ = run(capsys, "--memory", "100000", "--clouds", "azure", "--azure-region", "japaneast")
+    assert code == 1
+    assert "Standard_M832ids_16_v3 (832 vCPU, 15200 GiB, x86_64) at $56.576/h (! price $56.576/h is 0.28x" in out
+    for cloud in ("aws", "azure", "gcp"):
+        catalog = load(cloud)
+        _, out, _ = run(capsys, "--memory", "100000", "--clouds", cloud, "--anywhere")
+        lines = [line for line in out.splitlines() if line.startswith("    - ")]
+        assert len(lines) == 3
+        for line in lines:
+            name, region = line.split()[1], line.split(" in ")[1].split()[0]
+            assert ("(!" in line) == bool(catalog.findings(catalog.get(name, region), False)), line
+        for shape in {line.split(")")[0] for line in lines}:
+            marks = ["(!" in line for line in lines if line.startswith(shape + ")")]
+            assert marks == sorted(marks), lines  # doubted prices after trusted ones of the same shape
+
+
+def test_an_attached_gcp_gpu_is_named_as_the_same_card_on_every_cloud(capsys):
+    """GCP's N1-attachable V100 showed as `V100` beside Azure's `V100-16GB`: one card, two names."""
+    rows = rows_of(capsys, "--gpu", "V100:1", "--gcp-region", "us-central1", "--clouds", "gcp,azure", "--top", "1")
+    assert {(r["cloud"], r["gpu_name"]) for r in rows} == {("gcp", "V100-16GB"), ("azure", "V100-16GB")}
+    assert rows[0]["gpu_attached"] or rows[1]["gpu_attached"]
+    for gpu in ("T4", "P100", "P4", "V100-16GB"):
+        rows = rows_of(capsys, "--gpu", f"{gpu}:1", "--clouds", "gcp", "--anywhere", "--top", "1")
+        assert rows and all(r["gpu_name"] == gpu for r in rows), gpu
+
+
+def test_compare_says_the_component_cannot_build_an_n1_machine_with_gpus_attached(capsys):
+    """`--gpu T4` answers GCP with n1-standard-1 + 1x T4, which no VirtualMachine can be (it has no GPU
+    field): compare offered it as deployable like any other row."""
+    _, out, _ = run(capsys, "--gpu", "T4", "--clouds", "gcp", "--top", "2")
+    assert "the component cannot build n1-standard-1 + 1x T4, n1-highcpu-2 + 1x T4: a VirtualMachine" in out
+    _, out, _ = run(capsys, "--gpu", "L4", "--clouds", "gcp", "--top", "2")
+    assert "cannot build" not in out

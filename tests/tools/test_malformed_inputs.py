@@ -190,6 +190,7 @@ def cases(t: Path) -> list[tuple[list[str], str]]:
         (["compare", "--data-dir", corrupt, "--clouds", "aws"], "not a readable snapshot"),
         (["compare", "--data-dir", corrupt, "--clouds", "gcp"], "not a readable snapshot"),
         (["catalog", "info", "--data-dir", corrupt], "not a readable snapshot"),
+        (["catalog", "info", "--data-dir", str(t / "no-snapshots-here")], "no snapshot in"),
         (["catalog", "build", "--source", str(t / "nowhere"), "--data-dir", data], "not a folder"),
         (
             ["catalog", "build", "--source", str(src / "missing-gcp"), "--data-dir", data],

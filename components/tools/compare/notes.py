@@ -33,13 +33,19 @@ def cloud_notes(catalog: Catalog, result: CloudResult, q: Query) -> list[str]:
     for row in rows:
         if row.outlier:
             where = f" in {row.region}" if result.regions_searched > 1 else ""
-            notes.append(f"! {row.label}{where}: {row.outlier.describe()}")
+            notes.append(f"! {row.label}{where}: {row.price_flag}")
     notes.extend(dict.fromkeys(f"~ {row.label}: {notice}" for row in rows for notice in row.notices))
     unverified = [r.label for r in rows if r.offering.zones is None and r.offering.facts.get("zones_unverified")]
     if unverified:
         notes.append(
             f"which zones offer {', '.join(unverified)} is not known (seeded by region): plan places it in the "
             f"region's default zone; give a zone, or run catalog refresh {result.cloud} --project to learn them"
+        )
+    attached = [r.label for r in rows if r.attached]
+    if attached:
+        notes.append(
+            f"the component cannot build {', '.join(attached)}: a VirtualMachine attaches no GPUs (it has no GPU "
+            "field); of GCP's GPU offerings it deploys the machine types with GPUs built in (g2, a2, a3, a4)"
         )
     note = component_pick_note(catalog, result, q)
     if note:
@@ -97,12 +103,20 @@ def component_pick_note(catalog: Catalog, result: CloudResult, q: Query) -> str 
     )
     if pick is not None and pick.instance_type == o.instance_type:
         return None
-    instead = (
-        f"it picks {pick.instance_type} (${pick.hourly_price(q.spot) or pick.price_hourly:g}/h)"
-        if pick
-        else "it finds none"
-    )
+    instead = f"it picks {pick.instance_type} ({pick_price(catalog, pick, q)})" if pick else "it finds none"
     return f"plan would not pick {o.instance_type} ({reason}); {instead}"
+
+
+def pick_price(catalog: Catalog, pick: Offering, q: Query) -> str:
+    """The hourly price of the size ``plan`` picks, as the rows are priced (with the Windows licence;
+    for spot its spot price, or said unknown as ``plan`` says it)."""
+    from .search import make_row
+
+    row = make_row(catalog, Row(pick), q)
+    if q.spot:
+        spot = row.spot_price_hourly
+        return f"${spot:g}/h spot" if spot is not None else f"{UNKNOWN_SPOT}; ${row.price_hourly:g}/h on-demand"
+    return f"${row.price_hourly:g}/h"
 
 
 def describe_nearest(catalog: Catalog, regions: list[str], q: Query) -> list[str]:
@@ -116,19 +130,35 @@ def describe_nearest(catalog: Catalog, regions: list[str], q: Query) -> list[str
             catalog.cloud, region, cpus=q.cpus, memory_gib=q.memory_gib, arch=q.arch, catalog=catalog
         )
     ]
-    found.sort(key=lambda o: shortfall(o, q.cpus, q.memory_gib, q.arch))
+    # A doubted price ranks after a trusted one of the same shortfall (the same size in another region).
+    found.sort(
+        key=lambda o: (
+            *shortfall(o, q.cpus, q.memory_gib, q.arch)[:2],
+            bool(catalog.findings(o, False)),
+            o.price_hourly,
+            o.instance_type,
+            o.region,
+        )
+    )
     where = (lambda o: f" in {o.region}") if len(regions) > 1 else (lambda o: "")
-    return [f"{o.shape()}{where(o)} at ${o.price_hourly:g}/h" for o in found[:3]]
+    return [f"{o.shape()}{where(o)} {priced_at(catalog, o)}" for o in found[:3]]
+
+
+def priced_at(catalog: Catalog, o: Offering) -> str:
+    """``at $X/h`` for a nearest shape, marked when the price sanity rules doubt that price."""
+    findings = catalog.findings(o, False)
+    return f"at ${o.price_hourly:g}/h" + (f" (! {findings[0].describe()})" if findings else "")
 
 
 def nearest_gpus(catalog: Catalog, regions: list[str], q: Query) -> list[str]:
     """The cheapest type per GPU card in the regions searched, and the regions that have the GPU asked for."""
     cheapest: dict[str | None, Offering] = {}
     offerings = [o for region in regions for o in catalog.offerings(region).values()]
-    for o in sorted(offerings, key=lambda o: o.price_hourly or 0):
+    for o in sorted(offerings, key=lambda o: (bool(catalog.findings(o, False)), o.price_hourly or 0)):
         if o.gpu_name and o.has_price and o.gpu_label not in cheapest:
             cheapest[o.gpu_label] = o
-    lines = [f"{o.shape()} at ${o.price_hourly:g}/h" for o in cheapest.values()][:4]
+    ranked = sorted(cheapest.values(), key=lambda o: o.price_hourly or 0)
+    lines = [f"{o.shape()} {priced_at(catalog, o)}" for o in ranked][:4]
     card, memory = gpus.parse(q.gpu_name or "")
     elsewhere = {
         region for name in catalog.types_with_gpu(q.gpu_name, q.gpu_count) for region in catalog.regions_offering(name)

@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cpus", type=float, default=0, help="minimum vCPUs")
     p.add_argument("--memory", type=float, default=0, metavar="GIB", help="minimum memory, GiB")
     p.add_argument("--arch", choices=ARCHES, default="x86_64", help="default x86_64")
-    p.add_argument("--gpu", metavar="NAME:COUNT", help="e.g. T4:1, L4:1, A100:8 (any A100), A100-80GB:1")
+    p.add_argument("--gpu", metavar="NAME[:COUNT]", help="e.g. T4 (one), L4:1, A100:8 (any A100), A100-80GB:1")
     p.add_argument(
         "--no-burstable",
         action="store_true",
@@ -113,13 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_gpu(text: str) -> tuple[str, float]:
-    name, sep, count = text.rpartition(":")
+    """``NAME:COUNT``, or ``NAME`` for one GPU (as SkyPilot's ``--gpus A100`` means one A100)."""
+    name, sep, count = text.rpartition(":") if ":" in text else (text, ":", "1")
     try:
         number = float(count)
     except ValueError:
         number = 0
     if not sep or not name.strip() or not math.isfinite(number) or number <= 0:
-        raise UsageError(f"--gpu {text!r}: expected NAME:COUNT with a positive COUNT, e.g. T4:1 or A100:8")
+        raise UsageError(f"--gpu {text!r}: expected NAME[:COUNT] with a positive COUNT, e.g. T4, L4:1 or A100:8")
     return name.strip(), number
 
 

@@ -33,7 +33,7 @@ def row_record(row: Row, result: CloudResult) -> dict:
         "monthly_price": row.monthly_price(),
         "spot_monthly_price": row.monthly_price(spot=True),
         "cheapest": row.cheapest,
-        "price_flag": row.outlier.describe() if row.outlier else None,
+        "price_flag": row.price_flag,
         "snapshot_date": result.snapshot_date,
         "price_date": row.price_date,
         "spot_price_date": row.spot_date if spot is not None else None,

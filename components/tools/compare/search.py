@@ -45,7 +45,9 @@ class Row:
 
     @property
     def gpu_name(self) -> str | None:
-        return self.attached.name if self.attached else self.offering.gpu_label
+        if self.attached:  # the card as every cloud's is named: GCP's attachable V100 is the 16 GB one
+            return gpus.label(*accelerator_card(self.attached.name))
+        return self.offering.gpu_label
 
     @property
     def gpu_count(self) -> float | None:
@@ -97,6 +99,14 @@ class Row:
         if self.attached:
             return f"{self.offering.instance_type} + {self.attached.count:g}x {self.attached.name}"
         return self.offering.instance_type
+
+    @property
+    def price_flag(self) -> str | None:
+        """The price sanity finding, which is on the size's own price: a Windows row's adds the licence."""
+        if self.outlier is None:
+            return None
+        text = self.outlier.describe()
+        return f"without the Windows licence, the {text}" if self.windows else text
 
     def ranking_price(self, spot: bool) -> float | None:
         return self.spot_price_hourly if spot else self.price_hourly
