@@ -194,12 +194,32 @@ class StackIndex:
                     if isinstance(minimum, float):
                         self.minimum[urn] = max(self.minimum.get(urn, 0.0), minimum)
 
-    def find(self, entry: StackEntry, ref: TemplateRef) -> list[tuple[StackEntry, list[Run]]]:
+    def dependencies(self, entry: StackEntry, ref: TemplateRef) -> list[str]:
+        """The stack's templates of the ref's kind that its property depends on (through the engine)."""
         urns = [u for u in entry.deps.get(ref.prop, []) if u in self.templates]
-        urns = [u for u in urns if self.templates[u][1][0].kind == ref.kind]
-        if not urns:
-            urns = [self.by_key[(ref.kind, k)] for k in ref.keys if (ref.kind, k) in self.by_key]
-        return [self.templates[u] for u in dict.fromkeys(urns)]
+        return [u for u in dict.fromkeys(urns) if self.templates[u][1][0].kind == ref.kind]
+
+    def named(self, ref: TemplateRef) -> list[str]:
+        """The stack's templates whose id or name the ref writes."""
+        return list(dict.fromkeys(self.by_key[(ref.kind, k)] for k in ref.keys if (ref.kind, k) in self.by_key))
+
+    def find(self, entry: StackEntry, ref: TemplateRef) -> list[tuple[StackEntry, list[Run]]]:
+        urns = self.dependencies(entry, ref) or self.named(ref)
+        return [self.templates[u] for u in urns]
+
+    def outside(self, entry: StackEntry, refs: Iterable[TemplateRef]) -> list[TemplateRef]:
+        """The refs that name no template of the stack. Refs written under one property (an auto-scaling
+        group's template and its overrides' templates) share its dependencies, so each stack template the
+        property depends on, beyond those named by id or name, accounts for one ref, in order."""
+        refs = list(dict.fromkeys(refs))
+        missing = []
+        for prop, kind in dict.fromkeys((r.prop, r.kind) for r in refs):
+            group = [r for r in refs if (r.prop, r.kind) == (prop, kind)]
+            named = {u for r in group for u in self.named(r)}
+            unnamed = [r for r in group if not self.named(r)]
+            spare = [u for u in self.dependencies(entry, group[0]) if u not in named]
+            missing += unnamed[len(spare) :]
+        return missing
 
 
 def _merge(machine: Machine, template: Machine) -> Machine:
