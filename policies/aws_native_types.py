@@ -161,7 +161,7 @@ EXCLUDED = (
         f"{CAPACITY}|{BATCH}",
         "not one VM the ceiling could judge (reserved capacity, a host, or sizes Batch picks per job): the stack "
         "budget counts reservations, hosts and Batch's minimum vCPUs",
-        ("vm-hourly-price-ceiling", "vm-price-unknown"),
+        ("vm-hourly-price-ceiling",),
     ),
     Exclusion(
         CAPACITY,
@@ -191,7 +191,7 @@ EXCLUDED = (
         r"aws-native:ec2:CapacityReservationFleet",
         "a capacity reservation fleet reserves capacity across instance types by weight, which this pack does "
         "not price; it is not counted by the stack budget",
-        ("stack-monthly-budget", "required-tags", "allowed-regions"),
+        ("stack-monthly-budget", "vm-price-unknown", "required-tags", "allowed-regions"),
     ),
     Exclusion(
         LIGHTSAIL,

@@ -190,7 +190,7 @@ EXCLUDED = (
         f"{RESERVATION}|{CAPACITY_BLOCK}|{HOST}|{BATCH}",
         "not one VM the ceiling could judge (reserved capacity, a host, or sizes Batch picks per job): the stack "
         "budget counts it (a reservation less the VMs running in it, a Batch environment at its minimum vCPUs)",
-        ("vm-hourly-price-ceiling", "vm-price-unknown"),
+        ("vm-hourly-price-ceiling",),
     ),
     Exclusion(
         f"{NODE_GROUP}|{BATCH}",

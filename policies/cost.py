@@ -22,7 +22,7 @@ from .fleets import Machine, Run, TemplateRef, is_template
 from .placement import resource_region
 from .pricing import MachinePrice, RunPrice, price_machine, price_run
 from .resource_cost import PRICED_WITHOUT_REGION, other_resource_cost, vm_extra_parts
-from .values import Context, last_segment, number, strings
+from .values import UNKNOWN, Context, last_segment, number, strings
 
 # The single-VM types whose disks and public IPv4 are inline (priced with plan's function).
 SINGLE_VMS = ("aws:ec2/instance:Instance", "azure-native:compute:VirtualMachine", "gcp:compute/instance:Instance")
@@ -91,15 +91,25 @@ def price_ceiling(reader: Reader) -> Callable[[str, dict, Context], list[str]]:
     return check
 
 
-def price_known(reader: Reader) -> Callable[[str, dict, Context], list[str]]:
+def price_known(reader: Reader, sizes: bool = True) -> Callable[[str, dict, Context], list[str]]:
+    """VM shapes without a price (``sizes``: for the types the ceiling judges; the others' sizes are judged
+    by the stack budget), and, for every type, a VM count not known until apply."""
+
     def check(name: str, props: dict, ctx: Context) -> list[str]:
-        return [
+        messages = [
             f"{ctx.subject(name)}: price unknown for {price.label()}: {price.reason}, so the price ceiling and "
             f"the stack budget cannot count it (both fail closed unless unpricedHourlyPrice is set). Fix: "
             f"{UNPRICED_FIX}."
-            for _, price in judged_machines(reader, props, ctx)
+            for _, price in (judged_machines(reader, props, ctx) if sizes else [])
             if price.hourly is None
         ]
+        if any(run.count is UNKNOWN and not run.kind for run in reader(props)):
+            messages.append(
+                f"{ctx.subject(name)}: how many VMs it runs is not known until apply, so this preview's stack budget "
+                f"does not count it (the budget is judged again at the end of the update, after it is created). Fix: "
+                f"write the count (desired capacity, target size, node count) as a value the preview knows."
+            )
+        return messages
 
     return check
 

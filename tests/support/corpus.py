@@ -21,7 +21,9 @@ from tests.support.policy_corpus_hunt2 import SHAPES as HUNT2_SHAPES
 from tests.support.policy_corpus_rules import CASES as RULE_CASES
 from tests.support.policy_corpus_rules import SHAPES as RULE_SHAPES
 
-SHAPES: list[Shape] = BASE_SHAPES + AWS_NATIVE_SHAPES + AZURE_CLASSIC_SHAPES + CAPACITY_SHAPES + RULE_SHAPES + HUNT2_SHAPES
+SHAPES: list[Shape] = (
+    BASE_SHAPES + AWS_NATIVE_SHAPES + AZURE_CLASSIC_SHAPES + CAPACITY_SHAPES + RULE_SHAPES + HUNT2_SHAPES
+)
 CASES: list[Case] = BASE_CASES + AWS_NATIVE_CASES + AZURE_CLASSIC_CASES + CAPACITY_CASES + RULE_CASES + HUNT2_CASES
 PREFIXES = {"aws": "aws", "aws-native": "awsn", "azure-native": "az", "azure": "azc", "gcp": "gcp"}
 
