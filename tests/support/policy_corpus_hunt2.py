@@ -3,15 +3,19 @@ that failed on the pack before its fix (a bypass the rule must block, or a secur
 
 - an auto-scaling group's mixed-instances override that launches from a template of its own outside
   the stack (aws and aws-native);
+- SSH from Azure's AzureCloud service tag (every Azure datacenter address, so anyone who rents a VM),
+  cloud-wide or regional, on both Azure providers;
 """
 
 from __future__ import annotations
 
 import pulumi_aws as aws
 import pulumi_aws_native as aws_native
+import pulumi_azure as azure_classic
 
-from tests.support.policy_corpus import Case
-from tests.support.policy_corpus_rules import TEMPLATES, lt, root_volume
+from tests.support.policy_corpus import Case, nsg, nsg_rule
+from tests.support.policy_corpus_azure_classic import classic_rule
+from tests.support.policy_corpus_rules import ADMIN, TEMPLATES, lt, root_volume
 
 
 def mixed_group(name, template, override_template):
@@ -76,5 +80,29 @@ OVERRIDE_TEMPLATES = [
     ),
 ]
 
-CASES = OVERRIDE_TEMPLATES
+
+def classic_security_rule(name, source):
+    rule = {k: v for k, v in classic_rule("ssh", source).items() if k != "name"}
+    return azure_classic.network.NetworkSecurityRule(
+        name, resource_group_name="rg", network_security_group_name="nsg", **rule
+    )
+
+
+RENTABLE_SOURCES = [
+    Case(ADMIN, "nsg-from-azurecloud", True, lambda n: nsg(n, nsg_rule("ssh", "22", "AzureCloud"))),
+    Case(ADMIN, "nsg-from-azurecloud-region", True, lambda n: nsg(n, nsg_rule("ssh", "22", "AzureCloud.WestEurope"))),
+    Case(
+        ADMIN,
+        "nsg-deny-internet-then-azurecloud",
+        False,  # the Internet tag holds Azure's public addresses too: nothing of AzureCloud is left
+        lambda n: nsg(
+            n, nsg_rule("no", "22", "Internet", "Deny", 100), nsg_rule("ssh", "22", "azurecloud", priority=200)
+        ),
+    ),
+    Case(ADMIN, "nsg-from-load-balancer", False, lambda n: nsg(n, nsg_rule("probe", "22", "AzureLoadBalancer"))),
+    Case(ADMIN, "classic-rule-from-azurecloud", True, lambda n: classic_security_rule(n, "AzureCloud")),
+    Case(ADMIN, "classic-rule-from-virtual-network", False, lambda n: classic_security_rule(n, "VirtualNetwork")),
+]
+
+CASES = OVERRIDE_TEMPLATES + RENTABLE_SOURCES
 SHAPES: list = []
