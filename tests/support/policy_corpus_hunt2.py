@@ -5,9 +5,15 @@ that failed on the pack before its fix (a bypass the rule must block, or a secur
   the stack (aws and aws-native);
 - SSH from Azure's AzureCloud service tag (every Azure datacenter address, so anyone who rents a VM),
   cloud-wide or regional, on both Azure providers;
+- secrets in user data wrapped the way cloud-init reads it (a MIME multi-part document with base64 parts,
+  base64 of gzip of base64) or written in a command's own syntax (a URL's user:password, chpasswd lines,
+  ``net user``), on every cloud.
 """
 
 from __future__ import annotations
+
+import base64
+import gzip
 
 import pulumi_aws as aws
 import pulumi_aws_native as aws_native
@@ -15,7 +21,17 @@ import pulumi_azure as azure_classic
 
 from tests.support.policy_corpus import Case, nsg, nsg_rule
 from tests.support.policy_corpus_azure_classic import classic_rule
-from tests.support.policy_corpus_rules import ADMIN, TEMPLATES, lt, root_volume
+from tests.support.policy_corpus_rules import (
+    ADMIN,
+    SECRETS,
+    TEMPLATES,
+    azure_os_profile,
+    azure_vm,
+    gcp_instance_with_metadata,
+    instance_with_user_data,
+    lt,
+    root_volume,
+)
 
 
 def mixed_group(name, template, override_template):
@@ -104,5 +120,50 @@ RENTABLE_SOURCES = [
     Case(ADMIN, "classic-rule-from-virtual-network", False, lambda n: classic_security_rule(n, "VirtualNetwork")),
 ]
 
-CASES = OVERRIDE_TEMPLATES + RENTABLE_SOURCES
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+MIME_USER_DATA = (
+    'Content-Type: multipart/mixed; boundary="//"\nMIME-Version: 1.0\n\n--//\n'
+    "Content-Type: text/x-shellscript\nContent-Transfer-Encoding: base64\n\n"
+    + b64(b"#!/bin/bash\nexport DB_PASSWORD=Sup3rS3cretValue\n")
+    + "\n--//--\n"
+)
+UBUNTU = {"publisher": "Canonical", "offer": "ubuntu-24_04-lts", "sku": "server", "version": "latest"}
+
+
+def azure_vm_with_custom_data(name, script: bytes):
+    profile = {**azure_os_profile(True), "computer_name": name, "custom_data": b64(gzip.compress(b64(script).encode()))}
+    return azure_vm(name, UBUNTU, profile)
+
+
+WRAPPED_SECRETS = [
+    Case(SECRETS, "aws-mime-multipart-password", True, lambda n: instance_with_user_data(n, MIME_USER_DATA)),
+    Case(
+        SECRETS,
+        "az-gzip-b64-chpasswd",
+        True,
+        lambda n: azure_vm_with_custom_data(n, b"#!/bin/bash\necho 'azureuser:S3cretPassw0rd' | chpasswd\n"),
+    ),
+    Case(
+        SECRETS,
+        "az-gzip-b64-reference",
+        False,
+        lambda n: azure_vm_with_custom_data(
+            n, b'#!/bin/bash\necho "azureuser:$(az keyvault secret show)" | chpasswd\n'
+        ),
+    ),
+    Case(
+        SECRETS,
+        "gcp-startup-url-credentials",
+        True,
+        lambda n: gcp_instance_with_metadata(
+            n, {"startup-script": "curl -fsSL https://deploy:S3cretPassw0rd@repo.internal/setup.sh | bash\n"}
+        ),
+    ),
+]
+
+CASES = OVERRIDE_TEMPLATES + RENTABLE_SOURCES + WRAPPED_SECRETS
 SHAPES: list = []
