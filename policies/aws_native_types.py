@@ -123,6 +123,7 @@ CHECKS = {
         SPOT_FLEET: each_at(SPECS, public_ip.check_aws_launch_template_public_ip),
         "aws-native:ec2:Eip": public_ip.check_aws_eip,
         "aws-native:ec2:EipAssociation": eip_association,
+        "aws-native:ec2:Subnet": public_ip.subnet_public_ip(default=False),
     },
     "required-tags": dict.fromkeys(TAGGED, check_required_tags),
     "allowed-regions": dict.fromkeys((INSTANCE, GROUP, VOLUME, NODE_GROUP, HOST, RESERVATION), check_allowed_region),

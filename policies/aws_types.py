@@ -86,6 +86,8 @@ CHECKS = {
         LAUNCH_TEMPLATE: public_ip.check_aws_launch_template_public_ip,
         "aws:ec2/eip:Eip": public_ip.check_aws_eip,
         "aws:ec2/eipAssociation:EipAssociation": public_ip.check_aws_eip,
+        "aws:ec2/subnet:Subnet": public_ip.subnet_public_ip(default=False),
+        "aws:ec2/defaultSubnet:DefaultSubnet": public_ip.subnet_public_ip(default=True),
     },
     "required-tags": dict.fromkeys(TAGGED, check_required_tags),
     "allowed-regions": dict.fromkeys(PLACED, check_allowed_region),

@@ -5,6 +5,8 @@ that failed on the pack before its fix (a bypass the rule must block, or a secur
   the stack (aws and aws-native);
 - SSH from Azure's AzureCloud service tag (every Azure datacenter address, so anyone who rents a VM),
   cloud-wide or regional, on both Azure providers;
+- AWS subnets that give every VM launched in them a public IP (mapPublicIpOnLaunch; a default subnet
+  does unless told not to), on aws and aws-native;
 - secrets in user data wrapped the way cloud-init reads it (a MIME multi-part document with base64 parts,
   base64 of gzip of base64) or written in a command's own syntax (a URL's user:password, chpasswd lines,
   ``net user``), on every cloud.
@@ -19,7 +21,7 @@ import pulumi_aws as aws
 import pulumi_aws_native as aws_native
 import pulumi_azure as azure_classic
 
-from tests.support.policy_corpus import Case, nsg, nsg_rule
+from tests.support.policy_corpus import Case, Shape, nsg, nsg_rule
 from tests.support.policy_corpus_azure_classic import classic_rule
 from tests.support.policy_corpus_rules import (
     ADMIN,
@@ -166,4 +168,23 @@ WRAPPED_SECRETS = [
 ]
 
 CASES = OVERRIDE_TEMPLATES + RENTABLE_SOURCES + WRAPPED_SECRETS
-SHAPES: list = []
+
+SUBNETS = [
+    Shape(
+        "aws:ec2/subnet:Subnet",
+        lambda n, good: aws.ec2.Subnet(n, vpc_id="vpc-1", cidr_block="10.0.0.0/24", map_public_ip_on_launch=not good),
+    ),
+    Shape(
+        "aws:ec2/defaultSubnet:DefaultSubnet",
+        lambda n, good: aws.ec2.DefaultSubnet(
+            n, availability_zone="us-east-1a", **({"map_public_ip_on_launch": False} if good else {})
+        ),
+    ),
+    Shape(
+        "aws-native:ec2:Subnet",
+        lambda n, good: aws_native.ec2.Subnet(
+            n, vpc_id="vpc-1", cidr_block="10.0.0.0/24", map_public_ip_on_launch=not good
+        ),
+    ),
+]
+SHAPES: list[Shape] = SUBNETS
