@@ -8,20 +8,13 @@ import pulumi_azure_native as azure
 import pulumi_gcp as gcp
 
 from components.offline import evaluate
+from tests.support.policy_corpus import OWNER, STACK_CONFIG
 from tests.support.policy_harness import not_run, run_policies
-
-CONFIG = {
-    "aws:region": "us-east-1",
-    "azure-native:location": "eastus",
-    "gcp:project": "demo",
-    "gcp:zone": "us-central1-a",
-}
-OWNER = {"owner": "team-a"}
 
 
 def judge(program, pack_config=None):
-    evaluation = evaluate(program, config=CONFIG, preview=True)
-    return run_policies(evaluation.resources, pack_config, CONFIG)
+    evaluation = evaluate(program, config=STACK_CONFIG, preview=True)
+    return run_policies(evaluation.resources, pack_config, STACK_CONFIG)
 
 
 def test_fleets_whose_count_is_unknown_until_apply_are_named_in_the_preview():
