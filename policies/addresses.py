@@ -8,8 +8,8 @@ too many for anyone to list who is in them: every public IPv4 address (0.0.0.0/0
 special-purpose ranges) or every global unicast IPv6 address (2000::/3 without the documentation
 prefixes), or more of them than a :class:`Threshold` allows (by default more public IPv4 addresses
 than one /8 holds, or more global IPv6 addresses than one /16), or a source named by what it is
-rather than by its addresses (a country's address space, a threat-intelligence list) that is not
-shadowed by a Deny.
+rather than by its addresses (a country's address space, a threat-intelligence list, Azure's
+AzureCloud tag) that is not shadowed by a Deny.
 """
 
 from __future__ import annotations
@@ -127,6 +127,9 @@ INTERNET = PUBLIC_V4 | GLOBAL_V6
 ANY_WORDS = frozenset({"*", "any", "0.0.0.0/0", "::/0"})
 # Azure's Internet service tag: the public address space outside the virtual network.
 INTERNET_WORDS = frozenset({"internet"})
+# Azure service tags for every Azure datacenter address, cloud-wide or in one region (AzureCloud,
+# AzureCloud.WestEurope): any Azure customer's VM has one, so anyone who rents a VM is in the set.
+RENTABLE = re.compile(r"(?i)azurecloud(\.[a-z0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,10 @@ class Sources:
         for a in parsed:
             if a is not None:
                 total = total | a
-        return cls(total, written)
+        rentable = [e for e in written if RENTABLE.fullmatch(e.strip())]
+        return cls(total, tuple(e for e in written if e not in rentable)).with_named(
+            f"{e.strip()} (every Azure datacenter address: anyone who rents an Azure VM)" for e in rentable
+        )
 
     def with_named(self, named: Iterable[str]) -> Sources:
         named = tuple(named)

@@ -123,6 +123,7 @@ CHECKS = {
         SPOT_FLEET: each_at(SPECS, public_ip.check_aws_launch_template_public_ip),
         "aws-native:ec2:Eip": public_ip.check_aws_eip,
         "aws-native:ec2:EipAssociation": eip_association,
+        "aws-native:ec2:Subnet": public_ip.subnet_public_ip(default=False),
     },
     "required-tags": dict.fromkeys(TAGGED, check_required_tags),
     "allowed-regions": dict.fromkeys((INSTANCE, GROUP, VOLUME, NODE_GROUP, HOST, RESERVATION), check_allowed_region),
@@ -161,7 +162,7 @@ EXCLUDED = (
         f"{CAPACITY}|{BATCH}",
         "not one VM the ceiling could judge (reserved capacity, a host, or sizes Batch picks per job): the stack "
         "budget counts reservations, hosts and Batch's minimum vCPUs",
-        ("vm-hourly-price-ceiling", "vm-price-unknown"),
+        ("vm-hourly-price-ceiling",),
     ),
     Exclusion(
         CAPACITY,
@@ -191,7 +192,7 @@ EXCLUDED = (
         r"aws-native:ec2:CapacityReservationFleet",
         "a capacity reservation fleet reserves capacity across instance types by weight, which this pack does "
         "not price; it is not counted by the stack budget",
-        ("stack-monthly-budget", "required-tags", "allowed-regions"),
+        ("stack-monthly-budget", "vm-price-unknown", "required-tags", "allowed-regions"),
     ),
     Exclusion(
         LIGHTSAIL,

@@ -86,6 +86,8 @@ CHECKS = {
         LAUNCH_TEMPLATE: public_ip.check_aws_launch_template_public_ip,
         "aws:ec2/eip:Eip": public_ip.check_aws_eip,
         "aws:ec2/eipAssociation:EipAssociation": public_ip.check_aws_eip,
+        "aws:ec2/subnet:Subnet": public_ip.subnet_public_ip(default=False),
+        "aws:ec2/defaultSubnet:DefaultSubnet": public_ip.subnet_public_ip(default=True),
     },
     "required-tags": dict.fromkeys(TAGGED, check_required_tags),
     "allowed-regions": dict.fromkeys(PLACED, check_allowed_region),
@@ -190,7 +192,7 @@ EXCLUDED = (
         f"{RESERVATION}|{CAPACITY_BLOCK}|{HOST}|{BATCH}",
         "not one VM the ceiling could judge (reserved capacity, a host, or sizes Batch picks per job): the stack "
         "budget counts it (a reservation less the VMs running in it, a Batch environment at its minimum vCPUs)",
-        ("vm-hourly-price-ceiling", "vm-price-unknown"),
+        ("vm-hourly-price-ceiling",),
     ),
     Exclusion(
         f"{NODE_GROUP}|{BATCH}",

@@ -252,9 +252,7 @@ EXCLUDED = (
         "gets a public address only through its network interfaces (networkInterfaceIds), which are checked",
         ("public-ip-on-vm",),
     ),
-    Exclusion(
-        f"{RESERVATION}|{HOST}", CAPACITY_REASON, (*CAPACITY_RULES, "vm-hourly-price-ceiling", "vm-price-unknown")
-    ),
+    Exclusion(f"{RESERVATION}|{HOST}", CAPACITY_REASON, (*CAPACITY_RULES, "vm-hourly-price-ceiling")),
     Exclusion(RESERVATION, "a capacity reservation is placed in its group's location", ("allowed-regions",)),
     Exclusion(
         f"{AKS}|{AKS_POOL}",

@@ -111,7 +111,7 @@ EXCLUDED = (
         f"{RESERVATION}|{HOST}",
         "not one VM the ceiling could judge (reserved capacity, less the VMs running in it, or a host): the stack "
         "budget counts it",
-        ("vm-hourly-price-ceiling", "vm-price-unknown"),
+        ("vm-hourly-price-ceiling",),
     ),
     Exclusion(
         r"azure-native:compute:(CapacityReservationGroup|DedicatedHostGroup)"

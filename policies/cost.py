@@ -22,7 +22,7 @@ from .fleets import Machine, Run, TemplateRef, is_template
 from .placement import resource_region
 from .pricing import MachinePrice, RunPrice, price_machine, price_run
 from .resource_cost import PRICED_WITHOUT_REGION, other_resource_cost, vm_extra_parts
-from .values import Context, last_segment, number, strings
+from .values import UNKNOWN, Context, last_segment, number, strings
 
 # The single-VM types whose disks and public IPv4 are inline (priced with plan's function).
 SINGLE_VMS = ("aws:ec2/instance:Instance", "azure-native:compute:VirtualMachine", "gcp:compute/instance:Instance")
@@ -91,15 +91,25 @@ def price_ceiling(reader: Reader) -> Callable[[str, dict, Context], list[str]]:
     return check
 
 
-def price_known(reader: Reader) -> Callable[[str, dict, Context], list[str]]:
+def price_known(reader: Reader, sizes: bool = True) -> Callable[[str, dict, Context], list[str]]:
+    """VM shapes without a price (``sizes``: for the types the ceiling judges; the others' sizes are judged
+    by the stack budget), and, for every type, a VM count not known until apply."""
+
     def check(name: str, props: dict, ctx: Context) -> list[str]:
-        return [
+        messages = [
             f"{ctx.subject(name)}: price unknown for {price.label()}: {price.reason}, so the price ceiling and "
             f"the stack budget cannot count it (both fail closed unless unpricedHourlyPrice is set). Fix: "
             f"{UNPRICED_FIX}."
-            for _, price in judged_machines(reader, props, ctx)
+            for _, price in (judged_machines(reader, props, ctx) if sizes else [])
             if price.hourly is None
         ]
+        if any(run.count is UNKNOWN and not run.kind for run in reader(props)):
+            messages.append(
+                f"{ctx.subject(name)}: how many VMs it runs is not known until apply, so this preview's stack budget "
+                f"does not count it (the budget is judged again at the end of the update, after it is created). Fix: "
+                f"write the count (desired capacity, target size, node count) as a value the preview knows."
+            )
+        return messages
 
     return check
 
@@ -194,12 +204,32 @@ class StackIndex:
                     if isinstance(minimum, float):
                         self.minimum[urn] = max(self.minimum.get(urn, 0.0), minimum)
 
-    def find(self, entry: StackEntry, ref: TemplateRef) -> list[tuple[StackEntry, list[Run]]]:
+    def dependencies(self, entry: StackEntry, ref: TemplateRef) -> list[str]:
+        """The stack's templates of the ref's kind that its property depends on (through the engine)."""
         urns = [u for u in entry.deps.get(ref.prop, []) if u in self.templates]
-        urns = [u for u in urns if self.templates[u][1][0].kind == ref.kind]
-        if not urns:
-            urns = [self.by_key[(ref.kind, k)] for k in ref.keys if (ref.kind, k) in self.by_key]
-        return [self.templates[u] for u in dict.fromkeys(urns)]
+        return [u for u in dict.fromkeys(urns) if self.templates[u][1][0].kind == ref.kind]
+
+    def named(self, ref: TemplateRef) -> list[str]:
+        """The stack's templates whose id or name the ref writes."""
+        return list(dict.fromkeys(self.by_key[(ref.kind, k)] for k in ref.keys if (ref.kind, k) in self.by_key))
+
+    def find(self, entry: StackEntry, ref: TemplateRef) -> list[tuple[StackEntry, list[Run]]]:
+        urns = self.dependencies(entry, ref) or self.named(ref)
+        return [self.templates[u] for u in urns]
+
+    def outside(self, entry: StackEntry, refs: Iterable[TemplateRef]) -> list[TemplateRef]:
+        """The refs that name no template of the stack. Refs written under one property (an auto-scaling
+        group's template and its overrides' templates) share its dependencies, so each stack template the
+        property depends on, beyond those named by id or name, accounts for one ref, in order."""
+        refs = list(dict.fromkeys(refs))
+        missing = []
+        for prop, kind in dict.fromkeys((r.prop, r.kind) for r in refs):
+            group = [r for r in refs if (r.prop, r.kind) == (prop, kind)]
+            named = {u for r in group for u in self.named(r)}
+            unnamed = [r for r in group if not self.named(r)]
+            spare = [u for u in self.dependencies(entry, group[0]) if u not in named]
+            missing += unnamed[len(spare) :]
+        return missing
 
 
 def _merge(machine: Machine, template: Machine) -> Machine:

@@ -193,9 +193,15 @@ def aws_autoscaling_group(props: dict) -> list[Run]:
     policy = props.get("mixedInstancesPolicy")
     if isinstance(policy, dict):
         template = dig(policy, "launchTemplate", "launchTemplateSpecification")
-        templates = aws_template("mixedInstancesPolicy", template)
+        overrides = dig(policy, "launchTemplate", "overrides")
+        # An override may launch its instance type from a template of its own.
+        templates = aws_template("mixedInstancesPolicy", template) + tuple(
+            ref
+            for override in as_list(overrides)
+            for ref in aws_template("mixedInstancesPolicy", dig(override, "launchTemplateSpecification"))
+        )
         where = "mixedInstancesPolicy.launchTemplate.overrides"
-        machines = _overrides(dig(policy, "launchTemplate", "overrides"), where) or (Machine(None, False),)
+        machines = _overrides(overrides, where) or (Machine(None, False),)
         dist = as_dict(policy.get("instancesDistribution"))
         base = count_of(dist.get("onDemandBaseCapacity"), 0.0)
         percent = count_of(dist.get("onDemandPercentageAboveBaseCapacity"), 100.0)

@@ -133,7 +133,7 @@ EXCLUDED = (
         f"{IGM}|{REGION_IGM}",
         "its VM sizes come from its instance templates, which the ceiling judges (the budget counts the group: "
         "targetSize, or an autoscaler's minReplicas, x the template's price)",
-        ("vm-hourly-price-ceiling", "vm-price-unknown"),
+        ("vm-hourly-price-ceiling",),
     ),
     Exclusion(
         TEMPLATE,
@@ -162,7 +162,6 @@ EXCLUDED = (
             "gcp-default-service-account",
             "no-secrets-in-user-data",
             "vm-hourly-price-ceiling",
-            "vm-price-unknown",
         ),
     ),
     Exclusion(f"{RESERVATION}|{FUTURE_RESERVATION}|{NODE_GROUP}", "takes no labels", ("required-tags",)),

@@ -1,5 +1,5 @@
-"""Public addresses on VMs: instance and template settings that give each VM a public IP, Elastic
-IPs attached to instances, Azure public IP addresses and the NIC configurations that attach them,
+"""Public addresses on VMs: instance and template settings that give each VM a public IP, AWS subnets
+that give one to every VM launched in them, Elastic IPs attached to instances, Azure public IP addresses and the NIC configurations that attach them,
 and GCP access configs (external IPs).
 """
 
@@ -27,6 +27,23 @@ def check_aws_launch_template_public_ip(name: str, props: dict, ctx: Context) ->
         for i, nic in enumerate(as_list(props.get("networkInterfaces")))
         if is_true(dig(nic, "associatePublicIpAddress"))
     ]
+
+
+def subnet_public_ip(default: bool):
+    """A subnet that gives every instance launched in it without associatePublicIpAddress a public IPv4
+    address (mapPublicIpOnLaunch; a default subnet does unless told not to)."""
+
+    def check(name: str, props: dict, ctx: Context) -> list[str]:
+        value = props.get("mapPublicIpOnLaunch")
+        if value is UNKNOWN or not (is_true(value) or (default and value is None)):
+            return []
+        written = "=true" if value is not None else " absent (a default subnet maps them)"
+        return [
+            f"{ctx.subject(name)}: mapPublicIpOnLaunch{written} gives every VM launched in it without "
+            f"associatePublicIpAddress=false a public IP. Fix: set mapPublicIpOnLaunch: false and {FIX}."
+        ]
+
+    return check
 
 
 def check_aws_eip(name: str, props: dict, ctx: Context) -> list[str]:

@@ -303,7 +303,7 @@ ALL_POLICIES = [
         "vm-price-unknown",
         "Every VM's price should be known to the offerings catalog.",
         EnforcementLevel.ADVISORY,
-        {t: price_known(reader) for t, reader in PRICED.items()},
+        {t: price_known(reader, sizes=t in PRICED) for t, reader in FLEETS.items()},
         {"defaultRegions": DEFAULT_REGIONS_SCHEMA},
     ),
     resource_policy(

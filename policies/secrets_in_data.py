@@ -1,12 +1,14 @@
 """Secrets written into a VM's user data or instance metadata: a password passed to PowerShell's
-``ConvertTo-SecureString`` as a literal, a ``password:``-like key with a literal value, or a
+``ConvertTo-SecureString`` as a literal or written in a command's own syntax (a URL's user:password,
+``net user``, ``mysql -p``, chpasswd lines), a ``password:``-like key with a literal value, or a
 credential in a well-known format (private key blocks, AWS access keys, GitHub, Slack, Google and
 Stripe tokens, Azure storage keys and SAS signatures).
 
 User data and instance metadata are readable by every process on the VM (through the metadata
 service) and by anyone allowed to describe the instance, and they stay in its configuration, so a
 secret there is exposed whatever the secrecy of the value in Pulumi's state. Base64 (and
-gzip-compressed) user data is decoded before it is read. A finding names the kind and where it is,
+gzip-compressed, several layers deep) user data is decoded before it is read, and so are the
+encoded parts of a MIME multi-part document (cloud-init's format for several scripts). A finding names the kind and where it is,
 never the value.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import email
 import gzip
 import io
 import re
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from .values import UNKNOWN, Context, as_dict, dig
 
 MAX_DECODED = 1 << 20  # gunzip at most 1 MiB (AWS user data is at most 16 KiB compressed)
+MAX_LAYERS = 4  # base64 and gzip layers taken off user data, in any order
 
 KEY_FORMATS = (
     (re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----"), "a private key block"),
@@ -45,6 +49,14 @@ SECRET_KEY = re.compile(
     r"|private[_-]?key|auth[_-]?token|token)[A-Za-z0-9_.-]*)[\"']?[ \t]*(?::=|=|:)[ \t]*(?P<v>[^\n#;,}]*)",
     re.IGNORECASE,
 )
+# Passwords written in a command's own syntax: user:password@ in a URL, ``net user NAME PASSWORD``,
+# mysql's -pPASSWORD, and the user:password lines chpasswd reads (cloud-init's chpasswd list, echo | chpasswd).
+COMMAND_PASSWORDS = (
+    (re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@'\"]+:(?P<v>[^@\s/'\"]+)@", re.IGNORECASE), "a password in a URL"),
+    (re.compile(r"\bnet\s+user\s+\S+\s+(?P<v>[^\s/]+)", re.IGNORECASE), "a password set with net user"),
+    (re.compile(r"\bmysql\w*\b[^\n]*?\s-p(?P<v>[^\s'\"]+)"), "a password passed to mysql with -p"),
+)
+CHPASSWD_LINE = re.compile(r"(?m)(?<![\w$/.:-])[a-z_][a-z0-9_.-]*:(?P<v>[^\s:'\"$/|{}][^\s:'\"|]{3,})(?=['\"\s]|$)")
 NOT_SECRET_KEYS = re.compile(r"(?i)^(nopasswd|lock_passwd|ssh_pwauth|.*_file|.*_path|.*_url|.*_len(gth)?)$")
 NOT_LITERAL = ("$", "%", "{", "[", "(", "<", "`", "!", "&", "*", "|", ">", "@")
 TEMPLATE_MARKERS = ("{{", "${", "$(", "<%", "%{")
@@ -91,6 +103,22 @@ def _key_value_findings(text: str, line_of) -> list[Finding]:
     return found
 
 
+def _command_findings(text: str, line_of) -> list[Finding]:
+    found = [
+        Finding(kind, line_of(m.start()))
+        for pattern, kind in COMMAND_PASSWORDS
+        for m in pattern.finditer(text)
+        if _literal(m.group("v")) and m.group("v") not in ("*", "RANDOM")
+    ]
+    if "chpasswd" in text.lower():
+        found += [
+            Finding("a user:password line for chpasswd", line_of(m.start()))
+            for m in CHPASSWD_LINE.finditer(text)
+            if m.group("v") not in ("RANDOM", "R")
+        ]
+    return found
+
+
 def find_secrets(text: str) -> list[Finding]:
     """What in ``text`` looks like a secret, one finding per line."""
     starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
@@ -108,25 +136,57 @@ def find_secrets(text: str) -> list[Finding]:
         if not value.startswith("$"):
             found.append(Finding("a password passed to ConvertTo-SecureString as a literal", line_of(match.start())))
     found += _key_value_findings(text, line_of)
+    found += _command_findings(text, line_of)
     by_line: dict[int, Finding] = {}
     for finding in found:
         by_line.setdefault(finding.line, finding)
     return sorted(by_line.values(), key=lambda f: f.line)
 
 
-def decoded(value: str) -> str:
-    """User data as the VM sees it: base64 (or base64 of gzip) decoded when it is that, else as is."""
-    compact = "".join(value.split())
-    if len(compact) < 8 or len(compact) % 4 or not re.fullmatch(r"[A-Za-z0-9+/]+={0,2}", compact):
-        return value
+def _unwrapped(raw: bytes) -> bytes | None:
+    """One layer taken off: gunzipped, or base64 decoded; None when it is neither."""
     try:
-        raw = base64.b64decode(compact, validate=True)
         if raw[:2] == b"\x1f\x8b":
             with gzip.GzipFile(fileobj=io.BytesIO(raw)) as handle:
-                raw = handle.read(MAX_DECODED)
-        return raw.decode("utf-8")
-    except (binascii.Error, OSError, EOFError, UnicodeDecodeError):
-        return value
+                return handle.read(MAX_DECODED)
+        compact = b"".join(raw.split())
+        if len(compact) < 8 or len(compact) % 4 or not re.fullmatch(rb"[A-Za-z0-9+/]+={0,2}", compact):
+            return None
+        return base64.b64decode(compact, validate=True)
+    except (binascii.Error, OSError, EOFError, ValueError):
+        return None
+
+
+def _mime_parts(text: str) -> list[str]:
+    """The parts of a MIME multi-part document (cloud-init's user data format), each decoded as its
+    Content-Transfer-Encoding says (base64, quoted-printable) and unwrapped like user data."""
+    if "multipart/" not in text.lower():
+        return []
+    message = email.message_from_string(text)
+    parts = []
+    for part in message.walk() if message.is_multipart() else []:
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes):
+            parts.append(decoded(payload.decode("utf-8", "replace")))
+    return parts
+
+
+def decoded(value: str) -> str:
+    """User data as the VM sees it: base64 and gzip layers taken off (in any order, several deep),
+    and a MIME multi-part document's encoded parts added after it; else as is."""
+    raw, text = value.encode("utf-8", "replace"), value
+    for _ in range(MAX_LAYERS):
+        unwrapped = _unwrapped(raw)
+        if unwrapped is None:
+            break
+        raw = unwrapped
+        if raw[:2] != b"\x1f\x8b":
+            try:
+                text = raw.decode("utf-8")  # the deepest layer that reads as text
+            except UnicodeDecodeError:
+                break
+    parts = _mime_parts(text)
+    return "\n".join([text, *parts]) if parts else text
 
 
 def _messages(ctx: Context, name: str, where: str, findings: list[Finding]) -> list[str]:

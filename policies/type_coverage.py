@@ -122,8 +122,8 @@ PROPERTY_KINDS: dict[str, tuple[tuple[str, str], ...]] = {
     "public-address": (
         (
             r"^(associatePublicIpAddress|publicIpAddressId|publicIPAddressConfiguration|publicIpAddressConfiguration"
-            r"|accessConfigs|ipv6AccessConfigs|natIp|publicIpPrefixId)$",
-            "a public address on a VM or its NIC",
+            r"|accessConfigs|ipv6AccessConfigs|natIp|publicIpPrefixId|mapPublicIpOnLaunch)$",
+            "a public address on a VM, its NIC or the subnet it is launched in",
         ),
     ),
     "image": (

@@ -61,21 +61,16 @@ def templates_outside_stack(
         reader = readers.get(entry.type)
         if reader is None:
             continue
-        seen = set()
-        for run in reader(entry.props):
-            for ref in run.templates:
-                if ref in seen or index.find(entry, ref):
-                    continue
-                seen.add(ref)
-                what = TEMPLATE_WORDS.get(ref.kind, "template")
-                written = ", ".join(ref.keys) or "a value not known until apply"
-                yield (
-                    entry.urn,
-                    (
-                        f"{describe(entry.type, entry.name)}: takes its VM settings from the {what} in {ref.prop} "
-                        f"({written}), which is not in this stack, so the pack cannot judge what it launches: "
-                        f"metadata options (IMDSv2), root and data volume encryption, image, public addresses, user "
-                        f"data and size. Fix: define the {what} in this stack (it is then judged as the VMs it "
-                        f"launches), or make this advisory mandatory to refuse templates from elsewhere."
-                    ),
-                )
+        for ref in index.outside(entry, [ref for run in reader(entry.props) for ref in run.templates]):
+            what = TEMPLATE_WORDS.get(ref.kind, "template")
+            written = ", ".join(ref.keys) or "a value not known until apply"
+            yield (
+                entry.urn,
+                (
+                    f"{describe(entry.type, entry.name)}: takes its VM settings from the {what} in {ref.prop} "
+                    f"({written}), which is not in this stack, so the pack cannot judge what it launches: "
+                    f"metadata options (IMDSv2), root and data volume encryption, image, public addresses, user "
+                    f"data and size. Fix: define the {what} in this stack (it is then judged as the VMs it "
+                    f"launches), or make this advisory mandatory to refuse templates from elsewhere."
+                ),
+            )

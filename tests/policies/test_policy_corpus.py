@@ -8,13 +8,16 @@ from __future__ import annotations
 import pytest
 
 from policies.cost import StackEntry, stack_costs
-from policies.rules import ALL_POLICIES, FLEETS, SCALERS, covered_types
+from policies.rules import ALL_POLICIES, BUDGET_ONLY, FLEETS, SCALERS, covered_types
 from policies.values import Context
 from tests.support.corpus import CASES, PACK_CONFIG, SHAPES, STACK_CONFIG, record, shape_name
 from tests.support.policy_harness import run_policies
 
 RESOURCE_RULES = [p.name for p in ALL_POLICIES if hasattr(p, "checked_types")]
 BUDGET = "stack-monthly-budget"
+# vm-price-unknown judges these types only for a VM count not known until apply, which the corpus (run
+# with every value known) cannot hold: tests/policies/test_policy_hunt2.py judges that in a preview.
+COUNT_ONLY = {("vm-price-unknown", t) for t in BUDGET_ONLY}
 # Judges the secure corpus at a budget its few dozen small VMs fit (about $2,200 a month); Lightsail
 # bundles, dedicated hosts and capacity blocks have no catalog price, so the program states one (the
 # documented way to run capacity the catalog cannot price).
@@ -60,7 +63,9 @@ def test_insecure_shapes_are_blocked_by_every_rule_that_checks_their_type(insecu
         (rule, shape.type)
         for shape in SHAPES
         for rule in RESOURCE_RULES
-        if shape.type in coverage.get(rule, ()) and (rule, shape_name(shape, False)) not in found
+        if shape.type in coverage.get(rule, ())
+        and (rule, shape.type) not in COUNT_ONLY
+        and (rule, shape_name(shape, False)) not in found
     ]
     assert missing == []
 

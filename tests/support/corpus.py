@@ -16,11 +16,15 @@ from tests.support.policy_corpus_azure_classic import CASES as AZURE_CLASSIC_CAS
 from tests.support.policy_corpus_azure_classic import SHAPES as AZURE_CLASSIC_SHAPES
 from tests.support.policy_corpus_capacity import CASES as CAPACITY_CASES
 from tests.support.policy_corpus_capacity import SHAPES as CAPACITY_SHAPES
+from tests.support.policy_corpus_hunt2 import CASES as HUNT2_CASES
+from tests.support.policy_corpus_hunt2 import SHAPES as HUNT2_SHAPES
 from tests.support.policy_corpus_rules import CASES as RULE_CASES
 from tests.support.policy_corpus_rules import SHAPES as RULE_SHAPES
 
-SHAPES: list[Shape] = BASE_SHAPES + AWS_NATIVE_SHAPES + AZURE_CLASSIC_SHAPES + CAPACITY_SHAPES + RULE_SHAPES
-CASES: list[Case] = BASE_CASES + AWS_NATIVE_CASES + AZURE_CLASSIC_CASES + CAPACITY_CASES + RULE_CASES
+SHAPES: list[Shape] = (
+    BASE_SHAPES + AWS_NATIVE_SHAPES + AZURE_CLASSIC_SHAPES + CAPACITY_SHAPES + RULE_SHAPES + HUNT2_SHAPES
+)
+CASES: list[Case] = BASE_CASES + AWS_NATIVE_CASES + AZURE_CLASSIC_CASES + CAPACITY_CASES + RULE_CASES + HUNT2_CASES
 PREFIXES = {"aws": "aws", "aws-native": "awsn", "azure-native": "az", "azure": "azc", "gcp": "gcp"}
 
 __all__ = ["CASES", "PACK_CONFIG", "SHAPES", "STACK_CONFIG", "record", "shape_name"]
