@@ -187,6 +187,22 @@ def test_spot_ranks_by_spot_price(capsys):
     assert winner["spot_price_hourly"] == min(r["spot_price_hourly"] for r in rows)
 
 
+def test_spot_tables_show_a_month_at_the_spot_price_beside_the_on_demand_month(capsys):
+    """With --spot the ranking is by spot price, so the table also says what a month costs at it: the
+    same month the JSON record carries (a row's parts each rounded half up)."""
+    query = ("--cpus", "2", "--memory", "8", "--spot", "--clouds", "azure,gcp", "--top", "3")
+    records = {(r["cloud"], r["instance_type"]): r for r in run_json(capsys, *query)}
+    _, out, _ = run(capsys, *query)
+    lines = out.splitlines()
+    assert all(line.rstrip().endswith("spot $/h  spot $/month") for line in lines if " type " in line)
+    for (_cloud, name), record in records.items():
+        [line] = [line for line in lines if name in line.split()[:2] and "$" not in line]  # its row, not a note
+        assert line.split()[-1] == f"{record['spot_monthly_price']:,.2f}"
+        assert record["spot_monthly_price"] < record["monthly_price"]
+    _, plain, _ = run(capsys, "--cpus", "2", "--memory", "8", "--clouds", "gcp", "--top", "1")
+    assert "spot $/month" not in plain
+
+
 def test_spot_without_spot_prices_says_so(capsys):
     # Issue 20: AWS has no spot prices in the shipped snapshot; the answer says so, row by row.
     _, out, _ = run(capsys, "--cpus", "2", "--spot", "--clouds", "aws")

@@ -57,11 +57,11 @@ def gpu_summary(row: Row) -> str:
     return f"{row.gpu_count:g}x {row.gpu_name}" if row.gpu_name else "-"
 
 
-def spot_cell(row: Row) -> str:
-    """The spot price; ``unknown`` where the size runs as spot but the snapshot has no price, ``-``
-    where the component does not run it as spot (cloud_rules.size_problem)."""
+def spot_cell(row: Row, monthly: bool = False) -> str:
+    """The spot price (per hour, or a month's); ``unknown`` where the size runs as spot but the
+    snapshot has no price, ``-`` where the component does not run it as spot (cloud_rules.size_problem)."""
     if row.spot_price_hourly is not None:
-        return _money(row.spot_price_hourly)
+        return _money(row.monthly_price(spot=True), 2) if monthly else _money(row.spot_price_hourly)
     return "unknown" if row.spot_allowed and not row.attached else "-"
 
 
@@ -70,12 +70,13 @@ RIGHT_ALIGNED = {2, 3, 6, 7, 8}
 
 
 def columns(res: CloudResult, spot: bool) -> tuple[tuple[str, ...], set[int], bool, bool]:
-    """The headers of a section's table: a region column when several regions were searched, a date
-    column when its rows' prices are of different dates."""
+    """The headers of a section's table: a spot month beside the spot price when spot prices are asked
+    for, a region column when several regions were searched, a date column when its rows' prices are of
+    different dates."""
     with_region = res.regions_searched > 1
     with_date = len({row_dates(r, spot) for r in res.rows}) > 1
-    headers = list(TABLE_HEADERS)
-    right = set(RIGHT_ALIGNED)
+    headers = list(TABLE_HEADERS) + (["spot $/month"] if spot else [])
+    right = set(RIGHT_ALIGNED) | ({len(TABLE_HEADERS)} if spot else set())
     if with_region:
         headers.insert(2, "region")
         right = {i + 1 if i >= 2 else i for i in right}
@@ -97,6 +98,7 @@ def table_cells(row: Row, spot: bool = False, with_region: bool = False, with_da
         _money(row.price_hourly) + ("" if row.licence_known else "+"),
         _money(row.monthly_price(), 2),
         spot_cell(row),
+        *([spot_cell(row, monthly=True)] if spot else []),
     ]
     if with_region:
         cells.insert(2, o.region)
