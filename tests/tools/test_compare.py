@@ -178,6 +178,12 @@ def test_gcp_attached_gpu_respects_the_vcpu_limit_per_gpu_count(capsys):
     assert rows and all(r["gpu_count"] >= 2 for r in rows if r["gpu_attached"])
 
 
+def test_a_region_for_a_cloud_left_out_of_clouds_is_a_usage_error(capsys):
+    code, out, err = run(capsys, "--cpus", "2", "--clouds", "gcp", "--aws-region", "us-east-1")
+    assert code == 2 and out == ""
+    assert err.strip() == "compare: error: --aws-region given, but --clouds gcp leaves that cloud out"
+
+
 def test_spot_ranks_by_spot_price(capsys):
     rows = run_json(capsys, "--cpus", "2", "--memory", "8", "--spot", "--clouds", "azure,gcp", "--top", "5")
     for cloud_rows in by_cloud(rows).values():

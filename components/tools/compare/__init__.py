@@ -46,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
 
             chart = check_chart_path(args.chart)
         regions = {c: getattr(args, f"{c}_region") for c in CLOUDS}
+        unused = [f"--{c}-region" for c, region in regions.items() if region and c not in clouds]
+        if unused:
+            raise UsageError(f"{', '.join(unused)} given, but --clouds {','.join(clouds)} leaves that cloud out")
         results = compare(query, clouds, geo=args.geo, regions=regions, data_dir=args.data_dir)
     except UsageError as error:
         print(f"compare: error: {error}", file=sys.stderr)
