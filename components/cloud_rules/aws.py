@@ -20,6 +20,8 @@ from .aws_ingress import duplicate_permissions
 from .aws_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
 from .aws_lifecycle import LIFECYCLE_SAMPLE as LIFECYCLE_SAMPLE
 from .aws_lifecycle import VM_TYPE as VM_TYPE
+from .aws_regions import region_restriction as region_restriction  # regions: GovCloud, US
+from .aws_regions import us_region as us_region
 
 # botocore CreateKeyPairRequest.KeyType: "ED25519 keys are not supported for Windows instances."
 # (also https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html)
@@ -422,11 +424,6 @@ def subnet_cidr(network_cidr: str, zone_id: str) -> str:
 def size_family(instance_type: str) -> str:
     """``m6i`` of ``m6i.large``."""
     return instance_type.split(".")[0]
-
-
-def us_region(region: str) -> bool:
-    """us-east-1, ...; not the GovCloud regions (us-gov-west-1)."""
-    return region.startswith("us-") and "gov" not in region
 
 
 def constrained_vcpus(name: str, listed: float) -> tuple[int, float] | None:

@@ -31,6 +31,7 @@ from .azure_disks import data_disk_scope as data_disk_scope  # where the disks l
 from .azure_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with each edit of a running VM
 from .azure_lifecycle import LIFECYCLE_SAMPLE as LIFECYCLE_SAMPLE
 from .azure_lifecycle import VM_TYPE as VM_TYPE
+from .azure_regions import region_restriction as region_restriction  # who may use a region
 
 # Microsoft Learn, "Azure Spot Virtual Machines" (https://learn.microsoft.com/azure/virtual-machines/spot-vms):
 # "The following VM sizes aren't supported for Azure Spot Virtual Machines: B-series; Promo versions

@@ -17,6 +17,8 @@ from .gcp_lifecycle import LIFECYCLE as LIFECYCLE  # what the cloud does with ea
 from .gcp_lifecycle import LIFECYCLE_SAMPLE as LIFECYCLE_SAMPLE
 from .gcp_lifecycle import VM_TYPE as VM_TYPE
 from .gcp_ranges import REGION_RANGES
+from .gcp_regions import region_restriction as region_restriction  # regions: who may use them, US
+from .gcp_regions import us_region as us_region
 from .gcp_windows import (  # the Windows admin password's secret and the VM's own service account
     CLOUD_PLATFORM_SCOPE as CLOUD_PLATFORM_SCOPE,
 )
@@ -421,10 +423,6 @@ def subnet_cidr(region: str) -> str:
 def size_family(instance_type: str) -> str:
     """The series (``a2`` of ``a2-highgpu-1g``)."""
     return series_of(instance_type)
-
-
-def us_region(region: str) -> bool:
-    return region.startswith("us-") and "gov" not in region
 
 
 def constrained_vcpus(name: str, listed: float) -> tuple[int, float] | None:

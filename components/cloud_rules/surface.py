@@ -198,6 +198,10 @@ class CloudRules(Protocol):
     def us_region(self, region: str) -> bool:
         """A commercial US region (the catalog's price sanity)."""
 
+    def region_restriction(self, region: str) -> str | None:
+        """Why an ordinary account cannot deploy in a region of the catalog (a partition of its own, an
+        access request), None when any account can: ``compare --anywhere`` leaves such regions out."""
+
     def constrained_vcpus(self, name: str, listed: float) -> tuple[int, float] | None:
         """(active, licensed) vCPUs of a constrained-vCPU size whose source lists ``listed``; else None."""
 

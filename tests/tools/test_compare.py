@@ -401,3 +401,16 @@ def test_a_gpu_without_a_count_means_one_on_every_cloud(capsys):
         counted = run(capsys, "--gpu", f"{gpu}:1", "--format", "json", "--top", "2")
         assert bare == counted and bare[0] == 0
         assert {row["cloud"] for row in json.loads(bare[1])} == {"aws", "azure", "gcp"}
+
+
+def test_anywhere_leaves_out_regions_an_ordinary_account_cannot_use_and_names_them(capsys):
+    """AWS GovCloud is a partition of its own: --anywhere never ranks it, an explicit region still works."""
+    rows = run_json(capsys, "--cpus", "2", "--memory", "8", "--anywhere", "--clouds", "aws", "--top", "500")
+    assert rows and not [r for r in rows if r["region"].startswith("us-gov-")]
+    _, out, _ = run(capsys, "--cpus", "2", "--memory", "8", "--anywhere", "--clouds", "aws")
+    assert "(--geo any: all 32 regions any account can use)" in out
+    assert "left out: us-gov-east-1, us-gov-west-1 (AWS GovCloud (US): a GovCloud account of its own)" in out
+    gov = run_json(capsys, "--cpus", "2", "--memory", "8", "--clouds", "aws", "--aws-region", "us-gov-west-1")
+    assert gov and {r["region"] for r in gov} == {"us-gov-west-1"}
+    _, gcp, _ = run(capsys, "--cpus", "2", "--memory", "8", "--anywhere", "--clouds", "gcp")
+    assert "left out" not in gcp and "any account can use" not in gcp

@@ -12,8 +12,19 @@ from .query import Query
 from .search import UNKNOWN_SPOT, CloudResult, Row, accelerator_card, cloud_title
 
 
+def closed_regions(catalog: Catalog, result: CloudResult) -> list[str]:
+    """With ``--geo any``, the regions left out because an ordinary account cannot use them."""
+    if result.region:
+        return []
+    closed = {region: why for region in catalog.regions if (why := rules(result.cloud).region_restriction(region))}
+    if not closed:
+        return []
+    why = "; ".join(dict.fromkeys(closed.values()))
+    return [f"left out: {', '.join(closed)} ({why}); name one with --{result.cloud}-region"]
+
+
 def cloud_notes(catalog: Catalog, result: CloudResult, q: Query) -> list[str]:
-    notes = []
+    notes = closed_regions(catalog, result)
     rows, title = result.rows, cloud_title(result.cloud)
     unknown = [r for r in rows if r.spot_price_hourly is None]
     if q.spot and unknown:

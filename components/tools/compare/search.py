@@ -156,10 +156,17 @@ def choose_regions(cloud: str, catalog: Catalog, explicit: str | None, geo: str 
             )
         return [explicit], f"--{cloud}-region"
     if geo == ANYWHERE:
-        return catalog.regions, f"--geo {ANYWHERE}: all {len(catalog.regions)} regions"
+        return anywhere(cloud, catalog)
     name = geo or DEFAULT_GEO
     default = "" if geo else ", the default"
     return [getattr(GEOS[name], cloud)], f"geo {name}: {GEOS[name].place}{default}"
+
+
+def anywhere(cloud: str, catalog: Catalog) -> tuple[list[str], str]:
+    """Every region of the catalog that any account can use (``cloud_notes`` names the others)."""
+    regions = [region for region in catalog.regions if rules(cloud).region_restriction(region) is None]
+    every = "" if len(regions) == len(catalog.regions) else " any account can use"
+    return regions, f"--geo {ANYWHERE}: all {len(regions)} regions{every}"
 
 
 def n1_gpu_limits():
