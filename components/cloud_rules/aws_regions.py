@@ -13,4 +13,4 @@ def region_restriction(region: str) -> str | None:
 
 def us_region(region: str) -> bool:
     """us-east-1, ...; not the GovCloud regions (us-gov-west-1)."""
-    return region.startswith("us-") and "gov" not in region
+    return region.startswith("us-") and region_restriction(region) is None

@@ -9,14 +9,12 @@ import math
 from ...catalog import Catalog, Offering, gpus, nearest_offerings, shortfall
 from ...cloud_rules import rules
 from .query import Query
-from .search import UNKNOWN_SPOT, CloudResult, Row, accelerator_card, cloud_title
+from .search import UNKNOWN_SPOT, CloudResult, Row, accelerator_card, closed_regions, cloud_title
 
 
-def closed_regions(catalog: Catalog, result: CloudResult) -> list[str]:
+def left_out_regions(catalog: Catalog, result: CloudResult) -> list[str]:
     """With ``--geo any``, the regions left out because an ordinary account cannot use them."""
-    if result.region:
-        return []
-    closed = {region: why for region in catalog.regions if (why := rules(result.cloud).region_restriction(region))}
+    closed = {} if result.region else closed_regions(result.cloud, catalog)
     if not closed:
         return []
     why = "; ".join(dict.fromkeys(closed.values()))
@@ -24,7 +22,7 @@ def closed_regions(catalog: Catalog, result: CloudResult) -> list[str]:
 
 
 def cloud_notes(catalog: Catalog, result: CloudResult, q: Query) -> list[str]:
-    notes = closed_regions(catalog, result)
+    notes = left_out_regions(catalog, result)
     rows, title = result.rows, cloud_title(result.cloud)
     unknown = [r for r in rows if r.spot_price_hourly is None]
     if q.spot and unknown:

@@ -162,10 +162,17 @@ def choose_regions(cloud: str, catalog: Catalog, explicit: str | None, geo: str 
     return [getattr(GEOS[name], cloud)], f"geo {name}: {GEOS[name].place}{default}"
 
 
+def closed_regions(cloud: str, catalog: Catalog) -> dict[str, str]:
+    """The catalog's regions an ordinary account cannot use, each with why (``region_restriction``)."""
+    restriction = rules(cloud).region_restriction
+    return {region: why for region in catalog.regions if (why := restriction(region))}
+
+
 def anywhere(cloud: str, catalog: Catalog) -> tuple[list[str], str]:
     """Every region of the catalog that any account can use (``cloud_notes`` names the others)."""
-    regions = [region for region in catalog.regions if rules(cloud).region_restriction(region) is None]
-    every = "" if len(regions) == len(catalog.regions) else " any account can use"
+    closed = closed_regions(cloud, catalog)
+    regions = [region for region in catalog.regions if region not in closed]
+    every = " any account can use" if closed else ""
     return regions, f"--geo {ANYWHERE}: all {len(regions)} regions{every}"
 
 
